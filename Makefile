@@ -1,0 +1,101 @@
+# finsam — build, test and run.
+#
+#   make          build ./finsam
+#   make test     install what is needed, run unit, end-to-end and browser tests
+#   make check    the same tests against an ASan+UBSan build, plus style checks
+#                 and a short run of every fuzz harness
+#   make run      install what is needed, create the demo database, serve it
+#   make fuzz     build the libFuzzer harnesses (clang)
+
+CC      ?= gcc
+PKGS    := libmicrohttpd sqlite3 jansson libsodium
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LIBS    := $(PKG_LIBS) -lpthread
+
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(wildcard src/util/*.c src/db/*.c src/core/*.c src/web/*.c src/cli/*.c)
+MAIN     := src/main.c
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+# Normal build in build/, sanitizer build in build-san/.
+OBJ      := $(SRC:%.c=build/%.o)
+SAN_OBJ  := $(SRC:%.c=build-san/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
+
+DEMO_DB ?= demo/finsam.db
+PORT    ?= 8080
+
+.PHONY: all test check run fuzz clean deps style unit-bins san-bins demo-db
+
+all: finsam
+
+finsam: $(OBJ) build/src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build-san/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/tests/%: tests/unit/%.c $(OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(OBJ) $(LIBS) -lcmocka
+
+build-san/tests/%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(SAN_FLAGS) $(PKG_CFLAGS) -Isrc -o $@ $< $(SAN_OBJ) $(LIBS) -lcmocka
+
+build-san/finsam: $(SAN_OBJ) build-san/src/main.o
+	$(CC) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+unit-bins: $(UNIT_BIN)
+san-bins: build-san/finsam $(SAN_UNIT_BIN)
+
+deps:
+	@scripts/install-deps
+
+test: deps
+	@$(MAKE) --no-print-directory finsam unit-bins
+	@FINSAM_BIN=$(CURDIR)/finsam UNIT_DIR=$(CURDIR)/build/tests scripts/run-tests
+
+check: deps
+	@$(MAKE) --no-print-directory san-bins fuzz
+	@scripts/check-style
+	@scripts/run-fuzz build/fuzz
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  FINSAM_BIN=$(CURDIR)/build-san/finsam UNIT_DIR=$(CURDIR)/build-san/tests scripts/run-tests
+
+style:
+	@scripts/check-style
+
+demo-db: finsam
+	@mkdir -p $(dir $(DEMO_DB))
+	@if [ ! -f $(DEMO_DB) ]; then ./finsam init $(DEMO_DB) && ./finsam demo $(DEMO_DB); fi
+
+run: deps
+	@$(MAKE) --no-print-directory demo-db
+	./finsam serve $(DEMO_DB) --port $(PORT)
+
+# Fuzz harnesses: libFuzzer needs clang.
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: tests/fuzz/%.c $(SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(LIBS)
+
+clean:
+	rm -rf build build-san finsam
+
+-include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) build/src/main.d build-san/src/main.d

@@ -1,0 +1,482 @@
+/*
+ * cli.c — every `finsam <command>`: one table dispatches and documents.
+ *
+ * Commands are thin: they parse arguments, open the database, call one core
+ * function and print the outcome in Swedish.  Exit codes: 0 success,
+ * 1 the operation failed, 2 the command line was wrong.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../core/audit.h"
+#include "../core/auth.h"
+#include "../core/demo.h"
+#include "../core/org.h"
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/crypto.h"
+#include "../util/str.h"
+#include "../web/web.h"
+
+#define FINSAM_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv); /* argv[0] is the command name */
+	const char *usage;
+	const char *help;
+};
+
+static const struct command commands[];
+static const size_t ncommands;
+
+static const struct actor cli_actor = {0, "cli", "cli", ROLE_ADMIN};
+
+/* ---- helpers ------------------------------------------------------------- */
+
+/* Value of --name VALUE in argv, or NULL. */
+static const char *opt_value(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc - 1; i++)
+		if (strcmp(argv[i], name) == 0)
+			return argv[i + 1];
+	return NULL;
+}
+
+static int opt_flag(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The n-th positional argument (options and their values skipped). */
+static const char *positional(int argc, char **argv, int n, const char *const *with_value)
+{
+	int k = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], "--", 2) == 0) {
+			for (const char *const *w = with_value; w && *w; w++)
+				if (strcmp(argv[i], *w) == 0) {
+					i++;
+					break;
+				}
+			continue;
+		}
+		if (k++ == n)
+			return argv[i];
+	}
+	return NULL;
+}
+
+static int usage_error(const char *cmd)
+{
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, cmd) == 0)
+			fprintf(stderr, "Användning: finsam %s\n", commands[i].usage);
+	return 2;
+}
+
+static struct db *open_db(const char *path)
+{
+	char err[400] = "";
+	struct db *db;
+	if (db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", err);
+		return NULL;
+	}
+	return db;
+}
+
+static void print_field_error(const struct field_error *e)
+{
+	fprintf(stderr, "finsam: %s (%s)\n", e->message, e->field);
+}
+
+/* Reads a password: one line from standard input when it is not a terminal
+ * (or --password-stdin is given), else asks twice without echo.  0 on
+ * success; out must hold AUTH_PASSWORD_MAX + 2 bytes. */
+static int read_password(int from_stdin, char *out, size_t size)
+{
+	if (from_stdin || !isatty(STDIN_FILENO)) {
+		if (!fgets(out, (int)size, stdin))
+			return -1;
+		out[strcspn(out, "\r\n")] = '\0';
+		return 0;
+	}
+	struct termios old, quiet;
+	char again[AUTH_PASSWORD_MAX + 2];
+	if (tcgetattr(STDIN_FILENO, &old) != 0)
+		return -1;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	fprintf(stderr, "Lösenord: ");
+	char *a = fgets(out, (int)size, stdin);
+	fprintf(stderr, "\nUpprepa lösenordet: ");
+	char *b = fgets(again, sizeof again, stdin);
+	fprintf(stderr, "\n");
+	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+	if (!a || !b)
+		return -1;
+	out[strcspn(out, "\r\n")] = '\0';
+	again[strcspn(again, "\r\n")] = '\0';
+	if (strcmp(out, again) != 0) {
+		fprintf(stderr, "finsam: lösenorden är inte lika.\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+static int cmd_init(int argc, char **argv)
+{
+	static const char *const wv[] = {"--name", NULL};
+	const char *path = positional(argc, argv, 0, wv);
+	const char *name = opt_value(argc, argv, "--name");
+	if (!path)
+		return usage_error(argv[0]);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		fprintf(stderr, "finsam: %s finns redan; init skriver aldrig över en databas.\n", path);
+		return 1;
+	}
+	/* The database and its WAL files hold hashes and, later, encrypted
+	 * personal data: readable by the owner only. */
+	umask(077);
+	char keypath[4096];
+	if (snprintf(keypath, sizeof keypath, "%s.key", path) >= (int)sizeof keypath)
+		return usage_error(argv[0]);
+	enum rc rc = crypto_key_create(keypath);
+	if (rc) {
+		fprintf(stderr, "finsam: nyckelfilen %s kunde inte skapas%s.\n", keypath,
+			rc == RC_CONFLICT ? " (den finns redan)" : "");
+		return 1;
+	}
+	char err[400] = "";
+	struct db *db;
+	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", err);
+		unlink(keypath);
+		return 1;
+	}
+	struct field_error fe;
+	rc = org_association_create(db, &cli_actor, name ? name : "Nytt samordningsförbund", NULL, &fe);
+	db_close(db);
+	if (rc) {
+		if (rc == RC_INVALID)
+			print_field_error(&fe);
+		return 1;
+	}
+	printf("Skapade %s och nyckelfilen %s (läsbar bara för dig).\n"
+	       "Förvara nyckelfilen säkert och säkerhetskopiera den separat: utan den går "
+	       "personuppgifterna inte att läsa.\n"
+	       "Nästa steg: finsam user add %s ANVÄNDARNAMN --role admin --name \"Ditt namn\"\n",
+	       path, keypath, path);
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	static const char *const wv[] = {"--port", "--listen", "--threads", NULL};
+	struct serve_options o = {0};
+	o.db_path = positional(argc, argv, 0, wv);
+	o.listen = opt_value(argc, argv, "--listen");
+	const char *port = opt_value(argc, argv, "--port");
+	const char *threads = opt_value(argc, argv, "--threads");
+	o.behind_proxy = opt_flag(argc, argv, "--behind-proxy");
+	int64_t v;
+	o.port = 8080;
+	if (port) {
+		if (!str_to_i64(port, &v) || v < 1 || v > 65535) {
+			fprintf(stderr, "finsam: --port ska vara ett tal mellan 1 och 65535.\n");
+			return 2;
+		}
+		o.port = (int)v;
+	}
+	o.threads = 4;
+	if (threads) {
+		if (!str_to_i64(threads, &v) || v < 1 || v > 256) {
+			fprintf(stderr, "finsam: --threads ska vara ett tal mellan 1 och 256.\n");
+			return 2;
+		}
+		o.threads = (int)v;
+	}
+	if (!o.db_path)
+		return usage_error(argv[0]);
+	return web_serve(&o) == 0 ? 0 : 1;
+}
+
+static int user_add(int argc, char **argv)
+{
+	static const char *const wv[] = {"--role", "--name", NULL};
+	const char *path = positional(argc, argv, 1, wv);
+	const char *username = positional(argc, argv, 2, wv);
+	const char *role = opt_value(argc, argv, "--role");
+	const char *name = opt_value(argc, argv, "--name");
+	if (!path || !username || !role)
+		return usage_error("user");
+	enum role r = auth_role_parse(role);
+	if (r == ROLE_NONE || r == ROLE_API) {
+		fprintf(stderr, "finsam: okänd roll %s; välj admin, forbundschef, insatsansvarig, "
+				"deltagaransvarig, styrelse eller revisor.\n",
+			role);
+		return 2;
+	}
+	char pw[AUTH_PASSWORD_MAX + 2];
+	if (read_password(opt_flag(argc, argv, "--password-stdin"), pw, sizeof pw) != 0)
+		return 1;
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	struct field_error fe;
+	enum rc rc = auth_user_add(db, &cli_actor, username, name ? name : username, r, pw, NULL, &fe);
+	db_close(db);
+	if (rc == RC_INVALID)
+		print_field_error(&fe);
+	else if (rc == RC_OK)
+		printf("Kontot %s (%s) är skapat.\n", username, auth_role_label(r));
+	return rc ? 1 : 0;
+}
+
+static int user_passwd(int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 1, NULL);
+	const char *username = positional(argc, argv, 2, NULL);
+	if (!path || !username)
+		return usage_error("user");
+	char pw[AUTH_PASSWORD_MAX + 2];
+	if (read_password(opt_flag(argc, argv, "--password-stdin"), pw, sizeof pw) != 0)
+		return 1;
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	struct field_error fe;
+	enum rc rc = auth_user_passwd(db, &cli_actor, username, pw, &fe);
+	db_close(db);
+	if (rc == RC_INVALID || rc == RC_NOT_FOUND)
+		print_field_error(&fe);
+	else if (rc == RC_OK)
+		printf("Lösenordet för %s är bytt; kontots inloggningar är avslutade.\n", username);
+	return rc ? 1 : 0;
+}
+
+static int user_list(int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 1, NULL);
+	if (!path)
+		return usage_error("user");
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	struct arena *a = arena_new(0);
+	struct user *u;
+	size_t n;
+	enum rc rc = a ? auth_user_list(db, a, &u, &n) : RC_NOMEM;
+	if (!rc) {
+		printf("%-20s %-18s %-8s %s\n", "ANVÄNDARNAMN", "ROLL", "STATUS", "NAMN");
+		for (size_t i = 0; i < n; i++)
+			printf("%-20s %-18s %-8s %s\n", u[i].username, auth_role_code(u[i].role),
+			       u[i].disabled ? "avstängt" : "aktivt", u[i].display_name);
+	}
+	arena_free(a);
+	db_close(db);
+	return rc ? 1 : 0;
+}
+
+static int user_set_disabled(int argc, char **argv, int disable)
+{
+	const char *path = positional(argc, argv, 1, NULL);
+	const char *username = positional(argc, argv, 2, NULL);
+	if (!path || !username)
+		return usage_error("user");
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	enum rc rc = auth_user_set_disabled(db, &cli_actor, username, disable);
+	db_close(db);
+	if (rc == RC_NOT_FOUND)
+		fprintf(stderr, "finsam: det finns inget konto %s.\n", username);
+	else if (rc == RC_OK)
+		printf("Kontot %s är %s.\n", username, disable ? "avstängt" : "aktiverat");
+	return rc ? 1 : 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	if (strcmp(sub, "add") == 0)
+		return user_add(argc, argv);
+	if (strcmp(sub, "passwd") == 0)
+		return user_passwd(argc, argv);
+	if (strcmp(sub, "list") == 0)
+		return user_list(argc, argv);
+	if (strcmp(sub, "disable") == 0)
+		return user_set_disabled(argc, argv, 1);
+	if (strcmp(sub, "enable") == 0)
+		return user_set_disabled(argc, argv, 0);
+	return usage_error(argv[0]);
+}
+
+static int cmd_token(int argc, char **argv)
+{
+	static const char *const wv[] = {"--role", NULL};
+	const char *sub = argc > 1 ? argv[1] : "";
+	const char *path = positional(argc, argv, 1, wv);
+	const char *name = positional(argc, argv, 2, wv);
+	if (strcmp(sub, "add") != 0 || !path || !name)
+		return usage_error(argv[0]);
+	const char *role = opt_value(argc, argv, "--role");
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	char token[CRYPTO_TOKEN_LEN + 1];
+	struct field_error fe;
+	enum rc rc = auth_token_create(db, &cli_actor, name, auth_role_parse(role ? role : "api"),
+				       token, NULL, &fe);
+	db_close(db);
+	if (rc == RC_INVALID)
+		print_field_error(&fe);
+	else if (rc == RC_OK)
+		printf("%s\n", token);
+	return rc ? 1 : 0;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 0, NULL);
+	if (!path)
+		return usage_error(argv[0]);
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		char *init_argv[] = {"init", (char *)path, NULL};
+		if (cmd_init(2, init_argv) != 0)
+			return 1;
+	}
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	enum rc rc = demo_create(db, &cli_actor);
+	db_close(db);
+	if (rc == RC_CONFLICT) {
+		fprintf(stderr, "finsam: %s innehåller redan uppgifter; demo fyller bara en tom databas.\n",
+			path);
+		return 1;
+	}
+	if (rc)
+		return 1;
+	printf("Demoförbundet Samordningsförbundet Åsbygden är skapat i %s.\n"
+	       "Konton (lösenord %s för alla):\n",
+	       path, DEMO_PASSWORD);
+	for (int i = 0; i < demo_account_count; i++)
+		printf("  %-10s %s\n", demo_accounts[i].username,
+		       auth_role_label(demo_accounts[i].role));
+	return 0;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	const char *path = positional(argc, argv, 1, NULL);
+	if (strcmp(sub, "verify") != 0 || !path)
+		return usage_error(argv[0]);
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	int64_t count, bad;
+	enum rc rc = audit_verify(db, &count, &bad);
+	db_close(db);
+	if (rc == RC_OK) {
+		printf("Granskningsloggen är hel: %lld poster, kedjan stämmer.\n", (long long)count);
+		return 0;
+	}
+	if (rc == RC_CONFLICT) {
+		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
+		       "(%lld poster kontrollerade).\n",
+		       (long long)bad, (long long)count);
+		return 1;
+	}
+	fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
+	return 1;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("finsam %s (databasschema %d)\n", FINSAM_VERSION, db_schema_latest());
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const char *which = argc > 1 ? argv[1] : NULL;
+	if (which) {
+		for (size_t i = 0; i < ncommands; i++)
+			if (strcmp(commands[i].name, which) == 0) {
+				printf("Användning: finsam %s\n\n%s\n", commands[i].usage, commands[i].help);
+				return 0;
+			}
+		fprintf(stderr, "finsam: okänt kommando %s\n", which);
+		return 2;
+	}
+	printf("finsam – uppföljning, styrelsearbete och ekonomi för samordningsförbund\n\n"
+	       "Kommandon:\n");
+	for (size_t i = 0; i < ncommands; i++)
+		printf("  finsam %s\n", commands[i].usage);
+	printf("\nMer om ett kommando: finsam help KOMMANDO\n");
+	return 0;
+}
+
+static const struct command commands[] = {
+	{"init", cmd_init, "init DB [--name NAMN]",
+	 "Skapar en ny databas och en nyckelfil DB.key bredvid den (läsbar bara för ägaren).\n"
+	 "Nyckeln krypterar personuppgifter; säkerhetskopiera den separat från databasen."},
+	{"serve", cmd_serve, "serve DB [--port N] [--listen ADRESS] [--threads N] [--behind-proxy]",
+	 "Serverar webbgränssnittet och JSON-API:t (standard 127.0.0.1:8080).\n"
+	 "--behind-proxy: lita på X-Forwarded-Proto/-For från en lokal omvänd proxy med TLS."},
+	{"user", cmd_user,
+	 "user add|passwd|list|disable|enable DB [ANVÄNDARNAMN] [--role ROLL] [--name NAMN] "
+	 "[--password-stdin]",
+	 "Hanterar konton. Roller: admin, forbundschef, insatsansvarig, deltagaransvarig,\n"
+	 "styrelse, revisor. Lösenordet läses utan eko, eller som en rad från standard in."},
+	{"token", cmd_token, "token add DB NAMN [--role api|revisor]",
+	 "Skapar en API-nyckel för en integration och skriver ut den en enda gång."},
+	{"demo", cmd_demo, "demo DB",
+	 "Skapar (vid behov) databasen och fyller den med ett påhittat demoförbund\n"
+	 "med medlemmar, organ, personer, uppdrag och ett konto per roll."},
+	{"audit", cmd_audit, "audit verify DB",
+	 "Kontrollerar att granskningsloggens hashkedja är obruten."},
+	{"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
+	{"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
+};
+static const size_t ncommands = sizeof commands / sizeof commands[0];
+
+int cli_main(int argc, char **argv)
+{
+	if (crypto_setup() != 0) {
+		fprintf(stderr, "finsam: libsodium kunde inte startas.\n");
+		return 1;
+	}
+	if (argc < 2)
+		return cmd_help(0, NULL);
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		name = "help";
+	if (strcmp(name, "--version") == 0)
+		name = "version";
+	for (size_t i = 0; i < ncommands; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "finsam: okänt kommando %s. Se 'finsam help'.\n", name);
+	return 2;
+}

@@ -1,0 +1,174 @@
+/*
+ * audit.c — the hash-chained audit log; see audit.h.
+ *
+ * The hash of an entry is SHA-256 over the previous hash and the entry's
+ * fields, each written as "<length>:<bytes>", so no choice of field values
+ * can make two different entries hash alike by moving a separator.
+ */
+#include "audit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/buf.h"
+#include "../util/crypto.h"
+#include "../util/str.h"
+
+static void put_field(struct buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	buf_printf(b, "%zu:", strlen(s));
+	buf_puts(b, s);
+}
+
+/* Hash of one entry given its predecessor's hash, into out[65]. */
+static int entry_hash(const char *prev, int64_t id, const char *at, const char *actor,
+		      const char *action, const char *otype, const char *oid, const char *address,
+		      const char *detail, char out[CRYPTO_HASH_HEX_LEN + 1])
+{
+	struct buf b;
+	buf_init(&b, 1u << 20);
+	char idtxt[24];
+	snprintf(idtxt, sizeof idtxt, "%" PRId64, id);
+	put_field(&b, prev);
+	put_field(&b, idtxt);
+	put_field(&b, at);
+	put_field(&b, actor);
+	put_field(&b, action);
+	put_field(&b, otype);
+	put_field(&b, oid);
+	put_field(&b, address);
+	put_field(&b, detail);
+	int ok = !buf_failed(&b);
+	if (ok)
+		crypto_sha256_hex(b.data, b.len, out);
+	buf_release(&b);
+	return ok;
+}
+
+enum rc audit_append(struct db *db, const struct actor *who, const char *action,
+		     const char *object_type, int64_t object_id, const char *detail)
+{
+	struct db_stmt *q;
+	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
+	int64_t id = 1;
+	if (db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		id = db_col_int64(q, 0) + 1;
+		str_copy(prev, sizeof prev, db_col_text(q, 1));
+	}
+	db_finalize(q);
+	if (s != DB_ROW && s != DB_DONE)
+		return RC_DB;
+
+	char at[21], oid[24], hash[CRYPTO_HASH_HEX_LEN + 1];
+	str_now_iso(at);
+	snprintf(oid, sizeof oid, "%" PRId64, object_id);
+	const char *actor = who && who->name ? who->name : "system";
+	const char *address = who && who->address ? who->address : "";
+	if (!detail)
+		detail = "";
+	if (!entry_hash(prev, id, at, actor, action, object_type, oid, address, detail, hash))
+		return RC_NOMEM;
+	if (db_prepare(db,
+		       "INSERT INTO audit_log (id, at, actor, action, object_type, object_id,"
+		       " address, detail, prev_hash, hash)"
+		       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, at);
+	db_bind_text(q, 3, actor);
+	db_bind_text(q, 4, action);
+	db_bind_text(q, 5, object_type);
+	db_bind_text(q, 6, oid);
+	db_bind_text(q, 7, address);
+	db_bind_text(q, 8, detail);
+	db_bind_text(q, 9, prev);
+	db_bind_text(q, 10, hash);
+	s = db_step(q);
+	db_finalize(q);
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
+		   struct audit_entry **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *q;
+	if (db_prepare(db,
+		       "SELECT id, at, actor, action, object_type, object_id, address, detail"
+		       " FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, before);
+	db_bind_int64(q, 2, (int64_t)limit);
+	struct audit_entry *e = arena_alloc(a, (limit ? limit : 1) * sizeof *e);
+	if (!e) {
+		db_finalize(q);
+		return RC_NOMEM;
+	}
+	size_t i = 0;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW && i < limit) {
+		e[i].id = db_col_int64(q, 0);
+		e[i].at = arena_strdup(a, db_col_text(q, 1));
+		e[i].actor = arena_strdup(a, db_col_text(q, 2));
+		e[i].action = arena_strdup(a, db_col_text(q, 3));
+		e[i].object_type = arena_strdup(a, db_col_text(q, 4));
+		e[i].object_id = arena_strdup(a, db_col_text(q, 5));
+		e[i].address = arena_strdup(a, db_col_text(q, 6));
+		e[i].detail = arena_strdup(a, db_col_text(q, 7));
+		i++;
+	}
+	db_finalize(q);
+	if (s != DB_DONE && s != DB_ROW)
+		return RC_DB;
+	*out = e;
+	*n = i;
+	return RC_OK;
+}
+
+enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
+{
+	*count = 0;
+	*first_bad = 0;
+	struct db_stmt *q;
+	if (db_prepare(db,
+		       "SELECT id, at, actor, action, object_type, object_id, address, detail,"
+		       " prev_hash, hash FROM audit_log ORDER BY id",
+		       &q))
+		return RC_DB;
+	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
+	int64_t expect_id = 0;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		int64_t id = db_col_int64(q, 0);
+		char h[CRYPTO_HASH_HEX_LEN + 1];
+		const char *stored_prev = db_col_text(q, 8);
+		const char *stored = db_col_text(q, 9);
+		int ok = entry_hash(prev, id, db_col_text(q, 1), db_col_text(q, 2), db_col_text(q, 3),
+				    db_col_text(q, 4), db_col_text(q, 5), db_col_text(q, 6),
+				    db_col_text(q, 7), h);
+		/* Ids must run on without a gap: a removed entry shows. */
+		if (!ok || (expect_id && id != expect_id + 1) || !stored_prev || !stored ||
+		    strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {
+			if (!*first_bad)
+				*first_bad = id;
+		}
+		str_copy(prev, sizeof prev, stored ? stored : "");
+		expect_id = id;
+		(*count)++;
+	}
+	db_finalize(q);
+	if (s != DB_DONE)
+		return RC_DB;
+	return *first_bad ? RC_CONFLICT : RC_OK;
+}

@@ -1,0 +1,1004 @@
+/*
+ * org.c — the förbund's organisation; see org.h.
+ */
+#include "org.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/str.h"
+#include "audit.h"
+
+/* ---- vocabularies -------------------------------------------------------- */
+
+const struct org_code org_member_kinds[] = {
+	{"fk", "Försäkringskassan"}, {"af", "Arbetsförmedlingen"},
+	{"region", "Region"},         {"kommun", "Kommun"},
+	{NULL, NULL}};
+
+const struct org_code org_body_kinds[] = {
+	{"styrelse", "Styrelse"},
+	{"beredningsgrupp", "Beredningsgrupp"},
+	{"arbetsutskott", "Arbetsutskott"},
+	{"kansli", "Kansli"},
+	{"lokal_grupp", "Lokal samverkansgrupp"},
+	{"revision", "Revision"},
+	{"ovrigt", "Övrigt organ"},
+	{NULL, NULL}};
+
+const struct org_code org_mandate_roles[] = {
+	{"ordforande", "Ordförande"},
+	{"vice_ordforande", "Vice ordförande"},
+	{"ledamot", "Ledamot"},
+	{"ersattare", "Ersättare"},
+	{"sammankallande", "Sammankallande"},
+	{"adjungerad", "Adjungerad"},
+	{"forbundschef", "Förbundschef"},
+	{"bitr_forbundschef", "Biträdande förbundschef"},
+	{"administrator", "Administratör"},
+	{"processtodjare", "Processtödjare"},
+	{"utvecklingschef", "Utvecklingschef"},
+	{"namndsekreterare", "Nämndsekreterare"},
+	{"projektledare", "Projektledare"},
+	{"revisor", "Revisor"},
+	{"medarbetare", "Medarbetare"},
+	{NULL, NULL}};
+
+const struct org_code org_area_kinds[] = {
+	{"kommun", "Kommun"}, {"stadsdel", "Stadsdel"}, {NULL, NULL}};
+
+const char *org_label(const struct org_code *t, const char *code)
+{
+	for (; code && t->code; t++)
+		if (strcmp(t->code, code) == 0)
+			return t->label;
+	return code ? code : "";
+}
+
+int org_code_valid(const struct org_code *t, const char *code)
+{
+	for (; code && t->code; t++)
+		if (strcmp(t->code, code) == 0)
+			return 1;
+	return 0;
+}
+
+enum rc org_number_normalize(const char *in, char out[12])
+{
+	char d[13];
+	size_t n = 0;
+	if (!in)
+		return RC_INVALID;
+	for (const char *p = in; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n >= 12)
+				return RC_INVALID;
+			d[n++] = *p;
+		} else if (*p != '-' && *p != ' ') {
+			return RC_INVALID;
+		}
+	}
+	const char *s = d;
+	if (n == 12) {
+		/* The 12-digit form carries the prefix 16 for legal persons. */
+		if (d[0] != '1' || d[1] != '6')
+			return RC_INVALID;
+		s = d + 2;
+	} else if (n != 10) {
+		return RC_INVALID;
+	}
+	/* Luhn over the ten digits. */
+	int sum = 0;
+	for (int i = 0; i < 10; i++) {
+		int v = s[i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	if (sum % 10 != 0)
+		return RC_INVALID;
+	memcpy(out, s, 6);
+	out[6] = '-';
+	memcpy(out + 7, s + 6, 4);
+	out[11] = '\0';
+	return RC_OK;
+}
+
+/* ---- shared helpers ------------------------------------------------------- */
+
+/* Checks an optional or required text field; max in characters. */
+static enum rc check_text(struct field_error *err, const char *field, const char *v, int required,
+			  size_t max, const char *what)
+{
+	char msg[200];
+	if (str_blank(v)) {
+		if (!required)
+			return RC_OK;
+		snprintf(msg, sizeof msg, "%s måste anges.", what);
+		return field_error_set(err, field, msg);
+	}
+	if (!str_valid_utf8_text(v))
+		return field_error_set(err, field, "Texten innehåller otillåtna tecken.");
+	if (str_utf8_len(v) > max) {
+		snprintf(msg, sizeof msg, "%s får vara högst %zu tecken.", what, max);
+		return field_error_set(err, field, msg);
+	}
+	return RC_OK;
+}
+
+static enum rc check_date(struct field_error *err, const char *field, const char *v, int required,
+			  const char *what)
+{
+	char msg[200];
+	if (str_blank(v)) {
+		if (!required)
+			return RC_OK;
+		snprintf(msg, sizeof msg, "%s måste anges.", what);
+		return field_error_set(err, field, msg);
+	}
+	if (!str_valid_date(v)) {
+		snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.", what);
+		return field_error_set(err, field, msg);
+	}
+	return RC_OK;
+}
+
+/* NULL for blank input, so empty form fields store as NULL. */
+static const char *nz(const char *s)
+{
+	return str_blank(s) ? NULL : s;
+}
+
+static void bind_opt_id(struct db_stmt *q, int n, int64_t id)
+{
+	if (id > 0)
+		db_bind_int64(q, n, id);
+	else
+		db_bind_null(q, n);
+}
+
+/* Grows an arena array to hold at least n+1 elements. */
+static void *grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *p = arena_alloc(a, nc * elem);
+	if (p && n)
+		memcpy(p, arr, n * elem);
+	*cap = nc;
+	return p;
+}
+
+static const char *col(struct arena *a, struct db_stmt *q, int i)
+{
+	return arena_strdup(a, db_col_text(q, i));
+}
+
+/* Runs q (already bound) expecting one row with an id; returns it in *id. */
+static enum rc step_returning_id(struct db_stmt *q, int64_t *id)
+{
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		*id = db_col_int64(q, 0);
+	db_finalize(q);
+	if (s == DB_ROW)
+		return RC_OK;
+	if (s == DB_DONE)
+		return RC_NOT_FOUND;
+	return db_step_rc(s);
+}
+
+/* 1 if table row id exists in association assoc (SQL chosen by caller). */
+static int row_in_assoc(struct db *db, const char *sql, int64_t id, int64_t assoc)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, sql, &q))
+		return 0;
+	db_bind_int64(q, 1, id);
+	db_bind_int64(q, 2, assoc);
+	int ok = db_step(q) == DB_ROW;
+	db_finalize(q);
+	return ok;
+}
+
+/* ---- association ---------------------------------------------------------- */
+
+enum rc org_association_current(struct db *db, struct arena *a, struct association *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT id, name, org_number FROM association ORDER BY id LIMIT 1", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		out->id = db_col_int64(q, 0);
+		out->name = col(a, q, 1);
+		out->org_number = col(a, q, 2);
+	}
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+struct assoc_ctx {
+	const struct actor *who;
+	const char *name;
+	const char *org_number;
+	int64_t id;
+};
+
+static enum rc assoc_create_tx(struct db *db, void *v)
+{
+	struct assoc_ctx *c = v;
+	struct db_stmt *q;
+	char now[21];
+	str_now_iso(now);
+	if (db_prepare(db,
+		       "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id",
+		       &q))
+		return RC_DB;
+	db_bind_text(q, 1, c->name);
+	db_bind_text(q, 2, now);
+	enum rc rc = step_returning_id(q, &c->id);
+	return rc ? rc : audit_append(db, c->who, "create", "association", c->id, "");
+}
+
+enum rc org_association_create(struct db *db, const struct actor *who, const char *name,
+			       int64_t *id_out, struct field_error *err)
+{
+	enum rc rc = check_text(err, "name", name, 1, 200, "Förbundets namn");
+	if (rc)
+		return rc;
+	struct assoc_ctx c = {who, name, NULL, 0};
+	rc = db_tx(db, assoc_create_tx, &c);
+	if (!rc && id_out)
+		*id_out = c.id;
+	return rc;
+}
+
+static enum rc assoc_update_tx(struct db *db, void *v)
+{
+	struct assoc_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db,
+		       "UPDATE association SET name = $1, org_number = $2 WHERE id = $3 RETURNING id",
+		       &q))
+		return RC_DB;
+	db_bind_text(q, 1, c->name);
+	db_bind_text(q, 2, c->org_number);
+	db_bind_int64(q, 3, c->id);
+	int64_t id;
+	enum rc rc = step_returning_id(q, &id);
+	return rc ? rc : audit_append(db, c->who, "update", "association", c->id, "");
+}
+
+enum rc org_association_update(struct db *db, const struct actor *who,
+			       const struct association *in, struct field_error *err)
+{
+	enum rc rc = check_text(err, "name", in->name, 1, 200, "Förbundets namn");
+	if (rc)
+		return rc;
+	char orgnr[12];
+	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, orgnr) != RC_OK)
+		return field_error_set(err, "org_number",
+				       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+				       "och rätt kontrollsiffra.");
+	struct assoc_ctx c = {who, in->name, str_blank(in->org_number) ? NULL : orgnr, in->id};
+	return db_tx(db, assoc_update_tx, &c);
+}
+
+/* ---- area ------------------------------------------------------------------ */
+
+static void read_area(struct arena *a, struct db_stmt *q, struct area *r)
+{
+	r->id = db_col_int64(q, 0);
+	r->association_id = db_col_int64(q, 1);
+	r->kind = col(a, q, 2);
+	r->name = col(a, q, 3);
+	r->code = col(a, q, 4);
+	r->parent_id = db_col_int64(q, 5);
+	r->parent_name = col(a, q, 6);
+}
+
+enum rc org_area_list(struct db *db, struct arena *a, int64_t assoc, struct area **out, size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db,
+		       "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+		       " coalesce(a.parent_id, 0), p.name"
+		       " FROM area a LEFT JOIN area p ON p.id = a.parent_id"
+		       " WHERE a.association_id = $1"
+		       " ORDER BY coalesce(p.name, a.name), a.parent_id IS NOT NULL, a.name",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	size_t cap = 0;
+	struct area *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		read_area(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+		       "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+		       " coalesce(a.parent_id, 0), p.name"
+		       " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = $1",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_area(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+struct save_ctx {
+	const struct actor *who;
+	void *obj;
+	struct field_error *err;
+	const char *org_number; /* normalised form, where the object has one */
+};
+
+static enum rc area_save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct area *r = c->obj;
+	if (r->parent_id &&
+	    !row_in_assoc(db,
+			  "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind = 'kommun'",
+			  r->parent_id, r->association_id))
+		return field_error_set(c->err, "parent_id", "Välj den kommun stadsdelen ligger i.");
+	struct db_stmt *q;
+	int creating = r->id == 0;
+	if (creating) {
+		if (db_prepare(db,
+			       "INSERT INTO area (association_id, kind, name, code, parent_id)"
+			       " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, r->association_id);
+	} else {
+		if (db_prepare(db,
+			       "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
+			       " WHERE id = $1 RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, r->id);
+	}
+	db_bind_text(q, 2, r->kind);
+	db_bind_text(q, 3, r->name);
+	db_bind_text(q, 4, nz(r->code));
+	bind_opt_id(q, 5, r->parent_id);
+	enum rc rc = step_returning_id(q, &r->id);
+	if (rc == RC_CONFLICT)
+		return field_error_set(c->err, "name", "Området finns redan.");
+	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "area", r->id, "");
+}
+
+enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
+		      struct field_error *err)
+{
+	enum rc rc;
+	if (!org_code_valid(org_area_kinds, in->kind))
+		return field_error_set(err, "kind", "Välj kommun eller stadsdel.");
+	if ((rc = check_text(err, "name", in->name, 1, 100, "Namnet")))
+		return rc;
+	if (!str_blank(in->code)) {
+		if (strlen(in->code) != 4 || !isdigit((unsigned char)in->code[0]) ||
+		    !isdigit((unsigned char)in->code[1]) || !isdigit((unsigned char)in->code[2]) ||
+		    !isdigit((unsigned char)in->code[3]))
+			return field_error_set(err, "code", "Kommunkoden har fyra siffror, som 0180.");
+	}
+	if (strcmp(in->kind, "stadsdel") == 0 && in->parent_id <= 0)
+		return field_error_set(err, "parent_id", "Välj den kommun stadsdelen ligger i.");
+	if (strcmp(in->kind, "kommun") == 0)
+		in->parent_id = 0;
+	struct save_ctx c = {who, in, err, NULL};
+	return db_tx(db, area_save_tx, &c);
+}
+
+/* ---- members ----------------------------------------------------------------- */
+
+#define MEMBER_SELECT                                                                              \
+	"SELECT m.id, m.association_id, m.kind, m.name, m.org_number, coalesce(m.area_id, 0),"    \
+	" ar.name, m.joined_on, m.left_on,"                                                        \
+	" coalesce((SELECT population FROM member_population mp WHERE mp.member_id = m.id"         \
+	"           ORDER BY year DESC LIMIT 1), -1),"                                             \
+	" coalesce((SELECT year FROM member_population mp WHERE mp.member_id = m.id"               \
+	"           ORDER BY year DESC LIMIT 1), 0)"                                               \
+	" FROM member m LEFT JOIN area ar ON ar.id = m.area_id "
+
+static void read_member(struct arena *a, struct db_stmt *q, struct member *m)
+{
+	m->id = db_col_int64(q, 0);
+	m->association_id = db_col_int64(q, 1);
+	m->kind = col(a, q, 2);
+	m->name = col(a, q, 3);
+	m->org_number = col(a, q, 4);
+	m->area_id = db_col_int64(q, 5);
+	m->area_name = col(a, q, 6);
+	m->joined_on = col(a, q, 7);
+	m->left_on = col(a, q, 8);
+	m->latest_population = db_col_int64(q, 9);
+	m->latest_population_year = (int)db_col_int64(q, 10);
+}
+
+enum rc org_member_list(struct db *db, struct arena *a, int64_t assoc, struct member **out,
+			size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	/* FK, AF, region(s), then kommuner by name: the order of a protocol. */
+	if (db_prepare(db,
+		       MEMBER_SELECT "WHERE m.association_id = $1 ORDER BY CASE m.kind"
+				     " WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3"
+				     " ELSE 4 END, m.name",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	size_t cap = 0;
+	struct member *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		read_member(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, MEMBER_SELECT "WHERE m.id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_member(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+static enum rc member_save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct member *m = c->obj;
+	struct db_stmt *q;
+	/* A förbund has one Försäkringskassan and one Arbetsförmedlingen. */
+	if (strcmp(m->kind, "fk") == 0 || strcmp(m->kind, "af") == 0) {
+		if (db_prepare(db,
+			       "SELECT 1 FROM member WHERE association_id = $1 AND kind = $2 AND id <> $3",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, m->association_id);
+		db_bind_text(q, 2, m->kind);
+		db_bind_int64(q, 3, m->id);
+		int dup = db_step(q) == DB_ROW;
+		db_finalize(q);
+		if (dup)
+			return field_error_set(c->err, "kind",
+					       strcmp(m->kind, "fk") == 0
+						       ? "Förbundet har redan Försäkringskassan som medlem."
+						       : "Förbundet har redan Arbetsförmedlingen som medlem.");
+	}
+	if (m->area_id &&
+	    !row_in_assoc(db,
+			  "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind = 'kommun'",
+			  m->area_id, m->association_id))
+		return field_error_set(c->err, "area_id", "Välj en kommun i förbundets område.");
+	int creating = m->id == 0;
+	if (creating) {
+		if (db_prepare(db,
+			       "INSERT INTO member (association_id, kind, name, org_number, area_id,"
+			       " joined_on, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, m->association_id);
+	} else {
+		if (db_prepare(db,
+			       "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
+			       " joined_on = $6, left_on = $7 WHERE id = $1 RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, m->id);
+	}
+	db_bind_text(q, 2, m->kind);
+	db_bind_text(q, 3, m->name);
+	db_bind_text(q, 4, c->org_number);
+	bind_opt_id(q, 5, m->area_id);
+	db_bind_text(q, 6, nz(m->joined_on));
+	db_bind_text(q, 7, nz(m->left_on));
+	enum rc rc = step_returning_id(q, &m->id);
+	if (rc == RC_CONFLICT)
+		return field_error_set(c->err, "name", "Det finns redan en medlem med det namnet.");
+	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "member", m->id, "");
+}
+
+enum rc org_member_save(struct db *db, const struct actor *who, struct member *in,
+			struct field_error *err)
+{
+	enum rc rc;
+	if (!org_code_valid(org_member_kinds, in->kind))
+		return field_error_set(err, "kind",
+				       "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
+				       "region eller kommun.");
+	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")))
+		return rc;
+	char norm[12];
+	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, norm) != RC_OK)
+		return field_error_set(err, "org_number",
+				       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+				       "och rätt kontrollsiffra.");
+	if ((rc = check_date(err, "joined_on", in->joined_on, 0, "Inträdesdatum")) ||
+	    (rc = check_date(err, "left_on", in->left_on, 0, "Utträdesdatum")))
+		return rc;
+	if (!str_blank(in->joined_on) && !str_blank(in->left_on) &&
+	    strcmp(in->left_on, in->joined_on) < 0)
+		return field_error_set(err, "left_on", "Utträdet kan inte ligga före inträdet.");
+	if (strcmp(in->kind, "kommun") != 0)
+		in->area_id = 0;
+	struct save_ctx c = {who, in, err, str_blank(in->org_number) ? NULL : norm};
+	return db_tx(db, member_save_tx, &c);
+}
+
+enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
+			    struct population **out, size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db,
+		       "SELECT year, population FROM member_population WHERE member_id = $1"
+		       " ORDER BY year DESC",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, member_id);
+	size_t cap = 0;
+	struct population *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		arr[*n].year = (int)db_col_int64(q, 0);
+		arr[*n].population = db_col_int64(q, 1);
+		(*n)++;
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+struct pop_ctx {
+	const struct actor *who;
+	int64_t member_id;
+	int year;
+	int64_t population;
+	struct field_error *err;
+};
+
+static enum rc population_tx(struct db *db, void *v)
+{
+	struct pop_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT kind FROM member WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->member_id);
+	enum db_step s = db_step(q);
+	int is_kommun = s == DB_ROW && strcmp(db_col_text(q, 0), "kommun") == 0;
+	db_finalize(q);
+	if (s == DB_DONE)
+		return RC_NOT_FOUND;
+	if (!is_kommun)
+		return field_error_set(c->err, "population",
+				       "Folkmängd förs bara för kommuner; den fördelar kommunernas "
+				       "andel av medlemsavgiften.");
+	if (db_prepare(db,
+		       "INSERT INTO member_population (member_id, year, population) VALUES ($1, $2, $3)"
+		       " ON CONFLICT (member_id, year) DO UPDATE SET population = excluded.population",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->member_id);
+	db_bind_int64(q, 2, c->year);
+	db_bind_int64(q, 3, c->population);
+	enum rc rc = db_step_rc(db_step(q));
+	db_finalize(q);
+	char detail[32];
+	snprintf(detail, sizeof detail, "folkmängd %d", c->year);
+	return rc ? rc : audit_append(db, c->who, "update", "member", c->member_id, detail);
+}
+
+enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
+			   int64_t population, struct field_error *err)
+{
+	if (year < 1990 || year > 2100)
+		return field_error_set(err, "year", "Ange ett år mellan 1990 och 2100.");
+	if (population < 0 || population > 20000000)
+		return field_error_set(err, "population", "Ange folkmängden som ett heltal, 0 eller mer.");
+	struct pop_ctx c = {who, member_id, year, population, err};
+	return db_tx(db, population_tx, &c);
+}
+
+/* ---- bodies ------------------------------------------------------------------------- */
+
+#define BODY_SELECT                                                                                \
+	"SELECT b.id, b.association_id, b.kind, b.name, b.description,"                            \
+	" (SELECT count(*) FROM mandate md WHERE md.body_id = b.id"                               \
+	"   AND md.start_on <= $9 AND (md.end_on IS NULL OR md.end_on >= $9))"                    \
+	" FROM body b "
+
+static void read_body(struct arena *a, struct db_stmt *q, struct body *b)
+{
+	b->id = db_col_int64(q, 0);
+	b->association_id = db_col_int64(q, 1);
+	b->kind = col(a, q, 2);
+	b->name = col(a, q, 3);
+	b->description = col(a, q, 4);
+	b->current_mandates = db_col_int64(q, 5);
+}
+
+enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body **out, size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db,
+		       BODY_SELECT "WHERE b.association_id = $1 ORDER BY CASE b.kind"
+				   " WHEN 'styrelse' THEN 1 WHEN 'arbetsutskott' THEN 2"
+				   " WHEN 'beredningsgrupp' THEN 3 WHEN 'kansli' THEN 4 ELSE 5 END,"
+				   " b.name",
+		       &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, assoc);
+	db_bind_text(q, 9, today);
+	size_t cap = 0;
+	struct body *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		read_body(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, BODY_SELECT "WHERE b.id = $1", &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 9, today);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_body(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+static enum rc body_save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct body *b = c->obj;
+	struct db_stmt *q;
+	int creating = b->id == 0;
+	if (creating) {
+		if (db_prepare(db,
+			       "INSERT INTO body (association_id, kind, name, description)"
+			       " VALUES ($1, $2, $3, $4) RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, b->association_id);
+	} else {
+		if (db_prepare(db,
+			       "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
+			       " RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, b->id);
+	}
+	db_bind_text(q, 2, b->kind);
+	db_bind_text(q, 3, b->name);
+	db_bind_text(q, 4, nz(b->description));
+	enum rc rc = step_returning_id(q, &b->id);
+	if (rc == RC_CONFLICT)
+		return field_error_set(c->err, "name", "Det finns redan ett organ med det namnet.");
+	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "body", b->id, "");
+}
+
+enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
+		      struct field_error *err)
+{
+	enum rc rc;
+	if (!org_code_valid(org_body_kinds, in->kind))
+		return field_error_set(err, "kind", "Välj vilken sorts organ det är.");
+	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")) ||
+	    (rc = check_text(err, "description", in->description, 0, 2000, "Beskrivningen")))
+		return rc;
+	struct save_ctx c = {who, in, err, NULL};
+	return db_tx(db, body_save_tx, &c);
+}
+
+/* ---- people ---------------------------------------------------------------------------- */
+
+#define PERSON_SELECT                                                                              \
+	"SELECT p.id, p.association_id, p.name, p.title, coalesce(p.employer_member_id, 0),"      \
+	" m.name, p.email, p.phone FROM person p LEFT JOIN member m ON m.id = p.employer_member_id "
+
+static void read_person(struct arena *a, struct db_stmt *q, struct person *p)
+{
+	p->id = db_col_int64(q, 0);
+	p->association_id = db_col_int64(q, 1);
+	p->name = col(a, q, 2);
+	p->title = col(a, q, 3);
+	p->employer_member_id = db_col_int64(q, 4);
+	p->employer_name = col(a, q, 5);
+	p->email = col(a, q, 6);
+	p->phone = col(a, q, 7);
+}
+
+enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct person **out,
+			size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY p.name COLLATE NOCASE",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	size_t cap = 0;
+	struct person *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		read_person(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, PERSON_SELECT "WHERE p.id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_person(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+static enum rc person_save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct person *p = c->obj;
+	if (p->employer_member_id &&
+	    !row_in_assoc(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
+			  p->employer_member_id, p->association_id))
+		return field_error_set(c->err, "employer_member_id", "Välj en av förbundets medlemmar.");
+	struct db_stmt *q;
+	int creating = p->id == 0;
+	if (creating) {
+		if (db_prepare(db,
+			       "INSERT INTO person (association_id, name, title, employer_member_id,"
+			       " email, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, p->association_id);
+	} else {
+		if (db_prepare(db,
+			       "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
+			       " email = $5, phone = $6 WHERE id = $1 RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, p->id);
+	}
+	db_bind_text(q, 2, p->name);
+	db_bind_text(q, 3, nz(p->title));
+	bind_opt_id(q, 4, p->employer_member_id);
+	db_bind_text(q, 5, nz(p->email));
+	db_bind_text(q, 6, nz(p->phone));
+	enum rc rc = step_returning_id(q, &p->id);
+	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "person", p->id, "");
+}
+
+enum rc org_person_save(struct db *db, const struct actor *who, struct person *in,
+			struct field_error *err)
+{
+	enum rc rc;
+	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")) ||
+	    (rc = check_text(err, "title", in->title, 0, 120, "Befattningen")) ||
+	    (rc = check_text(err, "email", in->email, 0, 200, "E-postadressen")) ||
+	    (rc = check_text(err, "phone", in->phone, 0, 40, "Telefonnumret")))
+		return rc;
+	if (!str_blank(in->email)) {
+		const char *at = strchr(in->email, '@');
+		if (!at || at == in->email || !strchr(at, '.') || strchr(in->email, ' '))
+			return field_error_set(err, "email", "E-postadressen ska se ut som namn@exempel.se.");
+	}
+	if (!str_blank(in->phone)) {
+		for (const char *p = in->phone; *p; p++)
+			if (!isdigit((unsigned char)*p) && !strchr(" +-()", *p))
+				return field_error_set(err, "phone",
+						       "Telefonnumret får bara innehålla siffror, "
+						       "mellanslag, +, - och parenteser.");
+	}
+	struct save_ctx c = {who, in, err, NULL};
+	return db_tx(db, person_save_tx, &c);
+}
+
+/* ---- mandates ----------------------------------------------------------------------------- */
+
+#define MANDATE_SELECT                                                                             \
+	"SELECT md.id, md.body_id, md.person_id, md.role, coalesce(md.member_id, 0), md.party,"   \
+	" md.start_on, md.end_on, b.name, p.name, m.name"                                          \
+	" FROM mandate md JOIN body b ON b.id = md.body_id JOIN person p ON p.id = md.person_id"  \
+	" LEFT JOIN member m ON m.id = md.member_id "
+
+static void read_mandate(struct arena *a, struct db_stmt *q, struct mandate *m)
+{
+	m->id = db_col_int64(q, 0);
+	m->body_id = db_col_int64(q, 1);
+	m->person_id = db_col_int64(q, 2);
+	m->role = col(a, q, 3);
+	m->member_id = db_col_int64(q, 4);
+	m->party = col(a, q, 5);
+	m->start_on = col(a, q, 6);
+	m->end_on = col(a, q, 7);
+	m->body_name = col(a, q, 8);
+	m->person_name = col(a, q, 9);
+	m->member_name = col(a, q, 10);
+}
+
+enum rc org_mandate_list(struct db *db, struct arena *a, int64_t body_id, int64_t person_id,
+			 struct mandate **out, size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	/* Role order as a protocol lists them: chair, vice chair, members,
+	 * deputies, then the rest. */
+	if (db_prepare(db,
+		       MANDATE_SELECT
+		       "WHERE ($1 = 0 OR md.body_id = $1) AND ($2 = 0 OR md.person_id = $2)"
+		       " ORDER BY md.end_on IS NOT NULL, CASE md.role WHEN 'ordforande' THEN 1"
+		       " WHEN 'vice_ordforande' THEN 2 WHEN 'ledamot' THEN 3 WHEN 'ersattare' THEN 4"
+		       " ELSE 5 END, m.name, p.name",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, body_id);
+	db_bind_int64(q, 2, person_id);
+	size_t cap = 0;
+	struct mandate *arr = NULL;
+	while (db_step(q) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
+			break;
+		read_mandate(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return RC_OK;
+}
+
+enum rc org_mandate_get(struct db *db, struct arena *a, int64_t id, struct mandate *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, MANDATE_SELECT "WHERE md.id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_mandate(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+int org_mandate_current(const struct mandate *m, const char *date)
+{
+	return m->start_on && strcmp(m->start_on, date) <= 0 &&
+	       (str_blank(m->end_on) || strcmp(m->end_on, date) >= 0);
+}
+
+static enum rc mandate_save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct mandate *m = c->obj;
+	struct db_stmt *q;
+	/* Body and person must belong to the same förbund, and so must the
+	 * member represented. */
+	if (db_prepare(db,
+		       "SELECT b.association_id FROM body b JOIN person p"
+		       " ON p.association_id = b.association_id WHERE b.id = $1 AND p.id = $2",
+		       &q))
+		return RC_DB;
+	db_bind_int64(q, 1, m->body_id);
+	db_bind_int64(q, 2, m->person_id);
+	enum db_step s = db_step(q);
+	int64_t assoc = s == DB_ROW ? db_col_int64(q, 0) : 0;
+	db_finalize(q);
+	if (!assoc)
+		return field_error_set(c->err, "person_id", "Välj en person och ett organ i förbundet.");
+	if (m->member_id &&
+	    !row_in_assoc(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
+			  m->member_id, assoc))
+		return field_error_set(c->err, "member_id", "Välj en av förbundets medlemmar.");
+	int creating = m->id == 0;
+	if (creating) {
+		if (db_prepare(db,
+			       "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
+			       " start_on, end_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, m->body_id);
+	} else {
+		if (db_prepare(db,
+			       "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
+			       " party = $5, start_on = $6, end_on = $7 WHERE id = $1 RETURNING id",
+			       &q))
+			return RC_DB;
+		db_bind_int64(q, 1, m->id);
+	}
+	db_bind_int64(q, 2, m->person_id);
+	db_bind_text(q, 3, m->role);
+	bind_opt_id(q, 4, m->member_id);
+	db_bind_text(q, 5, nz(m->party));
+	db_bind_text(q, 6, m->start_on);
+	db_bind_text(q, 7, nz(m->end_on));
+	enum rc rc = step_returning_id(q, &m->id);
+	return rc ? rc
+		  : audit_append(db, c->who, creating ? "create" : "update", "mandate", m->id, m->role);
+}
+
+enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate *in,
+			 struct field_error *err)
+{
+	enum rc rc;
+	if (in->person_id <= 0)
+		return field_error_set(err, "person_id", "Välj vem uppdraget gäller.");
+	if (in->body_id <= 0)
+		return field_error_set(err, "body_id", "Välj vilket organ uppdraget gäller.");
+	if (!org_code_valid(org_mandate_roles, in->role))
+		return field_error_set(err, "role", "Välj en roll, till exempel ledamot eller ersättare.");
+	if (!str_blank(in->party)) {
+		size_t len = strlen(in->party);
+		int ok = len <= 6;
+		for (const char *p = in->party; ok && *p; p++)
+			ok = isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
+		if (!ok)
+			return field_error_set(err, "party",
+					       "Partibeteckningen skrivs med bokstäver, som M, S eller KD.");
+	}
+	if ((rc = check_date(err, "start_on", in->start_on, 1, "Startdatum")) ||
+	    (rc = check_date(err, "end_on", in->end_on, 0, "Slutdatum")))
+		return rc;
+	if (!str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
+		return field_error_set(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
+	struct save_ctx c = {who, in, err, NULL};
+	return db_tx(db, mandate_save_tx, &c);
+}

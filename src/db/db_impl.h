@@ -1,0 +1,53 @@
+/*
+ * db_impl.h — what a storage backend implements.  Only db.c and the
+ * backends include this; modules use db.h.
+ */
+#ifndef FINSAM_DB_IMPL_H
+#define FINSAM_DB_IMPL_H
+
+#include "db.h"
+
+struct db_ops {
+	const char *name;
+	enum rc (*open)(const char *path, int create, struct db **out, char *errbuf, int errlen);
+	void (*close)(struct db *db);
+	enum rc (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
+	void (*bind_text)(struct db_stmt *q, int n, const char *s);
+	void (*bind_int64)(struct db_stmt *q, int n, int64_t v);
+	void (*bind_null)(struct db_stmt *q, int n);
+	enum db_step (*step)(struct db_stmt *q);
+	const char *(*col_text)(struct db_stmt *q, int i);
+	int64_t (*col_int64)(struct db_stmt *q, int i);
+	int (*col_is_null)(struct db_stmt *q, int i);
+	void (*reset)(struct db_stmt *q);
+	void (*finalize)(struct db_stmt *q);
+	/* Runs a script of statements without parameters (migrations). */
+	enum db_step (*exec_script)(struct db *db, const char *sql);
+	const char *begin_sql; /* the statement that opens a write transaction */
+	const char *(*errmsg)(struct db *db);
+};
+
+/* Every backend's struct db starts with this header. */
+struct db_base {
+	const struct db_ops *ops;
+	int tx_depth;
+	int last_busy; /* the last failed step was busy/serialization */
+};
+
+struct db_stmt_base {
+	const struct db_ops *ops;
+	struct db *db;
+};
+
+/* One numbered schema change.  sql is a script for that backend. */
+struct db_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+
+extern const struct db_ops db_sqlite_ops;
+extern const struct db_migration db_sqlite_migrations[];
+extern const int db_sqlite_migration_count;
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * db_sqlite.c — the SQLite backend of the storage interface.
+ *
+ * SQLite accepts $1, $2, … but treats them as *named* parameters numbered by
+ * first appearance, so "SELECT $2, $1" has $2 at index 1.  Binding therefore
+ * looks the index up by name ("$n") with sqlite3_bind_parameter_index; a
+ * name the statement lacks marks the statement failed.
+ *
+ * Each connection runs in WAL mode with foreign keys on and a busy timeout,
+ * and is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
+ */
+#include "db_impl.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct db {
+	struct db_base base;
+	sqlite3 *h;
+};
+
+struct db_stmt {
+	struct db_stmt_base base;
+	sqlite3_stmt *s;
+	int bad_bind;
+};
+
+#define BUSY_TIMEOUT_MS 5000
+
+static void sq_close(struct db *db)
+{
+	if (!db)
+		return;
+	sqlite3_close_v2(db->h);
+	free(db);
+}
+
+static enum db_step sq_exec_script(struct db *db, const char *sql)
+{
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	db->base.last_busy = rc == SQLITE_BUSY;
+	if (rc == SQLITE_OK)
+		return DB_DONE;
+	if (rc == SQLITE_BUSY)
+		return DB_BUSY;
+	if ((rc & 0xff) == SQLITE_CONSTRAINT)
+		return DB_CONSTRAINT;
+	return DB_ERROR;
+}
+
+static enum rc sq_open(const char *path, int create, struct db **out, char *errbuf, int errlen)
+{
+	*out = NULL;
+	struct stat st;
+	if (!create && stat(path, &st) != 0) {
+		if (errbuf)
+			snprintf(errbuf, (size_t)errlen,
+				 "Databasen %s finns inte; skapa den med 'finsam init %s'.", path, path);
+		return RC_NOT_FOUND;
+	}
+	struct db *db = calloc(1, sizeof *db);
+	if (!db)
+		return RC_NOMEM;
+	db->base.ops = &db_sqlite_ops;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
+		if (errbuf)
+			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
+				 db->h ? sqlite3_errmsg(db->h) : "minnet räckte inte");
+		sq_close(db);
+		return RC_IO;
+	}
+	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if (sq_exec_script(db, "PRAGMA journal_mode=WAL;"
+			       "PRAGMA foreign_keys=ON;"
+			       "PRAGMA synchronous=NORMAL;") != DB_DONE) {
+		if (errbuf)
+			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
+				 sqlite3_errmsg(db->h));
+		sq_close(db);
+		return RC_IO;
+	}
+	*out = db;
+	return RC_OK;
+}
+
+static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
+{
+	*out = NULL;
+	struct db_stmt *q = calloc(1, sizeof *q);
+	if (!q)
+		return RC_NOMEM;
+	q->base.ops = &db_sqlite_ops;
+	q->base.db = db;
+	if (sqlite3_prepare_v2(db->h, sql, -1, &q->s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "finsam: sql prepare failed: %s\n", sqlite3_errmsg(db->h));
+		free(q);
+		return RC_DB;
+	}
+	*out = q;
+	return RC_OK;
+}
+
+/* Index of placeholder $n, or 0 (and the statement marked bad). */
+static int param_index(struct db_stmt *q, int n)
+{
+	char name[16];
+	snprintf(name, sizeof name, "$%d", n);
+	int i = sqlite3_bind_parameter_index(q->s, name);
+	if (i == 0)
+		q->bad_bind = 1;
+	return i;
+}
+
+static void sq_bind_text(struct db_stmt *q, int n, const char *s)
+{
+	int i = param_index(q, n);
+	if (!i)
+		return;
+	if (s)
+		sqlite3_bind_text(q->s, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(q->s, i);
+}
+
+static void sq_bind_int64(struct db_stmt *q, int n, int64_t v)
+{
+	int i = param_index(q, n);
+	if (i)
+		sqlite3_bind_int64(q->s, i, v);
+}
+
+static void sq_bind_null(struct db_stmt *q, int n)
+{
+	int i = param_index(q, n);
+	if (i)
+		sqlite3_bind_null(q->s, i);
+}
+
+static enum db_step sq_step(struct db_stmt *q)
+{
+	if (q->bad_bind) {
+		fprintf(stderr, "finsam: sql bind to a placeholder the statement lacks: %s\n",
+			sqlite3_sql(q->s));
+		return DB_ERROR;
+	}
+	int rc = sqlite3_step(q->s);
+	switch (rc & 0xff) {
+	case SQLITE_ROW: return DB_ROW;
+	case SQLITE_DONE: return DB_DONE;
+	case SQLITE_CONSTRAINT: return DB_CONSTRAINT;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED: return DB_BUSY;
+	default:
+		fprintf(stderr, "finsam: sql step failed: %s\n",
+			sqlite3_errmsg(sqlite3_db_handle(q->s)));
+		return DB_ERROR;
+	}
+}
+
+static const char *sq_col_text(struct db_stmt *q, int i)
+{
+	return (const char *)sqlite3_column_text(q->s, i);
+}
+
+static int64_t sq_col_int64(struct db_stmt *q, int i)
+{
+	return sqlite3_column_int64(q->s, i);
+}
+
+static int sq_col_is_null(struct db_stmt *q, int i)
+{
+	return sqlite3_column_type(q->s, i) == SQLITE_NULL;
+}
+
+static void sq_reset(struct db_stmt *q)
+{
+	sqlite3_reset(q->s);
+	sqlite3_clear_bindings(q->s);
+	q->bad_bind = 0;
+}
+
+static void sq_finalize(struct db_stmt *q)
+{
+	sqlite3_finalize(q->s);
+	free(q);
+}
+
+static const char *sq_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->h);
+}
+
+const struct db_ops db_sqlite_ops = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.prepare = sq_prepare,
+	.bind_text = sq_bind_text,
+	.bind_int64 = sq_bind_int64,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.col_text = sq_col_text,
+	.col_int64 = sq_col_int64,
+	.col_is_null = sq_col_is_null,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.exec_script = sq_exec_script,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.errmsg = sq_errmsg,
+};

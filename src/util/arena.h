@@ -1,0 +1,29 @@
+/*
+ * arena.h — region allocator for memory that lives as long as one request
+ * (or one command).
+ *
+ * Everything allocated from an arena is freed at once by arena_free(); no
+ * single allocation is freed on its own.  A request context owns one arena,
+ * and every string a handler builds for that request comes from it, so a
+ * handler never has to track who frees what.  An arena has a total cap; an
+ * allocation past it returns NULL.
+ */
+#ifndef FINSAM_ARENA_H
+#define FINSAM_ARENA_H
+
+#include <stddef.h>
+
+struct arena;
+
+/* New arena with a total cap in bytes (0 = 64 MiB).  Free with arena_free. */
+struct arena *arena_new(size_t cap);
+void arena_free(struct arena *a);
+/* Zeroed memory aligned for any type, or NULL past the cap. */
+void *arena_alloc(struct arena *a, size_t n);
+/* Copies of strings; NULL in gives NULL out. */
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* printf into arena memory (vsnprintf underneath). */
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

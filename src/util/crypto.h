@@ -1,0 +1,39 @@
+/*
+ * crypto.h — the few cryptographic operations finsam needs, all libsodium.
+ *
+ * Call crypto_setup() once at start (it runs sodium_init).  Tokens are 32
+ * random bytes as unpadded base64url (43 characters); only their SHA-256 is
+ * stored, so a stolen database does not hold usable session or API tokens.
+ * Passwords use argon2id through crypto_pwhash_str.
+ */
+#ifndef FINSAM_CRYPTO_H
+#define FINSAM_CRYPTO_H
+
+#include <stddef.h>
+
+#include "rc.h"
+
+#define CRYPTO_TOKEN_LEN 43      /* characters, without NUL */
+#define CRYPTO_HASH_HEX_LEN 64   /* SHA-256 as hex, without NUL */
+#define CRYPTO_PWHASH_LEN 128    /* crypto_pwhash_STRBYTES */
+#define CRYPTO_KEY_BYTES 32
+
+/* 0 on success, -1 if libsodium cannot start. */
+int crypto_setup(void);
+/* A new random token into out[CRYPTO_TOKEN_LEN + 1]. */
+void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]);
+/* SHA-256 of len bytes of data as lowercase hex into out[65]. */
+void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LEN + 1]);
+/* argon2id hash of password into out[CRYPTO_PWHASH_LEN]; RC_NOMEM if the
+ * machine lacks the memory the hash needs. */
+enum rc crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);
+/* 1 if password matches the stored hash. */
+int crypto_password_verify(const char *stored, const char *password);
+/* Creates the key file at path with CRYPTO_KEY_BYTES random bytes as hex,
+ * mode 0600, refusing to overwrite an existing file (RC_CONFLICT). */
+enum rc crypto_key_create(const char *path);
+/* Reads a key file into key[CRYPTO_KEY_BYTES]; RC_IO if missing or bad,
+ * RC_DENIED if the file can be read by group or others. */
+enum rc crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES]);
+
+#endif

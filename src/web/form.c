@@ -1,0 +1,316 @@
+/*
+ * form.c — declared inputs; see form.h.
+ */
+#include "form.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../util/arena.h"
+#include "../util/html.h"
+#include "../util/kv.h"
+#include "../util/str.h"
+
+void form_init(struct form *f, const struct field *fields, size_t n)
+{
+	memset(f, 0, sizeof *f);
+	f->fields = fields;
+	f->n = n < FORM_MAX_FIELDS ? n : FORM_MAX_FIELDS;
+}
+
+int form_index(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *form_get(const struct form *f, const char *name)
+{
+	int i = form_index(f, name);
+	return i < 0 ? NULL : f->values[i];
+}
+
+int64_t form_id(const struct form *f, const char *name)
+{
+	int64_t v = 0;
+	const char *s = form_get(f, name);
+	if (!s || !str_to_i64(s, &v))
+		return 0;
+	return v;
+}
+
+void form_set(struct form *f, struct arena *a, const char *name, const char *value)
+{
+	int i = form_index(f, name);
+	if (i >= 0)
+		f->values[i] = value ? arena_strdup(a, value) : NULL;
+}
+
+void form_set_int(struct form *f, struct arena *a, const char *name, int64_t v)
+{
+	int i = form_index(f, name);
+	if (i >= 0)
+		f->values[i] = v ? arena_printf(a, "%" PRId64, v) : NULL;
+}
+
+void form_set_options(struct form *f, const char *name, const struct form_option *o, size_t n)
+{
+	int i = form_index(f, name);
+	if (i >= 0) {
+		f->options[i] = o;
+		f->noptions[i] = n;
+	}
+}
+
+void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		const char *v = kv_get(kv, f->fields[i].name);
+		if (!v) {
+			f->values[i] = NULL;
+			continue;
+		}
+		char *copy = arena_strdup(a, v);
+		/* Passwords are taken as typed; everything else is trimmed. */
+		f->values[i] = f->fields[i].type == FT_PASSWORD ? copy : str_trim(copy);
+	}
+}
+
+void form_fail(struct form *f, const struct field_error *e)
+{
+	f->err = *e;
+	f->has_error = 1;
+}
+
+static enum rc fail(struct form *f, const char *field, const char *msg)
+{
+	field_error_set(&f->err, field, msg);
+	f->has_error = 1;
+	return RC_INVALID;
+}
+
+enum rc form_read_json(struct form *f, struct arena *a, json_t *obj)
+{
+	if (!json_is_object(obj))
+		return fail(f, "", "Förfrågan ska vara ett JSON-objekt.");
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		if (strcmp(key, "id") == 0)
+			continue; /* the id comes from the URL */
+		int i = form_index(f, key);
+		if (i < 0) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "Fältet %.60s finns inte här.", key);
+			return fail(f, key, msg);
+		}
+		const struct field *fd = &f->fields[i];
+		if (json_is_null(v)) {
+			f->values[i] = NULL;
+		} else if (json_is_string(v)) {
+			if (fd->type == FT_INT || fd->type == FT_ID)
+				return fail(f, key, "Fältet ska vara ett heltal.");
+			char *s = arena_strdup(a, json_string_value(v));
+			if (!s || strlen(s) != json_string_length(v))
+				return fail(f, key, "Texten innehåller otillåtna tecken.");
+			f->values[i] = fd->type == FT_PASSWORD ? s : str_trim(s);
+		} else if (json_is_integer(v)) {
+			if (fd->type != FT_INT && fd->type != FT_ID)
+				return fail(f, key, "Fältet ska vara text.");
+			f->values[i] = arena_printf(a, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		} else {
+			return fail(f, key, fd->type == FT_INT || fd->type == FT_ID
+						    ? "Fältet ska vara ett heltal."
+						    : "Fältet ska vara text.");
+		}
+	}
+	return RC_OK;
+}
+
+enum rc form_check(struct form *f)
+{
+	char msg[200];
+	for (size_t i = 0; i < f->n; i++) {
+		const struct field *fd = &f->fields[i];
+		const char *v = f->values[i];
+		if (str_blank(v)) {
+			f->values[i] = NULL;
+			if (fd->required) {
+				snprintf(msg, sizeof msg, "%s måste anges.", fd->label);
+				return fail(f, fd->name, msg);
+			}
+			continue;
+		}
+		if (!str_valid_utf8_text(v))
+			return fail(f, fd->name, "Texten innehåller otillåtna tecken.");
+		size_t max = fd->maxlen ? fd->maxlen : 200;
+		if (str_utf8_len(v) > max) {
+			snprintf(msg, sizeof msg, "%s får vara högst %zu tecken.", fd->label, max);
+			return fail(f, fd->name, msg);
+		}
+		int64_t n;
+		switch (fd->type) {
+		case FT_DATE:
+			if (!str_valid_date(v)) {
+				snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.",
+					 fd->label);
+				return fail(f, fd->name, msg);
+			}
+			break;
+		case FT_INT:
+			if (!str_to_i64(v, &n)) {
+				snprintf(msg, sizeof msg, "%s ska vara ett heltal.", fd->label);
+				return fail(f, fd->name, msg);
+			}
+			break;
+		case FT_ID:
+			if (!str_to_i64(v, &n) || n < 0) {
+				snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
+				return fail(f, fd->name, msg);
+			}
+			if (n == 0)
+				f->values[i] = NULL;
+			break;
+		case FT_SELECT:
+			if (!org_code_valid(fd->codes, v)) {
+				snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
+				return fail(f, fd->name, msg);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return RC_OK;
+}
+
+static const char *input_type(enum field_type t)
+{
+	switch (t) {
+	case FT_DATE: return "date";
+	case FT_INT: return "number";
+	case FT_EMAIL: return "email";
+	case FT_TEL: return "tel";
+	case FT_PASSWORD: return "password";
+	default: return "text";
+	}
+}
+
+void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
+		 const char *submit)
+{
+	if (f->has_error) {
+		/* A summary at the top, linked to the field, announced to screen
+		 * readers by role=alert. */
+		int i = form_index(f, f->err.field);
+		html_printf(b, "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2><p>");
+		if (i >= 0)
+			html_printf(b, "<a href=\"#f-%s\">%s</a>", f->err.field, f->err.message);
+		else
+			html_printf(b, "%s", f->err.message);
+		html_printf(b, "</p></div>");
+	}
+	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"edit\" novalidate>", action);
+	if (csrf)
+		html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
+	for (size_t i = 0; i < f->n; i++) {
+		const struct field *fd = &f->fields[i];
+		const char *v = f->values[i] ? f->values[i] : "";
+		int bad = f->has_error && strcmp(f->err.field, fd->name) == 0;
+		char describedby[160] = "";
+		if (fd->hint && bad)
+			snprintf(describedby, sizeof describedby, "h-%s e-%s", fd->name, fd->name);
+		else if (fd->hint)
+			snprintf(describedby, sizeof describedby, "h-%s", fd->name);
+		else if (bad)
+			snprintf(describedby, sizeof describedby, "e-%s", fd->name);
+
+		html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", bad ? " invalid" : "",
+			    fd->name, fd->label);
+		if (fd->required)
+			html_printf(b, " <span class=\"req\">(måste fyllas i)</span>");
+		html_printf(b, "</label>");
+		if (fd->hint)
+			html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", fd->name, fd->hint);
+		if (bad)
+			html_printf(b, "<p class=\"field-error\" id=\"e-%s\">%s</p>", fd->name,
+				    f->err.message);
+		/* Attributes shared by every control. */
+		struct buf attrs;
+		buf_init(&attrs, 4096);
+		html_printf(&attrs, " id=\"f-%s\" name=\"%s\"", fd->name, fd->name);
+		if (describedby[0])
+			html_printf(&attrs, " aria-describedby=\"%s\"", describedby);
+		if (bad)
+			html_printf(&attrs, " aria-invalid=\"true\"");
+		if (fd->required)
+			html_printf(&attrs, " required");
+		const char *a = buf_cstr(&attrs);
+
+		if (fd->type == FT_TEXTAREA) {
+			html_printf(b, "<textarea rows=\"4\"");
+			html_raw_trusted_markup(b, a);
+			html_printf(b, ">%s</textarea>", v);
+		} else if (fd->type == FT_SELECT || fd->type == FT_ID) {
+			html_printf(b, "<select");
+			html_raw_trusted_markup(b, a);
+			html_printf(b, ">");
+			if (!fd->required || !*v)
+				html_printf(b, "<option value=\"\">%s</option>",
+					    fd->required ? "– välj –" : "– ingen –");
+			if (fd->type == FT_SELECT) {
+				for (const struct org_code *c = fd->codes; c && c->code; c++)
+					html_printf(b, "<option value=\"%s\"%s>%s</option>", c->code,
+						    strcmp(c->code, v) == 0 ? " selected" : "", c->label);
+			} else {
+				int64_t cur = 0;
+				str_to_i64(v, &cur);
+				for (size_t k = 0; k < f->noptions[i]; k++)
+					html_printf(b, "<option value=\"%lld\"%s>%s</option>",
+						    (long long)f->options[i][k].id,
+						    f->options[i][k].id == cur ? " selected" : "",
+						    f->options[i][k].label);
+			}
+			html_printf(b, "</select>");
+		} else {
+			html_printf(b, "<input type=\"%s\"", input_type(fd->type));
+			html_raw_trusted_markup(b, a);
+			if (fd->type != FT_PASSWORD)
+				html_printf(b, " value=\"%s\"", v);
+			if (fd->autocomplete)
+				html_printf(b, " autocomplete=\"%s\"", fd->autocomplete);
+			html_printf(b, ">");
+		}
+		buf_release(&attrs);
+		html_printf(b, "</div>");
+	}
+	html_printf(b, "<div class=\"actions\"><button type=\"submit\">%s</button></div></form>",
+		    submit);
+}
+
+json_t *form_to_json(const struct form *f, int64_t id)
+{
+	json_t *o = json_object();
+	if (!o)
+		return NULL;
+	if (id)
+		json_object_set_new(o, "id", json_integer(id));
+	for (size_t i = 0; i < f->n; i++) {
+		const struct field *fd = &f->fields[i];
+		const char *v = f->values[i];
+		if (fd->type == FT_PASSWORD)
+			continue;
+		int64_t n;
+		if (str_blank(v))
+			json_object_set_new(o, fd->name, json_null());
+		else if ((fd->type == FT_INT || fd->type == FT_ID) && str_to_i64(v, &n))
+			json_object_set_new(o, fd->name, json_integer(n));
+		else
+			json_object_set_new(o, fd->name, json_string(v));
+	}
+	return o;
+}

@@ -1,0 +1,95 @@
+/*
+ * form.h — declared inputs: one table of fields per form, used to read a
+ * URL-encoded form or a JSON object, to check types and limits, to render
+ * the HTML form with labels, hints and the error beside the right field,
+ * and to write the same values back as JSON.  Handlers see checked strings
+ * or the request is answered 422 with the field named (kcgi's habit).
+ *
+ * Domain rules are checked by the core module afterwards, which names its
+ * fields with the same names, so its errors land beside the same inputs.
+ */
+#ifndef FINSAM_FORM_H
+#define FINSAM_FORM_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/org.h"
+#include "../util/buf.h"
+#include "../util/rc.h"
+
+struct arena;
+struct kv_list;
+
+enum field_type {
+	FT_TEXT,
+	FT_TEXTAREA,
+	FT_DATE,
+	FT_INT,      /* whole number; JSON integer */
+	FT_ID,       /* reference to another object: select of ids; JSON integer or null */
+	FT_SELECT,   /* one code of a fixed vocabulary */
+	FT_EMAIL,
+	FT_TEL,
+	FT_PASSWORD
+};
+
+struct field {
+	const char *name;
+	const char *label;
+	enum field_type type;
+	int required;
+	size_t maxlen;                 /* characters; 0 = 200 */
+	const struct org_code *codes;  /* FT_SELECT vocabulary */
+	const char *hint;
+	const char *autocomplete;
+};
+
+struct form_option {
+	int64_t id;
+	const char *label;
+};
+
+#define FORM_MAX_FIELDS 16
+
+struct form {
+	const struct field *fields;
+	size_t n;
+	const char *values[FORM_MAX_FIELDS];
+	/* Choices for FT_ID fields, filled at run time. */
+	const struct form_option *options[FORM_MAX_FIELDS];
+	size_t noptions[FORM_MAX_FIELDS];
+	struct field_error err;
+	int has_error;
+};
+
+void form_init(struct form *f, const struct field *fields, size_t n);
+/* Index of a field by name, or -1. */
+int form_index(const struct form *f, const char *name);
+const char *form_get(const struct form *f, const char *name);
+/* Value as int64 (0 for blank or not a number). */
+int64_t form_id(const struct form *f, const char *name);
+/* Sets a value (copied into arena a). */
+void form_set(struct form *f, struct arena *a, const char *name, const char *value);
+void form_set_int(struct form *f, struct arena *a, const char *name, int64_t v);
+void form_set_options(struct form *f, const char *name, const struct form_option *o, size_t n);
+
+/* Reads every declared field from a URL-encoded form, trimmed. */
+void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv);
+/* Reads a JSON object; fields it lacks are left as they are, so a PUT can
+ * send only what changes.  RC_INVALID (with the field) for a wrong type or
+ * a name the form does not declare. */
+enum rc form_read_json(struct form *f, struct arena *a, json_t *obj);
+/* Checks required fields, lengths, dates, numbers and vocabularies. */
+enum rc form_check(struct form *f);
+/* Records an error to show beside its field. */
+void form_fail(struct form *f, const struct field_error *e);
+
+/* Renders the form: a <form method=post> with every field, its label, hint
+ * and error, the CSRF token and a submit button. */
+void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
+		 const char *submit);
+/* The values as a JSON object (with "id"), numbers typed.  New reference. */
+json_t *form_to_json(const struct form *f, int64_t id);
+
+#endif

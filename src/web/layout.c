@@ -1,0 +1,186 @@
+/*
+ * layout.c — the page frame, navigation by role, and error responses.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util/html.h"
+#include "web.h"
+
+struct nav_item {
+	const char *path;
+	const char *label;
+	enum perm perm;
+};
+
+static const struct nav_item nav[] = {
+	{"/", "Start", PERM_LOGGED_IN},
+	{"/forbund", "Förbundet", PERM_ORG_READ},
+	{"/medlemmar", "Medlemmar", PERM_ORG_READ},
+	{"/organ", "Organ", PERM_ORG_READ},
+	{"/personer", "Personer", PERM_ORG_READ},
+	{"/anvandare", "Användare", PERM_USER_ADMIN},
+	{"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},
+	{"/logg", "Granskningslogg", PERM_AUDIT_READ},
+	{"/konto", "Mitt konto", PERM_LOGGED_IN},
+};
+
+/* 1 if path is within the section that nav item p heads. */
+static int in_section(const char *path, const char *p)
+{
+	if (strcmp(p, "/") == 0)
+		return strcmp(path, "/") == 0;
+	size_t n = strlen(p);
+	return strncmp(path, p, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+void page_begin(struct req *r, const char *title)
+{
+	struct buf *b = &r->out;
+	r->resp_type = "text/html; charset=utf-8";
+	html_printf(b,
+		    "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
+		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		    "<title>%s – finsam</title>"
+		    "<link rel=\"stylesheet\" href=\"/static/finsam.css\"></head><body>"
+		    "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>"
+		    "<header class=\"site\"><a class=\"brand\" href=\"/\">finsam</a>",
+		    title);
+	if (r->authed && r->who.user_id) {
+		html_printf(b,
+			    "<div class=\"who\">%s (%s) "
+			    "<form method=\"post\" action=\"/logga-ut\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<button type=\"submit\">Logga ut</button></form></div>",
+			    r->who.display_name, auth_role_label(r->who.role), r->who.csrf);
+	}
+	html_printf(b, "</header>");
+	if (r->authed) {
+		html_printf(b, "<nav class=\"main\" aria-label=\"Huvudmeny\"><ul>");
+		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
+			if (!auth_allows(r->who.role, nav[i].perm))
+				continue;
+			html_printf(b, "<li><a href=\"%s\"%s>%s</a></li>", nav[i].path,
+				    in_section(r->path, nav[i].path) ? " aria-current=\"page\"" : "",
+				    nav[i].label);
+		}
+		html_printf(b, "</ul></nav>");
+	}
+	html_printf(b, "<main id=\"innehall\" tabindex=\"-1\">");
+}
+
+void page_end(struct req *r)
+{
+	html_printf(&r->out, "</main><footer class=\"site\">finsam – uppföljning och styrelsearbete "
+			     "för samordningsförbund</footer></body></html>\n");
+}
+
+static const char *status_title(int status)
+{
+	switch (status) {
+	case 400: return "Felaktig förfrågan";
+	case 401: return "Inloggning krävs";
+	case 403: return "Åtkomst nekad";
+	case 404: return "Sidan finns inte";
+	case 405: return "Metoden stöds inte";
+	case 409: return "Konflikt";
+	case 413: return "För stor förfrågan";
+	case 415: return "Fel innehållstyp";
+	case 422: return "Uppgifterna behöver rättas";
+	case 429: return "För många försök";
+	case 503: return "Tjänsten är upptagen";
+	default: return "Internt fel";
+	}
+}
+
+static const char *status_code(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 401: return "unauthenticated";
+	case 403: return "forbidden";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 409: return "conflict";
+	case 413: return "payload_too_large";
+	case 415: return "unsupported_media_type";
+	case 422: return "invalid";
+	case 429: return "too_many_requests";
+	case 503: return "unavailable";
+	default: return "internal_error";
+	}
+}
+
+void respond_json(struct req *r, int status, json_t *v)
+{
+	buf_reset(&r->out);
+	r->status = status;
+	r->resp_type = "application/json; charset=utf-8";
+	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	if (s) {
+		buf_puts(&r->out, s);
+		buf_putc(&r->out, '\n');
+		free(s);
+	} else {
+		buf_puts(&r->out, "{\"error\":{\"status\":500,\"code\":\"internal_error\"}}\n");
+		r->status = 500;
+	}
+	json_decref(v);
+}
+
+void respond_api_error(struct req *r, int status, const char *code, const char *field,
+		       const char *message)
+{
+	json_t *e = json_pack("{s:i,s:s,s:s}", "status", status, "code", code ? code : status_code(status),
+			      "message", message ? message : status_title(status));
+	if (e && field && *field)
+		json_object_set_new(e, "field", json_string(field));
+	respond_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void respond_error(struct req *r, int status, const char *message)
+{
+	if (r->is_api) {
+		respond_api_error(r, status, NULL, NULL, message);
+		return;
+	}
+	buf_reset(&r->out);
+	r->status = status;
+	page_begin(r, status_title(status));
+	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", status_title(status),
+		    message ? message : "");
+	if (status == 404)
+		html_printf(&r->out, "<p>Kontrollera adressen, eller gå till <a href=\"/\">startsidan</a>.</p>");
+	else if (status == 403)
+		html_printf(&r->out, "<p>Ditt konto har inte behörighet till den här sidan. Kontakta "
+				     "förbundets administratör om du behöver den.</p>");
+	page_end(r);
+}
+
+void respond_rc(struct req *r, enum rc rc)
+{
+	switch (rc) {
+	case RC_OK: break;
+	case RC_NOT_FOUND: respond_error(r, 404, "Det du sökte finns inte."); break;
+	case RC_DENIED: respond_error(r, 403, "Du har inte behörighet till detta."); break;
+	case RC_CONFLICT: respond_error(r, 409, "Ändringen krockar med befintliga uppgifter."); break;
+	case RC_THROTTLED: respond_error(r, 429, "För många försök. Vänta en stund och försök igen."); break;
+	case RC_INVALID: respond_error(r, 422, "Uppgifterna kunde inte sparas."); break;
+	default: respond_error(r, 500, "Något gick fel hos oss. Försök igen om en stund."); break;
+	}
+}
+
+void html_int_sv(struct buf *b, long long v)
+{
+	char digits[32];
+	snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
+	if (v < 0)
+		buf_puts(b, "−");
+	size_t n = strlen(digits);
+	for (size_t i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf_puts(b, "\xc2\xa0"); /* no-break space */
+		buf_putc(b, digits[i]);
+	}
+}

@@ -1,0 +1,318 @@
+/*
+ * page_admin.c — administration: user accounts, API tokens for
+ * integrations, and the audit log.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/audit.h"
+#include "../util/arena.h"
+#include "../util/html.h"
+#include "../util/str.h"
+#include "form.h"
+#include "pages.h"
+
+/* Roles an account can have (API clients get tokens, not accounts). */
+static const struct org_code account_roles[] = {
+	{"admin", "Administratör"},
+	{"forbundschef", "Förbundschef"},
+	{"insatsansvarig", "Insatsansvarig"},
+	{"deltagaransvarig", "Deltagaransvarig"},
+	{"styrelse", "Styrelse"},
+	{"revisor", "Revisor"},
+	{NULL, NULL}};
+
+static const struct org_code token_roles[] = {
+	{"api", "API-klient (läsa och ändra organisationen)"},
+	{"revisor", "Revisor (bara läsa)"},
+	{NULL, NULL}};
+
+static const struct field user_fields[] = {
+	{"username", "Användarnamn", FT_TEXT, 1, 60, NULL, "Små bokstäver a–z, siffror och punkt, som anna.berg.", "off"},
+	{"display_name", "Namn", FT_TEXT, 1, 120, NULL, NULL, "off"},
+	{"role", "Roll", FT_SELECT, 1, 30, account_roles, NULL, NULL},
+	{"password", "Första lösenord", FT_PASSWORD, 1, 200, NULL, "Minst 10 tecken. Lämna det till personen på ett säkert sätt.", "new-password"},
+};
+
+static void users_page(struct req *r, struct form *f)
+{
+	struct user *u;
+	size_t n;
+	enum rc rc = auth_user_list(r->db, r->arena, &u, &n);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	page_begin(r, "Användare");
+	html_printf(b, "<h1>Användare</h1><table class=\"wide\"><caption>Konton</caption><thead><tr>"
+		       "<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
+		       "<th scope=\"col\">Roll</th><th scope=\"col\">Status</th>"
+		       "<th scope=\"col\">Åtgärder</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", u[i].username,
+			    u[i].display_name, auth_role_label(u[i].role),
+			    u[i].disabled ? "Avstängt" : "Aktivt");
+		html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
+			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			       "<button type=\"submit\" class=\"secondary\">%s "
+			       "<span class=\"visually-hidden\">%s</span></button></form> "
+			       "<a href=\"/anvandare/%lld/losenord\">Nytt lösenord "
+			       "<span class=\"visually-hidden\">för %s</span></a></td></tr>",
+			    (long long)u[i].id, u[i].disabled ? "aktivera" : "stang-av", r->who.csrf,
+			    u[i].disabled ? "Aktivera" : "Stäng av", u[i].username, (long long)u[i].id,
+			    u[i].username);
+	}
+	html_printf(b, "</tbody></table><h2>Nytt konto</h2>");
+	form_render(b, f, "/anvandare", r->who.csrf, "Skapa konto");
+	page_end(r);
+}
+
+void page_users(struct req *r)
+{
+	struct form f;
+	form_init(&f, user_fields, 4);
+	users_page(r, &f);
+}
+
+void page_users_post(struct req *r)
+{
+	struct form f;
+	form_init(&f, user_fields, 4);
+	form_read_kv(&f, r->arena, &r->form);
+	if (form_check(&f) == RC_OK) {
+		struct field_error err = {"", ""};
+		enum rc rc = auth_user_add(r->db, &r->actor, form_get(&f, "username"),
+					   form_get(&f, "display_name"),
+					   auth_role_parse(form_get(&f, "role")),
+					   form_get(&f, "password"), NULL, &err);
+		if (rc == RC_OK) {
+			req_redirect(r, "/anvandare");
+			return;
+		}
+		if (rc != RC_INVALID) {
+			respond_rc(r, rc);
+			return;
+		}
+		form_fail(&f, &err);
+	}
+	r->status = 422;
+	users_page(r, &f);
+}
+
+static void set_disabled(struct req *r, int disable)
+{
+	struct user u;
+	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
+	if (!rc && disable && u.id == r->who.user_id) {
+		respond_error(r, 409, "Du kan inte stänga av ditt eget konto.");
+		return;
+	}
+	if (!rc)
+		rc = auth_user_set_disabled(r->db, &r->actor, u.username, disable);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	req_redirect(r, "/anvandare");
+}
+
+void page_user_disable_post(struct req *r)
+{
+	set_disabled(r, 1);
+}
+
+void page_user_enable_post(struct req *r)
+{
+	set_disabled(r, 0);
+}
+
+static const struct field reset_fields[] = {
+	{"password", "Nytt lösenord", FT_PASSWORD, 1, 200, NULL, "Minst 10 tecken. Personens inloggningar avslutas.", "new-password"},
+};
+
+static void user_password_page(struct req *r, struct form *f)
+{
+	struct user u;
+	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	char *title = arena_printf(r->arena, "Nytt lösenord för %s", u.username);
+	page_begin(r, title);
+	html_printf(&r->out, "<h1>%s</h1>", title);
+	form_render(&r->out, f, r->path, r->who.csrf, "Spara lösenord");
+	html_printf(&r->out, "<p><a href=\"/anvandare\">Tillbaka till användarna</a></p>");
+	page_end(r);
+}
+
+void page_user_password(struct req *r)
+{
+	struct form f;
+	form_init(&f, reset_fields, 1);
+	user_password_page(r, &f);
+}
+
+void page_user_password_post(struct req *r)
+{
+	struct form f;
+	form_init(&f, reset_fields, 1);
+	form_read_kv(&f, r->arena, &r->form);
+	struct user u;
+	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	if (form_check(&f) == RC_OK) {
+		struct field_error err = {"", ""};
+		rc = auth_user_passwd(r->db, &r->actor, u.username, form_get(&f, "password"), &err);
+		if (rc == RC_OK) {
+			req_redirect(r, "/anvandare");
+			return;
+		}
+		if (rc != RC_INVALID) {
+			respond_rc(r, rc);
+			return;
+		}
+		form_fail(&f, &err);
+	}
+	r->status = 422;
+	user_password_page(r, &f);
+}
+
+/* ---- API tokens ---------------------------------------------------------- */
+
+static const struct field token_fields[] = {
+	{"name", "Namn på nyckeln", FT_TEXT, 1, 70, NULL, "Vad integrationen är, som Ekonomisystemet.", "off"},
+	{"role", "Behörighet", FT_SELECT, 1, 20, token_roles, NULL, NULL},
+};
+
+static void tokens_page(struct req *r, struct form *f, const char *new_token)
+{
+	struct api_token_info *t;
+	size_t n;
+	enum rc rc = auth_token_list(r->db, r->arena, &t, &n);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	page_begin(r, "API-nycklar");
+	html_printf(b, "<h1>API-nycklar</h1><p>Nycklar låter andra system läsa och ändra uppgifter "
+		       "genom <code>/api/v1/</code>. Skicka nyckeln i huvudet "
+		       "<code>Authorization: Bearer &lt;nyckel&gt;</code>.</p>");
+	if (new_token)
+		html_printf(b, "<div class=\"notice\" role=\"status\"><p>Den nya nyckeln visas bara "
+			       "den här gången. Kopiera den nu:</p><p class=\"token\">%s</p></div>",
+			    new_token);
+	html_printf(b, "<table class=\"wide\"><caption>Nycklar</caption><thead><tr>"
+		       "<th scope=\"col\">Namn</th><th scope=\"col\">Behörighet</th>"
+		       "<th scope=\"col\">Skapad</th><th scope=\"col\">Senast använd</th>"
+		       "<th scope=\"col\">Status</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", t[i].name,
+			    auth_role_label(t[i].role), t[i].created_at,
+			    t[i].last_used_at[0] ? t[i].last_used_at : "–");
+		if (t[i].revoked)
+			html_printf(b, "Återkallad");
+		else
+			html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/api-nycklar/%lld/aterkalla\">"
+				       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+				       "<button type=\"submit\" class=\"secondary\">Återkalla "
+				       "<span class=\"visually-hidden\">%s</span></button></form>",
+				    (long long)t[i].id, r->who.csrf, t[i].name);
+		html_printf(b, "</td></tr>");
+	}
+	html_printf(b, "</tbody></table><h2>Ny nyckel</h2>");
+	form_render(b, f, "/api-nycklar", r->who.csrf, "Skapa nyckel");
+	page_end(r);
+}
+
+void page_tokens(struct req *r)
+{
+	struct form f;
+	form_init(&f, token_fields, 2);
+	tokens_page(r, &f, NULL);
+}
+
+void page_tokens_post(struct req *r)
+{
+	struct form f;
+	form_init(&f, token_fields, 2);
+	form_read_kv(&f, r->arena, &r->form);
+	if (form_check(&f) == RC_OK) {
+		struct field_error err = {"", ""};
+		char token[CRYPTO_TOKEN_LEN + 1];
+		enum rc rc = auth_token_create(r->db, &r->actor, form_get(&f, "name"),
+					       auth_role_parse(form_get(&f, "role")), token, NULL,
+					       &err);
+		if (rc == RC_OK) {
+			/* Shown once, in this response; never in a URL. */
+			struct form empty;
+			form_init(&empty, token_fields, 2);
+			tokens_page(r, &empty, token);
+			return;
+		}
+		if (rc != RC_INVALID) {
+			respond_rc(r, rc);
+			return;
+		}
+		form_fail(&f, &err);
+	}
+	r->status = 422;
+	tokens_page(r, &f, NULL);
+}
+
+void page_token_revoke_post(struct req *r)
+{
+	enum rc rc = auth_token_revoke(r->db, &r->actor, r->ids[0]);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	req_redirect(r, "/api-nycklar");
+}
+
+/* ---- audit log ---------------------------------------------------------------- */
+
+#define AUDIT_PAGE 100
+
+void page_audit(struct req *r)
+{
+	int64_t before = 0;
+	const char *q = req_query(r, "fore");
+	if (q && (!str_to_i64(q, &before) || before < 0)) {
+		respond_error(r, 400, "Ogiltig sida i loggen.");
+		return;
+	}
+	struct audit_entry *e;
+	size_t n;
+	enum rc rc = audit_list(r->db, r->arena, before, AUDIT_PAGE, &e, &n);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	page_begin(r, "Granskningslogg");
+	html_printf(b, "<h1>Granskningslogg</h1><p>Varje ändring och varje visning av "
+		       "personuppgifter loggas här. Loggen kan inte ändras; kedjan kontrolleras "
+		       "med <code>finsam audit verify</code>.</p>");
+	html_printf(b, "<table class=\"wide\"><caption>Senaste händelserna först</caption><thead><tr>"
+		       "<th scope=\"col\">Nr</th><th scope=\"col\">Tid (UTC)</th>"
+		       "<th scope=\"col\">Vem</th><th scope=\"col\">Händelse</th>"
+		       "<th scope=\"col\">Objekt</th><th scope=\"col\">Varifrån</th>"
+		       "<th scope=\"col\">Detalj</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++)
+		html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s %s</td>"
+			       "<td>%s</td><td>%s</td></tr>",
+			    (long long)e[i].id, e[i].at, e[i].actor, e[i].action, e[i].object_type,
+			    e[i].object_id, e[i].address, e[i].detail);
+	html_printf(b, "</tbody></table>");
+	if (n == AUDIT_PAGE && e[n - 1].id > 1)
+		html_printf(b, "<p><a href=\"/logg?fore=%lld\">Äldre händelser</a></p>",
+			    (long long)e[n - 1].id);
+	page_end(r);
+}

@@ -1,0 +1,513 @@
+/*
+ * server.c — libmicrohttpd glue: connection state, body caps, the
+ * dispatcher (route → authentication → permission → CSRF → handler),
+ * security headers, the request log, and the database connection pool.
+ *
+ * MHD runs a pool of worker threads.  Each request takes one database
+ * connection from the pool for the time its handler runs and gives it back
+ * before the response is queued.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../core/auth.h"
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/str.h"
+#include "web.h"
+
+#define BODY_MAX (1u << 20) /* 1 MiB: forms and JSON */
+#define RESPONSE_MAX (32u << 20)
+#define SESSION_COOKIE "finsam_session"
+#define LOGIN_COOKIE "finsam_login"
+
+/* ---- connection pool ------------------------------------------------------ */
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db **free;
+	size_t nfree;
+	struct db **all;
+	size_t nall;
+};
+
+static struct db *pool_get(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->nfree == 0)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct db *db = p->free[--p->nfree];
+	pthread_mutex_unlock(&p->mu);
+	return db;
+}
+
+static void pool_put(struct pool *p, struct db *db)
+{
+	pthread_mutex_lock(&p->mu);
+	p->free[p->nfree++] = db;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_close(struct pool *p)
+{
+	for (size_t i = 0; i < p->nall; i++)
+		db_close(p->all[i]);
+	free(p->all);
+	free(p->free);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+}
+
+struct app {
+	const struct serve_options *opt;
+	struct pool pool;
+};
+
+/* ---- request helpers ---------------------------------------------------------- */
+
+const char *req_header(struct req *r, const char *name)
+{
+	return MHD_lookup_connection_value((struct MHD_Connection *)r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+	return kv_get(&r->query, name);
+}
+
+void req_set_cookie(struct req *r, const char *name, const char *value, int max_age)
+{
+	if (r->ncookies_out >= sizeof r->cookies_out / sizeof r->cookies_out[0])
+		return;
+	r->cookies_out[r->ncookies_out++] =
+		arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value,
+			     r->secure ? "; Secure" : "",
+			     max_age == 0 ? "; Max-Age=0" : "");
+}
+
+void req_redirect(struct req *r, const char *path)
+{
+	r->status = 303;
+	r->location = arena_strdup(r->arena, path);
+	buf_reset(&r->out);
+}
+
+/* ---- per-connection state -------------------------------------------------------- */
+
+struct conn_state {
+	struct req r;
+	struct buf body;
+	int too_large;
+	struct timespec start;
+};
+
+static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
+				     const char *value)
+{
+	(void)kind;
+	struct req *r = cls;
+	if (r->query.n >= KV_MAX_PAIRS)
+		return MHD_NO;
+	/* Grow in the arena, doubling. */
+	if ((r->query.n & (r->query.n - 1)) == 0) {
+		size_t cap = r->query.n ? r->query.n * 2 : 4;
+		struct kv *items = arena_alloc(r->arena, cap * sizeof *items);
+		if (!items)
+			return MHD_NO;
+		if (r->query.n)
+			memcpy(items, r->query.items, r->query.n * sizeof *items);
+		r->query.items = items;
+	}
+	r->query.items[r->query.n].name = arena_strdup(r->arena, key);
+	r->query.items[r->query.n].value = arena_strdup(r->arena, value ? value : "");
+	r->query.n++;
+	return MHD_YES;
+}
+
+static void client_address(struct req *r, struct MHD_Connection *c, int behind_proxy)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	str_copy(r->address, sizeof r->address, "okänd");
+	if (ci && ci->client_addr) {
+		const struct sockaddr *sa = ci->client_addr;
+		if (sa->sa_family == AF_INET)
+			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->address,
+				  sizeof r->address);
+		else if (sa->sa_family == AF_INET6)
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->address,
+				  sizeof r->address);
+	}
+	if (behind_proxy) {
+		const char *fwd = req_header(r, "X-Forwarded-For");
+		if (fwd && *fwd) {
+			/* The last hop is the one our proxy added. */
+			const char *last = strrchr(fwd, ',');
+			last = last ? last + 1 : fwd;
+			while (*last == ' ')
+				last++;
+			str_copy(r->address, sizeof r->address, last);
+		}
+		const char *proto = req_header(r, "X-Forwarded-Proto");
+		r->secure = proto && strcmp(proto, "https") == 0;
+	}
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
+
+/* 1 if the request carries the right CSRF token for its policy. */
+static int csrf_ok(struct req *r, enum csrf_policy policy)
+{
+	if (policy == CSRF_NONE)
+		return 1;
+	if (policy == CSRF_LOGIN) {
+		const char *cookie = kv_get(&r->cookies, LOGIN_COOKIE);
+		const char *field = kv_get(&r->form, "csrf");
+		return cookie && field && strlen(cookie) == CRYPTO_TOKEN_LEN &&
+		       str_ct_equal(cookie, field);
+	}
+	if (!r->authed)
+		return 0;
+	if (r->who.token_id)
+		return 1; /* API token: no ambient authority to forge */
+	const char *sent = r->is_api ? req_header(r, "X-CSRF-Token") : kv_get(&r->form, "csrf");
+	return sent && r->who.csrf[0] && str_ct_equal(sent, r->who.csrf);
+}
+
+static void authenticate(struct req *r)
+{
+	const char *authz = req_header(r, "Authorization");
+	int64_t now = (int64_t)time(NULL);
+	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
+		if (r->is_api && auth_token_lookup(r->db, authz + 7, &r->who) == RC_OK)
+			r->authed = 1;
+	} else {
+		const char *tok = kv_get(&r->cookies, SESSION_COOKIE);
+		if (tok && auth_session_lookup(r->db, tok, now, &r->who) == RC_OK)
+			r->authed = 1;
+	}
+	r->actor.user_id = r->who.user_id;
+	r->actor.name = r->authed ? r->who.name : "anonym";
+	r->actor.address = r->address;
+	r->actor.role = r->authed ? r->who.role : ROLE_NONE;
+}
+
+static int has_content_type(struct req *r, const char *type)
+{
+	const char *ct = r->content_type;
+	size_t n = strlen(type);
+	return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+static void dispatch(struct req *r, const char *body, size_t body_len)
+{
+	size_t idx = 0;
+	enum router_result m = router_match(web_routes, web_route_count, sizeof web_routes[0],
+					    r->method, r->path, &idx, r->ids, &r->nids);
+	if (m == ROUTER_NOT_FOUND) {
+		authenticate(r);
+		respond_error(r, 404, "Sidan finns inte.");
+		return;
+	}
+	if (m == ROUTER_BAD_METHOD) {
+		authenticate(r);
+		respond_error(r, 405, "Den här adressen tar inte emot den sortens förfrågan.");
+		return;
+	}
+	const struct route *rt = &web_routes[idx];
+	r->route = rt;
+	authenticate(r);
+
+	if (rt->perm != PERM_PUBLIC && !r->authed) {
+		if (r->is_api) {
+			respond_api_error(r, 401, NULL, NULL,
+					  "Inloggning krävs: skicka en API-nyckel som Bearer-token.");
+		} else if (strcmp(r->method, "GET") == 0) {
+			req_redirect(r, "/logga-in");
+		} else {
+			respond_error(r, 401, "Du är inte inloggad, eller så har inloggningen gått ut. "
+					      "Logga in igen.");
+		}
+		return;
+	}
+	if (!auth_allows(r->authed ? r->who.role : ROLE_NONE, rt->perm)) {
+		respond_error(r, 403, "Du har inte behörighet till detta.");
+		return;
+	}
+
+	/* Parse the body before the CSRF check: the token travels in it. */
+	if (body_len > 0 || strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0) {
+		if (r->is_api && (strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0)) {
+			if (!has_content_type(r, "application/json")) {
+				respond_api_error(r, 415, NULL, NULL,
+						  "Skicka innehållet som application/json.");
+				return;
+			}
+			json_error_t je;
+			r->json = json_loadb(body, body_len, JSON_REJECT_DUPLICATES, &je);
+			if (!r->json) {
+				char msg[200];
+				snprintf(msg, sizeof msg, "Ogiltig JSON på rad %d, kolumn %d.", je.line,
+					 je.column);
+				respond_api_error(r, 400, "bad_json", NULL, msg);
+				return;
+			}
+		} else if (!r->is_api) {
+			if (body_len > 0 && !has_content_type(r, "application/x-www-form-urlencoded")) {
+				respond_error(r, 415, "Formuläret skickades i ett format som inte stöds.");
+				return;
+			}
+			if (kv_parse_urlencoded(r->arena, body, body_len, &r->form) != 0) {
+				respond_error(r, 413, "Formuläret innehöll för många fält.");
+				return;
+			}
+		}
+	}
+	if (!csrf_ok(r, rt->csrf)) {
+		respond_error(r, 403,
+			      "Formuläret kunde inte kontrolleras (säkerhetstoken saknas eller är fel). "
+			      "Ladda om sidan och försök igen.");
+		return;
+	}
+	rt->fn(r);
+	if (r->status == 0)
+		r->status = 200;
+}
+
+/* ---- response --------------------------------------------------------------------- */
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
+{
+	if (buf_failed(&r->out)) {
+		buf_reset(&r->out);
+		r->is_api = 1; /* the plainest error we can still write */
+		respond_api_error(r, 500, NULL, NULL, "Svaret blev för stort.");
+	}
+	size_t len;
+	char *data = buf_detach(&r->out, &len);
+	struct MHD_Response *resp =
+		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type",
+				r->resp_type ? r->resp_type : "text/plain; charset=utf-8");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; style-src 'self'; img-src 'self' data:; "
+				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	if (r->secure)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+	if (r->route && strcmp(r->route->pattern, "/static/finsam.css") == 0)
+		MHD_add_response_header(resp, "Cache-Control", "public, max-age=3600");
+	else
+		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->location)
+		MHD_add_response_header(resp, "Location", r->location);
+	for (size_t i = 0; i < r->ncookies_out; i++)
+		MHD_add_response_header(resp, "Set-Cookie", r->cookies_out[i]);
+	if (r->status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, POST, PUT");
+	enum MHD_Result ok = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ok;
+}
+
+/* One line per request: time, method, path without query, status, µs.
+ * Nothing personal: no address, no query, no user. */
+static void log_request(struct conn_state *s)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	long long us = (long long)(end.tv_sec - s->start.tv_sec) * 1000000LL +
+		       (end.tv_nsec - s->start.tv_nsec) / 1000;
+	char now[21];
+	str_now_iso(now);
+	fprintf(stderr, "%s %s %s %d %lldus\n", now, s->r.method, s->r.path, s->r.status, us);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	(void)version;
+	struct app *app = cls;
+	struct conn_state *s = *con_cls;
+	if (!s) {
+		s = calloc(1, sizeof *s);
+		if (!s)
+			return MHD_NO;
+		clock_gettime(CLOCK_MONOTONIC, &s->start);
+		s->r.arena = arena_new(0);
+		if (!s->r.arena) {
+			free(s);
+			return MHD_NO;
+		}
+		*con_cls = s;
+		buf_init(&s->body, BODY_MAX);
+		buf_init(&s->r.out, RESPONSE_MAX);
+		s->r.app = app;
+		s->r.conn = c;
+		s->r.method = arena_strdup(s->r.arena, method);
+		/* Never log or route on the query string: MHD hands us the
+		 * path alone in url. */
+		s->r.path = arena_strdup(s->r.arena, url);
+		s->r.is_api = strncmp(url, "/api/", 5) == 0;
+		s->r.content_type = req_header(&s->r, "Content-Type");
+		client_address(&s->r, c, app->opt->behind_proxy);
+		const char *cl = req_header(&s->r, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+			s->too_large = 1;
+			respond_error(&s->r, 413, "Förfrågan är för stor (högst 1 MiB).");
+			enum MHD_Result ok = send_response(c, &s->r);
+			log_request(s);
+			return ok;
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (!s->too_large) {
+			buf_append(&s->body, upload, *upload_size);
+			if (buf_failed(&s->body))
+				s->too_large = 1;
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (s->too_large && s->r.status == 413)
+		return MHD_YES; /* already answered */
+
+	struct req *r = &s->r;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_query, r);
+	kv_parse_cookies(r->arena, req_header(r, "Cookie"), &r->cookies);
+	if (s->too_large) {
+		respond_error(r, 413, "Förfrågan är för stor (högst 1 MiB).");
+	} else {
+		r->db = pool_get(&app->pool);
+		dispatch(r, s->body.data ? s->body.data : "", s->body.len);
+		pool_put(&app->pool, r->db);
+		r->db = NULL;
+	}
+	if (strcmp(r->method, "HEAD") == 0)
+		buf_reset(&r->out);
+	enum MHD_Result ok = send_response(c, r);
+	log_request(s);
+	return ok;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	struct conn_state *s = *con_cls;
+	if (!s)
+		return;
+	json_decref(s->r.json);
+	buf_release(&s->r.out);
+	buf_release(&s->body);
+	arena_free(s->r.arena);
+	free(s);
+	*con_cls = NULL;
+}
+
+/* ---- start and stop --------------------------------------------------------------- */
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+int web_serve(const struct serve_options *o)
+{
+	struct app app = {.opt = o};
+	int threads = o->threads > 0 ? o->threads : 4;
+	/* Connections: one per worker thread plus one spare. */
+	size_t nconn = (size_t)threads + 1;
+	pthread_mutex_init(&app.pool.mu, NULL);
+	pthread_cond_init(&app.pool.cv, NULL);
+	app.pool.all = calloc(nconn, sizeof *app.pool.all);
+	app.pool.free = calloc(nconn, sizeof *app.pool.free);
+	if (!app.pool.all || !app.pool.free) {
+		pool_close(&app.pool);
+		return 1;
+	}
+	for (size_t i = 0; i < nconn; i++) {
+		char err[300] = "";
+		struct db *db;
+		if (db_open(o->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
+			fprintf(stderr, "finsam: %s\n", err);
+			pool_close(&app.pool);
+			return 1;
+		}
+		app.pool.all[app.pool.nall++] = db;
+		app.pool.free[app.pool.nfree++] = db;
+	}
+
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	const char *listen = o->listen ? o->listen : "127.0.0.1";
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, listen, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)o->port);
+	} else if (inet_pton(AF_INET6, listen, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)o->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		fprintf(stderr, "finsam: %s är ingen IP-adress att lyssna på.\n", listen);
+		pool_close(&app.pool);
+		return 2;
+	}
+
+	struct MHD_Daemon *d = MHD_start_daemon(
+		flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
+		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
+			o->port);
+		pool_close(&app.pool);
+		return 1;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	fprintf(stderr, "finsam: serverar %s på http://%s%s%s:%d/\n", o->db_path,
+		strchr(listen, ':') ? "[" : "", listen, strchr(listen, ':') ? "]" : "", o->port);
+	while (!stop_requested)
+		sleep(1); /* a signal ends the sleep early */
+	fprintf(stderr, "finsam: stänger\n");
+	MHD_stop_daemon(d);
+	pool_close(&app.pool);
+	return 0;
+}

@@ -1,0 +1,70 @@
+/*
+ * web.h — the web server: one route table, one dispatcher, the layout and
+ * response helpers every page and API handler uses.
+ */
+#ifndef FINSAM_WEB_H
+#define FINSAM_WEB_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "../core/auth.h"
+#include "../util/rc.h"
+#include "req.h"
+
+typedef void (*handler_fn)(struct req *r);
+
+/* CSRF policy of a route. */
+enum csrf_policy {
+	CSRF_NONE,    /* reads */
+	CSRF_SESSION, /* state change: session's token in the form or X-CSRF-Token header */
+	CSRF_LOGIN    /* the login form: a pre-session double-submit cookie */
+};
+
+/* One row of the route table.  method and pattern come first so the router
+ * can read them (see router.h). */
+struct route {
+	const char *method;
+	const char *pattern;
+	handler_fn fn;
+	enum perm perm;
+	enum csrf_policy csrf;
+	const void *data; /* handler-specific: the entity a generic handler serves */
+};
+
+extern const struct route web_routes[];
+extern const size_t web_route_count;
+
+struct serve_options {
+	const char *db_path;
+	const char *listen; /* IPv4 or IPv6 address */
+	int port;
+	int threads;
+	int behind_proxy;   /* trust X-Forwarded-Proto/-For from a local proxy */
+};
+
+/* Serves until SIGINT or SIGTERM.  Returns 0 on a clean stop. */
+int web_serve(const struct serve_options *o);
+
+/* ---- layout (layout.c) ---- */
+
+/* Starts a page: <html lang=sv>, head, header with navigation for the
+ * principal's role, skip link, <main>.  title is escaped. */
+void page_begin(struct req *r, const char *title);
+/* Ends the page. */
+void page_end(struct req *r);
+/* A complete error page (HTML) or error object (API) for status. */
+void respond_error(struct req *r, int status, const char *message);
+/* Maps a core result to a response: 404 for RC_NOT_FOUND, 500 for RC_DB … */
+void respond_rc(struct req *r, enum rc rc);
+/* Sends a JSON value (reference stolen) with status. */
+void respond_json(struct req *r, int status, json_t *v);
+/* API error naming a field. */
+void respond_api_error(struct req *r, int status, const char *code, const char *field,
+		       const char *message);
+/* The embedded stylesheet. */
+extern const char web_stylesheet[];
+/* Writes "10 610 905" style thousands grouping (no-break spaces). */
+void html_int_sv(struct buf *b, long long v);
+
+#endif
