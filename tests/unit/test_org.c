@@ -1,0 +1,248 @@
+/* Unit tests for the org module: organisationsnummer, members and their
+ * rules, population, bodies, people and mandates, and that every write is
+ * audited. */
+#include "testutil.h"
+#include "core/audit.h"
+#include "core/org.h"
+#include "util/arena.h"
+
+struct fx {
+	struct testdb t;
+	struct arena *a;
+	int64_t assoc;
+};
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	testdb_open(&f->t);
+	f->a = arena_new(0);
+	struct field_error e;
+	assert_int_equal(org_association_create(f->t.db, &test_actor, "Samordningsförbundet Test",
+						 &f->assoc, &e),
+			 RC_OK);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	arena_free(f->a);
+	testdb_close(&f->t);
+	free(f);
+	return 0;
+}
+
+static void org_numbers_are_checked_and_normalised(void **state)
+{
+	(void)state;
+	char out[12];
+	assert_int_equal(org_number_normalize("202100-5521", out), RC_OK);
+	assert_string_equal(out, "202100-5521");
+	assert_int_equal(org_number_normalize("2021002114", out), RC_OK);
+	assert_string_equal(out, "202100-2114");
+	assert_int_equal(org_number_normalize("16202100-5521", out), RC_OK);
+	assert_string_equal(out, "202100-5521");
+	assert_int_equal(org_number_normalize("202100-5522", out), RC_INVALID); /* check digit */
+	assert_int_equal(org_number_normalize("20210-5521", out), RC_INVALID);
+	assert_int_equal(org_number_normalize("19202100-5521", out), RC_INVALID);
+	assert_int_equal(org_number_normalize("2021OO-5521", out), RC_INVALID);
+}
+
+static int64_t add_member(struct fx *f, const char *kind, const char *name, struct field_error *e,
+			  enum rc expect)
+{
+	struct member m = {0};
+	m.association_id = f->assoc;
+	m.kind = kind;
+	m.name = name;
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, e), expect);
+	return m.id;
+}
+
+static void member_rules_hold(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	add_member(f, "fk", "Försäkringskassan", &e, RC_OK);
+	add_member(f, "fk", "Försäkringskassan 2", &e, RC_INVALID);
+	assert_string_equal(e.field, "kind");
+	add_member(f, "kommun", "Försäkringskassan", &e, RC_INVALID);
+	assert_string_equal(e.field, "name");
+	add_member(f, "landsting", "Region X", &e, RC_INVALID);
+	assert_string_equal(e.field, "kind");
+	add_member(f, "kommun", "  ", &e, RC_INVALID);
+	assert_string_equal(e.field, "name");
+
+	struct member m = {0};
+	m.association_id = f->assoc;
+	m.kind = "region";
+	m.name = "Region Test";
+	m.org_number = "2321000098"; /* check digit should be 9 */
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "org_number");
+	m.org_number = "232100-0024"; /* a valid check digit */
+	m.joined_on = "2020-01-01";
+	m.left_on = "2019-12-31";
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "left_on");
+	m.left_on = NULL;
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_OK);
+	struct member got;
+	assert_int_equal(org_member_get(f->t.db, f->a, m.id, &got), RC_OK);
+	assert_string_equal(got.org_number, "232100-0024");
+	assert_int_equal(got.latest_population, -1);
+}
+
+static void org_number_is_stored_normalised(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct member m = {0};
+	m.association_id = f->assoc;
+	m.kind = "af";
+	m.name = "Arbetsförmedlingen";
+	m.org_number = "2021002114";
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_OK);
+	struct member got;
+	assert_int_equal(org_member_get(f->t.db, f->a, m.id, &got), RC_OK);
+	assert_string_equal(got.org_number, "202100-2114");
+}
+
+static void population_only_for_kommuner(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t fk = add_member(f, "fk", "Försäkringskassan", &e, RC_OK);
+	int64_t k = add_member(f, "kommun", "Testkommun", &e, RC_OK);
+	assert_int_equal(org_population_set(f->t.db, &test_actor, fk, 2025, 1000, &e), RC_INVALID);
+	assert_string_equal(e.field, "population");
+	assert_int_equal(org_population_set(f->t.db, &test_actor, k, 2025, -1, &e), RC_INVALID);
+	assert_int_equal(org_population_set(f->t.db, &test_actor, k, 1800, 5, &e), RC_INVALID);
+	assert_string_equal(e.field, "year");
+	assert_int_equal(org_population_set(f->t.db, &test_actor, k, 2025, 24730, &e), RC_OK);
+	assert_int_equal(org_population_set(f->t.db, &test_actor, k, 2026, 24900, &e), RC_OK);
+	assert_int_equal(org_population_set(f->t.db, &test_actor, k, 2026, 24911, &e), RC_OK);
+	struct member got;
+	assert_int_equal(org_member_get(f->t.db, f->a, k, &got), RC_OK);
+	assert_int_equal(got.latest_population, 24911);
+	assert_int_equal(got.latest_population_year, 2026);
+	assert_int_equal(org_population_set(f->t.db, &test_actor, 9999, 2026, 1, &e), RC_NOT_FOUND);
+}
+
+static void stadsdel_needs_a_kommun(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct area k = {0};
+	k.association_id = f->assoc;
+	k.kind = "kommun";
+	k.name = "Göteborg";
+	k.code = "1480";
+	assert_int_equal(org_area_save(f->t.db, &test_actor, &k, &e), RC_OK);
+	struct area s = {0};
+	s.association_id = f->assoc;
+	s.kind = "stadsdel";
+	s.name = "Centrum";
+	assert_int_equal(org_area_save(f->t.db, &test_actor, &s, &e), RC_INVALID);
+	assert_string_equal(e.field, "parent_id");
+	s.parent_id = k.id;
+	assert_int_equal(org_area_save(f->t.db, &test_actor, &s, &e), RC_OK);
+	struct area bad = k;
+	bad.id = 0;
+	bad.code = "14800";
+	assert_int_equal(org_area_save(f->t.db, &test_actor, &bad, &e), RC_INVALID);
+	assert_string_equal(e.field, "code");
+	struct area *list;
+	size_t n;
+	assert_int_equal(org_area_list(f->t.db, f->a, f->assoc, &list, &n), RC_OK);
+	assert_int_equal(n, 2);
+	assert_string_equal(list[1].parent_name, "Göteborg");
+}
+
+static void mandates_check_dates_party_and_membership(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t k = add_member(f, "kommun", "Testkommun", &e, RC_OK);
+	struct body b = {0};
+	b.association_id = f->assoc;
+	b.kind = "styrelse";
+	b.name = "Styrelsen";
+	assert_int_equal(org_body_save(f->t.db, &test_actor, &b, &e), RC_OK);
+	struct person p = {0};
+	p.association_id = f->assoc;
+	p.name = "Test Testsson";
+	p.email = "inte-en-adress";
+	assert_int_equal(org_person_save(f->t.db, &test_actor, &p, &e), RC_INVALID);
+	assert_string_equal(e.field, "email");
+	p.email = "test@exempel.se";
+	assert_int_equal(org_person_save(f->t.db, &test_actor, &p, &e), RC_OK);
+
+	struct mandate m = {0};
+	m.body_id = b.id;
+	m.person_id = p.id;
+	m.role = "ledamot";
+	m.member_id = k;
+	m.party = "S";
+	m.start_on = "2023-01-01";
+	m.end_on = "2022-12-31";
+	assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "end_on");
+	m.end_on = "2026-12-31";
+	m.party = "(S)";
+	assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "party");
+	m.party = "S";
+	m.role = "kung";
+	assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "role");
+	m.role = "ledamot";
+	m.member_id = 4242;
+	assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_string_equal(e.field, "member_id");
+	m.member_id = k;
+	assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_OK);
+
+	struct mandate *list;
+	size_t n;
+	assert_int_equal(org_mandate_list(f->t.db, f->a, b.id, 0, &list, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].person_name, "Test Testsson");
+	assert_string_equal(list[0].member_name, "Testkommun");
+	assert_true(org_mandate_current(&list[0], "2024-06-01"));
+	assert_false(org_mandate_current(&list[0], "2027-01-01"));
+	assert_false(org_mandate_current(&list[0], "2022-12-31"));
+}
+
+static void every_write_is_audited(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t n0, n1, bad;
+	assert_int_equal(audit_verify(f->t.db, &n0, &bad), RC_OK);
+	add_member(f, "kommun", "Testkommun", &e, RC_OK);
+	add_member(f, "kommun", "", &e, RC_INVALID); /* refused: not logged */
+	assert_int_equal(audit_verify(f->t.db, &n1, &bad), RC_OK);
+	assert_int_equal(n1, n0 + 1);
+	struct audit_entry *list;
+	size_t n;
+	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &list, &n), RC_OK);
+	assert_string_equal(list[0].action, "create");
+	assert_string_equal(list[0].object_type, "member");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(org_numbers_are_checked_and_normalised),
+		cmocka_unit_test_setup_teardown(member_rules_hold, setup, teardown),
+		cmocka_unit_test_setup_teardown(org_number_is_stored_normalised, setup, teardown),
+		cmocka_unit_test_setup_teardown(population_only_for_kommuner, setup, teardown),
+		cmocka_unit_test_setup_teardown(stadsdel_needs_a_kommun, setup, teardown),
+		cmocka_unit_test_setup_teardown(mandates_check_dates_party_and_membership, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_write_is_audited, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("org", tests, NULL, NULL);
+}

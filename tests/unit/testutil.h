@@ -1,0 +1,54 @@
+/*
+ * testutil.h — shared set-up for the unit tests: a fresh SQLite database in
+ * a private temporary folder, removed again at the end.
+ */
+#ifndef FINSAM_TESTUTIL_H
+#define FINSAM_TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/actor.h"
+#include "db/db.h"
+#include "util/crypto.h"
+
+struct testdb {
+	char dir[64];
+	char path[128];
+	struct db *db;
+};
+
+static const struct actor test_actor = {0, "test", "127.0.0.1", ROLE_ADMIN};
+
+/* Creates a fresh database; fails the test if it cannot. */
+static inline void testdb_open(struct testdb *t)
+{
+	assert_int_equal(crypto_setup(), 0);
+	snprintf(t->dir, sizeof t->dir, "/tmp/finsam-test-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
+	char err[300] = "";
+	assert_int_equal(db_open(t->path, DB_OPEN_CREATE, &t->db, err, sizeof err), RC_OK);
+}
+
+static inline void testdb_close(struct testdb *t)
+{
+	db_close(t->db);
+	char p[160];
+	const char *suffix[] = {"", "-wal", "-shm", ".key"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(t->dir);
+}
+
+#endif
