@@ -27,6 +27,11 @@
 #include "web.h"
 
 #define BODY_MAX (1u << 20) /* 1 MiB: forms and JSON */
+/* A body over BODY_MAX but under this is read and thrown away so the client
+ * receives its 413 (most clients fail to read an answer sent while they are
+ * still uploading); a larger one is answered at once and the connection
+ * closed. */
+#define BODY_DISCARD_MAX (16u << 20)
 #define RESPONSE_MAX (32u << 20)
 #define SESSION_COOKIE "finsam_session"
 #define LOGIN_COOKIE "finsam_login"
@@ -110,6 +115,7 @@ struct conn_state {
 	struct req r;
 	struct buf body;
 	int too_large;
+	size_t discarded; /* bytes thrown away from a too-large body */
 	struct timespec start;
 };
 
@@ -373,8 +379,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		s->r.content_type = req_header(&s->r, "Content-Type");
 		client_address(&s->r, c, app->opt->behind_proxy);
 		const char *cl = req_header(&s->r, "Content-Length");
-		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+		unsigned long long len = cl ? strtoull(cl, NULL, 10) : 0;
+		if (len > BODY_MAX)
 			s->too_large = 1;
+		if (len > BODY_DISCARD_MAX) {
 			respond_error(&s->r, 413, "Förfrågan är för stor (högst 1 MiB).");
 			enum MHD_Result ok = send_response(c, &s->r);
 			log_request(s);
@@ -387,6 +395,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			buf_append(&s->body, upload, *upload_size);
 			if (buf_failed(&s->body))
 				s->too_large = 1;
+		} else {
+			s->discarded += *upload_size;
+			if (s->discarded > BODY_DISCARD_MAX)
+				return MHD_NO; /* a chunked body without end: hang up */
 		}
 		*upload_size = 0;
 		return MHD_YES;
