@@ -87,15 +87,20 @@ run: deps
 	@$(MAKE) --no-print-directory demo-db
 	./finsam serve $(DEMO_DB) --port $(PORT)
 
-# Fuzz harnesses: libFuzzer needs clang.
+# Fuzz harnesses: libFuzzer needs clang.  The program's objects are built
+# once with coverage instrumentation, then linked into each harness.
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_OBJ := $(filter-out build-fuzz/src/cli/%,$(SRC:%.c=build-fuzz/%.o))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
-FUZZ_CFLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined $(DEFS) $(PKG_CFLAGS) -Isrc
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(SRC)
+build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(SRC) $(LIBS)
+	clang $(WARN) -Wno-unused-command-line-argument $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	clang $(WARN) $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -Isrc -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 clean:
-	rm -rf build build-san finsam
+	rm -rf build build-san build-fuzz finsam
 
 -include $(OBJ:.o=.d) $(SAN_OBJ:.o=.d) build/src/main.d build-san/src/main.d

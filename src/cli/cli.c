@@ -147,7 +147,8 @@ static int cmd_init(int argc, char **argv)
 		return usage_error(argv[0]);
 	struct stat st;
 	if (stat(path, &st) == 0) {
-		fprintf(stderr, "finsam: %s finns redan; init skriver aldrig över en databas.\n", path);
+		fprintf(stderr, "finsam: %s finns redan; init skriver aldrig över en databas.\n",
+		        path);
 		return 1;
 	}
 	/* The database and its WAL files hold hashes and, later, encrypted
@@ -159,7 +160,7 @@ static int cmd_init(int argc, char **argv)
 	enum rc rc = crypto_key_create(keypath);
 	if (rc) {
 		fprintf(stderr, "finsam: nyckelfilen %s kunde inte skapas%s.\n", keypath,
-			rc == RC_CONFLICT ? " (den finns redan)" : "");
+		        rc == RC_CONFLICT ? " (den finns redan)" : "");
 		return 1;
 	}
 	char err[400] = "";
@@ -170,7 +171,8 @@ static int cmd_init(int argc, char **argv)
 		return 1;
 	}
 	struct field_error fe;
-	rc = org_association_create(db, &cli_actor, name ? name : "Nytt samordningsförbund", NULL, &fe);
+	rc = org_association_create(db, &cli_actor, name ? name : "Nytt samordningsförbund", NULL,
+	                            &fe);
 	db_close(db);
 	if (rc) {
 		if (rc == RC_INVALID)
@@ -227,9 +229,10 @@ static int user_add(int argc, char **argv)
 		return usage_error("user");
 	enum role r = auth_role_parse(role);
 	if (r == ROLE_NONE || r == ROLE_API) {
-		fprintf(stderr, "finsam: okänd roll %s; välj admin, forbundschef, insatsansvarig, "
-				"deltagaransvarig, styrelse eller revisor.\n",
-			role);
+		fprintf(stderr,
+		        "finsam: okänd roll %s; välj admin, forbundschef, insatsansvarig, "
+		        "deltagaransvarig, styrelse eller revisor.\n",
+		        role);
 		return 2;
 	}
 	char pw[AUTH_PASSWORD_MAX + 2];
@@ -239,7 +242,8 @@ static int user_add(int argc, char **argv)
 	if (!db)
 		return 1;
 	struct field_error fe;
-	enum rc rc = auth_user_add(db, &cli_actor, username, name ? name : username, r, pw, NULL, &fe);
+	enum rc rc =
+	    auth_user_add(db, &cli_actor, username, name ? name : username, r, pw, NULL, &fe);
 	db_close(db);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
@@ -342,7 +346,7 @@ static int cmd_token(int argc, char **argv)
 	char token[CRYPTO_TOKEN_LEN + 1];
 	struct field_error fe;
 	enum rc rc = auth_token_create(db, &cli_actor, name, auth_role_parse(role ? role : "api"),
-				       token, NULL, &fe);
+	                               token, NULL, &fe);
 	db_close(db);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
@@ -368,8 +372,9 @@ static int cmd_demo(int argc, char **argv)
 	enum rc rc = demo_create(db, &cli_actor);
 	db_close(db);
 	if (rc == RC_CONFLICT) {
-		fprintf(stderr, "finsam: %s innehåller redan uppgifter; demo fyller bara en tom databas.\n",
-			path);
+		fprintf(stderr,
+		        "finsam: %s innehåller redan uppgifter; demo fyller bara en tom databas.\n",
+		        path);
 		return 1;
 	}
 	if (rc)
@@ -396,7 +401,8 @@ static int cmd_audit(int argc, char **argv)
 	enum rc rc = audit_verify(db, &count, &bad);
 	db_close(db);
 	if (rc == RC_OK) {
-		printf("Granskningsloggen är hel: %lld poster, kedjan stämmer.\n", (long long)count);
+		printf("Granskningsloggen är hel: %lld poster, kedjan stämmer.\n",
+		       (long long)count);
 		return 0;
 	}
 	if (rc == RC_CONFLICT) {
@@ -423,7 +429,8 @@ static int cmd_help(int argc, char **argv)
 	if (which) {
 		for (size_t i = 0; i < ncommands; i++)
 			if (strcmp(commands[i].name, which) == 0) {
-				printf("Användning: finsam %s\n\n%s\n", commands[i].usage, commands[i].help);
+				printf("Användning: finsam %s\n\n%s\n", commands[i].usage,
+				       commands[i].help);
 				return 0;
 			}
 		fprintf(stderr, "finsam: okänt kommando %s\n", which);
@@ -438,26 +445,26 @@ static int cmd_help(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"init", cmd_init, "init DB [--name NAMN]",
-	 "Skapar en ny databas och en nyckelfil DB.key bredvid den (läsbar bara för ägaren).\n"
-	 "Nyckeln krypterar personuppgifter; säkerhetskopiera den separat från databasen."},
-	{"serve", cmd_serve, "serve DB [--port N] [--listen ADRESS] [--threads N] [--behind-proxy]",
-	 "Serverar webbgränssnittet och JSON-API:t (standard 127.0.0.1:8080).\n"
-	 "--behind-proxy: lita på X-Forwarded-Proto/-For från en lokal omvänd proxy med TLS."},
-	{"user", cmd_user,
-	 "user add|passwd|list|disable|enable DB [ANVÄNDARNAMN] [--role ROLL] [--name NAMN] "
-	 "[--password-stdin]",
-	 "Hanterar konton. Roller: admin, forbundschef, insatsansvarig, deltagaransvarig,\n"
-	 "styrelse, revisor. Lösenordet läses utan eko, eller som en rad från standard in."},
-	{"token", cmd_token, "token add DB NAMN [--role api|revisor]",
-	 "Skapar en API-nyckel för en integration och skriver ut den en enda gång."},
-	{"demo", cmd_demo, "demo DB",
-	 "Skapar (vid behov) databasen och fyller den med ett påhittat demoförbund\n"
-	 "med medlemmar, organ, personer, uppdrag och ett konto per roll."},
-	{"audit", cmd_audit, "audit verify DB",
-	 "Kontrollerar att granskningsloggens hashkedja är obruten."},
-	{"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
-	{"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
+    {"init", cmd_init, "init DB [--name NAMN]",
+     "Skapar en ny databas och en nyckelfil DB.key bredvid den (läsbar bara för ägaren).\n"
+     "Nyckeln krypterar personuppgifter; säkerhetskopiera den separat från databasen."},
+    {"serve", cmd_serve, "serve DB [--port N] [--listen ADRESS] [--threads N] [--behind-proxy]",
+     "Serverar webbgränssnittet och JSON-API:t (standard 127.0.0.1:8080).\n"
+     "--behind-proxy: lita på X-Forwarded-Proto/-For från en lokal omvänd proxy med TLS."},
+    {"user", cmd_user,
+     "user add|passwd|list|disable|enable DB [ANVÄNDARNAMN] [--role ROLL] [--name NAMN] "
+     "[--password-stdin]",
+     "Hanterar konton. Roller: admin, forbundschef, insatsansvarig, deltagaransvarig,\n"
+     "styrelse, revisor. Lösenordet läses utan eko, eller som en rad från standard in."},
+    {"token", cmd_token, "token add DB NAMN [--role api|revisor]",
+     "Skapar en API-nyckel för en integration och skriver ut den en enda gång."},
+    {"demo", cmd_demo, "demo DB",
+     "Skapar (vid behov) databasen och fyller den med ett påhittat demoförbund\n"
+     "med medlemmar, organ, personer, uppdrag och ett konto per roll."},
+    {"audit", cmd_audit, "audit verify DB",
+     "Kontrollerar att granskningsloggens hashkedja är obruten."},
+    {"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
+    {"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
 };
 static const size_t ncommands = sizeof commands / sizeof commands[0];
 

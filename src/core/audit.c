@@ -27,8 +27,8 @@ static void put_field(struct buf *b, const char *s)
 
 /* Hash of one entry given its predecessor's hash, into out[65]. */
 static int entry_hash(const char *prev, int64_t id, const char *at, const char *actor,
-		      const char *action, const char *otype, const char *oid, const char *address,
-		      const char *detail, char out[CRYPTO_HASH_HEX_LEN + 1])
+                      const char *action, const char *otype, const char *oid, const char *address,
+                      const char *detail, char out[CRYPTO_HASH_HEX_LEN + 1])
 {
 	struct buf b;
 	buf_init(&b, 1u << 20);
@@ -51,7 +51,7 @@ static int entry_hash(const char *prev, int64_t id, const char *at, const char *
 }
 
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
-		     const char *object_type, int64_t object_id, const char *detail)
+                     const char *object_type, int64_t object_id, const char *detail)
 {
 	struct db_stmt *q;
 	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
@@ -77,10 +77,10 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	if (!entry_hash(prev, id, at, actor, action, object_type, oid, address, detail, hash))
 		return RC_NOMEM;
 	if (db_prepare(db,
-		       "INSERT INTO audit_log (id, at, actor, action, object_type, object_id,"
-		       " address, detail, prev_hash, hash)"
-		       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-		       &q))
+	               "INSERT INTO audit_log (id, at, actor, action, object_type, object_id,"
+	               " address, detail, prev_hash, hash)"
+	               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, at);
@@ -98,15 +98,15 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 }
 
 enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
-		   struct audit_entry **out, size_t *n)
+                   struct audit_entry **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "SELECT id, at, actor, action, object_type, object_id, address, detail"
-		       " FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
-		       &q))
+	               "SELECT id, at, actor, action, object_type, object_id, address, detail"
+	               " FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, before);
 	db_bind_int64(q, 2, (int64_t)limit);
@@ -142,9 +142,9 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 	*first_bad = 0;
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "SELECT id, at, actor, action, object_type, object_id, address, detail,"
-		       " prev_hash, hash FROM audit_log ORDER BY id",
-		       &q))
+	               "SELECT id, at, actor, action, object_type, object_id, address, detail,"
+	               " prev_hash, hash FROM audit_log ORDER BY id",
+	               &q))
 		return RC_DB;
 	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
 	int64_t expect_id = 0;
@@ -154,9 +154,9 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 		char h[CRYPTO_HASH_HEX_LEN + 1];
 		const char *stored_prev = db_col_text(q, 8);
 		const char *stored = db_col_text(q, 9);
-		int ok = entry_hash(prev, id, db_col_text(q, 1), db_col_text(q, 2), db_col_text(q, 3),
-				    db_col_text(q, 4), db_col_text(q, 5), db_col_text(q, 6),
-				    db_col_text(q, 7), h);
+		int ok = entry_hash(prev, id, db_col_text(q, 1), db_col_text(q, 2),
+		                    db_col_text(q, 3), db_col_text(q, 4), db_col_text(q, 5),
+		                    db_col_text(q, 6), db_col_text(q, 7), h);
 		/* Ids must run on without a gap: a removed entry shows. */
 		if (!ok || (expect_id && id != expect_id + 1) || !stored_prev || !stored ||
 		    strcmp(stored_prev, prev) != 0 || strcmp(stored, h) != 0) {

@@ -27,7 +27,7 @@ struct arena;
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
-		     const char *object_type, int64_t object_id, const char *detail);
+                     const char *object_type, int64_t object_id, const char *detail);
 
 struct audit_entry {
 	int64_t id;
@@ -37,7 +37,7 @@ struct audit_entry {
 /* The newest entries first, at most limit, before id `before` (0 = from the
  * end), in arena memory. */
 enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
-		   struct audit_entry **out, size_t *n);
+                   struct audit_entry **out, size_t *n);
 
 /* Recomputes the chain.  *count gets the number of entries; *first_bad the
  * id of the first entry whose hash does not match (0 when intact).

@@ -21,28 +21,26 @@ static const struct {
 	const char *label;
 	unsigned perms;
 } roles[ROLE_COUNT] = {
-	[ROLE_NONE] = {"", "Ej inloggad", 1u << PERM_PUBLIC},
-	[ROLE_ADMIN] = {"admin", "Administratör",
-			(1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-				(1u << PERM_ORG_WRITE) | (1u << PERM_USER_ADMIN) |
-				(1u << PERM_AUDIT_READ)},
-	[ROLE_FORBUNDSCHEF] = {"forbundschef", "Förbundschef",
-			       (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-				       (1u << PERM_ORG_WRITE) | (1u << PERM_AUDIT_READ)},
-	[ROLE_INSATSANSVARIG] = {"insatsansvarig", "Insatsansvarig",
-				 (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) |
-					 (1u << PERM_ORG_READ)},
-	[ROLE_DELTAGARANSVARIG] = {"deltagaransvarig", "Deltagaransvarig",
-				   (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) |
-					   (1u << PERM_ORG_READ)},
-	[ROLE_STYRELSE] = {"styrelse", "Styrelse",
-			   (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ)},
-	[ROLE_REVISOR] = {"revisor", "Revisor",
-			  (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-				  (1u << PERM_AUDIT_READ)},
-	[ROLE_API] = {"api", "API-klient",
-		      (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-			      (1u << PERM_ORG_WRITE)},
+    [ROLE_NONE] = {"", "Ej inloggad", 1u << PERM_PUBLIC},
+    [ROLE_ADMIN] = {"admin", "Administratör",
+                    (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
+                        (1u << PERM_ORG_WRITE) | (1u << PERM_USER_ADMIN) | (1u << PERM_AUDIT_READ)},
+    [ROLE_FORBUNDSCHEF] = {"forbundschef", "Förbundschef",
+                           (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
+                               (1u << PERM_ORG_WRITE) | (1u << PERM_AUDIT_READ)},
+    [ROLE_INSATSANSVARIG] = {"insatsansvarig", "Insatsansvarig",
+                             (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ)},
+    [ROLE_DELTAGARANSVARIG] = {"deltagaransvarig", "Deltagaransvarig",
+                               (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) |
+                                   (1u << PERM_ORG_READ)},
+    [ROLE_STYRELSE] = {"styrelse", "Styrelse",
+                       (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ)},
+    [ROLE_REVISOR] = {"revisor", "Revisor",
+                      (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
+                          (1u << PERM_AUDIT_READ)},
+    [ROLE_API] = {"api", "API-klient",
+                  (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
+                      (1u << PERM_ORG_WRITE)},
 };
 
 const char *auth_role_code(enum role r)
@@ -79,13 +77,14 @@ static enum rc check_username(const char *u, struct field_error *err)
 	size_t n = u ? strlen(u) : 0;
 	if (n < 2 || n > 60)
 		return field_error_set(err, "username",
-				       "Användarnamnet ska vara 2–60 tecken långt.");
+		                       "Användarnamnet ska vara 2–60 tecken långt.");
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)u[i];
 		if (!(islower(c) || isdigit(c) || c == '.' || c == '-' || c == '_'))
-			return field_error_set(err, "username",
-					       "Användarnamnet får bara innehålla små bokstäver a–z, "
-					       "siffror, punkt, bindestreck och understreck.");
+			return field_error_set(
+			    err, "username",
+			    "Användarnamnet får bara innehålla små bokstäver a–z, "
+			    "siffror, punkt, bindestreck och understreck.");
 	}
 	return RC_OK;
 }
@@ -93,9 +92,11 @@ static enum rc check_username(const char *u, struct field_error *err)
 enum rc auth_password_acceptable(const char *pw, struct field_error *err)
 {
 	if (!pw || str_utf8_len(pw) < AUTH_PASSWORD_MIN)
-		return field_error_set(err, "password", "Lösenordet ska vara minst 10 tecken långt.");
+		return field_error_set(err, "password",
+		                       "Lösenordet ska vara minst 10 tecken långt.");
 	if (strlen(pw) > AUTH_PASSWORD_MAX)
-		return field_error_set(err, "password", "Lösenordet får vara högst 200 tecken långt.");
+		return field_error_set(err, "password",
+		                       "Lösenordet får vara högst 200 tecken långt.");
 	if (!str_valid_utf8_text(pw))
 		return field_error_set(err, "password", "Lösenordet innehåller otillåtna tecken.");
 	return RC_OK;
@@ -116,10 +117,11 @@ static enum rc user_add_tx(struct db *db, void *vctx)
 	struct db_stmt *q;
 	char now[21];
 	str_now_iso(now);
-	if (db_prepare(db,
-		       "INSERT INTO app_user (username, display_name, role, password_hash, created_at)"
-		       " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-		       &q))
+	if (db_prepare(
+	        db,
+	        "INSERT INTO app_user (username, display_name, role, password_hash, created_at)"
+	        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	        &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->username);
 	db_bind_text(q, 2, c->display_name);
@@ -136,8 +138,8 @@ static enum rc user_add_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_user_add(struct db *db, const struct actor *who, const char *username,
-		      const char *display_name, enum role role, const char *password,
-		      int64_t *id_out, struct field_error *err)
+                      const char *display_name, enum role role, const char *password,
+                      int64_t *id_out, struct field_error *err)
 {
 	enum rc rc = check_username(username, err);
 	if (rc)
@@ -155,7 +157,8 @@ enum rc auth_user_add(struct db *db, const struct actor *who, const char *userna
 	struct user_add_ctx c = {who, username, display_name, hash, role, 0};
 	rc = db_tx(db, user_add_tx, &c);
 	if (rc == RC_CONFLICT)
-		return field_error_set(err, "username", "Det finns redan ett konto med det användarnamnet.");
+		return field_error_set(err, "username",
+		                       "Det finns redan ett konto med det användarnamnet.");
 	if (rc == RC_OK && id_out)
 		*id_out = c.id;
 	return rc;
@@ -207,7 +210,7 @@ static enum rc user_passwd_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_user_passwd(struct db *db, const struct actor *who, const char *username,
-			 const char *password, struct field_error *err)
+                         const char *password, struct field_error *err)
 {
 	enum rc rc = auth_password_acceptable(password, err);
 	if (rc)
@@ -238,7 +241,8 @@ static enum rc user_disable_tx(struct db *db, void *vctx)
 	db_bind_int64(q, 2, id);
 	rc = db_step_rc(db_step(q));
 	db_finalize(q);
-	if (!rc && c->disable && !(rc = db_prepare(db, "DELETE FROM session WHERE user_id = $1", &q))) {
+	if (!rc && c->disable &&
+	    !(rc = db_prepare(db, "DELETE FROM session WHERE user_id = $1", &q))) {
 		db_bind_int64(q, 1, id);
 		rc = db_step_rc(db_step(q));
 		db_finalize(q);
@@ -249,7 +253,7 @@ static enum rc user_disable_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_user_set_disabled(struct db *db, const struct actor *who, const char *username,
-			       int disable)
+                               int disable)
 {
 	struct user_upd_ctx c = {who, username, NULL, disable};
 	return db_tx(db, user_disable_tx, &c);
@@ -258,10 +262,11 @@ enum rc auth_user_set_disabled(struct db *db, const struct actor *who, const cha
 enum rc auth_user_get(struct db *db, int64_t id, struct user *u)
 {
 	struct db_stmt *q;
-	if (db_prepare(db,
-		       "SELECT id, username, display_name, role, disabled_at IS NOT NULL, created_at"
-		       " FROM app_user WHERE id = $1",
-		       &q))
+	if (db_prepare(
+	        db,
+	        "SELECT id, username, display_name, role, disabled_at IS NOT NULL, created_at"
+	        " FROM app_user WHERE id = $1",
+	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
 	enum db_step s = db_step(q);
@@ -310,7 +315,7 @@ static enum rc own_password_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_user_change_password(struct db *db, const struct actor *who, const char *current,
-				  const char *password, struct field_error *err)
+                                  const char *password, struct field_error *err)
 {
 	if (!who || !who->user_id)
 		return RC_DENIED;
@@ -336,10 +341,11 @@ enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t
 	struct user *u = arena_alloc(a, (cap ? cap : 1) * sizeof *u);
 	if (!u)
 		return RC_NOMEM;
-	if (db_prepare(db,
-		       "SELECT id, username, display_name, role, disabled_at IS NOT NULL, created_at"
-		       " FROM app_user ORDER BY username",
-		       &q))
+	if (db_prepare(
+	        db,
+	        "SELECT id, username, display_name, role, disabled_at IS NOT NULL, created_at"
+	        " FROM app_user ORDER BY username",
+	        &q))
 		return RC_DB;
 	size_t i = 0;
 	while (i < cap && db_step(q) == DB_ROW) {
@@ -385,14 +391,14 @@ static enum rc throttle_fail(struct db *db, const char *key, int64_t now, int ma
 {
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "INSERT INTO login_throttle (key_hash, failures, window_start, locked_until)"
-		       " VALUES ($1, 1, $2, 0)"
-		       " ON CONFLICT (key_hash) DO UPDATE SET"
-		       "  failures = CASE WHEN login_throttle.window_start < $2 - $3 THEN 1"
-		       "                  ELSE login_throttle.failures + 1 END,"
-		       "  window_start = CASE WHEN login_throttle.window_start < $2 - $3 THEN $2"
-		       "                  ELSE login_throttle.window_start END",
-		       &q))
+	               "INSERT INTO login_throttle (key_hash, failures, window_start, locked_until)"
+	               " VALUES ($1, 1, $2, 0)"
+	               " ON CONFLICT (key_hash) DO UPDATE SET"
+	               "  failures = CASE WHEN login_throttle.window_start < $2 - $3 THEN 1"
+	               "                  ELSE login_throttle.failures + 1 END,"
+	               "  window_start = CASE WHEN login_throttle.window_start < $2 - $3 THEN $2"
+	               "                  ELSE login_throttle.window_start END",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, key);
 	db_bind_int64(q, 2, now);
@@ -402,9 +408,9 @@ static enum rc throttle_fail(struct db *db, const char *key, int64_t now, int ma
 	if (rc)
 		return rc;
 	if (db_prepare(db,
-		       "UPDATE login_throttle SET locked_until = $2 + $3, failures = 0,"
-		       " window_start = $2 WHERE key_hash = $1 AND failures >= $4",
-		       &q))
+	               "UPDATE login_throttle SET locked_until = $2 + $3, failures = 0,"
+	               " window_start = $2 WHERE key_hash = $1 AND failures >= $4",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, key);
 	db_bind_int64(q, 2, now);
@@ -451,10 +457,11 @@ static enum rc login_tx(struct db *db, void *vctx)
 	}
 
 	struct db_stmt *q;
-	if (db_prepare(db,
-		       "SELECT id, username, display_name, role, password_hash, disabled_at IS NOT NULL"
-		       " FROM app_user WHERE username = $1",
-		       &q))
+	if (db_prepare(
+	        db,
+	        "SELECT id, username, display_name, role, password_hash, disabled_at IS NOT NULL"
+	        " FROM app_user WHERE username = $1",
+	        &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->username);
 	enum db_step s = db_step(q);
@@ -497,10 +504,11 @@ static enum rc login_tx(struct db *db, void *vctx)
 	crypto_token(c->token_out);
 	crypto_token(c->p->csrf);
 	crypto_sha256_hex(c->token_out, strlen(c->token_out), token_hash);
-	if (db_prepare(db,
-		       "INSERT INTO session (token_hash, user_id, csrf_token, created_at, last_seen)"
-		       " VALUES ($1, $2, $3, $4, $4)",
-		       &q))
+	if (db_prepare(
+	        db,
+	        "INSERT INTO session (token_hash, user_id, csrf_token, created_at, last_seen)"
+	        " VALUES ($1, $2, $3, $4, $4)",
+	        &q))
 		return RC_DB;
 	db_bind_text(q, 1, token_hash);
 	db_bind_int64(q, 2, uid);
@@ -527,7 +535,7 @@ static enum rc login_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_login(struct db *db, const char *username, const char *password, const char *address,
-		   int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p)
+                   int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p)
 {
 	if (!username || !password || strlen(username) > 60 || strlen(password) > AUTH_PASSWORD_MAX)
 		return RC_DENIED;
@@ -547,11 +555,11 @@ enum rc auth_session_lookup(struct db *db, const char *token, int64_t now, struc
 	crypto_sha256_hex(token, strlen(token), h);
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.username,"
-		       " u.display_name, u.role"
-		       " FROM session s JOIN app_user u ON u.id = s.user_id"
-		       " WHERE s.token_hash = $1 AND u.disabled_at IS NULL",
-		       &q))
+	               "SELECT s.id, s.csrf_token, s.created_at, s.last_seen, u.id, u.username,"
+	               " u.display_name, u.role"
+	               " FROM session s JOIN app_user u ON u.id = s.user_id"
+	               " WHERE s.token_hash = $1 AND u.disabled_at IS NULL",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, h);
 	enum db_step s = db_step(q);
@@ -630,9 +638,9 @@ static enum rc token_create_tx(struct db *db, void *vctx)
 	char now[21];
 	str_now_iso(now);
 	if (db_prepare(db,
-		       "INSERT INTO api_token (name, token_hash, role, created_by, created_at)"
-		       " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-		       &q))
+	               "INSERT INTO api_token (name, token_hash, role, created_by, created_at)"
+	               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->name);
 	db_bind_text(q, 2, c->hash);
@@ -652,13 +660,14 @@ static enum rc token_create_tx(struct db *db, void *vctx)
 }
 
 enum rc auth_token_create(struct db *db, const struct actor *who, const char *name, enum role role,
-			  char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
-			  struct field_error *err)
+                          char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
+                          struct field_error *err)
 {
 	if (str_blank(name) || strlen(name) > 70 || !str_valid_utf8_text(name))
 		return field_error_set(err, "name", "Ge nyckeln ett namn på högst 70 tecken.");
 	if (role != ROLE_API && role != ROLE_REVISOR)
-		return field_error_set(err, "role", "En API-nyckel kan ha rollen API-klient eller Revisor.");
+		return field_error_set(err, "role",
+		                       "En API-nyckel kan ha rollen API-klient eller Revisor.");
 	char h[CRYPTO_HASH_HEX_LEN + 1];
 	crypto_token(token_out);
 	crypto_sha256_hex(token_out, strlen(token_out), h);
@@ -676,9 +685,9 @@ static enum rc token_revoke_tx(struct db *db, void *vctx)
 	char now[21];
 	str_now_iso(now);
 	if (db_prepare(db,
-		       "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
-		       " RETURNING id",
-		       &q))
+	               "UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL"
+	               " RETURNING id",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, now);
 	db_bind_int64(q, 2, c->id);
@@ -710,9 +719,9 @@ enum rc auth_token_list(struct db *db, struct arena *a, struct api_token_info **
 	if (!t)
 		return RC_NOMEM;
 	if (db_prepare(db,
-		       "SELECT id, name, role, created_at, coalesce(last_used_at, ''),"
-		       " revoked_at IS NOT NULL FROM api_token ORDER BY id",
-		       &q))
+	               "SELECT id, name, role, created_at, coalesce(last_used_at, ''),"
+	               " revoked_at IS NOT NULL FROM api_token ORDER BY id",
+	               &q))
 		return RC_DB;
 	size_t i = 0;
 	while (i < cap && db_step(q) == DB_ROW) {
@@ -738,9 +747,9 @@ enum rc auth_token_lookup(struct db *db, const char *token, struct principal *p)
 	crypto_sha256_hex(token, strlen(token), h);
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "SELECT id, name, role, coalesce(last_used_at, '') FROM api_token"
-		       " WHERE token_hash = $1 AND revoked_at IS NULL",
-		       &q))
+	               "SELECT id, name, role, coalesce(last_used_at, '') FROM api_token"
+	               " WHERE token_hash = $1 AND revoked_at IS NULL",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, h);
 	enum db_step s = db_step(q);
@@ -759,7 +768,8 @@ enum rc auth_token_lookup(struct db *db, const char *token, struct principal *p)
 	/* Record use once a day at most, so reads stay reads. */
 	char today[11];
 	str_today(today);
-	if (strncmp(last, today, 10) != 0 && !db_prepare(db, "UPDATE api_token SET last_used_at = $1 WHERE id = $2", &q)) {
+	if (strncmp(last, today, 10) != 0 &&
+	    !db_prepare(db, "UPDATE api_token SET last_used_at = $1 WHERE id = $2", &q)) {
 		char now[21];
 		str_now_iso(now);
 		db_bind_text(q, 1, now);

@@ -24,24 +24,24 @@ struct db;
 struct arena;
 
 enum perm {
-	PERM_PUBLIC = 0,   /* anyone, logged in or not */
-	PERM_LOGGED_IN,    /* any signed-in principal */
-	PERM_ORG_READ,     /* see the förbund, members, bodies, people */
-	PERM_ORG_WRITE,    /* change them */
-	PERM_USER_ADMIN,   /* manage accounts and API tokens */
-	PERM_AUDIT_READ,   /* read the audit log */
+	PERM_PUBLIC = 0, /* anyone, logged in or not */
+	PERM_LOGGED_IN,  /* any signed-in principal */
+	PERM_ORG_READ,   /* see the förbund, members, bodies, people */
+	PERM_ORG_WRITE,  /* change them */
+	PERM_USER_ADMIN, /* manage accounts and API tokens */
+	PERM_AUDIT_READ, /* read the audit log */
 	PERM_COUNT
 };
 
-#define AUTH_IDLE_SECONDS (60 * 60)
-#define AUTH_ABSOLUTE_SECONDS (12 * 60 * 60)
+#define AUTH_IDLE_SECONDS         (60 * 60)
+#define AUTH_ABSOLUTE_SECONDS     (12 * 60 * 60)
 #define AUTH_ACCOUNT_MAX_FAILURES 5
 #define AUTH_ADDRESS_MAX_FAILURES 30
-#define AUTH_THROTTLE_WINDOW 900   /* seconds in which failures count */
-#define AUTH_LOCK_SECONDS 900
-#define AUTH_PASSWORD_MIN 10
-#define AUTH_PASSWORD_MAX 200
-#define AUTH_CSRF_LEN CRYPTO_TOKEN_LEN
+#define AUTH_THROTTLE_WINDOW      900 /* seconds in which failures count */
+#define AUTH_LOCK_SECONDS         900
+#define AUTH_PASSWORD_MIN         10
+#define AUTH_PASSWORD_MAX         200
+#define AUTH_CSRF_LEN             CRYPTO_TOKEN_LEN
 
 /* Stable code ("admin"), Swedish label ("Administratör") and parser. */
 const char *auth_role_code(enum role r);
@@ -61,9 +61,9 @@ struct user {
 
 /* A signed-in principal as the web layer sees it. */
 struct principal {
-	int64_t user_id;       /* 0 for an API token */
-	int64_t token_id;      /* API token id, or 0 */
-	char name[80];         /* username or "api:<name>" */
+	int64_t user_id;  /* 0 for an API token */
+	int64_t token_id; /* API token id, or 0 */
+	char name[80];    /* username or "api:<name>" */
 	char display_name[128];
 	enum role role;
 	char csrf[AUTH_CSRF_LEN + 1]; /* empty for API tokens */
@@ -71,19 +71,19 @@ struct principal {
 
 /* Validates and adds a user; the password is hashed with argon2id. */
 enum rc auth_user_add(struct db *db, const struct actor *who, const char *username,
-		      const char *display_name, enum role role, const char *password,
-		      int64_t *id_out, struct field_error *err);
+                      const char *display_name, enum role role, const char *password,
+                      int64_t *id_out, struct field_error *err);
 enum rc auth_user_passwd(struct db *db, const struct actor *who, const char *username,
-			 const char *password, struct field_error *err);
+                         const char *password, struct field_error *err);
 /* Disables (disable=1) or enables an account; disabling ends its sessions. */
 enum rc auth_user_set_disabled(struct db *db, const struct actor *who, const char *username,
-			       int disable);
+                               int disable);
 /* One user by id. */
 enum rc auth_user_get(struct db *db, int64_t id, struct user *out);
 /* A signed-in user changes their own password: the current one must match.
  * Other sessions of the account end; the caller's stays. */
 enum rc auth_user_change_password(struct db *db, const struct actor *who, const char *current,
-				  const char *password, struct field_error *err);
+                                  const char *password, struct field_error *err);
 /* All users, ordered by username, in arena memory. */
 enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t *n);
 /* Checks a password rule: RC_INVALID with a Swedish message if too weak. */
@@ -96,7 +96,7 @@ enum rc auth_password_acceptable(const char *password, struct field_error *err);
  * both, so accounts cannot be probed), RC_THROTTLED while locked.
  */
 enum rc auth_login(struct db *db, const char *username, const char *password, const char *address,
-		   int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p);
+                   int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p);
 /* Finds the live session for token at time now and marks it used;
  * RC_NOT_FOUND if none or expired. */
 enum rc auth_session_lookup(struct db *db, const char *token, int64_t now, struct principal *p);
@@ -114,8 +114,8 @@ struct api_token_info {
 
 /* Creates an API token for an integration; the token text is shown once. */
 enum rc auth_token_create(struct db *db, const struct actor *who, const char *name, enum role role,
-			  char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
-			  struct field_error *err);
+                          char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
+                          struct field_error *err);
 enum rc auth_token_revoke(struct db *db, const struct actor *who, int64_t id);
 enum rc auth_token_list(struct db *db, struct arena *a, struct api_token_info **out, size_t *n);
 /* Finds a live API token; fills *p with role and "api:<name>". */

@@ -15,12 +15,12 @@
 #include "org.h"
 
 const struct demo_account demo_accounts[] = {
-	{"admin", "Maria Ekström", ROLE_ADMIN},
-	{"chef", "Johan Lindgren", ROLE_FORBUNDSCHEF},
-	{"insats", "Sara Holm", ROLE_INSATSANSVARIG},
-	{"deltagare", "Emil Nyberg", ROLE_DELTAGARANSVARIG},
-	{"styrelse", "Karin Sjöberg", ROLE_STYRELSE},
-	{"revisor", "Per Åberg", ROLE_REVISOR},
+    {"admin", "Maria Ekström", ROLE_ADMIN},
+    {"chef", "Johan Lindgren", ROLE_FORBUNDSCHEF},
+    {"insats", "Sara Holm", ROLE_INSATSANSVARIG},
+    {"deltagare", "Emil Nyberg", ROLE_DELTAGARANSVARIG},
+    {"styrelse", "Karin Sjöberg", ROLE_STYRELSE},
+    {"revisor", "Per Åberg", ROLE_REVISOR},
 };
 const int demo_account_count = (int)(sizeof demo_accounts / sizeof demo_accounts[0]);
 
@@ -53,29 +53,29 @@ struct demo_member {
 };
 
 static const struct demo_member members[] = {
-	{"fk", "Försäkringskassan", NULL, 0},
-	{"af", "Arbetsförmedlingen", NULL, 0},
-	{"region", "Region Mellanlänet", "232100099", 0},
-	{"kommun", "Björkviks kommun", "212000091", 58214},
-	{"kommun", "Ekeby kommun", "212000092", 24730},
-	{"kommun", "Granås kommun", "212000093", 11892},
-	{"kommun", "Lindesunds kommun", "212000094", 9415},
-	{"kommun", "Norrköla kommun", "212000095", 7036},
-	{"kommun", "Sjöbacka kommun", "212000096", 4388},
+    {"fk", "Försäkringskassan", NULL, 0},
+    {"af", "Arbetsförmedlingen", NULL, 0},
+    {"region", "Region Mellanlänet", "232100099", 0},
+    {"kommun", "Björkviks kommun", "212000091", 58214},
+    {"kommun", "Ekeby kommun", "212000092", 24730},
+    {"kommun", "Granås kommun", "212000093", 11892},
+    {"kommun", "Lindesunds kommun", "212000094", 9415},
+    {"kommun", "Norrköla kommun", "212000095", 7036},
+    {"kommun", "Sjöbacka kommun", "212000096", 4388},
 };
 #define NMEMBERS (sizeof members / sizeof members[0])
 
 static const char *first_names[] = {
-	"Anna", "Erik", "Eva", "Lars", "Karin", "Anders", "Sofia", "Mikael", "Lena", "Per",
-	"Maria", "Jonas", "Elin", "Fredrik", "Helena", "Magnus", "Ida", "Peter", "Sara", "Henrik",
-	"Linnea", "Daniel", "Emma", "Stefan", "Cecilia", "Ola", "Johanna", "Niklas", "Malin", "Tobias",
-	"Amira", "Ali", "Hanna", "Mats"};
+    "Anna",   "Erik",   "Eva",    "Lars",   "Karin",   "Anders", "Sofia",   "Mikael", "Lena",
+    "Per",    "Maria",  "Jonas",  "Elin",   "Fredrik", "Helena", "Magnus",  "Ida",    "Peter",
+    "Sara",   "Henrik", "Linnea", "Daniel", "Emma",    "Stefan", "Cecilia", "Ola",    "Johanna",
+    "Niklas", "Malin",  "Tobias", "Amira",  "Ali",     "Hanna",  "Mats"};
 static const char *last_names[] = {
-	"Lund", "Berglund", "Strand", "Forsberg", "Hedlund", "Lindholm", "Sandberg", "Engström",
-	"Blom", "Holmgren", "Nordin", "Wallin", "Sundqvist", "Ek", "Björk", "Falk", "Hermansson",
-	"Isaksson", "Kjellberg", "Mattsson", "Nordqvist", "Olofsson", "Rask", "Sjöstrand",
-	"Törnqvist", "Vik", "Wikström", "Åkesson", "Östlund", "Hassan", "Karimi", "Dahl",
-	"Ekman", "Frisk"};
+    "Lund",     "Berglund", "Strand",     "Forsberg",  "Hedlund",   "Lindholm",  "Sandberg",
+    "Engström", "Blom",     "Holmgren",   "Nordin",    "Wallin",    "Sundqvist", "Ek",
+    "Björk",    "Falk",     "Hermansson", "Isaksson",  "Kjellberg", "Mattsson",  "Nordqvist",
+    "Olofsson", "Rask",     "Sjöstrand",  "Törnqvist", "Vik",       "Wikström",  "Åkesson",
+    "Östlund",  "Hassan",   "Karimi",     "Dahl",      "Ekman",     "Frisk"};
 static const char *parties[] = {"S", "M", "C", "KD", "S", "L", "V", "M", "SD", "MP"};
 
 struct demo_state {
@@ -108,7 +108,7 @@ static enum rc add_person(struct demo_state *s, const char *title, int64_t emplo
 }
 
 static enum rc add_mandate(struct demo_state *s, int64_t body, int64_t person, const char *role,
-			   int64_t member, const char *party, const char *from, const char *to)
+                           int64_t member, const char *party, const char *from, const char *to)
 {
 	struct mandate m = {0};
 	m.body_id = body;
@@ -122,7 +122,7 @@ static enum rc add_mandate(struct demo_state *s, int64_t body, int64_t person, c
 }
 
 static enum rc add_body(struct demo_state *s, const char *kind, const char *name, const char *desc,
-			int64_t *id)
+                        int64_t *id)
 {
 	struct body b = {0};
 	b.association_id = s->assoc;
@@ -205,7 +205,8 @@ static enum rc build(struct demo_state *s)
 			goto out;
 		s->member_id[i] = m.id;
 		for (int y = 2024; members[i].population && y <= 2026; y++) {
-			int64_t pop = members[i].population - (2026 - y) * (members[i].population / 150);
+			int64_t pop =
+			    members[i].population - (2026 - y) * (members[i].population / 150);
 			if ((rc = org_population_set(s->db, s->who, m.id, y, pop, &s->err)))
 				goto out;
 		}
@@ -215,23 +216,24 @@ static enum rc build(struct demo_state *s)
 	 * holds the chair, the region the vice chair. */
 	int64_t styrelse, beredning, kansli, revision;
 	if ((rc = add_body(s, "styrelse", "Styrelsen",
-			   "Förbundets högsta beslutande organ. Sammanträder sex gånger per år.",
-			   &styrelse)) ||
+	                   "Förbundets högsta beslutande organ. Sammanträder sex gånger per år.",
+	                   &styrelse)) ||
 	    (rc = add_body(s, "beredningsgrupp", "Beredningsgruppen",
-			   "Tjänstepersoner från parterna som bereder styrelsens ärenden och "
-			   "bedömer ansökningar.",
-			   &beredning)) ||
+	                   "Tjänstepersoner från parterna som bereder styrelsens ärenden och "
+	                   "bedömer ansökningar.",
+	                   &beredning)) ||
 	    (rc = add_body(s, "kansli", "Kansliet", "Förbundets tjänstepersoner.", &kansli)) ||
-	    (rc = add_body(s, "revision", "Revisorerna", "Revisorer utsedda av parterna.", &revision)))
+	    (rc = add_body(s, "revision", "Revisorerna", "Revisorer utsedda av parterna.",
+	                   &revision)))
 		goto out;
 
 	for (size_t i = 0; i < NMEMBERS; i++) {
-		int politician = strcmp(members[i].kind, "fk") != 0 && strcmp(members[i].kind, "af") != 0;
-		const char *title_l = politician ? (strcmp(members[i].kind, "region") == 0
-							    ? "Regionråd"
-							    : "Kommunalråd")
-						 : (strcmp(members[i].kind, "fk") == 0 ? "Områdeschef"
-										      : "Sektionschef");
+		int politician =
+		    strcmp(members[i].kind, "fk") != 0 && strcmp(members[i].kind, "af") != 0;
+		const char *title_l =
+		    politician
+		        ? (strcmp(members[i].kind, "region") == 0 ? "Regionråd" : "Kommunalråd")
+		        : (strcmp(members[i].kind, "fk") == 0 ? "Områdeschef" : "Sektionschef");
 		const char *title_e = politician ? "Fritidspolitiker" : "Enhetschef";
 		int64_t led, ers, old;
 		if ((rc = add_person(s, title_l, s->member_id[i], &led)) ||
@@ -241,23 +243,23 @@ static enum rc build(struct demo_state *s)
 		const char *pl = politician ? parties[(i * 3) % 10] : NULL;
 		const char *pe = politician ? parties[(i * 3 + 1) % 10] : NULL;
 		if ((rc = add_mandate(s, styrelse, led, role, s->member_id[i], pl, "2023-01-01",
-				      "2026-12-31")) ||
-		    (rc = add_mandate(s, styrelse, ers, "ersattare", s->member_id[i], pe, "2023-01-01",
-				      "2026-12-31")))
+		                      "2026-12-31")) ||
+		    (rc = add_mandate(s, styrelse, ers, "ersattare", s->member_id[i], pe,
+		                      "2023-01-01", "2026-12-31")))
 			goto out;
 		/* The previous term's ledamot, for history. */
 		if (i % 3 == 0) {
 			if ((rc = add_person(s, title_l, s->member_id[i], &old)) ||
 			    (rc = add_mandate(s, styrelse, old, "ledamot", s->member_id[i], pl,
-					      "2019-01-01", "2022-12-31")))
+			                      "2019-01-01", "2022-12-31")))
 				goto out;
 		}
 		/* One official per member in the beredningsgrupp. */
 		int64_t off;
 		if ((rc = add_person(s, politician ? "Verksamhetschef" : "Samverkansansvarig",
-				     s->member_id[i], &off)) ||
+		                     s->member_id[i], &off)) ||
 		    (rc = add_mandate(s, beredning, off, "ledamot", s->member_id[i], NULL,
-				      "2023-01-01", NULL)))
+		                      "2023-01-01", NULL)))
 			goto out;
 	}
 
@@ -265,29 +267,30 @@ static enum rc build(struct demo_state *s)
 	static const struct {
 		const char *title, *role;
 	} staff[] = {{"Förbundschef", "forbundschef"},
-		     {"Administratör", "administrator"},
-		     {"Processtödjare", "processtodjare"}};
+	             {"Administratör", "administrator"},
+	             {"Processtödjare", "processtodjare"}};
 	for (size_t i = 0; i < 3; i++) {
 		int64_t p;
 		if ((rc = add_person(s, staff[i].title, 0, &p)) ||
 		    (rc = add_mandate(s, kansli, p, staff[i].role, 0, NULL, "2021-03-01", NULL)))
 			goto out;
 		if (i == 0 && (rc = add_mandate(s, beredning, p, "sammankallande", 0, NULL,
-						"2023-01-01", NULL)))
+		                                "2023-01-01", NULL)))
 			goto out;
 	}
 	for (size_t i = 0; i < 2; i++) {
 		int64_t p;
-		if ((rc = add_person(s, "Förtroendevald revisor", s->member_id[i == 0 ? 2 : 3], &p)) ||
+		if ((rc = add_person(s, "Förtroendevald revisor", s->member_id[i == 0 ? 2 : 3],
+		                     &p)) ||
 		    (rc = add_mandate(s, revision, p, "revisor", s->member_id[i == 0 ? 2 : 3],
-				      i == 0 ? "C" : "S", "2023-01-01", "2026-12-31")))
+		                      i == 0 ? "C" : "S", "2023-01-01", "2026-12-31")))
 			goto out;
 	}
 
 	for (int i = 0; i < demo_account_count; i++)
 		if ((rc = auth_user_add(s->db, s->who, demo_accounts[i].username,
-					demo_accounts[i].display_name, demo_accounts[i].role,
-					DEMO_PASSWORD, NULL, &s->err)))
+		                        demo_accounts[i].display_name, demo_accounts[i].role,
+		                        DEMO_PASSWORD, NULL, &s->err)))
 			goto out;
 out:
 	arena_free(a);

@@ -14,41 +14,40 @@
 
 /* ---- vocabularies -------------------------------------------------------- */
 
-const struct org_code org_member_kinds[] = {
-	{"fk", "Försäkringskassan"}, {"af", "Arbetsförmedlingen"},
-	{"region", "Region"},         {"kommun", "Kommun"},
-	{NULL, NULL}};
+const struct org_code org_member_kinds[] = {{"fk", "Försäkringskassan"},
+                                            {"af", "Arbetsförmedlingen"},
+                                            {"region", "Region"},
+                                            {"kommun", "Kommun"},
+                                            {NULL, NULL}};
 
-const struct org_code org_body_kinds[] = {
-	{"styrelse", "Styrelse"},
-	{"beredningsgrupp", "Beredningsgrupp"},
-	{"arbetsutskott", "Arbetsutskott"},
-	{"kansli", "Kansli"},
-	{"lokal_grupp", "Lokal samverkansgrupp"},
-	{"revision", "Revision"},
-	{"ovrigt", "Övrigt organ"},
-	{NULL, NULL}};
+const struct org_code org_body_kinds[] = {{"styrelse", "Styrelse"},
+                                          {"beredningsgrupp", "Beredningsgrupp"},
+                                          {"arbetsutskott", "Arbetsutskott"},
+                                          {"kansli", "Kansli"},
+                                          {"lokal_grupp", "Lokal samverkansgrupp"},
+                                          {"revision", "Revision"},
+                                          {"ovrigt", "Övrigt organ"},
+                                          {NULL, NULL}};
 
-const struct org_code org_mandate_roles[] = {
-	{"ordforande", "Ordförande"},
-	{"vice_ordforande", "Vice ordförande"},
-	{"ledamot", "Ledamot"},
-	{"ersattare", "Ersättare"},
-	{"sammankallande", "Sammankallande"},
-	{"adjungerad", "Adjungerad"},
-	{"forbundschef", "Förbundschef"},
-	{"bitr_forbundschef", "Biträdande förbundschef"},
-	{"administrator", "Administratör"},
-	{"processtodjare", "Processtödjare"},
-	{"utvecklingschef", "Utvecklingschef"},
-	{"namndsekreterare", "Nämndsekreterare"},
-	{"projektledare", "Projektledare"},
-	{"revisor", "Revisor"},
-	{"medarbetare", "Medarbetare"},
-	{NULL, NULL}};
+const struct org_code org_mandate_roles[] = {{"ordforande", "Ordförande"},
+                                             {"vice_ordforande", "Vice ordförande"},
+                                             {"ledamot", "Ledamot"},
+                                             {"ersattare", "Ersättare"},
+                                             {"sammankallande", "Sammankallande"},
+                                             {"adjungerad", "Adjungerad"},
+                                             {"forbundschef", "Förbundschef"},
+                                             {"bitr_forbundschef", "Biträdande förbundschef"},
+                                             {"administrator", "Administratör"},
+                                             {"processtodjare", "Processtödjare"},
+                                             {"utvecklingschef", "Utvecklingschef"},
+                                             {"namndsekreterare", "Nämndsekreterare"},
+                                             {"projektledare", "Projektledare"},
+                                             {"revisor", "Revisor"},
+                                             {"medarbetare", "Medarbetare"},
+                                             {NULL, NULL}};
 
 const struct org_code org_area_kinds[] = {
-	{"kommun", "Kommun"}, {"stadsdel", "Stadsdel"}, {NULL, NULL}};
+    {"kommun", "Kommun"}, {"stadsdel", "Stadsdel"}, {NULL, NULL}};
 
 const char *org_label(const struct org_code *t, const char *code)
 {
@@ -114,7 +113,7 @@ enum rc org_number_normalize(const char *in, char out[12])
 
 /* Checks an optional or required text field; max in characters. */
 static enum rc check_text(struct field_error *err, const char *field, const char *v, int required,
-			  size_t max, const char *what)
+                          size_t max, const char *what)
 {
 	char msg[200];
 	if (str_blank(v)) {
@@ -133,7 +132,7 @@ static enum rc check_text(struct field_error *err, const char *field, const char
 }
 
 static enum rc check_date(struct field_error *err, const char *field, const char *v, int required,
-			  const char *what)
+                          const char *what)
 {
 	char msg[200];
 	if (str_blank(v)) {
@@ -195,11 +194,20 @@ static enum rc step_returning_id(struct db_stmt *q, int64_t *id)
 	return db_step_rc(s);
 }
 
-/* 1 if table row id exists in association assoc (SQL chosen by caller). */
-static int row_in_assoc(struct db *db, const char *sql, int64_t id, int64_t assoc)
+/* Reference checks: "row id exists in association assoc", one constant
+ * statement per kind of row. */
+enum in_assoc { MEMBER_IN_ASSOC, KOMMUN_AREA_IN_ASSOC };
+
+static const char *const in_assoc_sql[] = {
+    [MEMBER_IN_ASSOC] = "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
+    [KOMMUN_AREA_IN_ASSOC] = "SELECT 1 FROM area WHERE id = $1 AND association_id = $2"
+                             " AND kind = 'kommun'",
+};
+
+static int row_in_assoc(struct db *db, enum in_assoc which, int64_t id, int64_t assoc)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, sql, &q))
+	if (db_prepare(db, in_assoc_sql[which], &q))
 		return 0;
 	db_bind_int64(q, 1, id);
 	db_bind_int64(q, 2, assoc);
@@ -238,9 +246,8 @@ static enum rc assoc_create_tx(struct db *db, void *v)
 	struct db_stmt *q;
 	char now[21];
 	str_now_iso(now);
-	if (db_prepare(db,
-		       "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id",
-		       &q))
+	if (db_prepare(
+	        db, "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id", &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->name);
 	db_bind_text(q, 2, now);
@@ -249,7 +256,7 @@ static enum rc assoc_create_tx(struct db *db, void *v)
 }
 
 enum rc org_association_create(struct db *db, const struct actor *who, const char *name,
-			       int64_t *id_out, struct field_error *err)
+                               int64_t *id_out, struct field_error *err)
 {
 	enum rc rc = check_text(err, "name", name, 1, 200, "Förbundets namn");
 	if (rc)
@@ -265,9 +272,9 @@ static enum rc assoc_update_tx(struct db *db, void *v)
 {
 	struct assoc_ctx *c = v;
 	struct db_stmt *q;
-	if (db_prepare(db,
-		       "UPDATE association SET name = $1, org_number = $2 WHERE id = $3 RETURNING id",
-		       &q))
+	if (db_prepare(
+	        db, "UPDATE association SET name = $1, org_number = $2 WHERE id = $3 RETURNING id",
+	        &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->name);
 	db_bind_text(q, 2, c->org_number);
@@ -277,8 +284,8 @@ static enum rc assoc_update_tx(struct db *db, void *v)
 	return rc ? rc : audit_append(db, c->who, "update", "association", c->id, "");
 }
 
-enum rc org_association_update(struct db *db, const struct actor *who,
-			       const struct association *in, struct field_error *err)
+enum rc org_association_update(struct db *db, const struct actor *who, const struct association *in,
+                               struct field_error *err)
 {
 	enum rc rc = check_text(err, "name", in->name, 1, 200, "Förbundets namn");
 	if (rc)
@@ -286,8 +293,8 @@ enum rc org_association_update(struct db *db, const struct actor *who,
 	char orgnr[12];
 	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, orgnr) != RC_OK)
 		return field_error_set(err, "org_number",
-				       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
-				       "och rätt kontrollsiffra.");
+		                       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+		                       "och rätt kontrollsiffra.");
 	struct assoc_ctx c = {who, in->name, str_blank(in->org_number) ? NULL : orgnr, in->id};
 	return db_tx(db, assoc_update_tx, &c);
 }
@@ -311,12 +318,12 @@ enum rc org_area_list(struct db *db, struct arena *a, int64_t assoc, struct area
 	*out = NULL;
 	*n = 0;
 	if (db_prepare(db,
-		       "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
-		       " coalesce(a.parent_id, 0), p.name"
-		       " FROM area a LEFT JOIN area p ON p.id = a.parent_id"
-		       " WHERE a.association_id = $1"
-		       " ORDER BY coalesce(p.name, a.name), a.parent_id IS NOT NULL, a.name",
-		       &q))
+	               "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+	               " coalesce(a.parent_id, 0), p.name"
+	               " FROM area a LEFT JOIN area p ON p.id = a.parent_id"
+	               " WHERE a.association_id = $1"
+	               " ORDER BY coalesce(p.name, a.name), a.parent_id IS NOT NULL, a.name",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	size_t cap = 0;
@@ -335,10 +342,10 @@ enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *ou
 {
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
-		       " coalesce(a.parent_id, 0), p.name"
-		       " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = $1",
-		       &q))
+	               "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+	               " coalesce(a.parent_id, 0), p.name"
+	               " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = $1",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
 	enum db_step s = db_step(q);
@@ -360,24 +367,22 @@ static enum rc area_save_tx(struct db *db, void *v)
 	struct save_ctx *c = v;
 	struct area *r = c->obj;
 	if (r->parent_id &&
-	    !row_in_assoc(db,
-			  "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind = 'kommun'",
-			  r->parent_id, r->association_id))
+	    !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, r->parent_id, r->association_id))
 		return field_error_set(c->err, "parent_id", "Välj den kommun stadsdelen ligger i.");
 	struct db_stmt *q;
 	int creating = r->id == 0;
 	if (creating) {
 		if (db_prepare(db,
-			       "INSERT INTO area (association_id, kind, name, code, parent_id)"
-			       " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-			       &q))
+		               "INSERT INTO area (association_id, kind, name, code, parent_id)"
+		               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, r->association_id);
 	} else {
 		if (db_prepare(db,
-			       "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
-			       " WHERE id = $1 RETURNING id",
-			       &q))
+		               "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
+		               " WHERE id = $1 RETURNING id",
+		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, r->id);
 	}
@@ -388,11 +393,12 @@ static enum rc area_save_tx(struct db *db, void *v)
 	enum rc rc = step_returning_id(q, &r->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Området finns redan.");
-	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "area", r->id, "");
+	return rc ? rc
+	          : audit_append(db, c->who, creating ? "create" : "update", "area", r->id, "");
 }
 
 enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
-		      struct field_error *err)
+                      struct field_error *err)
 {
 	enum rc rc;
 	if (!org_code_valid(org_area_kinds, in->kind))
@@ -403,7 +409,8 @@ enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
 		if (strlen(in->code) != 4 || !isdigit((unsigned char)in->code[0]) ||
 		    !isdigit((unsigned char)in->code[1]) || !isdigit((unsigned char)in->code[2]) ||
 		    !isdigit((unsigned char)in->code[3]))
-			return field_error_set(err, "code", "Kommunkoden har fyra siffror, som 0180.");
+			return field_error_set(err, "code",
+			                       "Kommunkoden har fyra siffror, som 0180.");
 	}
 	if (strcmp(in->kind, "stadsdel") == 0 && in->parent_id <= 0)
 		return field_error_set(err, "parent_id", "Välj den kommun stadsdelen ligger i.");
@@ -415,13 +422,13 @@ enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
 
 /* ---- members ----------------------------------------------------------------- */
 
-#define MEMBER_SELECT                                                                              \
-	"SELECT m.id, m.association_id, m.kind, m.name, m.org_number, coalesce(m.area_id, 0),"    \
-	" ar.name, m.joined_on, m.left_on,"                                                        \
-	" coalesce((SELECT population FROM member_population mp WHERE mp.member_id = m.id"         \
-	"           ORDER BY year DESC LIMIT 1), -1),"                                             \
-	" coalesce((SELECT year FROM member_population mp WHERE mp.member_id = m.id"               \
-	"           ORDER BY year DESC LIMIT 1), 0)"                                               \
+#define MEMBER_SELECT                                                                          \
+	"SELECT m.id, m.association_id, m.kind, m.name, m.org_number, coalesce(m.area_id, 0)," \
+	" ar.name, m.joined_on, m.left_on,"                                                    \
+	" coalesce((SELECT population FROM member_population mp WHERE mp.member_id = m.id"     \
+	"           ORDER BY year DESC LIMIT 1), -1),"                                         \
+	" coalesce((SELECT year FROM member_population mp WHERE mp.member_id = m.id"           \
+	"           ORDER BY year DESC LIMIT 1), 0)"                                           \
 	" FROM member m LEFT JOIN area ar ON ar.id = m.area_id "
 
 static void read_member(struct arena *a, struct db_stmt *q, struct member *m)
@@ -440,17 +447,17 @@ static void read_member(struct arena *a, struct db_stmt *q, struct member *m)
 }
 
 enum rc org_member_list(struct db *db, struct arena *a, int64_t assoc, struct member **out,
-			size_t *n)
+                        size_t *n)
 {
 	struct db_stmt *q;
 	*out = NULL;
 	*n = 0;
 	/* FK, AF, region(s), then kommuner by name: the order of a protocol. */
 	if (db_prepare(db,
-		       MEMBER_SELECT "WHERE m.association_id = $1 ORDER BY CASE m.kind"
-				     " WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3"
-				     " ELSE 4 END, m.name",
-		       &q))
+	               MEMBER_SELECT "WHERE m.association_id = $1 ORDER BY CASE m.kind"
+	                             " WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3"
+	                             " ELSE 4 END, m.name",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	size_t cap = 0;
@@ -485,9 +492,10 @@ static enum rc member_save_tx(struct db *db, void *v)
 	struct db_stmt *q;
 	/* A förbund has one Försäkringskassan and one Arbetsförmedlingen. */
 	if (strcmp(m->kind, "fk") == 0 || strcmp(m->kind, "af") == 0) {
-		if (db_prepare(db,
-			       "SELECT 1 FROM member WHERE association_id = $1 AND kind = $2 AND id <> $3",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "SELECT 1 FROM member WHERE association_id = $1 AND kind = $2 AND id <> $3",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->association_id);
 		db_bind_text(q, 2, m->kind);
@@ -495,29 +503,29 @@ static enum rc member_save_tx(struct db *db, void *v)
 		int dup = db_step(q) == DB_ROW;
 		db_finalize(q);
 		if (dup)
-			return field_error_set(c->err, "kind",
-					       strcmp(m->kind, "fk") == 0
-						       ? "Förbundet har redan Försäkringskassan som medlem."
-						       : "Förbundet har redan Arbetsförmedlingen som medlem.");
+			return field_error_set(
+			    c->err, "kind",
+			    strcmp(m->kind, "fk") == 0
+			        ? "Förbundet har redan Försäkringskassan som medlem."
+			        : "Förbundet har redan Arbetsförmedlingen som medlem.");
 	}
-	if (m->area_id &&
-	    !row_in_assoc(db,
-			  "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind = 'kommun'",
-			  m->area_id, m->association_id))
+	if (m->area_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, m->area_id, m->association_id))
 		return field_error_set(c->err, "area_id", "Välj en kommun i förbundets område.");
 	int creating = m->id == 0;
 	if (creating) {
-		if (db_prepare(db,
-			       "INSERT INTO member (association_id, kind, name, org_number, area_id,"
-			       " joined_on, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "INSERT INTO member (association_id, kind, name, org_number, area_id,"
+		        " joined_on, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->association_id);
 	} else {
-		if (db_prepare(db,
-			       "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
-			       " joined_on = $6, left_on = $7 WHERE id = $1 RETURNING id",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
+		        " joined_on = $6, left_on = $7 WHERE id = $1 RETURNING id",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->id);
 	}
@@ -530,24 +538,25 @@ static enum rc member_save_tx(struct db *db, void *v)
 	enum rc rc = step_returning_id(q, &m->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan en medlem med det namnet.");
-	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "member", m->id, "");
+	return rc ? rc
+	          : audit_append(db, c->who, creating ? "create" : "update", "member", m->id, "");
 }
 
 enum rc org_member_save(struct db *db, const struct actor *who, struct member *in,
-			struct field_error *err)
+                        struct field_error *err)
 {
 	enum rc rc;
 	if (!org_code_valid(org_member_kinds, in->kind))
 		return field_error_set(err, "kind",
-				       "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
-				       "region eller kommun.");
+		                       "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
+		                       "region eller kommun.");
 	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")))
 		return rc;
 	char norm[12];
 	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, norm) != RC_OK)
 		return field_error_set(err, "org_number",
-				       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
-				       "och rätt kontrollsiffra.");
+		                       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+		                       "och rätt kontrollsiffra.");
 	if ((rc = check_date(err, "joined_on", in->joined_on, 0, "Inträdesdatum")) ||
 	    (rc = check_date(err, "left_on", in->left_on, 0, "Utträdesdatum")))
 		return rc;
@@ -561,15 +570,15 @@ enum rc org_member_save(struct db *db, const struct actor *who, struct member *i
 }
 
 enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
-			    struct population **out, size_t *n)
+                            struct population **out, size_t *n)
 {
 	struct db_stmt *q;
 	*out = NULL;
 	*n = 0;
 	if (db_prepare(db,
-		       "SELECT year, population FROM member_population WHERE member_id = $1"
-		       " ORDER BY year DESC",
-		       &q))
+	               "SELECT year, population FROM member_population WHERE member_id = $1"
+	               " ORDER BY year DESC",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, member_id);
 	size_t cap = 0;
@@ -608,12 +617,13 @@ static enum rc population_tx(struct db *db, void *v)
 		return RC_NOT_FOUND;
 	if (!is_kommun)
 		return field_error_set(c->err, "population",
-				       "Folkmängd förs bara för kommuner; den fördelar kommunernas "
-				       "andel av medlemsavgiften.");
-	if (db_prepare(db,
-		       "INSERT INTO member_population (member_id, year, population) VALUES ($1, $2, $3)"
-		       " ON CONFLICT (member_id, year) DO UPDATE SET population = excluded.population",
-		       &q))
+		                       "Folkmängd förs bara för kommuner; den fördelar kommunernas "
+		                       "andel av medlemsavgiften.");
+	if (db_prepare(
+	        db,
+	        "INSERT INTO member_population (member_id, year, population) VALUES ($1, $2, $3)"
+	        " ON CONFLICT (member_id, year) DO UPDATE SET population = excluded.population",
+	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->member_id);
 	db_bind_int64(q, 2, c->year);
@@ -626,22 +636,23 @@ static enum rc population_tx(struct db *db, void *v)
 }
 
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
-			   int64_t population, struct field_error *err)
+                           int64_t population, struct field_error *err)
 {
 	if (year < 1990 || year > 2100)
 		return field_error_set(err, "year", "Ange ett år mellan 1990 och 2100.");
 	if (population < 0 || population > 20000000)
-		return field_error_set(err, "population", "Ange folkmängden som ett heltal, 0 eller mer.");
+		return field_error_set(err, "population",
+		                       "Ange folkmängden som ett heltal, 0 eller mer.");
 	struct pop_ctx c = {who, member_id, year, population, err};
 	return db_tx(db, population_tx, &c);
 }
 
 /* ---- bodies ------------------------------------------------------------------------- */
 
-#define BODY_SELECT                                                                                \
-	"SELECT b.id, b.association_id, b.kind, b.name, b.description,"                            \
-	" (SELECT count(*) FROM mandate md WHERE md.body_id = b.id"                               \
-	"   AND md.start_on <= $9 AND (md.end_on IS NULL OR md.end_on >= $9))"                    \
+#define BODY_SELECT                                                            \
+	"SELECT b.id, b.association_id, b.kind, b.name, b.description,"        \
+	" (SELECT count(*) FROM mandate md WHERE md.body_id = b.id"            \
+	"   AND md.start_on <= $9 AND (md.end_on IS NULL OR md.end_on >= $9))" \
 	" FROM body b "
 
 static void read_body(struct arena *a, struct db_stmt *q, struct body *b)
@@ -660,11 +671,11 @@ enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body
 	*out = NULL;
 	*n = 0;
 	if (db_prepare(db,
-		       BODY_SELECT "WHERE b.association_id = $1 ORDER BY CASE b.kind"
-				   " WHEN 'styrelse' THEN 1 WHEN 'arbetsutskott' THEN 2"
-				   " WHEN 'beredningsgrupp' THEN 3 WHEN 'kansli' THEN 4 ELSE 5 END,"
-				   " b.name",
-		       &q))
+	               BODY_SELECT "WHERE b.association_id = $1 ORDER BY CASE b.kind"
+	                           " WHEN 'styrelse' THEN 1 WHEN 'arbetsutskott' THEN 2"
+	                           " WHEN 'beredningsgrupp' THEN 3 WHEN 'kansli' THEN 4 ELSE 5 END,"
+	                           " b.name",
+	               &q))
 		return RC_DB;
 	char today[11];
 	str_today(today);
@@ -706,16 +717,17 @@ static enum rc body_save_tx(struct db *db, void *v)
 	int creating = b->id == 0;
 	if (creating) {
 		if (db_prepare(db,
-			       "INSERT INTO body (association_id, kind, name, description)"
-			       " VALUES ($1, $2, $3, $4) RETURNING id",
-			       &q))
+		               "INSERT INTO body (association_id, kind, name, description)"
+		               " VALUES ($1, $2, $3, $4) RETURNING id",
+		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, b->association_id);
 	} else {
-		if (db_prepare(db,
-			       "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
-			       " RETURNING id",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
+		        " RETURNING id",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, b->id);
 	}
@@ -725,11 +737,12 @@ static enum rc body_save_tx(struct db *db, void *v)
 	enum rc rc = step_returning_id(q, &b->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan ett organ med det namnet.");
-	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "body", b->id, "");
+	return rc ? rc
+	          : audit_append(db, c->who, creating ? "create" : "update", "body", b->id, "");
 }
 
 enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
-		      struct field_error *err)
+                      struct field_error *err)
 {
 	enum rc rc;
 	if (!org_code_valid(org_body_kinds, in->kind))
@@ -743,9 +756,10 @@ enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
 
 /* ---- people ---------------------------------------------------------------------------- */
 
-#define PERSON_SELECT                                                                              \
-	"SELECT p.id, p.association_id, p.name, p.title, coalesce(p.employer_member_id, 0),"      \
-	" m.name, p.email, p.phone FROM person p LEFT JOIN member m ON m.id = p.employer_member_id "
+#define PERSON_SELECT                                                                        \
+	"SELECT p.id, p.association_id, p.name, p.title, coalesce(p.employer_member_id, 0)," \
+	" m.name, p.email, p.phone FROM person p LEFT JOIN member m ON m.id = "              \
+	"p.employer_member_id "
 
 static void read_person(struct arena *a, struct db_stmt *q, struct person *p)
 {
@@ -760,13 +774,13 @@ static void read_person(struct arena *a, struct db_stmt *q, struct person *p)
 }
 
 enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct person **out,
-			size_t *n)
+                        size_t *n)
 {
 	struct db_stmt *q;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY p.name COLLATE NOCASE",
-		       &q))
+	if (db_prepare(
+	        db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY p.name COLLATE NOCASE", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	size_t cap = 0;
@@ -799,23 +813,24 @@ static enum rc person_save_tx(struct db *db, void *v)
 	struct save_ctx *c = v;
 	struct person *p = c->obj;
 	if (p->employer_member_id &&
-	    !row_in_assoc(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
-			  p->employer_member_id, p->association_id))
-		return field_error_set(c->err, "employer_member_id", "Välj en av förbundets medlemmar.");
+	    !row_in_assoc(db, MEMBER_IN_ASSOC, p->employer_member_id, p->association_id))
+		return field_error_set(c->err, "employer_member_id",
+		                       "Välj en av förbundets medlemmar.");
 	struct db_stmt *q;
 	int creating = p->id == 0;
 	if (creating) {
-		if (db_prepare(db,
-			       "INSERT INTO person (association_id, name, title, employer_member_id,"
-			       " email, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "INSERT INTO person (association_id, name, title, employer_member_id,"
+		        " email, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, p->association_id);
 	} else {
 		if (db_prepare(db,
-			       "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
-			       " email = $5, phone = $6 WHERE id = $1 RETURNING id",
-			       &q))
+		               "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
+		               " email = $5, phone = $6 WHERE id = $1 RETURNING id",
+		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, p->id);
 	}
@@ -825,11 +840,12 @@ static enum rc person_save_tx(struct db *db, void *v)
 	db_bind_text(q, 5, nz(p->email));
 	db_bind_text(q, 6, nz(p->phone));
 	enum rc rc = step_returning_id(q, &p->id);
-	return rc ? rc : audit_append(db, c->who, creating ? "create" : "update", "person", p->id, "");
+	return rc ? rc
+	          : audit_append(db, c->who, creating ? "create" : "update", "person", p->id, "");
 }
 
 enum rc org_person_save(struct db *db, const struct actor *who, struct person *in,
-			struct field_error *err)
+                        struct field_error *err)
 {
 	enum rc rc;
 	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")) ||
@@ -840,14 +856,15 @@ enum rc org_person_save(struct db *db, const struct actor *who, struct person *i
 	if (!str_blank(in->email)) {
 		const char *at = strchr(in->email, '@');
 		if (!at || at == in->email || !strchr(at, '.') || strchr(in->email, ' '))
-			return field_error_set(err, "email", "E-postadressen ska se ut som namn@exempel.se.");
+			return field_error_set(err, "email",
+			                       "E-postadressen ska se ut som namn@exempel.se.");
 	}
 	if (!str_blank(in->phone)) {
 		for (const char *p = in->phone; *p; p++)
 			if (!isdigit((unsigned char)*p) && !strchr(" +-()", *p))
 				return field_error_set(err, "phone",
-						       "Telefonnumret får bara innehålla siffror, "
-						       "mellanslag, +, - och parenteser.");
+				                       "Telefonnumret får bara innehålla siffror, "
+				                       "mellanslag, +, - och parenteser.");
 	}
 	struct save_ctx c = {who, in, err, NULL};
 	return db_tx(db, person_save_tx, &c);
@@ -855,10 +872,10 @@ enum rc org_person_save(struct db *db, const struct actor *who, struct person *i
 
 /* ---- mandates ----------------------------------------------------------------------------- */
 
-#define MANDATE_SELECT                                                                             \
-	"SELECT md.id, md.body_id, md.person_id, md.role, coalesce(md.member_id, 0), md.party,"   \
-	" md.start_on, md.end_on, b.name, p.name, m.name"                                          \
-	" FROM mandate md JOIN body b ON b.id = md.body_id JOIN person p ON p.id = md.person_id"  \
+#define MANDATE_SELECT                                                                           \
+	"SELECT md.id, md.body_id, md.person_id, md.role, coalesce(md.member_id, 0), md.party,"  \
+	" md.start_on, md.end_on, b.name, p.name, m.name"                                        \
+	" FROM mandate md JOIN body b ON b.id = md.body_id JOIN person p ON p.id = md.person_id" \
 	" LEFT JOIN member m ON m.id = md.member_id "
 
 static void read_mandate(struct arena *a, struct db_stmt *q, struct mandate *m)
@@ -877,20 +894,21 @@ static void read_mandate(struct arena *a, struct db_stmt *q, struct mandate *m)
 }
 
 enum rc org_mandate_list(struct db *db, struct arena *a, int64_t body_id, int64_t person_id,
-			 struct mandate **out, size_t *n)
+                         struct mandate **out, size_t *n)
 {
 	struct db_stmt *q;
 	*out = NULL;
 	*n = 0;
 	/* Role order as a protocol lists them: chair, vice chair, members,
 	 * deputies, then the rest. */
-	if (db_prepare(db,
-		       MANDATE_SELECT
-		       "WHERE ($1 = 0 OR md.body_id = $1) AND ($2 = 0 OR md.person_id = $2)"
-		       " ORDER BY md.end_on IS NOT NULL, CASE md.role WHEN 'ordforande' THEN 1"
-		       " WHEN 'vice_ordforande' THEN 2 WHEN 'ledamot' THEN 3 WHEN 'ersattare' THEN 4"
-		       " ELSE 5 END, m.name, p.name",
-		       &q))
+	if (db_prepare(
+	        db,
+	        MANDATE_SELECT
+	        "WHERE ($1 = 0 OR md.body_id = $1) AND ($2 = 0 OR md.person_id = $2)"
+	        " ORDER BY md.end_on IS NOT NULL, CASE md.role WHEN 'ordforande' THEN 1"
+	        " WHEN 'vice_ordforande' THEN 2 WHEN 'ledamot' THEN 3 WHEN 'ersattare' THEN 4"
+	        " ELSE 5 END, m.name, p.name",
+	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, body_id);
 	db_bind_int64(q, 2, person_id);
@@ -933,9 +951,9 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	/* Body and person must belong to the same förbund, and so must the
 	 * member represented. */
 	if (db_prepare(db,
-		       "SELECT b.association_id FROM body b JOIN person p"
-		       " ON p.association_id = b.association_id WHERE b.id = $1 AND p.id = $2",
-		       &q))
+	               "SELECT b.association_id FROM body b JOIN person p"
+	               " ON p.association_id = b.association_id WHERE b.id = $1 AND p.id = $2",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, m->body_id);
 	db_bind_int64(q, 2, m->person_id);
@@ -943,24 +961,24 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	int64_t assoc = s == DB_ROW ? db_col_int64(q, 0) : 0;
 	db_finalize(q);
 	if (!assoc)
-		return field_error_set(c->err, "person_id", "Välj en person och ett organ i förbundet.");
-	if (m->member_id &&
-	    !row_in_assoc(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
-			  m->member_id, assoc))
+		return field_error_set(c->err, "person_id",
+		                       "Välj en person och ett organ i förbundet.");
+	if (m->member_id && !row_in_assoc(db, MEMBER_IN_ASSOC, m->member_id, assoc))
 		return field_error_set(c->err, "member_id", "Välj en av förbundets medlemmar.");
 	int creating = m->id == 0;
 	if (creating) {
-		if (db_prepare(db,
-			       "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
-			       " start_on, end_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			       &q))
+		if (db_prepare(
+		        db,
+		        "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
+		        " start_on, end_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->body_id);
 	} else {
 		if (db_prepare(db,
-			       "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
-			       " party = $5, start_on = $6, end_on = $7 WHERE id = $1 RETURNING id",
-			       &q))
+		               "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
+		               " party = $5, start_on = $6, end_on = $7 WHERE id = $1 RETURNING id",
+		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->id);
 	}
@@ -972,11 +990,12 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	db_bind_text(q, 7, nz(m->end_on));
 	enum rc rc = step_returning_id(q, &m->id);
 	return rc ? rc
-		  : audit_append(db, c->who, creating ? "create" : "update", "mandate", m->id, m->role);
+	          : audit_append(db, c->who, creating ? "create" : "update", "mandate", m->id,
+	                         m->role);
 }
 
 enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate *in,
-			 struct field_error *err)
+                         struct field_error *err)
 {
 	enum rc rc;
 	if (in->person_id <= 0)
@@ -984,15 +1003,17 @@ enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate 
 	if (in->body_id <= 0)
 		return field_error_set(err, "body_id", "Välj vilket organ uppdraget gäller.");
 	if (!org_code_valid(org_mandate_roles, in->role))
-		return field_error_set(err, "role", "Välj en roll, till exempel ledamot eller ersättare.");
+		return field_error_set(err, "role",
+		                       "Välj en roll, till exempel ledamot eller ersättare.");
 	if (!str_blank(in->party)) {
 		size_t len = strlen(in->party);
 		int ok = len <= 6;
 		for (const char *p = in->party; ok && *p; p++)
 			ok = isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
 		if (!ok)
-			return field_error_set(err, "party",
-					       "Partibeteckningen skrivs med bokstäver, som M, S eller KD.");
+			return field_error_set(
+			    err, "party",
+			    "Partibeteckningen skrivs med bokstäver, som M, S eller KD.");
 	}
 	if ((rc = check_date(err, "start_on", in->start_on, 1, "Startdatum")) ||
 	    (rc = check_date(err, "end_on", in->end_on, 0, "Slutdatum")))

@@ -112,42 +112,42 @@ struct mandate {
 /* The förbund this deployment serves (the lowest id); RC_NOT_FOUND if none. */
 enum rc org_association_current(struct db *db, struct arena *a, struct association *out);
 enum rc org_association_create(struct db *db, const struct actor *who, const char *name,
-			       int64_t *id_out, struct field_error *err);
-enum rc org_association_update(struct db *db, const struct actor *who,
-			       const struct association *in, struct field_error *err);
+                               int64_t *id_out, struct field_error *err);
+enum rc org_association_update(struct db *db, const struct actor *who, const struct association *in,
+                               struct field_error *err);
 
 enum rc org_area_list(struct db *db, struct arena *a, int64_t assoc, struct area **out, size_t *n);
 enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *out);
 enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
-		      struct field_error *err); /* id 0 creates and sets in->id */
+                      struct field_error *err); /* id 0 creates and sets in->id */
 
 enum rc org_member_list(struct db *db, struct arena *a, int64_t assoc, struct member **out,
-			size_t *n);
+                        size_t *n);
 enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member *out);
 enum rc org_member_save(struct db *db, const struct actor *who, struct member *in,
-			struct field_error *err);
+                        struct field_error *err);
 enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
-			    struct population **out, size_t *n);
+                            struct population **out, size_t *n);
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
-			   int64_t population, struct field_error *err);
+                           int64_t population, struct field_error *err);
 
 enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body **out, size_t *n);
 enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *out);
 enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
-		      struct field_error *err);
+                      struct field_error *err);
 
 enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct person **out,
-			size_t *n);
+                        size_t *n);
 enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person *out);
 enum rc org_person_save(struct db *db, const struct actor *who, struct person *in,
-			struct field_error *err);
+                        struct field_error *err);
 
 /* Mandates of one body (body_id) or one person (person_id); the other 0. */
 enum rc org_mandate_list(struct db *db, struct arena *a, int64_t body_id, int64_t person_id,
-			 struct mandate **out, size_t *n);
+                         struct mandate **out, size_t *n);
 enum rc org_mandate_get(struct db *db, struct arena *a, int64_t id, struct mandate *out);
 enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate *in,
-			 struct field_error *err);
+                         struct field_error *err);
 
 /* 1 if the mandate is in force on date (YYYY-MM-DD). */
 int org_mandate_current(const struct mandate *m, const char *date);

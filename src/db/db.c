@@ -171,9 +171,9 @@ static enum rc apply_one(struct db *db, void *ctx)
 		return RC_DB;
 	struct db_stmt *q;
 	if (db_prepare(db,
-		       "INSERT INTO schema_migration (version, name, applied_at) "
-		       "VALUES ($1, $2, $3)",
-		       &q))
+	               "INSERT INTO schema_migration (version, name, applied_at) "
+	               "VALUES ($1, $2, $3)",
+	               &q))
 		return RC_DB;
 	char now[21];
 	str_now_iso(now);
@@ -191,10 +191,11 @@ static enum rc migrate(struct db *db, int max_version, char *errbuf, int errlen)
 {
 	const struct db_ops *ops = BASE(db)->ops;
 	if (ops->exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
-				 " version INTEGER PRIMARY KEY,"
-				 " name TEXT NOT NULL,"
-				 " applied_at TEXT NOT NULL)") != DB_DONE) {
-		set_err(errbuf, errlen, "Databasen kunde inte läsas (är filen en finsam-databas?).");
+	                         " version INTEGER PRIMARY KEY,"
+	                         " name TEXT NOT NULL,"
+	                         " applied_at TEXT NOT NULL)") != DB_DONE) {
+		set_err(errbuf, errlen,
+		        "Databasen kunde inte läsas (är filen en finsam-databas?).");
 		return RC_DB;
 	}
 	int have = db_schema_version(db);
@@ -203,8 +204,9 @@ static enum rc migrate(struct db *db, int max_version, char *errbuf, int errlen)
 		return RC_DB;
 	}
 	if (have > db_schema_latest()) {
-		set_err(errbuf, errlen,
-			"Databasen har skapats av en nyare version av finsam; uppgradera programmet.");
+		set_err(
+		    errbuf, errlen,
+		    "Databasen har skapats av en nyare version av finsam; uppgradera programmet.");
 		return RC_CONFLICT;
 	}
 	for (int i = 0; i < db_sqlite_migration_count; i++) {
@@ -214,8 +216,8 @@ static enum rc migrate(struct db *db, int max_version, char *errbuf, int errlen)
 		struct migrate_ctx c = {m};
 		if (db_tx(db, apply_one, &c) != RC_OK) {
 			char msg[256];
-			snprintf(msg, sizeof msg, "Databasändring %d (%s) misslyckades: %s", m->version,
-				 m->name, db_errmsg(db));
+			snprintf(msg, sizeof msg, "Databasändring %d (%s) misslyckades: %s",
+			         m->version, m->name, db_errmsg(db));
 			set_err(errbuf, errlen, msg);
 			return RC_DB;
 		}
@@ -224,7 +226,7 @@ static enum rc migrate(struct db *db, int max_version, char *errbuf, int errlen)
 }
 
 static enum rc open_common(const char *path, int create, int max_version, struct db **out,
-			   char *errbuf, int errlen)
+                           char *errbuf, int errlen)
 {
 	*out = NULL;
 	const struct db_ops *ops = backend_for(path);
@@ -247,7 +249,7 @@ enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char 
 }
 
 enum rc db_open_at_version(const char *path, int max_version, struct db **out, char *errbuf,
-			   int errlen)
+                           int errlen)
 {
 	return open_common(path, 1, max_version, out, errbuf, errlen);
 }

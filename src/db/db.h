@@ -48,11 +48,12 @@ enum db_open_mode {
  * *out is NULL and, if errbuf is given, it holds a Swedish sentence for the
  * administrator.  Close with db_close().
  */
-enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char *errbuf, int errlen);
+enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char *errbuf,
+                int errlen);
 /* As db_open, but stops after migration max_version: for tests that build a
  * database as an older release would have left it. */
 enum rc db_open_at_version(const char *path, int max_version, struct db **out, char *errbuf,
-			   int errlen);
+                           int errlen);
 void db_close(struct db *db);
 
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out);

@@ -58,7 +58,8 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 	if (!create && stat(path, &st) != 0) {
 		if (errbuf)
 			snprintf(errbuf, (size_t)errlen,
-				 "Databasen %s finns inte; skapa den med 'finsam init %s'.", path, path);
+			         "Databasen %s finns inte; skapa den med 'finsam init %s'.", path,
+			         path);
 		return RC_NOT_FOUND;
 	}
 	struct db *db = calloc(1, sizeof *db);
@@ -69,18 +70,18 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 	if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
 		if (errbuf)
 			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
-				 db->h ? sqlite3_errmsg(db->h) : "minnet räckte inte");
+			         db->h ? sqlite3_errmsg(db->h) : "minnet räckte inte");
 		sq_close(db);
 		return RC_IO;
 	}
 	sqlite3_busy_timeout(db->h, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(db->h, 1);
 	if (sq_exec_script(db, "PRAGMA journal_mode=WAL;"
-			       "PRAGMA foreign_keys=ON;"
-			       "PRAGMA synchronous=NORMAL;") != DB_DONE) {
+	                       "PRAGMA foreign_keys=ON;"
+	                       "PRAGMA synchronous=NORMAL;") != DB_DONE) {
 		if (errbuf)
 			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
-				 sqlite3_errmsg(db->h));
+			         sqlite3_errmsg(db->h));
 		sq_close(db);
 		return RC_IO;
 	}
@@ -145,7 +146,7 @@ static enum db_step sq_step(struct db_stmt *q)
 {
 	if (q->bad_bind) {
 		fprintf(stderr, "finsam: sql bind to a placeholder the statement lacks: %s\n",
-			sqlite3_sql(q->s));
+		        sqlite3_sql(q->s));
 		return DB_ERROR;
 	}
 	int rc = sqlite3_step(q->s);
@@ -157,7 +158,7 @@ static enum db_step sq_step(struct db_stmt *q)
 	case SQLITE_LOCKED: return DB_BUSY;
 	default:
 		fprintf(stderr, "finsam: sql step failed: %s\n",
-			sqlite3_errmsg(sqlite3_db_handle(q->s)));
+		        sqlite3_errmsg(sqlite3_db_handle(q->s)));
 		return DB_ERROR;
 	}
 }
@@ -196,20 +197,20 @@ static const char *sq_errmsg(struct db *db)
 }
 
 const struct db_ops db_sqlite_ops = {
-	.name = "sqlite",
-	.open = sq_open,
-	.close = sq_close,
-	.prepare = sq_prepare,
-	.bind_text = sq_bind_text,
-	.bind_int64 = sq_bind_int64,
-	.bind_null = sq_bind_null,
-	.step = sq_step,
-	.col_text = sq_col_text,
-	.col_int64 = sq_col_int64,
-	.col_is_null = sq_col_is_null,
-	.reset = sq_reset,
-	.finalize = sq_finalize,
-	.exec_script = sq_exec_script,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.errmsg = sq_errmsg,
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int64 = sq_bind_int64,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int64 = sq_col_int64,
+    .col_is_null = sq_col_is_null,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .exec_script = sq_exec_script,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .errmsg = sq_errmsg,
 };

@@ -14,11 +14,11 @@
 #include <stddef.h>
 
 struct buf {
-	char *data;   /* NUL-terminated when len > 0 or after buf_cstr() */
+	char *data; /* NUL-terminated when len > 0 or after buf_cstr() */
 	size_t len;
 	size_t cap;
-	size_t max;   /* hard limit on len */
-	int failed;   /* set when an append hit max or allocation failed */
+	size_t max; /* hard limit on len */
+	int failed; /* set when an append hit max or allocation failed */
 };
 
 #define BUF_DEFAULT_MAX (16u * 1024u * 1024u)
@@ -30,7 +30,7 @@ void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The contents as a NUL-terminated string; "" for an empty buf.  Owned by b. */
 const char *buf_cstr(struct buf *b);
 /* Hands the data to the caller (free() it) and leaves b empty. */

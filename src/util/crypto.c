@@ -21,7 +21,7 @@ void crypto_token(char out[CRYPTO_TOKEN_LEN + 1])
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2base64(out, CRYPTO_TOKEN_LEN + 1, raw, sizeof raw,
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof raw);
 }
 
@@ -35,8 +35,9 @@ void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LE
 enum rc crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN])
 {
 	_Static_assert(CRYPTO_PWHASH_LEN == crypto_pwhash_STRBYTES, "pwhash size");
-	if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-				  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+	if (crypto_pwhash_str_alg(
+	        out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	        crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
 		return RC_NOMEM;
 	return RC_OK;
 }
@@ -88,7 +89,8 @@ enum rc crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES])
 	if (n < CRYPTO_KEY_BYTES * 2)
 		return RC_IO;
 	size_t got = 0;
-	int bad = sodium_hex2bin(key, CRYPTO_KEY_BYTES, hex, CRYPTO_KEY_BYTES * 2, NULL, &got, NULL);
+	int bad =
+	    sodium_hex2bin(key, CRYPTO_KEY_BYTES, hex, CRYPTO_KEY_BYTES * 2, NULL, &got, NULL);
 	sodium_memzero(hex, sizeof hex);
 	return bad || got != CRYPTO_KEY_BYTES ? RC_IO : RC_OK;
 }

@@ -13,10 +13,10 @@
 
 #include "rc.h"
 
-#define CRYPTO_TOKEN_LEN 43      /* characters, without NUL */
-#define CRYPTO_HASH_HEX_LEN 64   /* SHA-256 as hex, without NUL */
-#define CRYPTO_PWHASH_LEN 128    /* crypto_pwhash_STRBYTES */
-#define CRYPTO_KEY_BYTES 32
+#define CRYPTO_TOKEN_LEN    43  /* characters, without NUL */
+#define CRYPTO_HASH_HEX_LEN 64  /* SHA-256 as hex, without NUL */
+#define CRYPTO_PWHASH_LEN   128 /* crypto_pwhash_STRBYTES */
+#define CRYPTO_KEY_BYTES    32
 
 /* 0 on success, -1 if libsodium cannot start. */
 int crypto_setup(void);

@@ -28,7 +28,8 @@ static char *decode(struct arena *a, const char *s, size_t n, int plus)
 		char c = s[i];
 		if (c == '+' && plus) {
 			out[j++] = ' ';
-		} else if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
+		} else if (c == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+		           hexval(s[i + 2]) >= 0) {
 			out[j++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else {
@@ -78,7 +79,8 @@ int kv_parse_urlencoded(struct arena *a, const char *data, size_t len, struct kv
 		while (eq < end && data[eq] != '=')
 			eq++;
 		char *name = decode(a, data + start, eq - start, 1);
-		char *value = eq < end ? decode(a, data + eq + 1, end - eq - 1, 1) : arena_strdup(a, "");
+		char *value =
+		    eq < end ? decode(a, data + eq + 1, end - eq - 1, 1) : arena_strdup(a, "");
 		if (!name || !value || push(a, out, &cap, name, value) != 0)
 			return -1;
 	}

@@ -33,7 +33,7 @@ static int64_t url_id(struct req *r)
 }
 
 static void render_form_page(struct req *r, const char *title, const struct form *f,
-			     const char *back)
+                             const char *back)
 {
 	page_begin(r, title);
 	html_printf(&r->out, "<h1>%s</h1>", title);
@@ -252,9 +252,9 @@ static void kommun_options(struct req *r, struct form *f, const char *field)
 /* ---- förbund ---------------------------------------------------------------- */
 
 static const struct field association_fields[] = {
-	{"name", "Förbundets namn", FT_TEXT, 1, 200, NULL, NULL, "organization"},
-	{"org_number", "Organisationsnummer", FT_TEXT, 0, 13, NULL, "Tio siffror, som 222000-1234.",
-	 NULL},
+    {"name", "Förbundets namn", FT_TEXT, 1, 200, NULL, NULL, "organization"},
+    {"org_number", "Organisationsnummer", FT_TEXT, 0, 13, NULL, "Tio siffror, som 222000-1234.",
+     NULL},
 };
 
 static enum rc association_load(struct req *r, int64_t id, struct form *f)
@@ -270,11 +270,11 @@ static enum rc association_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc association_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-				struct field_error *err)
+                                struct field_error *err)
 {
 	(void)id;
 	struct association a = {entity_association(r), form_get(f, "name"),
-				form_get(f, "org_number")};
+	                        form_get(f, "org_number")};
 	if (!a.id)
 		return RC_DB;
 	*id_out = a.id;
@@ -297,17 +297,26 @@ static const char *association_view(struct req *r, int64_t id, const struct form
 	return "/forbund";
 }
 
-const struct entity entity_association_def = {
-	"association", association_fields, 2, "Förbundet", "Ändra förbundets uppgifter", NULL, NULL,
-	association_load, association_save, association_each, association_view};
+const struct entity entity_association_def = {"association",
+                                              association_fields,
+                                              2,
+                                              "Förbundet",
+                                              "Ändra förbundets uppgifter",
+                                              NULL,
+                                              NULL,
+                                              association_load,
+                                              association_save,
+                                              association_each,
+                                              association_view};
 
 /* ---- area --------------------------------------------------------------------- */
 
 static const struct field area_fields[] = {
-	{"kind", "Typ av område", FT_SELECT, 1, 20, org_area_kinds, NULL, NULL},
-	{"name", "Namn", FT_TEXT, 1, 100, NULL, NULL, NULL},
-	{"code", "Kommunkod", FT_TEXT, 0, 4, NULL, "SCB:s fyrsiffriga kod, för en kommun (till exempel 1480).", NULL},
-	{"parent_id", "Kommun", FT_ID, 0, 20, NULL, "För en stadsdel: den kommun den ligger i.", NULL},
+    {"kind", "Typ av område", FT_SELECT, 1, 20, org_area_kinds, NULL, NULL},
+    {"name", "Namn", FT_TEXT, 1, 100, NULL, NULL, NULL},
+    {"code", "Kommunkod", FT_TEXT, 0, 4, NULL,
+     "SCB:s fyrsiffriga kod, för en kommun (till exempel 1480).", NULL},
+    {"parent_id", "Kommun", FT_ID, 0, 20, NULL, "För en stadsdel: den kommun den ligger i.", NULL},
 };
 
 static void area_options(struct req *r, struct form *f)
@@ -333,7 +342,7 @@ static enum rc area_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc area_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			 struct field_error *err)
+                         struct field_error *err)
 {
 	struct area a = {0};
 	a.id = id;
@@ -362,18 +371,21 @@ static enum rc area_each(struct req *r, json_t *arr)
 }
 
 const struct entity entity_area = {
-	"area", area_fields, 4, "Nytt område", "Ändra område", area_options, NULL, area_load,
-	area_save, area_each, association_view};
+    "area", area_fields, 4,         "Nytt område", "Ändra område",  area_options,
+    NULL,   area_load,   area_save, area_each,     association_view};
 
 /* ---- member ------------------------------------------------------------------------ */
 
 static const struct field member_fields[] = {
-	{"kind", "Typ av medlem", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
-	{"name", "Namn", FT_TEXT, 1, 120, NULL, "Till exempel Region Uppsala eller Tierps kommun.", NULL},
-	{"org_number", "Organisationsnummer", FT_TEXT, 0, 13, NULL, "Tio siffror, som 212000-0241.", NULL},
-	{"area_id", "Kommunområde", FT_ID, 0, 20, NULL, "För en kommun: området i förbundets karta.", NULL},
-	{"joined_on", "Medlem sedan", FT_DATE, 0, 10, NULL, "Datum som 2004-01-01.", NULL},
-	{"left_on", "Utträde", FT_DATE, 0, 10, NULL, "Lämna tomt om medlemmen är kvar.", NULL},
+    {"kind", "Typ av medlem", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
+    {"name", "Namn", FT_TEXT, 1, 120, NULL, "Till exempel Region Uppsala eller Tierps kommun.",
+     NULL},
+    {"org_number", "Organisationsnummer", FT_TEXT, 0, 13, NULL, "Tio siffror, som 212000-0241.",
+     NULL},
+    {"area_id", "Kommunområde", FT_ID, 0, 20, NULL, "För en kommun: området i förbundets karta.",
+     NULL},
+    {"joined_on", "Medlem sedan", FT_DATE, 0, 10, NULL, "Datum som 2004-01-01.", NULL},
+    {"left_on", "Utträde", FT_DATE, 0, 10, NULL, "Lämna tomt om medlemmen är kvar.", NULL},
 };
 
 static void member_opts(struct req *r, struct form *f)
@@ -401,7 +413,7 @@ static enum rc member_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc member_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			   struct field_error *err)
+                           struct field_error *err)
 {
 	struct member m = {0};
 	m.id = id;
@@ -429,8 +441,9 @@ static enum rc member_each(struct req *r, json_t *arr)
 		json_t *o = form_to_json(&f, m[i].id);
 		if (m[i].latest_population >= 0)
 			json_object_set_new(o, "population",
-					    json_pack("{s:i,s:I}", "year", m[i].latest_population_year,
-						      "count", (json_int_t)m[i].latest_population));
+			                    json_pack("{s:i,s:I}", "year",
+			                              m[i].latest_population_year, "count",
+			                              (json_int_t)m[i].latest_population));
 		json_array_append_new(arr, o);
 	}
 	return rc;
@@ -442,16 +455,17 @@ static const char *member_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/medlemmar/%" PRId64, id) : "/medlemmar";
 }
 
-const struct entity entity_member = {
-	"member", member_fields, 6, "Ny medlem", "Ändra medlem", member_opts, NULL, member_load,
-	member_save, member_each, member_view};
+const struct entity entity_member = {"member",       member_fields, 6,          "Ny medlem",
+                                     "Ändra medlem", member_opts,   NULL,       member_load,
+                                     member_save,    member_each,   member_view};
 
 /* ---- body ---------------------------------------------------------------------------- */
 
 static const struct field body_fields[] = {
-	{"kind", "Typ av organ", FT_SELECT, 1, 20, org_body_kinds, NULL, NULL},
-	{"name", "Namn", FT_TEXT, 1, 120, NULL, "Till exempel Styrelsen eller Beredningsgruppen.", NULL},
-	{"description", "Beskrivning", FT_TEXTAREA, 0, 2000, NULL, NULL, NULL},
+    {"kind", "Typ av organ", FT_SELECT, 1, 20, org_body_kinds, NULL, NULL},
+    {"name", "Namn", FT_TEXT, 1, 120, NULL, "Till exempel Styrelsen eller Beredningsgruppen.",
+     NULL},
+    {"description", "Beskrivning", FT_TEXTAREA, 0, 2000, NULL, NULL, NULL},
 };
 
 static void body_to_form(struct req *r, const struct body *b, struct form *f)
@@ -471,7 +485,7 @@ static enum rc body_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc body_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			 struct field_error *err)
+                         struct field_error *err)
 {
 	struct body b = {0};
 	b.id = id;
@@ -504,20 +518,20 @@ static const char *body_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/organ/%" PRId64, id) : "/organ";
 }
 
-const struct entity entity_body = {"body",    body_fields, 3,         "Nytt organ", "Ändra organ",
-				   NULL,      NULL,        body_load, body_save,    body_each,
-				   body_view};
+const struct entity entity_body = {"body",        body_fields, 3,        "Nytt organ",
+                                   "Ändra organ", NULL,        NULL,     body_load,
+                                   body_save,     body_each,   body_view};
 
 /* ---- person ---------------------------------------------------------------------------- */
 
 static const struct field person_fields[] = {
-	{"name", "Namn", FT_TEXT, 1, 120, NULL, NULL, "name"},
-	{"title", "Befattning eller uppdrag", FT_TEXT, 0, 120, NULL,
-	 "Till exempel kommunalråd, sektionschef eller förbundschef.", "organization-title"},
-	{"employer_member_id", "Organisation", FT_ID, 0, 20, NULL,
-	 "Den medlem personen arbetar hos eller är vald av.", NULL},
-	{"email", "E-post", FT_EMAIL, 0, 200, NULL, NULL, "email"},
-	{"phone", "Telefon", FT_TEL, 0, 40, NULL, NULL, "tel"},
+    {"name", "Namn", FT_TEXT, 1, 120, NULL, NULL, "name"},
+    {"title", "Befattning eller uppdrag", FT_TEXT, 0, 120, NULL,
+     "Till exempel kommunalråd, sektionschef eller förbundschef.", "organization-title"},
+    {"employer_member_id", "Organisation", FT_ID, 0, 20, NULL,
+     "Den medlem personen arbetar hos eller är vald av.", NULL},
+    {"email", "E-post", FT_EMAIL, 0, 200, NULL, NULL, "email"},
+    {"phone", "Telefon", FT_TEL, 0, 40, NULL, NULL, "tel"},
 };
 
 static void person_opts(struct req *r, struct form *f)
@@ -544,7 +558,7 @@ static enum rc person_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc person_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			   struct field_error *err)
+                           struct field_error *err)
 {
 	struct person p = {0};
 	p.id = id;
@@ -579,20 +593,23 @@ static const char *person_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/personer/%" PRId64, id) : "/personer";
 }
 
-const struct entity entity_person = {
-	"person", person_fields, 5, "Ny person", "Ändra person", person_opts, NULL, person_load,
-	person_save, person_each, person_view};
+const struct entity entity_person = {"person",       person_fields, 5,          "Ny person",
+                                     "Ändra person", person_opts,   NULL,       person_load,
+                                     person_save,    person_each,   person_view};
 
 /* ---- mandate ------------------------------------------------------------------------------ */
 
 static const struct field mandate_fields[] = {
-	{"person_id", "Person", FT_ID, 1, 20, NULL, NULL, NULL},
-	{"body_id", "Organ", FT_ID, 1, 20, NULL, NULL, NULL},
-	{"role", "Roll", FT_SELECT, 1, 30, org_mandate_roles, NULL, NULL},
-	{"member_id", "Företräder", FT_ID, 0, 20, NULL, "Den medlem personen företräder i organet.", NULL},
-	{"party", "Parti", FT_TEXT, 0, 6, NULL, "Partibeteckning för förtroendevalda, som S, M eller KD.", NULL},
-	{"start_on", "Från", FT_DATE, 1, 10, NULL, "Mandatperiodens första dag, som 2023-01-01.", NULL},
-	{"end_on", "Till och med", FT_DATE, 0, 10, NULL, "Lämna tomt om uppdraget gäller tills vidare.", NULL},
+    {"person_id", "Person", FT_ID, 1, 20, NULL, NULL, NULL},
+    {"body_id", "Organ", FT_ID, 1, 20, NULL, NULL, NULL},
+    {"role", "Roll", FT_SELECT, 1, 30, org_mandate_roles, NULL, NULL},
+    {"member_id", "Företräder", FT_ID, 0, 20, NULL, "Den medlem personen företräder i organet.",
+     NULL},
+    {"party", "Parti", FT_TEXT, 0, 6, NULL,
+     "Partibeteckning för förtroendevalda, som S, M eller KD.", NULL},
+    {"start_on", "Från", FT_DATE, 1, 10, NULL, "Mandatperiodens första dag, som 2023-01-01.", NULL},
+    {"end_on", "Till och med", FT_DATE, 0, 10, NULL, "Lämna tomt om uppdraget gäller tills vidare.",
+     NULL},
 };
 
 static void mandate_opts(struct req *r, struct form *f)
@@ -606,9 +623,10 @@ static void mandate_opts(struct req *r, struct form *f)
 		struct form_option *o = arena_alloc(r->arena, (np ? np : 1) * sizeof *o);
 		for (size_t i = 0; o && i < np; i++) {
 			o[i].id = p[i].id;
-			o[i].label = p[i].employer_name
-					     ? arena_printf(r->arena, "%s, %s", p[i].name, p[i].employer_name)
-					     : p[i].name;
+			o[i].label =
+			    p[i].employer_name
+			        ? arena_printf(r->arena, "%s, %s", p[i].name, p[i].employer_name)
+			        : p[i].name;
 		}
 		if (o)
 			form_set_options(f, "person_id", o, np);
@@ -652,7 +670,7 @@ static enum rc mandate_load(struct req *r, int64_t id, struct form *f)
 }
 
 static enum rc mandate_save(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			    struct field_error *err)
+                            struct field_error *err)
 {
 	struct mandate m = {0};
 	m.id = id;
@@ -689,6 +707,7 @@ static const char *mandate_view(struct req *r, int64_t id, const struct form *f)
 	return body ? arena_printf(r->arena, "/organ/%" PRId64, body) : "/organ";
 }
 
-const struct entity entity_mandate = {
-	"mandate", mandate_fields, 7, "Nytt uppdrag", "Ändra uppdrag", mandate_opts, mandate_prefill,
-	mandate_load, mandate_save, mandate_each, mandate_view};
+const struct entity entity_mandate = {"mandate",       mandate_fields,  7,
+                                      "Nytt uppdrag",  "Ändra uppdrag", mandate_opts,
+                                      mandate_prefill, mandate_load,    mandate_save,
+                                      mandate_each,    mandate_view};

@@ -29,7 +29,7 @@ struct entity {
 	enum rc (*load)(struct req *r, int64_t id, struct form *f);
 	/* Saves the form as object id (0 = new); sets *id_out. */
 	enum rc (*save)(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
-			struct field_error *err);
+	                struct field_error *err);
 	/* Appends every object (as form_to_json objects) to arr; the URL's
 	 * first id, if any, narrows the list (a member's, a body's). */
 	enum rc (*each)(struct req *r, json_t *arr);
@@ -37,19 +37,19 @@ struct entity {
 	const char *(*view_path)(struct req *r, int64_t id, const struct form *f);
 };
 
-void entity_new_page(struct req *r);  /* GET  …/ny          */
-void entity_new_post(struct req *r);  /* POST …/ny          */
-void entity_edit_page(struct req *r); /* GET  …/#/redigera  */
-void entity_edit_post(struct req *r); /* POST …/#/redigera  */
-void entity_api_list(struct req *r);  /* GET  /api/v1/x     */
-void entity_api_get(struct req *r);   /* GET  /api/v1/x/#   */
-void entity_api_create(struct req *r);/* POST /api/v1/x     */
-void entity_api_update(struct req *r);/* PUT  /api/v1/x/#   */
+void entity_new_page(struct req *r);   /* GET  …/ny          */
+void entity_new_post(struct req *r);   /* POST …/ny          */
+void entity_edit_page(struct req *r);  /* GET  …/#/redigera  */
+void entity_edit_post(struct req *r);  /* POST …/#/redigera  */
+void entity_api_list(struct req *r);   /* GET  /api/v1/x     */
+void entity_api_get(struct req *r);    /* GET  /api/v1/x/#   */
+void entity_api_create(struct req *r); /* POST /api/v1/x     */
+void entity_api_update(struct req *r); /* PUT  /api/v1/x/#   */
 
 /* The current förbund's id for this request, or 0 (and a 500 answered). */
 int64_t entity_association(struct req *r);
 
 extern const struct entity entity_association_def, entity_area, entity_member, entity_body,
-	entity_person, entity_mandate;
+    entity_person, entity_mandate;
 
 #endif

@@ -98,8 +98,7 @@ enum rc form_read_json(struct form *f, struct arena *a, json_t *obj)
 		return fail(f, "", "Förfrågan ska vara ett JSON-objekt.");
 	const char *key;
 	json_t *v;
-	json_object_foreach(obj, key, v)
-	{
+	json_object_foreach (obj, key, v) {
 		if (strcmp(key, "id") == 0)
 			continue; /* the id comes from the URL */
 		int i = form_index(f, key);
@@ -121,11 +120,13 @@ enum rc form_read_json(struct form *f, struct arena *a, json_t *obj)
 		} else if (json_is_integer(v)) {
 			if (fd->type != FT_INT && fd->type != FT_ID)
 				return fail(f, key, "Fältet ska vara text.");
-			f->values[i] = arena_printf(a, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			f->values[i] =
+			    arena_printf(a, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		} else {
-			return fail(f, key, fd->type == FT_INT || fd->type == FT_ID
-						    ? "Fältet ska vara ett heltal."
-						    : "Fältet ska vara text.");
+			return fail(f, key,
+			            fd->type == FT_INT || fd->type == FT_ID
+			                ? "Fältet ska vara ett heltal."
+			                : "Fältet ska vara text.");
 		}
 	}
 	return RC_OK;
@@ -157,7 +158,7 @@ enum rc form_check(struct form *f)
 		case FT_DATE:
 			if (!str_valid_date(v)) {
 				snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.",
-					 fd->label);
+				         fd->label);
 				return fail(f, fd->name, msg);
 			}
 			break;
@@ -181,8 +182,7 @@ enum rc form_check(struct form *f)
 				return fail(f, fd->name, msg);
 			}
 			break;
-		default:
-			break;
+		default: break;
 		}
 	}
 	return RC_OK;
@@ -201,13 +201,15 @@ static const char *input_type(enum field_type t)
 }
 
 void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
-		 const char *submit)
+                 const char *submit)
 {
 	if (f->has_error) {
 		/* A summary at the top, linked to the field, announced to screen
 		 * readers by role=alert. */
 		int i = form_index(f, f->err.field);
-		html_printf(b, "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2><p>");
+		html_printf(
+		    b,
+		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2><p>");
 		if (i >= 0)
 			html_printf(b, "<a href=\"#f-%s\">%s</a>", f->err.field, f->err.message);
 		else
@@ -229,8 +231,8 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 		else if (bad)
 			snprintf(describedby, sizeof describedby, "e-%s", fd->name);
 
-		html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s", bad ? " invalid" : "",
-			    fd->name, fd->label);
+		html_printf(b, "<div class=\"field%s\"><label for=\"f-%s\">%s",
+		            bad ? " invalid" : "", fd->name, fd->label);
 		if (fd->required)
 			html_printf(b, " <span class=\"req\">(måste fyllas i)</span>");
 		html_printf(b, "</label>");
@@ -238,7 +240,7 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 			html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", fd->name, fd->hint);
 		if (bad)
 			html_printf(b, "<p class=\"field-error\" id=\"e-%s\">%s</p>", fd->name,
-				    f->err.message);
+			            f->err.message);
 		/* Attributes shared by every control. */
 		struct buf attrs;
 		buf_init(&attrs, 4096);
@@ -261,19 +263,20 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 			html_printf(b, ">");
 			if (!fd->required || !*v)
 				html_printf(b, "<option value=\"\">%s</option>",
-					    fd->required ? "– välj –" : "– ingen –");
+				            fd->required ? "– välj –" : "– ingen –");
 			if (fd->type == FT_SELECT) {
 				for (const struct org_code *c = fd->codes; c && c->code; c++)
-					html_printf(b, "<option value=\"%s\"%s>%s</option>", c->code,
-						    strcmp(c->code, v) == 0 ? " selected" : "", c->label);
+					html_printf(
+					    b, "<option value=\"%s\"%s>%s</option>", c->code,
+					    strcmp(c->code, v) == 0 ? " selected" : "", c->label);
 			} else {
 				int64_t cur = 0;
 				str_to_i64(v, &cur);
 				for (size_t k = 0; k < f->noptions[i]; k++)
 					html_printf(b, "<option value=\"%lld\"%s>%s</option>",
-						    (long long)f->options[i][k].id,
-						    f->options[i][k].id == cur ? " selected" : "",
-						    f->options[i][k].label);
+					            (long long)f->options[i][k].id,
+					            f->options[i][k].id == cur ? " selected" : "",
+					            f->options[i][k].label);
 			}
 			html_printf(b, "</select>");
 		} else {
@@ -289,7 +292,7 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 		html_printf(b, "</div>");
 	}
 	html_printf(b, "<div class=\"actions\"><button type=\"submit\">%s</button></div></form>",
-		    submit);
+	            submit);
 }
 
 json_t *form_to_json(const struct form *f, int64_t id)

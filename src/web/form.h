@@ -26,9 +26,9 @@ enum field_type {
 	FT_TEXT,
 	FT_TEXTAREA,
 	FT_DATE,
-	FT_INT,      /* whole number; JSON integer */
-	FT_ID,       /* reference to another object: select of ids; JSON integer or null */
-	FT_SELECT,   /* one code of a fixed vocabulary */
+	FT_INT,    /* whole number; JSON integer */
+	FT_ID,     /* reference to another object: select of ids; JSON integer or null */
+	FT_SELECT, /* one code of a fixed vocabulary */
 	FT_EMAIL,
 	FT_TEL,
 	FT_PASSWORD
@@ -39,8 +39,8 @@ struct field {
 	const char *label;
 	enum field_type type;
 	int required;
-	size_t maxlen;                 /* characters; 0 = 200 */
-	const struct org_code *codes;  /* FT_SELECT vocabulary */
+	size_t maxlen;                /* characters; 0 = 200 */
+	const struct org_code *codes; /* FT_SELECT vocabulary */
 	const char *hint;
 	const char *autocomplete;
 };
@@ -88,7 +88,7 @@ void form_fail(struct form *f, const struct field_error *e);
 /* Renders the form: a <form method=post> with every field, its label, hint
  * and error, the CSRF token and a submit button. */
 void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
-		 const char *submit);
+                 const char *submit);
 /* The values as a JSON object (with "id"), numbers typed.  New reference. */
 json_t *form_to_json(const struct form *f, int64_t id);
 

@@ -15,15 +15,15 @@ struct nav_item {
 };
 
 static const struct nav_item nav[] = {
-	{"/", "Start", PERM_LOGGED_IN},
-	{"/forbund", "Förbundet", PERM_ORG_READ},
-	{"/medlemmar", "Medlemmar", PERM_ORG_READ},
-	{"/organ", "Organ", PERM_ORG_READ},
-	{"/personer", "Personer", PERM_ORG_READ},
-	{"/anvandare", "Användare", PERM_USER_ADMIN},
-	{"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},
-	{"/logg", "Granskningslogg", PERM_AUDIT_READ},
-	{"/konto", "Mitt konto", PERM_LOGGED_IN},
+    {"/", "Start", PERM_LOGGED_IN},
+    {"/forbund", "Förbundet", PERM_ORG_READ},
+    {"/medlemmar", "Medlemmar", PERM_ORG_READ},
+    {"/organ", "Organ", PERM_ORG_READ},
+    {"/personer", "Personer", PERM_ORG_READ},
+    {"/anvandare", "Användare", PERM_USER_ADMIN},
+    {"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},
+    {"/logg", "Granskningslogg", PERM_AUDIT_READ},
+    {"/konto", "Mitt konto", PERM_LOGGED_IN},
 };
 
 /* 1 if path is within the section that nav item p heads. */
@@ -40,20 +40,20 @@ void page_begin(struct req *r, const char *title)
 	struct buf *b = &r->out;
 	r->resp_type = "text/html; charset=utf-8";
 	html_printf(b,
-		    "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		    "<title>%s – finsam</title>"
-		    "<link rel=\"stylesheet\" href=\"/static/finsam.css\"></head><body>"
-		    "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>"
-		    "<header class=\"site\"><a class=\"brand\" href=\"/\">finsam</a>",
-		    title);
+	            "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	            "<title>%s – finsam</title>"
+	            "<link rel=\"stylesheet\" href=\"/static/finsam.css\"></head><body>"
+	            "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>"
+	            "<header class=\"site\"><a class=\"brand\" href=\"/\">finsam</a>",
+	            title);
 	if (r->authed && r->who.user_id) {
 		html_printf(b,
-			    "<div class=\"who\">%s (%s) "
-			    "<form method=\"post\" action=\"/logga-ut\">"
-			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			    "<button type=\"submit\">Logga ut</button></form></div>",
-			    r->who.display_name, auth_role_label(r->who.role), r->who.csrf);
+		            "<div class=\"who\">%s (%s) "
+		            "<form method=\"post\" action=\"/logga-ut\">"
+		            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		            "<button type=\"submit\">Logga ut</button></form></div>",
+		            r->who.display_name, auth_role_label(r->who.role), r->who.csrf);
 	}
 	html_printf(b, "</header>");
 	if (r->authed) {
@@ -62,8 +62,9 @@ void page_begin(struct req *r, const char *title)
 			if (!auth_allows(r->who.role, nav[i].perm))
 				continue;
 			html_printf(b, "<li><a href=\"%s\"%s>%s</a></li>", nav[i].path,
-				    in_section(r->path, nav[i].path) ? " aria-current=\"page\"" : "",
-				    nav[i].label);
+			            in_section(r->path, nav[i].path) ? " aria-current=\"page\""
+			                                             : "",
+			            nav[i].label);
 		}
 		html_printf(b, "</ul></nav>");
 	}
@@ -72,8 +73,9 @@ void page_begin(struct req *r, const char *title)
 
 void page_end(struct req *r)
 {
-	html_printf(&r->out, "</main><footer class=\"site\">finsam – uppföljning och styrelsearbete "
-			     "för samordningsförbund</footer></body></html>\n");
+	html_printf(&r->out,
+	            "</main><footer class=\"site\">finsam – uppföljning och styrelsearbete "
+	            "för samordningsförbund</footer></body></html>\n");
 }
 
 static const char *status_title(int status)
@@ -130,10 +132,11 @@ void respond_json(struct req *r, int status, json_t *v)
 }
 
 void respond_api_error(struct req *r, int status, const char *code, const char *field,
-		       const char *message)
+                       const char *message)
 {
-	json_t *e = json_pack("{s:i,s:s,s:s}", "status", status, "code", code ? code : status_code(status),
-			      "message", message ? message : status_title(status));
+	json_t *e =
+	    json_pack("{s:i,s:s,s:s}", "status", status, "code", code ? code : status_code(status),
+	              "message", message ? message : status_title(status));
 	if (e && field && *field)
 		json_object_set_new(e, "field", json_string(field));
 	respond_json(r, status, json_pack("{s:o}", "error", e));
@@ -148,13 +151,15 @@ void respond_error(struct req *r, int status, const char *message)
 	buf_reset(&r->out);
 	r->status = status;
 	page_begin(r, status_title(status));
-	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", status_title(status),
-		    message ? message : "");
+	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", status_title(status), message ? message : "");
 	if (status == 404)
-		html_printf(&r->out, "<p>Kontrollera adressen, eller gå till <a href=\"/\">startsidan</a>.</p>");
+		html_printf(
+		    &r->out,
+		    "<p>Kontrollera adressen, eller gå till <a href=\"/\">startsidan</a>.</p>");
 	else if (status == 403)
-		html_printf(&r->out, "<p>Ditt konto har inte behörighet till den här sidan. Kontakta "
-				     "förbundets administratör om du behöver den.</p>");
+		html_printf(&r->out,
+		            "<p>Ditt konto har inte behörighet till den här sidan. Kontakta "
+		            "förbundets administratör om du behöver den.</p>");
 	page_end(r);
 }
 
@@ -164,8 +169,12 @@ void respond_rc(struct req *r, enum rc rc)
 	case RC_OK: break;
 	case RC_NOT_FOUND: respond_error(r, 404, "Det du sökte finns inte."); break;
 	case RC_DENIED: respond_error(r, 403, "Du har inte behörighet till detta."); break;
-	case RC_CONFLICT: respond_error(r, 409, "Ändringen krockar med befintliga uppgifter."); break;
-	case RC_THROTTLED: respond_error(r, 429, "För många försök. Vänta en stund och försök igen."); break;
+	case RC_CONFLICT:
+		respond_error(r, 409, "Ändringen krockar med befintliga uppgifter.");
+		break;
+	case RC_THROTTLED:
+		respond_error(r, 429, "För många försök. Vänta en stund och försök igen.");
+		break;
 	case RC_INVALID: respond_error(r, 422, "Uppgifterna kunde inte sparas."); break;
 	default: respond_error(r, 500, "Något gick fel hos oss. Försök igen om en stund."); break;
 	}

@@ -14,25 +14,25 @@
 #include "pages.h"
 
 /* Roles an account can have (API clients get tokens, not accounts). */
-static const struct org_code account_roles[] = {
-	{"admin", "Administratör"},
-	{"forbundschef", "Förbundschef"},
-	{"insatsansvarig", "Insatsansvarig"},
-	{"deltagaransvarig", "Deltagaransvarig"},
-	{"styrelse", "Styrelse"},
-	{"revisor", "Revisor"},
-	{NULL, NULL}};
+static const struct org_code account_roles[] = {{"admin", "Administratör"},
+                                                {"forbundschef", "Förbundschef"},
+                                                {"insatsansvarig", "Insatsansvarig"},
+                                                {"deltagaransvarig", "Deltagaransvarig"},
+                                                {"styrelse", "Styrelse"},
+                                                {"revisor", "Revisor"},
+                                                {NULL, NULL}};
 
-static const struct org_code token_roles[] = {
-	{"api", "API-klient (läsa och ändra organisationen)"},
-	{"revisor", "Revisor (bara läsa)"},
-	{NULL, NULL}};
+static const struct org_code token_roles[] = {{"api", "API-klient (läsa och ändra organisationen)"},
+                                              {"revisor", "Revisor (bara läsa)"},
+                                              {NULL, NULL}};
 
 static const struct field user_fields[] = {
-	{"username", "Användarnamn", FT_TEXT, 1, 60, NULL, "Små bokstäver a–z, siffror och punkt, som anna.berg.", "off"},
-	{"display_name", "Namn", FT_TEXT, 1, 120, NULL, NULL, "off"},
-	{"role", "Roll", FT_SELECT, 1, 30, account_roles, NULL, NULL},
-	{"password", "Första lösenord", FT_PASSWORD, 1, 200, NULL, "Minst 10 tecken. Lämna det till personen på ett säkert sätt.", "new-password"},
+    {"username", "Användarnamn", FT_TEXT, 1, 60, NULL,
+     "Små bokstäver a–z, siffror och punkt, som anna.berg.", "off"},
+    {"display_name", "Namn", FT_TEXT, 1, 120, NULL, NULL, "off"},
+    {"role", "Roll", FT_SELECT, 1, 30, account_roles, NULL, NULL},
+    {"password", "Första lösenord", FT_PASSWORD, 1, 200, NULL,
+     "Minst 10 tecken. Lämna det till personen på ett säkert sätt.", "new-password"},
 };
 
 static void users_page(struct req *r, struct form *f)
@@ -46,23 +46,25 @@ static void users_page(struct req *r, struct form *f)
 	}
 	struct buf *b = &r->out;
 	page_begin(r, "Användare");
-	html_printf(b, "<h1>Användare</h1><table class=\"wide\"><caption>Konton</caption><thead><tr>"
-		       "<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-		       "<th scope=\"col\">Roll</th><th scope=\"col\">Status</th>"
-		       "<th scope=\"col\">Åtgärder</th></tr></thead><tbody>");
+	html_printf(b,
+	            "<h1>Användare</h1><table class=\"wide\"><caption>Konton</caption><thead><tr>"
+	            "<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
+	            "<th scope=\"col\">Roll</th><th scope=\"col\">Status</th>"
+	            "<th scope=\"col\">Åtgärder</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", u[i].username,
-			    u[i].display_name, auth_role_label(u[i].role),
-			    u[i].disabled ? "Avstängt" : "Aktivt");
-		html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
-			       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			       "<button type=\"submit\" class=\"secondary\">%s "
-			       "<span class=\"visually-hidden\">%s</span></button></form> "
-			       "<a href=\"/anvandare/%lld/losenord\">Nytt lösenord "
-			       "<span class=\"visually-hidden\">för %s</span></a></td></tr>",
-			    (long long)u[i].id, u[i].disabled ? "aktivera" : "stang-av", r->who.csrf,
-			    u[i].disabled ? "Aktivera" : "Stäng av", u[i].username, (long long)u[i].id,
-			    u[i].username);
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		            u[i].username, u[i].display_name, auth_role_label(u[i].role),
+		            u[i].disabled ? "Avstängt" : "Aktivt");
+		html_printf(b,
+		            "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
+		            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		            "<button type=\"submit\" class=\"secondary\">%s "
+		            "<span class=\"visually-hidden\">%s</span></button></form> "
+		            "<a href=\"/anvandare/%lld/losenord\">Nytt lösenord "
+		            "<span class=\"visually-hidden\">för %s</span></a></td></tr>",
+		            (long long)u[i].id, u[i].disabled ? "aktivera" : "stang-av",
+		            r->who.csrf, u[i].disabled ? "Aktivera" : "Stäng av", u[i].username,
+		            (long long)u[i].id, u[i].username);
 	}
 	html_printf(b, "</tbody></table><h2>Nytt konto</h2>");
 	form_render(b, f, "/anvandare", r->who.csrf, "Skapa konto");
@@ -83,10 +85,9 @@ void page_users_post(struct req *r)
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
 		struct field_error err = {"", ""};
-		enum rc rc = auth_user_add(r->db, &r->actor, form_get(&f, "username"),
-					   form_get(&f, "display_name"),
-					   auth_role_parse(form_get(&f, "role")),
-					   form_get(&f, "password"), NULL, &err);
+		enum rc rc = auth_user_add(
+		    r->db, &r->actor, form_get(&f, "username"), form_get(&f, "display_name"),
+		    auth_role_parse(form_get(&f, "role")), form_get(&f, "password"), NULL, &err);
 		if (rc == RC_OK) {
 			req_redirect(r, "/anvandare");
 			return;
@@ -129,7 +130,8 @@ void page_user_enable_post(struct req *r)
 }
 
 static const struct field reset_fields[] = {
-	{"password", "Nytt lösenord", FT_PASSWORD, 1, 200, NULL, "Minst 10 tecken. Personens inloggningar avslutas.", "new-password"},
+    {"password", "Nytt lösenord", FT_PASSWORD, 1, 200, NULL,
+     "Minst 10 tecken. Personens inloggningar avslutas.", "new-password"},
 };
 
 static void user_password_page(struct req *r, struct form *f)
@@ -186,8 +188,9 @@ void page_user_password_post(struct req *r)
 /* ---- API tokens ---------------------------------------------------------- */
 
 static const struct field token_fields[] = {
-	{"name", "Namn på nyckeln", FT_TEXT, 1, 70, NULL, "Vad integrationen är, som Ekonomisystemet.", "off"},
-	{"role", "Behörighet", FT_SELECT, 1, 20, token_roles, NULL, NULL},
+    {"name", "Namn på nyckeln", FT_TEXT, 1, 70, NULL, "Vad integrationen är, som Ekonomisystemet.",
+     "off"},
+    {"role", "Behörighet", FT_SELECT, 1, 20, token_roles, NULL, NULL},
 };
 
 static void tokens_page(struct req *r, struct form *f, const char *new_token)
@@ -202,28 +205,31 @@ static void tokens_page(struct req *r, struct form *f, const char *new_token)
 	struct buf *b = &r->out;
 	page_begin(r, "API-nycklar");
 	html_printf(b, "<h1>API-nycklar</h1><p>Nycklar låter andra system läsa och ändra uppgifter "
-		       "genom <code>/api/v1/</code>. Skicka nyckeln i huvudet "
-		       "<code>Authorization: Bearer &lt;nyckel&gt;</code>.</p>");
+	               "genom <code>/api/v1/</code>. Skicka nyckeln i huvudet "
+	               "<code>Authorization: Bearer &lt;nyckel&gt;</code>.</p>");
 	if (new_token)
-		html_printf(b, "<div class=\"notice\" role=\"status\"><p>Den nya nyckeln visas bara "
-			       "den här gången. Kopiera den nu:</p><p class=\"token\">%s</p></div>",
-			    new_token);
+		html_printf(b,
+		            "<div class=\"notice\" role=\"status\"><p>Den nya nyckeln visas bara "
+		            "den här gången. Kopiera den nu:</p><p class=\"token\">%s</p></div>",
+		            new_token);
 	html_printf(b, "<table class=\"wide\"><caption>Nycklar</caption><thead><tr>"
-		       "<th scope=\"col\">Namn</th><th scope=\"col\">Behörighet</th>"
-		       "<th scope=\"col\">Skapad</th><th scope=\"col\">Senast använd</th>"
-		       "<th scope=\"col\">Status</th></tr></thead><tbody>");
+	               "<th scope=\"col\">Namn</th><th scope=\"col\">Behörighet</th>"
+	               "<th scope=\"col\">Skapad</th><th scope=\"col\">Senast använd</th>"
+	               "<th scope=\"col\">Status</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", t[i].name,
-			    auth_role_label(t[i].role), t[i].created_at,
-			    t[i].last_used_at[0] ? t[i].last_used_at : "–");
+		            auth_role_label(t[i].role), t[i].created_at,
+		            t[i].last_used_at[0] ? t[i].last_used_at : "–");
 		if (t[i].revoked)
 			html_printf(b, "Återkallad");
 		else
-			html_printf(b, "<form class=\"inline\" method=\"post\" action=\"/api-nycklar/%lld/aterkalla\">"
-				       "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-				       "<button type=\"submit\" class=\"secondary\">Återkalla "
-				       "<span class=\"visually-hidden\">%s</span></button></form>",
-				    (long long)t[i].id, r->who.csrf, t[i].name);
+			html_printf(b,
+			            "<form class=\"inline\" method=\"post\" "
+			            "action=\"/api-nycklar/%lld/aterkalla\">"
+			            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			            "<button type=\"submit\" class=\"secondary\">Återkalla "
+			            "<span class=\"visually-hidden\">%s</span></button></form>",
+			            (long long)t[i].id, r->who.csrf, t[i].name);
 		html_printf(b, "</td></tr>");
 	}
 	html_printf(b, "</tbody></table><h2>Ny nyckel</h2>");
@@ -246,9 +252,9 @@ void page_tokens_post(struct req *r)
 	if (form_check(&f) == RC_OK) {
 		struct field_error err = {"", ""};
 		char token[CRYPTO_TOKEN_LEN + 1];
-		enum rc rc = auth_token_create(r->db, &r->actor, form_get(&f, "name"),
-					       auth_role_parse(form_get(&f, "role")), token, NULL,
-					       &err);
+		enum rc rc =
+		    auth_token_create(r->db, &r->actor, form_get(&f, "name"),
+		                      auth_role_parse(form_get(&f, "role")), token, NULL, &err);
 		if (rc == RC_OK) {
 			/* Shown once, in this response; never in a URL. */
 			struct form empty;
@@ -298,21 +304,23 @@ void page_audit(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, "Granskningslogg");
 	html_printf(b, "<h1>Granskningslogg</h1><p>Varje ändring och varje visning av "
-		       "personuppgifter loggas här. Loggen kan inte ändras; kedjan kontrolleras "
-		       "med <code>finsam audit verify</code>.</p>");
-	html_printf(b, "<table class=\"wide\"><caption>Senaste händelserna först</caption><thead><tr>"
-		       "<th scope=\"col\">Nr</th><th scope=\"col\">Tid (UTC)</th>"
-		       "<th scope=\"col\">Vem</th><th scope=\"col\">Händelse</th>"
-		       "<th scope=\"col\">Objekt</th><th scope=\"col\">Varifrån</th>"
-		       "<th scope=\"col\">Detalj</th></tr></thead><tbody>");
+	               "personuppgifter loggas här. Loggen kan inte ändras; kedjan kontrolleras "
+	               "med <code>finsam audit verify</code>.</p>");
+	html_printf(b,
+	            "<table class=\"wide\"><caption>Senaste händelserna först</caption><thead><tr>"
+	            "<th scope=\"col\">Nr</th><th scope=\"col\">Tid (UTC)</th>"
+	            "<th scope=\"col\">Vem</th><th scope=\"col\">Händelse</th>"
+	            "<th scope=\"col\">Objekt</th><th scope=\"col\">Varifrån</th>"
+	            "<th scope=\"col\">Detalj</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
-		html_printf(b, "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s %s</td>"
-			       "<td>%s</td><td>%s</td></tr>",
-			    (long long)e[i].id, e[i].at, e[i].actor, e[i].action, e[i].object_type,
-			    e[i].object_id, e[i].address, e[i].detail);
+		html_printf(b,
+		            "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s %s</td>"
+		            "<td>%s</td><td>%s</td></tr>",
+		            (long long)e[i].id, e[i].at, e[i].actor, e[i].action, e[i].object_type,
+		            e[i].object_id, e[i].address, e[i].detail);
 	html_printf(b, "</tbody></table>");
 	if (n == AUDIT_PAGE && e[n - 1].id > 1)
 		html_printf(b, "<p><a href=\"/logg?fore=%lld\">Äldre händelser</a></p>",
-			    (long long)e[n - 1].id);
+		            (long long)e[n - 1].id);
 	page_end(r);
 }

@@ -15,11 +15,11 @@
 #include "pages.h"
 
 #define SESSION_COOKIE "finsam_session"
-#define LOGIN_COOKIE "finsam_login"
+#define LOGIN_COOKIE   "finsam_login"
 
 static const struct field login_fields[] = {
-	{"username", "Användarnamn", FT_TEXT, 1, 60, NULL, NULL, "username"},
-	{"password", "Lösenord", FT_PASSWORD, 1, 200, NULL, NULL, "current-password"},
+    {"username", "Användarnamn", FT_TEXT, 1, 60, NULL, NULL, "username"},
+    {"password", "Lösenord", FT_PASSWORD, 1, 200, NULL, NULL, "current-password"},
 };
 
 static void login_form(struct req *r, const char *username, const char *error)
@@ -39,7 +39,7 @@ static void login_form(struct req *r, const char *username, const char *error)
 	}
 	page_begin(r, "Logga in");
 	html_printf(&r->out, "<h1>Logga in</h1><p>Logga in med det konto du har fått av förbundets "
-			     "administratör.</p>");
+	                     "administratör.</p>");
 	form_render(&r->out, &f, "/logga-in", token, "Logga in");
 	page_end(r);
 }
@@ -61,7 +61,7 @@ void page_login_post(struct req *r)
 	struct principal p;
 	char *u = user ? str_trim(arena_strdup(r->arena, user)) : NULL;
 	enum rc rc = auth_login(r->db, u ? u : "", pass ? pass : "", r->address,
-				(int64_t)time(NULL), token, &p);
+	                        (int64_t)time(NULL), token, &p);
 	if (rc == RC_OK) {
 		req_set_cookie(r, SESSION_COOKIE, token, -1);
 		req_set_cookie(r, LOGIN_COOKIE, "", 0);
@@ -99,7 +99,7 @@ void page_start(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, "Start");
 	html_printf(b, "<h1>%s</h1><p>Välkommen, %s. Du är inloggad som %s.</p>", a.name,
-		    r->who.display_name, auth_role_label(r->who.role));
+	            r->who.display_name, auth_role_label(r->who.role));
 	if (auth_allows(r->who.role, PERM_ORG_READ)) {
 		struct member *m;
 		struct body *bd;
@@ -108,20 +108,23 @@ void page_start(struct req *r)
 		org_member_list(r->db, r->arena, a.id, &m, &nm);
 		org_body_list(r->db, r->arena, a.id, &bd, &nb);
 		org_person_list(r->db, r->arena, a.id, &p, &np);
-		html_printf(b, "<h2>Förbundets organisation</h2><ul class=\"cards\">"
-			       "<li><a href=\"/medlemmar\"><span class=\"big\">%zu</span> medlemmar</a></li>"
-			       "<li><a href=\"/organ\"><span class=\"big\">%zu</span> organ</a></li>"
-			       "<li><a href=\"/personer\"><span class=\"big\">%zu</span> personer</a></li>"
-			       "</ul>",
-			    nm, nb, np);
+		html_printf(
+		    b,
+		    "<h2>Förbundets organisation</h2><ul class=\"cards\">"
+		    "<li><a href=\"/medlemmar\"><span class=\"big\">%zu</span> medlemmar</a></li>"
+		    "<li><a href=\"/organ\"><span class=\"big\">%zu</span> organ</a></li>"
+		    "<li><a href=\"/personer\"><span class=\"big\">%zu</span> personer</a></li>"
+		    "</ul>",
+		    nm, nb, np);
 	}
 	page_end(r);
 }
 
 static const struct field password_fields[] = {
-	{"current", "Nuvarande lösenord", FT_PASSWORD, 1, 200, NULL, NULL, "current-password"},
-	{"password", "Nytt lösenord", FT_PASSWORD, 1, 200, NULL, "Minst 10 tecken. En fras av flera ord är lätt att minnas.", "new-password"},
-	{"password2", "Nytt lösenord igen", FT_PASSWORD, 1, 200, NULL, NULL, "new-password"},
+    {"current", "Nuvarande lösenord", FT_PASSWORD, 1, 200, NULL, NULL, "current-password"},
+    {"password", "Nytt lösenord", FT_PASSWORD, 1, 200, NULL,
+     "Minst 10 tecken. En fras av flera ord är lätt att minnas.", "new-password"},
+    {"password2", "Nytt lösenord igen", FT_PASSWORD, 1, 200, NULL, NULL, "new-password"},
 };
 
 static void account_page(struct req *r, struct form *f, int done)
@@ -130,9 +133,10 @@ static void account_page(struct req *r, struct form *f, int done)
 	html_printf(&r->out, "<h1>Mitt konto</h1>");
 	if (done)
 		html_printf(&r->out, "<p class=\"notice\" role=\"status\">Lösenordet är bytt.</p>");
-	html_printf(&r->out, "<dl class=\"facts\"><dt>Användarnamn</dt><dd>%s</dd><dt>Namn</dt>"
-			     "<dd>%s</dd><dt>Roll</dt><dd>%s</dd></dl><h2>Byt lösenord</h2>",
-		    r->who.name, r->who.display_name, auth_role_label(r->who.role));
+	html_printf(&r->out,
+	            "<dl class=\"facts\"><dt>Användarnamn</dt><dd>%s</dd><dt>Namn</dt>"
+	            "<dd>%s</dd><dt>Roll</dt><dd>%s</dd></dl><h2>Byt lösenord</h2>",
+	            r->who.name, r->who.display_name, auth_role_label(r->who.role));
 	form_render(&r->out, f, "/konto", r->who.csrf, "Byt lösenord");
 	page_end(r);
 }
@@ -156,7 +160,7 @@ void page_account_post(struct req *r)
 			rc = field_error_set(&err, "password2", "Lösenorden är inte lika.");
 		else
 			rc = auth_user_change_password(r->db, &r->actor, form_get(&f, "current"),
-						       form_get(&f, "password"), &err);
+			                               form_get(&f, "password"), &err);
 		if (rc == RC_OK) {
 			req_redirect(r, "/konto?klart=1");
 			return;
@@ -180,7 +184,7 @@ void page_stylesheet(struct req *r)
 void api_me(struct req *r)
 {
 	respond_json(r, 200,
-		     json_pack("{s:s,s:s,s:s,s:s}", "name", r->who.name, "display_name",
-			       r->who.display_name, "role", auth_role_code(r->who.role), "role_label",
-			       auth_role_label(r->who.role)));
+	             json_pack("{s:s,s:s,s:s,s:s}", "name", r->who.name, "display_name",
+	                       r->who.display_name, "role", auth_role_code(r->who.role),
+	                       "role_label", auth_role_label(r->who.role)));
 }

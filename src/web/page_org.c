@@ -49,35 +49,43 @@ void page_forbund(struct req *r)
 	}
 	struct buf *b = &r->out;
 	page_begin(r, a.name);
-	html_printf(b, "<h1>%s</h1><dl class=\"facts\"><dt>Organisationsnummer</dt><dd>%s</dd></dl>",
-		    a.name, dash(a.org_number));
+	html_printf(b,
+	            "<h1>%s</h1><dl class=\"facts\"><dt>Organisationsnummer</dt><dd>%s</dd></dl>",
+	            a.name, dash(a.org_number));
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/forbund/redigera\">"
-			       "Ändra förbundets uppgifter</a></p>");
+		html_printf(b,
+		            "<p class=\"actions\"><a class=\"button\" href=\"/forbund/redigera\">"
+		            "Ändra förbundets uppgifter</a></p>");
 	html_printf(b, "<h2>Område</h2>");
 	if (n == 0) {
 		html_printf(b, "<p>Inga kommuner eller stadsdelar är registrerade än.</p>");
 	} else {
-		html_printf(b, "<table><caption>Kommuner och stadsdelar i förbundets område</caption>"
-			       "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
-			       "<th scope=\"col\">Kommunkod</th>%s</tr></thead><tbody>",
-			    can_write(r) ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>" : "");
+		html_printf(b,
+		            "<table><caption>Kommuner och stadsdelar i förbundets område</caption>"
+		            "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
+		            "<th scope=\"col\">Kommunkod</th>%s</tr></thead><tbody>",
+		            can_write(r)
+		                ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>"
+		                : "");
 		for (size_t i = 0; i < n; i++) {
 			html_printf(b, "<tr><td>%s%s%s%s</td><td>%s</td><td>%s</td>", ar[i].name,
-				    ar[i].parent_name ? " (" : "",
-				    ar[i].parent_name ? ar[i].parent_name : "", ar[i].parent_name ? ")" : "",
-				    org_label(org_area_kinds, ar[i].kind), dash(ar[i].code));
+			            ar[i].parent_name ? " (" : "",
+			            ar[i].parent_name ? ar[i].parent_name : "",
+			            ar[i].parent_name ? ")" : "",
+			            org_label(org_area_kinds, ar[i].kind), dash(ar[i].code));
 			if (can_write(r))
 				html_printf(b,
-					    "<td><a href=\"/forbund/omraden/%lld/redigera\">Ändra "
-					    "<span class=\"visually-hidden\">%s</span></a></td>",
-					    (long long)ar[i].id, ar[i].name);
+				            "<td><a href=\"/forbund/omraden/%lld/redigera\">Ändra "
+				            "<span class=\"visually-hidden\">%s</span></a></td>",
+				            (long long)ar[i].id, ar[i].name);
 			html_printf(b, "</tr>");
 		}
 		html_printf(b, "</tbody></table>");
 	}
 	if (can_write(r))
-		html_printf(b, "<p><a href=\"/forbund/omraden/ny\">Lägg till kommun eller stadsdel</a></p>");
+		html_printf(
+		    b,
+		    "<p><a href=\"/forbund/omraden/ny\">Lägg till kommun eller stadsdel</a></p>");
 	page_end(r);
 }
 
@@ -95,19 +103,23 @@ void page_members(struct req *r)
 	page_begin(r, "Medlemmar");
 	html_printf(b, "<h1>Medlemmar</h1>");
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/medlemmar/ny\">Ny medlem</a></p>");
+		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/medlemmar/ny\">Ny "
+		               "medlem</a></p>");
 	html_printf(b, "<table class=\"wide\"><caption>Förbundets parter</caption><thead><tr>"
-		       "<th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
-		       "<th scope=\"col\">Organisationsnummer</th>"
-		       "<th scope=\"col\" class=\"num\">Folkmängd</th></tr></thead><tbody>");
+	               "<th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
+	               "<th scope=\"col\">Organisationsnummer</th>"
+	               "<th scope=\"col\" class=\"num\">Folkmängd</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td><a href=\"/medlemmar/%lld\">%s</a>%s</td><td>%s</td><td>%s</td>"
-			       "<td class=\"num\">",
-			    (long long)m[i].id, m[i].name, m[i].left_on ? " (utträtt)" : "",
-			    org_label(org_member_kinds, m[i].kind), dash(m[i].org_number));
+		html_printf(
+		    b,
+		    "<tr><td><a href=\"/medlemmar/%lld\">%s</a>%s</td><td>%s</td><td>%s</td>"
+		    "<td class=\"num\">",
+		    (long long)m[i].id, m[i].name, m[i].left_on ? " (utträtt)" : "",
+		    org_label(org_member_kinds, m[i].kind), dash(m[i].org_number));
 		if (m[i].latest_population >= 0) {
 			html_int_sv(b, m[i].latest_population);
-			html_printf(b, " <span class=\"muted\">(%d)</span>", m[i].latest_population_year);
+			html_printf(b, " <span class=\"muted\">(%d)</span>",
+			            m[i].latest_population_year);
 		} else {
 			html_printf(b, "–");
 		}
@@ -119,11 +131,11 @@ void page_members(struct req *r)
 
 /* The population form, shown on a kommun's page and re-shown with an error. */
 static void population_form(struct req *r, int64_t member_id, const char *year, const char *pop,
-			    const struct field_error *err)
+                            const struct field_error *err)
 {
 	static const struct field fields[] = {
-		{"year", "År", FT_INT, 1, 4, NULL, "Folkmängden avser 1 november året före.", NULL},
-		{"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
+	    {"year", "År", FT_INT, 1, 4, NULL, "Folkmängden avser 1 november året före.", NULL},
+	    {"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
 	};
 	struct form f;
 	form_init(&f, fields, 2);
@@ -137,7 +149,7 @@ static void population_form(struct req *r, int64_t member_id, const char *year, 
 }
 
 static void member_page(struct req *r, int64_t id, const char *year, const char *pop,
-			const struct field_error *err)
+                        const struct field_error *err)
 {
 	struct member m;
 	struct population *p = NULL;
@@ -151,26 +163,30 @@ static void member_page(struct req *r, int64_t id, const char *year, const char 
 	}
 	struct buf *b = &r->out;
 	page_begin(r, m.name);
-	html_printf(b, "<h1>%s</h1><dl class=\"facts\"><dt>Typ</dt><dd>%s</dd>"
-		       "<dt>Organisationsnummer</dt><dd>%s</dd>",
-		    m.name, org_label(org_member_kinds, m.kind), dash(m.org_number));
+	html_printf(b,
+	            "<h1>%s</h1><dl class=\"facts\"><dt>Typ</dt><dd>%s</dd>"
+	            "<dt>Organisationsnummer</dt><dd>%s</dd>",
+	            m.name, org_label(org_member_kinds, m.kind), dash(m.org_number));
 	if (strcmp(m.kind, "kommun") == 0)
 		html_printf(b, "<dt>Kommunområde</dt><dd>%s</dd>", dash(m.area_name));
 	html_printf(b, "<dt>Medlem sedan</dt><dd>%s</dd><dt>Utträde</dt><dd>%s</dd></dl>",
-		    dash(m.joined_on), dash(m.left_on));
+	            dash(m.joined_on), dash(m.left_on));
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/medlemmar/%lld/redigera\">"
-			       "Ändra medlemmen</a></p>",
-			    (long long)id);
+		html_printf(
+		    b,
+		    "<p class=\"actions\"><a class=\"button\" href=\"/medlemmar/%lld/redigera\">"
+		    "Ändra medlemmen</a></p>",
+		    (long long)id);
 	if (strcmp(m.kind, "kommun") == 0) {
 		html_printf(b, "<h2>Folkmängd</h2>");
 		if (n == 0) {
 			html_printf(b, "<p>Ingen folkmängd registrerad. Den behövs för att fördela "
-				       "kommunernas andel av medlemsavgiften.</p>");
+			               "kommunernas andel av medlemsavgiften.</p>");
 		} else {
-			html_printf(b, "<table><caption>Folkmängd per år (1 november året före)</caption>"
-				       "<thead><tr><th scope=\"col\">År</th>"
-				       "<th scope=\"col\" class=\"num\">Invånare</th></tr></thead><tbody>");
+			html_printf(
+			    b, "<table><caption>Folkmängd per år (1 november året före)</caption>"
+			       "<thead><tr><th scope=\"col\">År</th>"
+			       "<th scope=\"col\" class=\"num\">Invånare</th></tr></thead><tbody>");
 			for (size_t i = 0; i < n; i++) {
 				html_printf(b, "<tr><td>%d</td><td class=\"num\">", p[i].year);
 				html_int_sv(b, p[i].population);
@@ -229,22 +245,25 @@ void page_bodies(struct req *r)
 	page_begin(r, "Organ");
 	html_printf(b, "<h1>Organ</h1>");
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/organ/ny\">Nytt organ</a></p>");
-	html_printf(b, "<table class=\"wide\"><caption>Styrelse, beredning, kansli och grupper</caption>"
-		       "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
-		       "<th scope=\"col\" class=\"num\">Aktuella uppdrag</th></tr></thead><tbody>");
+		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/organ/ny\">Nytt "
+		               "organ</a></p>");
+	html_printf(
+	    b, "<table class=\"wide\"><caption>Styrelse, beredning, kansli och grupper</caption>"
+	       "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
+	       "<th scope=\"col\" class=\"num\">Aktuella uppdrag</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
-		html_printf(b, "<tr><td><a href=\"/organ/%lld\">%s</a></td><td>%s</td>"
-			       "<td class=\"num\">%lld</td></tr>",
-			    (long long)bd[i].id, bd[i].name, org_label(org_body_kinds, bd[i].kind),
-			    (long long)bd[i].current_mandates);
+		html_printf(b,
+		            "<tr><td><a href=\"/organ/%lld\">%s</a></td><td>%s</td>"
+		            "<td class=\"num\">%lld</td></tr>",
+		            (long long)bd[i].id, bd[i].name, org_label(org_body_kinds, bd[i].kind),
+		            (long long)bd[i].current_mandates);
 	html_printf(b, "</tbody></table>");
 	page_end(r);
 }
 
 /* Table of mandates; show_body for a person's page, else show the person. */
 static void mandate_table(struct req *r, const char *caption, const struct mandate *m, size_t n,
-			  int show_body, int current)
+                          int show_body, int current)
 {
 	struct buf *b = &r->out;
 	char today[11];
@@ -253,33 +272,39 @@ static void mandate_table(struct req *r, const char *caption, const struct manda
 	for (size_t i = 0; i < n; i++)
 		shown += org_mandate_current(&m[i], today) == current;
 	if (!shown) {
-		html_printf(b, "<p>%s</p>", current ? "Inga aktuella uppdrag." : "Inga tidigare uppdrag.");
+		html_printf(b, "<p>%s</p>",
+		            current ? "Inga aktuella uppdrag." : "Inga tidigare uppdrag.");
 		return;
 	}
-	html_printf(b, "<table class=\"wide\"><caption>%s</caption><thead><tr>"
-		       "<th scope=\"col\">%s</th><th scope=\"col\">Roll</th>"
-		       "<th scope=\"col\">Företräder</th><th scope=\"col\">Parti</th>"
-		       "<th scope=\"col\">Period</th>%s</tr></thead><tbody>",
-		    caption, show_body ? "Organ" : "Namn",
-		    can_write(r) ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>" : "");
+	html_printf(b,
+	            "<table class=\"wide\"><caption>%s</caption><thead><tr>"
+	            "<th scope=\"col\">%s</th><th scope=\"col\">Roll</th>"
+	            "<th scope=\"col\">Företräder</th><th scope=\"col\">Parti</th>"
+	            "<th scope=\"col\">Period</th>%s</tr></thead><tbody>",
+	            caption, show_body ? "Organ" : "Namn",
+	            can_write(r) ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>"
+	                         : "");
 	for (size_t i = 0; i < n; i++) {
 		if (org_mandate_current(&m[i], today) != current)
 			continue;
 		if (show_body)
 			html_printf(b, "<tr><td><a href=\"/organ/%lld\">%s</a></td>",
-				    (long long)m[i].body_id, m[i].body_name);
+			            (long long)m[i].body_id, m[i].body_name);
 		else
 			html_printf(b, "<tr><td><a href=\"/personer/%lld\">%s</a></td>",
-				    (long long)m[i].person_id, m[i].person_name);
+			            (long long)m[i].person_id, m[i].person_name);
 		html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>",
-			    org_label(org_mandate_roles, m[i].role), dash(m[i].member_name),
-			    str_blank(m[i].party) ? "–" : arena_printf(r->arena, "(%s)", m[i].party));
+		            org_label(org_mandate_roles, m[i].role), dash(m[i].member_name),
+		            str_blank(m[i].party) ? "–"
+		                                  : arena_printf(r->arena, "(%s)", m[i].party));
 		term(b, &m[i]);
 		html_printf(b, "</td>");
 		if (can_write(r))
-			html_printf(b, "<td><a href=\"/uppdrag/%lld/redigera\">Ändra "
-				       "<span class=\"visually-hidden\">uppdraget för %s</span></a></td>",
-				    (long long)m[i].id, show_body ? m[i].body_name : m[i].person_name);
+			html_printf(
+			    b,
+			    "<td><a href=\"/uppdrag/%lld/redigera\">Ändra "
+			    "<span class=\"visually-hidden\">uppdraget för %s</span></a></td>",
+			    (long long)m[i].id, show_body ? m[i].body_name : m[i].person_name);
 		html_printf(b, "</tr>");
 	}
 	html_printf(b, "</tbody></table>");
@@ -300,14 +325,16 @@ void page_body(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, bd.name);
 	html_printf(b, "<h1>%s</h1><dl class=\"facts\"><dt>Typ</dt><dd>%s</dd></dl>", bd.name,
-		    org_label(org_body_kinds, bd.kind));
+	            org_label(org_body_kinds, bd.kind));
 	if (!str_blank(bd.description))
 		html_printf(b, "<p>%s</p>", bd.description);
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/organ/%lld/uppdrag/ny\">"
-			       "Nytt uppdrag</a><a class=\"button secondary\" href=\"/organ/%lld/redigera\">"
-			       "Ändra organet</a></p>",
-			    (long long)bd.id, (long long)bd.id);
+		html_printf(
+		    b,
+		    "<p class=\"actions\"><a class=\"button\" href=\"/organ/%lld/uppdrag/ny\">"
+		    "Nytt uppdrag</a><a class=\"button secondary\" href=\"/organ/%lld/redigera\">"
+		    "Ändra organet</a></p>",
+		    (long long)bd.id, (long long)bd.id);
 	html_printf(b, "<h2>Aktuella uppdrag</h2>");
 	mandate_table(r, "Ledamöter, ersättare och andra roller i dag", m, n, 0, 1);
 	html_printf(b, "<h2>Tidigare och kommande uppdrag</h2>");
@@ -328,15 +355,17 @@ void page_people(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, "Personer");
 	html_printf(b, "<h1>Personer</h1><p>Förtroendevalda, tjänstepersoner och kansliets "
-		       "medarbetare. Deltagare i insatser registreras inte här.</p>");
+	               "medarbetare. Deltagare i insatser registreras inte här.</p>");
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/personer/ny\">Ny person</a></p>");
+		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/personer/ny\">Ny "
+		               "person</a></p>");
 	html_printf(b, "<table class=\"wide\"><caption>Alla personer</caption><thead><tr>"
-		       "<th scope=\"col\">Namn</th><th scope=\"col\">Befattning</th>"
-		       "<th scope=\"col\">Organisation</th></tr></thead><tbody>");
+	               "<th scope=\"col\">Namn</th><th scope=\"col\">Befattning</th>"
+	               "<th scope=\"col\">Organisation</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
-		html_printf(b, "<tr><td><a href=\"/personer/%lld\">%s</a></td><td>%s</td><td>%s</td></tr>",
-			    (long long)p[i].id, p[i].name, dash(p[i].title), dash(p[i].employer_name));
+		html_printf(
+		    b, "<tr><td><a href=\"/personer/%lld\">%s</a></td><td>%s</td><td>%s</td></tr>",
+		    (long long)p[i].id, p[i].name, dash(p[i].title), dash(p[i].employer_name));
 	html_printf(b, "</tbody></table>");
 	page_end(r);
 }
@@ -355,18 +384,21 @@ void page_person(struct req *r)
 	}
 	struct buf *b = &r->out;
 	page_begin(r, p.name);
-	html_printf(b, "<h1>%s</h1><dl class=\"facts\"><dt>Befattning</dt><dd>%s</dd>"
-		       "<dt>Organisation</dt><dd>%s</dd><dt>E-post</dt><dd>",
-		    p.name, dash(p.title), dash(p.employer_name));
+	html_printf(b,
+	            "<h1>%s</h1><dl class=\"facts\"><dt>Befattning</dt><dd>%s</dd>"
+	            "<dt>Organisation</dt><dd>%s</dd><dt>E-post</dt><dd>",
+	            p.name, dash(p.title), dash(p.employer_name));
 	if (str_blank(p.email))
 		html_printf(b, "–");
 	else
 		html_printf(b, "<a href=\"mailto:%s\">%s</a>", p.email, p.email);
 	html_printf(b, "</dd><dt>Telefon</dt><dd>%s</dd></dl>", dash(p.phone));
 	if (can_write(r))
-		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/personer/%lld/redigera\">"
-			       "Ändra personen</a></p>",
-			    (long long)p.id);
+		html_printf(
+		    b,
+		    "<p class=\"actions\"><a class=\"button\" href=\"/personer/%lld/redigera\">"
+		    "Ändra personen</a></p>",
+		    (long long)p.id);
 	html_printf(b, "<h2>Aktuella uppdrag</h2>");
 	mandate_table(r, "Uppdrag i dag", m, n, 1, 1);
 	html_printf(b, "<h2>Tidigare och kommande uppdrag</h2>");
@@ -390,7 +422,7 @@ void api_member_population_list(struct req *r)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, json_pack("{s:i,s:I}", "year", p[i].year, "population",
-						     (json_int_t)p[i].population));
+		                                     (json_int_t)p[i].population));
 	respond_json(r, 200, json_pack("{s:I,s:o}", "member_id", (json_int_t)m.id, "items", arr));
 }
 
@@ -398,8 +430,8 @@ void api_member_population_list(struct req *r)
 void api_member_population_post(struct req *r)
 {
 	static const struct field fields[] = {
-		{"year", "År", FT_INT, 1, 4, NULL, NULL, NULL},
-		{"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
+	    {"year", "År", FT_INT, 1, 4, NULL, NULL, NULL},
+	    {"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
 	};
 	struct form f;
 	form_init(&f, fields, 2);
@@ -409,7 +441,7 @@ void api_member_population_post(struct req *r)
 	}
 	struct field_error err = {"", ""};
 	enum rc rc = org_population_set(r->db, &r->actor, r->ids[0], (int)form_id(&f, "year"),
-					form_id(&f, "population"), &err);
+	                                form_id(&f, "population"), &err);
 	if (rc == RC_INVALID) {
 		respond_api_error(r, 422, "invalid", err.field, err.message);
 		return;

@@ -31,16 +31,16 @@ struct req {
 	struct db *db;
 	const struct route *route;
 
-	void *conn;             /* the MHD connection (opaque outside server.c) */
+	void *conn; /* the MHD connection (opaque outside server.c) */
 	const char *method;
 	const char *path;
 	struct kv_list query;
-	struct kv_list form;    /* URL-encoded body of a form POST */
+	struct kv_list form; /* URL-encoded body of a form POST */
 	struct kv_list cookies;
-	json_t *json;           /* parsed JSON body (API), owned */
+	json_t *json; /* parsed JSON body (API), owned */
 	const char *content_type;
 	char address[64];
-	int secure;             /* the client reached us over TLS */
+	int secure; /* the client reached us over TLS */
 	int is_api;
 
 	int authed;

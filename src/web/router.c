@@ -35,13 +35,13 @@ static int match(const char *pat, const char *path, int64_t ids[ROUTER_MAX_IDS],
 }
 
 enum router_result router_match(const void *entries, size_t n, size_t stride, const char *method,
-				const char *path, size_t *index, int64_t ids[ROUTER_MAX_IDS],
-				size_t *nids)
+                                const char *path, size_t *index, int64_t ids[ROUTER_MAX_IDS],
+                                size_t *nids)
 {
 	int path_known = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct router_entry *e =
-			(const struct router_entry *)((const char *)entries + i * stride);
+		    (const struct router_entry *)((const char *)entries + i * stride);
 		int64_t tmp[ROUTER_MAX_IDS];
 		size_t nt;
 		if (!match(e->pattern, path, tmp, &nt))

@@ -15,9 +15,9 @@
 #define ROUTER_MAX_IDS 3
 
 enum router_result {
-	ROUTER_OK,         /* method and path matched: *index is the route */
-	ROUTER_NOT_FOUND,  /* no pattern matches the path */
-	ROUTER_BAD_METHOD  /* a pattern matches the path, but not with this method */
+	ROUTER_OK,        /* method and path matched: *index is the route */
+	ROUTER_NOT_FOUND, /* no pattern matches the path */
+	ROUTER_BAD_METHOD /* a pattern matches the path, but not with this method */
 };
 
 struct router_entry {
@@ -28,7 +28,7 @@ struct router_entry {
 /* Looks path up in entries[n] (each entry's method and pattern are read via
  * the stride, so a larger route struct can start with these two fields). */
 enum router_result router_match(const void *entries, size_t n, size_t stride, const char *method,
-				const char *path, size_t *index, int64_t ids[ROUTER_MAX_IDS],
-				size_t *nids);
+                                const char *path, size_t *index, int64_t ids[ROUTER_MAX_IDS],
+                                size_t *nids);
 
 #endif

@@ -32,9 +32,9 @@
  * still uploading); a larger one is answered at once and the connection
  * closed. */
 #define BODY_DISCARD_MAX (16u << 20)
-#define RESPONSE_MAX (32u << 20)
-#define SESSION_COOKIE "finsam_session"
-#define LOGIN_COOKIE "finsam_login"
+#define RESPONSE_MAX     (32u << 20)
+#define SESSION_COOKIE   "finsam_session"
+#define LOGIN_COOKIE     "finsam_login"
 
 /* ---- connection pool ------------------------------------------------------ */
 
@@ -97,9 +97,8 @@ void req_set_cookie(struct req *r, const char *name, const char *value, int max_
 	if (r->ncookies_out >= sizeof r->cookies_out / sizeof r->cookies_out[0])
 		return;
 	r->cookies_out[r->ncookies_out++] =
-		arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value,
-			     r->secure ? "; Secure" : "",
-			     max_age == 0 ? "; Max-Age=0" : "");
+	    arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", name, value,
+	                 r->secure ? "; Secure" : "", max_age == 0 ? "; Max-Age=0" : "");
 }
 
 void req_redirect(struct req *r, const char *path)
@@ -120,7 +119,7 @@ struct conn_state {
 };
 
 static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const char *key,
-				     const char *value)
+                                     const char *value)
 {
 	(void)kind;
 	struct req *r = cls;
@@ -145,16 +144,16 @@ static enum MHD_Result collect_query(void *cls, enum MHD_ValueKind kind, const c
 static void client_address(struct req *r, struct MHD_Connection *c, int behind_proxy)
 {
 	const union MHD_ConnectionInfo *ci =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	str_copy(r->address, sizeof r->address, "okänd");
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
 		if (sa->sa_family == AF_INET)
 			inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->address,
-				  sizeof r->address);
+			          sizeof r->address);
 		else if (sa->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->address,
-				  sizeof r->address);
+			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			          r->address, sizeof r->address);
 	}
 	if (behind_proxy) {
 		const char *fwd = req_header(r, "X-Forwarded-For");
@@ -214,14 +213,15 @@ static int has_content_type(struct req *r, const char *type)
 {
 	const char *ct = r->content_type;
 	size_t n = strlen(type);
-	return ct && strncasecmp(ct, type, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+	return ct && strncasecmp(ct, type, n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
 }
 
 static void dispatch(struct req *r, const char *body, size_t body_len)
 {
 	size_t idx = 0;
 	enum router_result m = router_match(web_routes, web_route_count, sizeof web_routes[0],
-					    r->method, r->path, &idx, r->ids, &r->nids);
+	                                    r->method, r->path, &idx, r->ids, &r->nids);
 	if (m == ROUTER_NOT_FOUND) {
 		authenticate(r);
 		respond_error(r, 404, "Sidan finns inte.");
@@ -238,13 +238,15 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 
 	if (rt->perm != PERM_PUBLIC && !r->authed) {
 		if (r->is_api) {
-			respond_api_error(r, 401, NULL, NULL,
-					  "Inloggning krävs: skicka en API-nyckel som Bearer-token.");
+			respond_api_error(
+			    r, 401, NULL, NULL,
+			    "Inloggning krävs: skicka en API-nyckel som Bearer-token.");
 		} else if (strcmp(r->method, "GET") == 0) {
 			req_redirect(r, "/logga-in");
 		} else {
-			respond_error(r, 401, "Du är inte inloggad, eller så har inloggningen gått ut. "
-					      "Logga in igen.");
+			respond_error(r, 401,
+			              "Du är inte inloggad, eller så har inloggningen gått ut. "
+			              "Logga in igen.");
 		}
 		return;
 	}
@@ -255,24 +257,27 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 
 	/* Parse the body before the CSRF check: the token travels in it. */
 	if (body_len > 0 || strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0) {
-		if (r->is_api && (strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0)) {
+		if (r->is_api &&
+		    (strcmp(r->method, "POST") == 0 || strcmp(r->method, "PUT") == 0)) {
 			if (!has_content_type(r, "application/json")) {
 				respond_api_error(r, 415, NULL, NULL,
-						  "Skicka innehållet som application/json.");
+				                  "Skicka innehållet som application/json.");
 				return;
 			}
 			json_error_t je;
 			r->json = json_loadb(body, body_len, JSON_REJECT_DUPLICATES, &je);
 			if (!r->json) {
 				char msg[200];
-				snprintf(msg, sizeof msg, "Ogiltig JSON på rad %d, kolumn %d.", je.line,
-					 je.column);
+				snprintf(msg, sizeof msg, "Ogiltig JSON på rad %d, kolumn %d.",
+				         je.line, je.column);
 				respond_api_error(r, 400, "bad_json", NULL, msg);
 				return;
 			}
 		} else if (!r->is_api) {
-			if (body_len > 0 && !has_content_type(r, "application/x-www-form-urlencoded")) {
-				respond_error(r, 415, "Formuläret skickades i ett format som inte stöds.");
+			if (body_len > 0 &&
+			    !has_content_type(r, "application/x-www-form-urlencoded")) {
+				respond_error(r, 415,
+				              "Formuläret skickades i ett format som inte stöds.");
 				return;
 			}
 			if (kv_parse_urlencoded(r->arena, body, body_len, &r->form) != 0) {
@@ -282,9 +287,10 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 		}
 	}
 	if (!csrf_ok(r, rt->csrf)) {
-		respond_error(r, 403,
-			      "Formuläret kunde inte kontrolleras (säkerhetstoken saknas eller är fel). "
-			      "Ladda om sidan och försök igen.");
+		respond_error(
+		    r, 403,
+		    "Formuläret kunde inte kontrolleras (säkerhetstoken saknas eller är fel). "
+		    "Ladda om sidan och försök igen.");
 		return;
 	}
 	rt->fn(r);
@@ -304,21 +310,22 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 	size_t len;
 	char *data = buf_detach(&r->out, &len);
 	struct MHD_Response *resp =
-		MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	    MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
 	if (!resp) {
 		free(data);
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, "Content-Type",
-				r->resp_type ? r->resp_type : "text/plain; charset=utf-8");
+	                        r->resp_type ? r->resp_type : "text/plain; charset=utf-8");
 	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; style-src 'self'; img-src 'self' data:; "
-				"form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	                        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+	                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
 	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+	MHD_add_response_header(resp, "Permissions-Policy",
+	                        "camera=(), microphone=(), geolocation=()");
 	if (r->secure)
 		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (r->route && strcmp(r->route->pattern, "/static/finsam.css") == 0)
@@ -343,15 +350,15 @@ static void log_request(struct conn_state *s)
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long long us = (long long)(end.tv_sec - s->start.tv_sec) * 1000000LL +
-		       (end.tv_nsec - s->start.tv_nsec) / 1000;
+	               (end.tv_nsec - s->start.tv_nsec) / 1000;
 	char now[21];
 	str_now_iso(now);
 	fprintf(stderr, "%s %s %s %d %lldus\n", now, s->r.method, s->r.path, s->r.status, us);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version, const char *upload,
-				  size_t *upload_size, void **con_cls)
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	(void)version;
 	struct app *app = cls;
@@ -425,7 +432,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-			 enum MHD_RequestTerminationCode toe)
+                         enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
 	(void)c;
@@ -497,14 +504,14 @@ int web_serve(const struct serve_options *o)
 	}
 
 	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
-		(struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
+	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
-			o->port);
+		        o->port);
 		pool_close(&app.pool);
 		return 1;
 	}
@@ -515,7 +522,7 @@ int web_serve(const struct serve_options *o)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "finsam: serverar %s på http://%s%s%s:%d/\n", o->db_path,
-		strchr(listen, ':') ? "[" : "", listen, strchr(listen, ':') ? "]" : "", o->port);
+	        strchr(listen, ':') ? "[" : "", listen, strchr(listen, ':') ? "]" : "", o->port);
 	while (!stop_requested)
 		sleep(1); /* a signal ends the sleep early */
 	fprintf(stderr, "finsam: stänger\n");

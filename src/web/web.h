@@ -40,7 +40,7 @@ struct serve_options {
 	const char *listen; /* IPv4 or IPv6 address */
 	int port;
 	int threads;
-	int behind_proxy;   /* trust X-Forwarded-Proto/-For from a local proxy */
+	int behind_proxy; /* trust X-Forwarded-Proto/-For from a local proxy */
 };
 
 /* Serves until SIGINT or SIGTERM.  Returns 0 on a clean stop. */
@@ -61,7 +61,7 @@ void respond_rc(struct req *r, enum rc rc);
 void respond_json(struct req *r, int status, json_t *v);
 /* API error naming a field. */
 void respond_api_error(struct req *r, int status, const char *code, const char *field,
-		       const char *message);
+                       const char *message);
 /* The embedded stylesheet. */
 extern const char web_stylesheet[];
 /* Writes "10 610 905" style thousands grouping (no-break spaces). */

@@ -11,7 +11,8 @@ static int setup(void **state)
 	struct testdb *t = calloc(1, sizeof *t);
 	testdb_open(t);
 	for (int i = 1; i <= 4; i++)
-		assert_int_equal(audit_append(t->db, &test_actor, "update", "member", i, "namn"), RC_OK);
+		assert_int_equal(audit_append(t->db, &test_actor, "update", "member", i, "namn"),
+		                 RC_OK);
 	*state = t;
 	return 0;
 }
@@ -29,10 +30,11 @@ static void tamper(struct testdb *t, const char *sql)
 {
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(t->path, &h), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(h, "DROP TRIGGER audit_log_no_update;"
-					 "DROP TRIGGER audit_log_no_delete;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+	                              "DROP TRIGGER audit_log_no_update;"
+	                              "DROP TRIGGER audit_log_no_delete;",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(h);
 }
@@ -67,7 +69,8 @@ static void entries_are_listed_newest_first(void **state)
 static void store_refuses_update_and_delete(void **state)
 {
 	struct testdb *t = *state;
-	assert_int_not_equal(db_exec(t->db, "UPDATE audit_log SET actor = 'x' WHERE id = 2"), RC_OK);
+	assert_int_not_equal(db_exec(t->db, "UPDATE audit_log SET actor = 'x' WHERE id = 2"),
+	                     RC_OK);
 	assert_int_not_equal(db_exec(t->db, "DELETE FROM audit_log WHERE id = 2"), RC_OK);
 	int64_t n, bad;
 	assert_int_equal(audit_verify(t->db, &n, &bad), RC_OK);
@@ -114,13 +117,13 @@ static void rehashed_entry_still_breaks_the_next(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(intact_chain_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(entries_are_listed_newest_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(store_refuses_update_and_delete, setup, teardown),
-		cmocka_unit_test_setup_teardown(changed_entry_breaks_the_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(removed_entry_breaks_the_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(removed_first_entry_breaks_the_chain, setup, teardown),
-		cmocka_unit_test_setup_teardown(rehashed_entry_still_breaks_the_next, setup, teardown),
+	    cmocka_unit_test_setup_teardown(intact_chain_verifies, setup, teardown),
+	    cmocka_unit_test_setup_teardown(entries_are_listed_newest_first, setup, teardown),
+	    cmocka_unit_test_setup_teardown(store_refuses_update_and_delete, setup, teardown),
+	    cmocka_unit_test_setup_teardown(changed_entry_breaks_the_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(removed_entry_breaks_the_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(removed_first_entry_breaks_the_chain, setup, teardown),
+	    cmocka_unit_test_setup_teardown(rehashed_entry_still_breaks_the_next, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

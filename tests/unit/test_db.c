@@ -69,10 +69,11 @@ static void store_runs_in_wal_with_foreign_keys(void **state)
 	assert_string_equal(db_col_text(q, 0), "wal");
 	db_finalize(q);
 	/* A member of a förbund that does not exist violates a foreign key. */
-	assert_int_equal(db_prepare(t->db,
-				    "INSERT INTO member (association_id, kind, name) VALUES (999, 'fk', 'x')",
-				    &q),
-			 RC_OK);
+	assert_int_equal(
+	    db_prepare(t->db,
+	               "INSERT INTO member (association_id, kind, name) VALUES (999, 'fk', 'x')",
+	               &q),
+	    RC_OK);
 	assert_int_equal(db_step(q), DB_CONSTRAINT);
 	db_finalize(q);
 }
@@ -134,20 +135,21 @@ static void older_database_opens_in_newer_build(void **state)
 	assert_int_equal(db_open_at_version(t.path, 1, &t.db, err, sizeof err), RC_OK);
 	assert_int_equal(db_schema_version(t.db), 1);
 	assert_int_equal(db_exec(t.db, "INSERT INTO association (name, created_at)"
-				       " VALUES ('Gammalt förbund', '2020-01-01')"),
-			 RC_OK);
+	                               " VALUES ('Gammalt förbund', '2020-01-01')"),
+	                 RC_OK);
 	assert_int_equal(db_exec(t.db, "INSERT INTO member (association_id, kind, name)"
-				       " VALUES (1, 'fk', 'Försäkringskassan')"),
-			 RC_OK);
+	                               " VALUES (1, 'fk', 'Försäkringskassan')"),
+	                 RC_OK);
 	db_close(t.db);
 	/* This build opens it, migrates, and keeps the data. */
 	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &t.db, err, sizeof err), RC_OK);
 	assert_int_equal(db_schema_version(t.db), db_schema_latest());
 	struct db_stmt *q;
-	assert_int_equal(db_prepare(t.db, "SELECT m.name, a.name FROM member m JOIN association a"
-					  " ON a.id = m.association_id",
-				    &q),
-			 RC_OK);
+	assert_int_equal(db_prepare(t.db,
+	                            "SELECT m.name, a.name FROM member m JOIN association a"
+	                            " ON a.id = m.association_id",
+	                            &q),
+	                 RC_OK);
 	assert_int_equal(db_step(q), DB_ROW);
 	assert_string_equal(db_col_text(q, 0), "Försäkringskassan");
 	assert_string_equal(db_col_text(q, 1), "Gammalt förbund");
@@ -161,8 +163,8 @@ static void newer_database_is_refused(void **state)
 {
 	struct testdb *t = *state;
 	assert_int_equal(db_exec(t->db, "INSERT INTO schema_migration (version, name, applied_at)"
-					" VALUES (9999, 'from the future', '2030-01-01')"),
-			 RC_OK);
+	                                " VALUES (9999, 'from the future', '2030-01-01')"),
+	                 RC_OK);
 	struct db *db2;
 	char err[300] = "";
 	assert_int_equal(db_open(t->path, DB_OPEN_EXISTING, &db2, err, sizeof err), RC_CONFLICT);
@@ -175,23 +177,27 @@ static void missing_database_is_not_created_by_open(void **state)
 	(void)state;
 	struct db *db;
 	char err[300] = "";
-	assert_int_equal(db_open("/tmp/finsam-no-such-dir/x.db", DB_OPEN_EXISTING, &db, err, sizeof err),
-			 RC_NOT_FOUND);
+	assert_int_equal(
+	    db_open("/tmp/finsam-no-such-dir/x.db", DB_OPEN_EXISTING, &db, err, sizeof err),
+	    RC_NOT_FOUND);
 	assert_non_null(strstr(err, "finsam init"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(binds_dollar_placeholders_by_number, setup, teardown),
-		cmocka_unit_test_setup_teardown(binds_int_and_null, setup, teardown),
-		cmocka_unit_test_setup_teardown(bind_to_missing_placeholder_fails_the_step, setup, teardown),
-		cmocka_unit_test_setup_teardown(store_runs_in_wal_with_foreign_keys, setup, teardown),
-		cmocka_unit_test_setup_teardown(transaction_commits_or_rolls_back_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(nested_transaction_rolls_back_with_outer, setup, teardown),
-		cmocka_unit_test(older_database_opens_in_newer_build),
-		cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
-		cmocka_unit_test(missing_database_is_not_created_by_open),
+	    cmocka_unit_test_setup_teardown(binds_dollar_placeholders_by_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(binds_int_and_null, setup, teardown),
+	    cmocka_unit_test_setup_teardown(bind_to_missing_placeholder_fails_the_step, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(store_runs_in_wal_with_foreign_keys, setup, teardown),
+	    cmocka_unit_test_setup_teardown(transaction_commits_or_rolls_back_whole, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(nested_transaction_rolls_back_with_outer, setup,
+	                                    teardown),
+	    cmocka_unit_test(older_database_opens_in_newer_build),
+	    cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
+	    cmocka_unit_test(missing_database_is_not_created_by_open),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

@@ -6,11 +6,11 @@
 #include "web/form.h"
 
 static const struct field fields[] = {
-	{"name", "Namn", FT_TEXT, 1, 10, NULL, "Ett kort namn.", NULL},
-	{"kind", "Typ", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
-	{"day", "Datum", FT_DATE, 0, 10, NULL, NULL, NULL},
-	{"count", "Antal", FT_INT, 0, 9, NULL, NULL, NULL},
-	{"ref", "Medlem", FT_ID, 0, 20, NULL, NULL, NULL},
+    {"name", "Namn", FT_TEXT, 1, 10, NULL, "Ett kort namn.", NULL},
+    {"kind", "Typ", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
+    {"day", "Datum", FT_DATE, 0, 10, NULL, NULL, NULL},
+    {"count", "Antal", FT_INT, 0, 9, NULL, NULL, NULL},
+    {"ref", "Medlem", FT_ID, 0, 20, NULL, NULL, NULL},
 };
 
 static enum rc check_kv(struct arena *a, struct form *f, const char *body)
@@ -27,7 +27,8 @@ static void checks_each_type_and_names_the_field(void **state)
 	(void)state;
 	struct arena *a = arena_new(0);
 	struct form f;
-	assert_int_equal(check_kv(a, &f, "name=+Anna+&kind=fk&day=2024-02-29&count=3&ref=0"), RC_OK);
+	assert_int_equal(check_kv(a, &f, "name=+Anna+&kind=fk&day=2024-02-29&count=3&ref=0"),
+	                 RC_OK);
 	assert_string_equal(form_get(&f, "name"), "Anna");
 	assert_null(form_get(&f, "ref")); /* 0 means none */
 	assert_int_equal(check_kv(a, &f, "kind=fk"), RC_INVALID);
@@ -52,7 +53,8 @@ static void reads_json_with_types(void **state)
 	struct arena *a = arena_new(0);
 	struct form f;
 	form_init(&f, fields, 5);
-	json_t *o = json_pack("{s:s,s:s,s:i,s:n}", "name", "Anna", "kind", "af", "count", 12, "day");
+	json_t *o =
+	    json_pack("{s:s,s:s,s:i,s:n}", "name", "Anna", "kind", "af", "count", 12, "day");
 	assert_int_equal(form_read_json(&f, a, o), RC_OK);
 	assert_int_equal(form_check(&f), RC_OK);
 	json_t *back = form_to_json(&f, 7);
@@ -110,9 +112,9 @@ static void renders_values_escaped_with_error_linked(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(checks_each_type_and_names_the_field),
-		cmocka_unit_test(reads_json_with_types),
-		cmocka_unit_test(renders_values_escaped_with_error_linked),
+	    cmocka_unit_test(checks_each_type_and_names_the_field),
+	    cmocka_unit_test(reads_json_with_types),
+	    cmocka_unit_test(renders_values_escaped_with_error_linked),
 	};
 	return cmocka_run_group_tests_name("form", tests, NULL, NULL);
 }

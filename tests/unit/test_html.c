@@ -10,7 +10,7 @@ static void escapes_the_five_specials(void **state)
 	buf_init(&b, 0);
 	html_escape(&b, "<script>alert(\"x\" & 'y')</script>");
 	assert_string_equal(buf_cstr(&b),
-			    "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
+	                    "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;");
 	buf_release(&b);
 }
 
@@ -19,11 +19,10 @@ static void printf_escapes_every_string_argument(void **state)
 	(void)state;
 	struct buf b;
 	buf_init(&b, 0);
-	html_printf(&b, "<a href=\"%s\" title='%s'>%s</a> %d %lld %zu %%", "/x?a=1&b=\"2\"",
-		    "it's", "<b>&amp;</b>", -5, (long long)1234567890123LL, (size_t)7);
-	assert_string_equal(buf_cstr(&b),
-			    "<a href=\"/x?a=1&amp;b=&quot;2&quot;\" title='it&#39;s'>"
-			    "&lt;b&gt;&amp;amp;&lt;/b&gt;</a> -5 1234567890123 7 %");
+	html_printf(&b, "<a href=\"%s\" title='%s'>%s</a> %d %lld %zu %%", "/x?a=1&b=\"2\"", "it's",
+	            "<b>&amp;</b>", -5, (long long)1234567890123LL, (size_t)7);
+	assert_string_equal(buf_cstr(&b), "<a href=\"/x?a=1&amp;b=&quot;2&quot;\" title='it&#39;s'>"
+	                                  "&lt;b&gt;&amp;amp;&lt;/b&gt;</a> -5 1234567890123 7 %");
 	assert_false(buf_failed(&b));
 	buf_release(&b);
 }
@@ -81,12 +80,12 @@ static void buffer_stops_at_its_maximum(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(escapes_the_five_specials),
-		cmocka_unit_test(printf_escapes_every_string_argument),
-		cmocka_unit_test(null_string_writes_nothing),
-		cmocka_unit_test(unknown_directive_fails_the_buffer),
-		cmocka_unit_test(url_component_encodes_reserved),
-		cmocka_unit_test(buffer_stops_at_its_maximum),
+	    cmocka_unit_test(escapes_the_five_specials),
+	    cmocka_unit_test(printf_escapes_every_string_argument),
+	    cmocka_unit_test(null_string_writes_nothing),
+	    cmocka_unit_test(unknown_directive_fails_the_buffer),
+	    cmocka_unit_test(url_component_encodes_reserved),
+	    cmocka_unit_test(buffer_stops_at_its_maximum),
 	};
 	return cmocka_run_group_tests_name("html", tests, NULL, NULL);
 }

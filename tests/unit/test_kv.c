@@ -77,9 +77,10 @@ static void validates_utf8_text(void **state)
 	(void)state;
 	assert_true(str_valid_utf8_text("Förbundet Åsbygden – äö"));
 	assert_false(str_valid_utf8_text("\xc3"));
-	assert_false(str_valid_utf8_text("\xc0\xaf"));       /* overlong '/' */
-	assert_false(str_valid_utf8_text("\xed\xa0\x80"));   /* surrogate */
-	assert_false(str_valid_utf8_text("a\x01" "b"));      /* control */
+	assert_false(str_valid_utf8_text("\xc0\xaf"));     /* overlong '/' */
+	assert_false(str_valid_utf8_text("\xed\xa0\x80")); /* surrogate */
+	assert_false(str_valid_utf8_text("a\x01"
+	                                 "b")); /* control */
 	assert_int_equal(str_utf8_len("åäö"), 3);
 }
 
@@ -99,13 +100,13 @@ static void parses_integers_strictly(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(parses_form_with_escapes),
-		cmocka_unit_test(form_keeps_embedded_nul_out_of_names),
-		cmocka_unit_test(too_many_pairs_is_refused),
-		cmocka_unit_test(parses_cookies),
-		cmocka_unit_test(validates_dates),
-		cmocka_unit_test(validates_utf8_text),
-		cmocka_unit_test(parses_integers_strictly),
+	    cmocka_unit_test(parses_form_with_escapes),
+	    cmocka_unit_test(form_keeps_embedded_nul_out_of_names),
+	    cmocka_unit_test(too_many_pairs_is_refused),
+	    cmocka_unit_test(parses_cookies),
+	    cmocka_unit_test(validates_dates),
+	    cmocka_unit_test(validates_utf8_text),
+	    cmocka_unit_test(parses_integers_strictly),
 	};
 	return cmocka_run_group_tests_name("kv", tests, NULL, NULL);
 }

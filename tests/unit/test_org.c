@@ -19,8 +19,8 @@ static int setup(void **state)
 	f->a = arena_new(0);
 	struct field_error e;
 	assert_int_equal(org_association_create(f->t.db, &test_actor, "Samordningsförbundet Test",
-						 &f->assoc, &e),
-			 RC_OK);
+	                                        &f->assoc, &e),
+	                 RC_OK);
 	*state = f;
 	return 0;
 }
@@ -51,7 +51,7 @@ static void org_numbers_are_checked_and_normalised(void **state)
 }
 
 static int64_t add_member(struct fx *f, const char *kind, const char *name, struct field_error *e,
-			  enum rc expect)
+                          enum rc expect)
 {
 	struct member m = {0};
 	m.association_id = f->assoc;
@@ -236,13 +236,14 @@ static void every_write_is_audited(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(org_numbers_are_checked_and_normalised),
-		cmocka_unit_test_setup_teardown(member_rules_hold, setup, teardown),
-		cmocka_unit_test_setup_teardown(org_number_is_stored_normalised, setup, teardown),
-		cmocka_unit_test_setup_teardown(population_only_for_kommuner, setup, teardown),
-		cmocka_unit_test_setup_teardown(stadsdel_needs_a_kommun, setup, teardown),
-		cmocka_unit_test_setup_teardown(mandates_check_dates_party_and_membership, setup, teardown),
-		cmocka_unit_test_setup_teardown(every_write_is_audited, setup, teardown),
+	    cmocka_unit_test(org_numbers_are_checked_and_normalised),
+	    cmocka_unit_test_setup_teardown(member_rules_hold, setup, teardown),
+	    cmocka_unit_test_setup_teardown(org_number_is_stored_normalised, setup, teardown),
+	    cmocka_unit_test_setup_teardown(population_only_for_kommuner, setup, teardown),
+	    cmocka_unit_test_setup_teardown(stadsdel_needs_a_kommun, setup, teardown),
+	    cmocka_unit_test_setup_teardown(mandates_check_dates_party_and_membership, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(every_write_is_audited, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }
