@@ -61,10 +61,13 @@ void page_begin(struct req *r, const char *title)
 		for (size_t i = 0; i < sizeof nav / sizeof nav[0]; i++) {
 			if (!auth_allows(r->who.role, nav[i].perm))
 				continue;
-			html_printf(b, "<li><a href=\"%s\"%s>%s</a></li>", nav[i].path,
-			            in_section(r->path, nav[i].path) ? " aria-current=\"page\""
-			                                             : "",
-			            nav[i].label);
+			if (in_section(r->path, nav[i].path))
+				html_printf(b,
+				            "<li><a href=\"%s\" aria-current=\"page\">%s</a></li>",
+				            nav[i].path, nav[i].label);
+			else
+				html_printf(b, "<li><a href=\"%s\">%s</a></li>", nav[i].path,
+				            nav[i].label);
 		}
 		html_printf(b, "</ul></nav>");
 	}

@@ -21,6 +21,13 @@ static int can_write(struct req *r)
 	return auth_allows(r->who.role, PERM_ORG_WRITE);
 }
 
+/* The header of a table's "Ändra" column, for those who may edit. */
+static void action_header(struct req *r)
+{
+	if (can_write(r))
+		html_printf(&r->out, "<th scope=\"col\">Åtgärd</th>");
+}
+
 static const char *dash(const char *s)
 {
 	return str_blank(s) ? "–" : s;
@@ -63,10 +70,9 @@ void page_forbund(struct req *r)
 		html_printf(b,
 		            "<table><caption>Kommuner och stadsdelar i förbundets område</caption>"
 		            "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
-		            "<th scope=\"col\">Kommunkod</th>%s</tr></thead><tbody>",
-		            can_write(r)
-		                ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>"
-		                : "");
+		            "<th scope=\"col\">Kommunkod</th>");
+		action_header(r);
+		html_printf(b, "</tr></thead><tbody>");
 		for (size_t i = 0; i < n; i++) {
 			html_printf(b, "<tr><td>%s%s%s%s</td><td>%s</td><td>%s</td>", ar[i].name,
 			            ar[i].parent_name ? " (" : "",
@@ -280,10 +286,10 @@ static void mandate_table(struct req *r, const char *caption, const struct manda
 	            "<table class=\"wide\"><caption>%s</caption><thead><tr>"
 	            "<th scope=\"col\">%s</th><th scope=\"col\">Roll</th>"
 	            "<th scope=\"col\">Företräder</th><th scope=\"col\">Parti</th>"
-	            "<th scope=\"col\">Period</th>%s</tr></thead><tbody>",
-	            caption, show_body ? "Organ" : "Namn",
-	            can_write(r) ? "<th scope=\"col\"><span class=\"muted\">Åtgärd</span></th>"
-	                         : "");
+	            "<th scope=\"col\">Period</th>",
+	            caption, show_body ? "Organ" : "Namn");
+	action_header(r);
+	html_printf(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		if (org_mandate_current(&m[i], today) != current)
 			continue;

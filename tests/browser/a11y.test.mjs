@@ -40,6 +40,12 @@ async function axe(page, label) {
   const problems = result.violations.map((v) =>
     `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
   assert.deepEqual(problems, [], `axe found problems on ${label}`);
+  // Markup this program meant to write must never reach the reader as
+  // text (a fragment passed to the writer as an escaped argument).
+  const html = await page.content();
+  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s>]/,
+    `escaped markup shown as text on ${label}`);
+  assert.doesNotMatch(html, /="&quot;/, `an attribute's markup was escaped into its value on ${label}`);
   checked.add(label);
 }
 

@@ -134,6 +134,19 @@ describe('roles', () => {
     });
   }
 
+  test('editors get an action column with a real header; readers get none', async () => {
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    for (const path of ['/organ/1', '/forbund']) {
+      const page = await chef.get(path);
+      assert.match(page.text, /<th scope="col">Åtgärd<\/th>/, path);
+      assert.doesNotMatch(page.text, /&lt;th/, path);
+    }
+    const reader = new Client(srv.base);
+    await reader.login('styrelse');
+    assert.doesNotMatch((await reader.get('/organ/1')).text, /Åtgärd/);
+  });
+
   test('navigation shows only what the role may reach', async () => {
     const c = new Client(srv.base);
     await c.login('styrelse');
@@ -141,6 +154,8 @@ describe('roles', () => {
     assert.doesNotMatch(home.text, /href="\/anvandare"/);
     assert.doesNotMatch(home.text, /href="\/logg"/);
     assert.match(home.text, /href="\/organ"/);
+    const organ = await c.get('/organ/1');
+    assert.match(organ.text, /<a href="\/organ" aria-current="page">Organ<\/a>/, 'the current section is marked');
   });
 
   test('a signed-out visitor is sent to the login page', async () => {

@@ -11,13 +11,13 @@
 #include "web/form.h"
 
 static const struct field fields[] = {
-	{"kind", "Typ", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
-	{"name", "Namn", FT_TEXT, 1, 120, NULL, "hint", NULL},
-	{"org_number", "Orgnr", FT_TEXT, 0, 13, NULL, NULL, NULL},
-	{"area_id", "Område", FT_ID, 0, 20, NULL, NULL, NULL},
-	{"joined_on", "Från", FT_DATE, 0, 10, NULL, NULL, NULL},
-	{"count", "Antal", FT_INT, 0, 9, NULL, NULL, NULL},
-	{"note", "Not", FT_TEXTAREA, 0, 2000, NULL, NULL, NULL},
+    {"kind", "Typ", FT_SELECT, 1, 20, org_member_kinds, NULL, NULL},
+    {"name", "Namn", FT_TEXT, 1, 120, NULL, "hint", NULL},
+    {"org_number", "Orgnr", FT_TEXT, 0, 13, NULL, NULL, NULL},
+    {"area_id", "Område", FT_ID, 0, 20, NULL, NULL, NULL},
+    {"joined_on", "Från", FT_DATE, 0, 10, NULL, NULL, NULL},
+    {"count", "Antal", FT_INT, 0, 9, NULL, NULL, NULL},
+    {"note", "Not", FT_TEXTAREA, 0, 2000, NULL, NULL, NULL},
 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -20,8 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t idx;
 	int64_t ids[ROUTER_MAX_IDS];
 	size_t nids;
-	if (router_match(web_routes, web_route_count, sizeof web_routes[0], method, s + 1, &idx, ids,
-			 &nids) == ROUTER_OK) {
+	if (router_match(web_routes, web_route_count, sizeof web_routes[0], method, s + 1, &idx,
+	                 ids, &nids) == ROUTER_OK) {
 		if (idx >= web_route_count || nids > ROUTER_MAX_IDS)
 			__builtin_trap();
 		for (size_t i = 0; i < nids; i++)
