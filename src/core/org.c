@@ -175,6 +175,40 @@ static void *grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem
 	return p;
 }
 
+typedef void (*row_reader)(struct arena *a, struct db_stmt *q, void *out);
+
+/* Steps a prepared, bound statement expected to give one row, reads it
+ * into *out, finalizes.  RC_NOT_FOUND when there is no row. */
+static enum rc fetch_one(struct db_stmt *q, struct arena *a, row_reader read, void *out)
+{
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+/* Steps a prepared, bound statement to its end, reading each row into a
+ * growing arena array of elem-sized structs; finalizes. */
+static enum rc fetch_all(struct db_stmt *q, struct arena *a, row_reader read, size_t elem,
+                         void **out, size_t *n)
+{
+	size_t cap = 0;
+	char *arr = NULL;
+	enum db_step s;
+	*n = 0;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (!(arr = grow(a, arr, &cap, *n, elem))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
+		read(a, q, arr + elem * (*n)++);
+	}
+	db_finalize(q);
+	*out = arr;
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
 static const char *col(struct arena *a, struct db_stmt *q, int i)
 {
 	return arena_strdup(a, db_col_text(q, i));
@@ -301,8 +335,9 @@ enum rc org_association_update(struct db *db, const struct actor *who, const str
 
 /* ---- area ------------------------------------------------------------------ */
 
-static void read_area(struct arena *a, struct db_stmt *q, struct area *r)
+static void read_area(struct arena *a, struct db_stmt *q, void *out)
 {
+	struct area *r = out;
 	r->id = db_col_int64(q, 0);
 	r->association_id = db_col_int64(q, 1);
 	r->kind = col(a, q, 2);
@@ -326,16 +361,7 @@ enum rc org_area_list(struct db *db, struct arena *a, int64_t assoc, struct area
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	struct area *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		read_area(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_area, sizeof **out, (void **)out, n);
 }
 
 enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *out)
@@ -348,11 +374,7 @@ enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *ou
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_area(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return fetch_one(q, a, read_area, out);
 }
 
 struct save_ctx {
@@ -431,8 +453,9 @@ enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
 	"           ORDER BY year DESC LIMIT 1), 0)"                                           \
 	" FROM member m LEFT JOIN area ar ON ar.id = m.area_id "
 
-static void read_member(struct arena *a, struct db_stmt *q, struct member *m)
+static void read_member(struct arena *a, struct db_stmt *q, void *out)
 {
+	struct member *m = out;
 	m->id = db_col_int64(q, 0);
 	m->association_id = db_col_int64(q, 1);
 	m->kind = col(a, q, 2);
@@ -460,16 +483,7 @@ enum rc org_member_list(struct db *db, struct arena *a, int64_t assoc, struct me
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	struct member *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		read_member(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_member, sizeof **out, (void **)out, n);
 }
 
 enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member *out)
@@ -478,11 +492,7 @@ enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member
 	if (db_prepare(db, MEMBER_SELECT "WHERE m.id = $1", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_member(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return fetch_one(q, a, read_member, out);
 }
 
 static enum rc member_save_tx(struct db *db, void *v)
@@ -569,6 +579,14 @@ enum rc org_member_save(struct db *db, const struct actor *who, struct member *i
 	return db_tx(db, member_save_tx, &c);
 }
 
+static void read_population(struct arena *a, struct db_stmt *q, void *out)
+{
+	struct population *p = out;
+	(void)a;
+	p->year = (int)db_col_int64(q, 0);
+	p->population = db_col_int64(q, 1);
+}
+
 enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
                             struct population **out, size_t *n)
 {
@@ -581,18 +599,7 @@ enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, member_id);
-	size_t cap = 0;
-	struct population *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		arr[*n].year = (int)db_col_int64(q, 0);
-		arr[*n].population = db_col_int64(q, 1);
-		(*n)++;
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_population, sizeof **out, (void **)out, n);
 }
 
 struct pop_ctx {
@@ -655,8 +662,9 @@ enum rc org_population_set(struct db *db, const struct actor *who, int64_t membe
 	"   AND md.start_on <= $9 AND (md.end_on IS NULL OR md.end_on >= $9))" \
 	" FROM body b "
 
-static void read_body(struct arena *a, struct db_stmt *q, struct body *b)
+static void read_body(struct arena *a, struct db_stmt *q, void *out)
 {
+	struct body *b = out;
 	b->id = db_col_int64(q, 0);
 	b->association_id = db_col_int64(q, 1);
 	b->kind = col(a, q, 2);
@@ -681,16 +689,7 @@ enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body
 	str_today(today);
 	db_bind_int64(q, 1, assoc);
 	db_bind_text(q, 9, today);
-	size_t cap = 0;
-	struct body *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		read_body(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_body, sizeof **out, (void **)out, n);
 }
 
 enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *out)
@@ -702,11 +701,7 @@ enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *ou
 	str_today(today);
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 9, today);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_body(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return fetch_one(q, a, read_body, out);
 }
 
 static enum rc body_save_tx(struct db *db, void *v)
@@ -761,8 +756,9 @@ enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
 	" m.name, p.email, p.phone FROM person p LEFT JOIN member m ON m.id = "              \
 	"p.employer_member_id "
 
-static void read_person(struct arena *a, struct db_stmt *q, struct person *p)
+static void read_person(struct arena *a, struct db_stmt *q, void *out)
 {
+	struct person *p = out;
 	p->id = db_col_int64(q, 0);
 	p->association_id = db_col_int64(q, 1);
 	p->name = col(a, q, 2);
@@ -783,16 +779,7 @@ enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct pe
 	        db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY p.name COLLATE NOCASE", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	struct person *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		read_person(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_person, sizeof **out, (void **)out, n);
 }
 
 enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person *out)
@@ -801,11 +788,7 @@ enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person
 	if (db_prepare(db, PERSON_SELECT "WHERE p.id = $1", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_person(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return fetch_one(q, a, read_person, out);
 }
 
 static enum rc person_save_tx(struct db *db, void *v)
@@ -878,8 +861,9 @@ enum rc org_person_save(struct db *db, const struct actor *who, struct person *i
 	" FROM mandate md JOIN body b ON b.id = md.body_id JOIN person p ON p.id = md.person_id" \
 	" LEFT JOIN member m ON m.id = md.member_id "
 
-static void read_mandate(struct arena *a, struct db_stmt *q, struct mandate *m)
+static void read_mandate(struct arena *a, struct db_stmt *q, void *out)
 {
+	struct mandate *m = out;
 	m->id = db_col_int64(q, 0);
 	m->body_id = db_col_int64(q, 1);
 	m->person_id = db_col_int64(q, 2);
@@ -912,16 +896,7 @@ enum rc org_mandate_list(struct db *db, struct arena *a, int64_t body_id, int64_
 		return RC_DB;
 	db_bind_int64(q, 1, body_id);
 	db_bind_int64(q, 2, person_id);
-	size_t cap = 0;
-	struct mandate *arr = NULL;
-	while (db_step(q) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, sizeof *arr)))
-			break;
-		read_mandate(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return RC_OK;
+	return fetch_all(q, a, read_mandate, sizeof **out, (void **)out, n);
 }
 
 enum rc org_mandate_get(struct db *db, struct arena *a, int64_t id, struct mandate *out)
@@ -930,11 +905,7 @@ enum rc org_mandate_get(struct db *db, struct arena *a, int64_t id, struct manda
 	if (db_prepare(db, MANDATE_SELECT "WHERE md.id = $1", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_mandate(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return fetch_one(q, a, read_mandate, out);
 }
 
 int org_mandate_current(const struct mandate *m, const char *date)
