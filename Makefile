@@ -93,6 +93,7 @@ FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 FUZZ_OBJ := $(filter-out build-fuzz/src/cli/%,$(SRC:%.c=build-fuzz/%.o))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 fuzz: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_OBJ)
 build-fuzz/%.o: %.c
 	@mkdir -p $(dir $@)
 	clang $(WARN) -Wno-unused-command-line-argument $(DEFS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<

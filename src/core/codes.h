@@ -1,0 +1,35 @@
+/*
+ * codes.h — the code lists kept as data (code_item): support sources,
+ * employment, education, time in public support, target groups, precise
+ * orientations, reasons for ending, referral sources.  Loaded by
+ * migrations; an administrator may relabel or retire an item.
+ */
+#ifndef FINSAM_CODES_H
+#define FINSAM_CODES_H
+
+#include <stddef.h>
+
+#include "../util/rc.h"
+#include "actor.h"
+
+struct db;
+struct arena;
+
+struct code_item {
+	const char *list;
+	const char *code;
+	const char *label;
+	const char *grp;
+	int active;
+};
+
+/* 1 if code is an active item of list. */
+int codes_valid(struct db *db, const char *list, const char *code);
+/* Items of a list in display order (retired ones only if all is set). */
+enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,
+                   struct code_item **out, size_t *n);
+/* Relabels or retires (active=0) an item; audited. */
+enum rc codes_update(struct db *db, const struct actor *who, const char *list, const char *code,
+                     const char *label, int active, struct field_error *err);
+
+#endif

@@ -1,0 +1,1192 @@
+/*
+ * deltagare.c — participants; see deltagare.h.
+ */
+#include "deltagare.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/str.h"
+#include "../util/vault.h"
+#include "audit.h"
+#include "auth.h"
+#include "codes.h"
+#include "insats.h"
+#include "pnr.h"
+
+static const char *col(struct arena *a, struct db_stmt *q, int i)
+{
+	return arena_strdup(a, db_col_text(q, i));
+}
+
+static enum rc step_done(struct db_stmt *q)
+{
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	return db_step_rc(s);
+}
+
+/* One history row: what changed, from what, to what, by whom. */
+static enum rc history(struct db *db, const struct actor *who, int64_t id, const char *field,
+                       const char *old_value, const char *new_value)
+{
+	struct db_stmt *q;
+	char now[21];
+	str_now_iso(now);
+	if (db_prepare(db,
+	               "INSERT INTO participation_history (participation_id, at, actor, field,"
+	               " old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, now);
+	db_bind_text(q, 3, who && who->name ? who->name : "system");
+	db_bind_text(q, 4, field);
+	db_bind_text(q, 5, old_value);
+	db_bind_text(q, 6, new_value);
+	return step_done(q);
+}
+
+/* ---- referral ------------------------------------------------------------ */
+
+struct refer_ctx {
+	const struct vault *v;
+	const struct actor *who;
+	const struct referral *in;
+	const struct pnr *pnr; /* NULL when anonymous */
+	const char *sex;
+	int64_t id;
+	struct field_error *err;
+};
+
+/* Finds or creates the identity for a parsed number; sets *identity. */
+static enum rc store_identity(struct db *db, const struct refer_ctx *c, int64_t assoc,
+                              int64_t *identity)
+{
+	char hash[VAULT_HASH_HEX_LEN + 1];
+	vault_hash(c->v, c->pnr->digits, hash);
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT id FROM identity WHERE association_id = $1 AND pnr_hash = $2",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	db_bind_text(q, 2, hash);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		*identity = db_col_int64(q, 0);
+	db_finalize(q);
+	if (s == DB_ROW)
+		return RC_OK;
+	if (s != DB_DONE)
+		return RC_DB;
+	struct arena *a = arena_new(1u << 16);
+	if (!a)
+		return RC_NOMEM;
+	char *sealed_pnr = vault_seal(c->v, a, c->pnr->digits);
+	char *sealed_name = vault_seal(c->v, a, c->in->name);
+	char now[21];
+	str_now_iso(now);
+	enum rc rc = RC_NOMEM;
+	if (sealed_pnr && sealed_name &&
+	    !(rc = db_prepare(
+	          db,
+	          "INSERT INTO identity (association_id, pnr_hash, sealed_pnr, sealed_name,"
+	          " created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	          &q))) {
+		db_bind_int64(q, 1, assoc);
+		db_bind_text(q, 2, hash);
+		db_bind_text(q, 3, sealed_pnr);
+		db_bind_text(q, 4, sealed_name);
+		db_bind_text(q, 5, now);
+		s = db_step(q);
+		if (s == DB_ROW)
+			*identity = db_col_int64(q, 0);
+		db_finalize(q);
+		rc = s == DB_ROW ? RC_OK : RC_DB;
+	}
+	arena_free(a);
+	return rc;
+}
+
+static enum rc refer_tx(struct db *db, void *vctx)
+{
+	struct refer_ctx *c = vctx;
+	const struct referral *in = c->in;
+	struct db_stmt *q;
+	/* The insats: individinriktad, followed per person. */
+	if (db_prepare(db,
+	               "SELECT association_id, orientation, method FROM intervention WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, in->intervention_id);
+	enum db_step s = db_step(q);
+	int64_t assoc = 0;
+	int per_person = 0;
+	if (s == DB_ROW) {
+		assoc = db_col_int64(q, 0);
+		per_person = strcmp(db_col_text(q, 1), "individ") == 0 &&
+		             strcmp(db_col_text(q, 2), "person") == 0;
+	}
+	db_finalize(q);
+	if (!assoc)
+		return field_error_set(c->err, "intervention_id", "Välj en insats i listan.");
+	if (!per_person)
+		return field_error_set(
+		    c->err, "intervention_id",
+		    "Insatsen följs bara med antal. Deltagare registreras per person "
+		    "i individinriktade insatser.");
+	if (in->source_member_id > 0) {
+		if (db_prepare(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, in->source_member_id);
+		db_bind_int64(q, 2, assoc);
+		int ok = db_step(q) == DB_ROW;
+		db_finalize(q);
+		if (!ok)
+			return field_error_set(c->err, "source_member_id",
+			                       "Välj en av förbundets medlemmar.");
+	}
+	if (in->home_area_id > 0) {
+		if (db_prepare(db,
+		               "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind "
+		               "= 'kommun'",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, in->home_area_id);
+		db_bind_int64(q, 2, assoc);
+		int ok = db_step(q) == DB_ROW;
+		db_finalize(q);
+		if (!ok)
+			return field_error_set(
+			    c->err, "home_area_id",
+			    "Välj hemkommun bland kommunerna i förbundets område.");
+	}
+	if (in->home_district_id > 0) {
+		if (db_prepare(
+		        db,
+		        "SELECT 1 FROM area WHERE id = $1 AND kind = 'stadsdel' AND parent_id = $2",
+		        &q))
+			return RC_DB;
+		db_bind_int64(q, 1, in->home_district_id);
+		db_bind_int64(q, 2, in->home_area_id);
+		int ok = db_step(q) == DB_ROW;
+		db_finalize(q);
+		if (!ok)
+			return field_error_set(c->err, "home_district_id",
+			                       "Stadsdelen ska ligga i den valda hemkommunen.");
+	}
+
+	int64_t identity = 0;
+	enum rc rc;
+	if (c->pnr && (rc = store_identity(db, c, assoc, &identity)))
+		return rc;
+	char now[21];
+	str_now_iso(now);
+	if (db_prepare(
+	        db,
+	        "INSERT INTO participation (intervention_id, identity_id, sex, birth_year, state,"
+	        " referred_on, referral_source, referral_member_id, home_area_id,"
+	        " home_district_id, protected, created_at)"
+	        " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, in->intervention_id);
+	if (identity) {
+		db_bind_int64(q, 2, identity);
+		db_bind_int64(q, 4,
+		              (int64_t)(c->pnr->birth[0] - '0') * 1000 +
+		                  (c->pnr->birth[1] - '0') * 100 + (c->pnr->birth[2] - '0') * 10 +
+		                  (c->pnr->birth[3] - '0'));
+	} else {
+		db_bind_null(q, 2);
+		db_bind_null(q, 4);
+	}
+	db_bind_text(q, 3, c->sex);
+	db_bind_text(q, 5, in->referred_on);
+	db_bind_text(q, 6, in->source);
+	if (in->source_member_id > 0)
+		db_bind_int64(q, 7, in->source_member_id);
+	else
+		db_bind_null(q, 7);
+	if (in->home_area_id > 0)
+		db_bind_int64(q, 8, in->home_area_id);
+	else
+		db_bind_null(q, 8);
+	if (in->home_district_id > 0)
+		db_bind_int64(q, 9, in->home_district_id);
+	else
+		db_bind_null(q, 9);
+	db_bind_int64(q, 10, in->protected_identity ? 1 : 0);
+	db_bind_text(q, 11, now);
+	s = db_step(q);
+	if (s == DB_ROW)
+		c->id = db_col_int64(q, 0);
+	db_finalize(q);
+	if (s != DB_ROW)
+		return RC_DB;
+	if (identity) {
+		if (db_prepare(db,
+		               "INSERT INTO consent (participation_id, given_on, form_version, "
+		               "collected_by)"
+		               " VALUES ($1, $2, $3, $4)",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, c->id);
+		db_bind_text(q, 2, in->consent_on);
+		db_bind_text(q, 3, in->consent_form);
+		if (c->who && c->who->user_id)
+			db_bind_int64(q, 4, c->who->user_id);
+		else
+			db_bind_null(q, 4);
+		if ((rc = step_done(q)))
+			return rc;
+	}
+	if ((rc = history(db, c->who, c->id, "state", NULL, "queued")))
+		return rc;
+	return audit_append(db, c->who, "create", "participation", c->id,
+	                    identity ? "med samtycke" : "anonym");
+}
+
+enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
+                        const struct referral *in, int64_t *id_out, struct field_error *err)
+{
+	char today[11];
+	str_today(today);
+	if (!str_valid_date(in->referred_on))
+		return field_error_set(err, "referred_on", "Ange anmälningsdatum som 2026-01-31.");
+	if (strcmp(in->referred_on, today) > 0)
+		return field_error_set(err, "referred_on",
+		                       "Anmälningsdatumet kan inte ligga i framtiden.");
+	if (!codes_valid(db, "referral_source", in->source))
+		return field_error_set(err, "source", "Välj vem som anmälde i listan.");
+	struct pnr pnr;
+	const char *sex = in->sex;
+	int identified = !str_blank(in->pnr) || !str_blank(in->name);
+	if (identified) {
+		if (in->protected_identity)
+			return field_error_set(
+			    err, "pnr",
+			    "En person med skyddade personuppgifter registreras anonymt: "
+			    "lämna personnummer och namn tomma.");
+		if (str_blank(in->consent_on))
+			return field_error_set(
+			    err, "consent_on",
+			    "Personnummer och namn får bara sparas med skriftligt "
+			    "samtycke. Ange samtyckesdatum, eller registrera anonymt.");
+		if (!str_valid_date(in->consent_on) || strcmp(in->consent_on, today) > 0)
+			return field_error_set(
+			    err, "consent_on",
+			    "Samtyckesdatumet ska vara ett datum som 2026-01-31, "
+			    "inte i framtiden.");
+		if (str_blank(in->consent_form) || strlen(in->consent_form) > 40)
+			return field_error_set(
+			    err, "consent_form",
+			    "Ange vilken version av samtyckesblanketten som användes.");
+		const char *why = NULL;
+		if (pnr_parse(in->pnr, today, &pnr, &why) != RC_OK)
+			return field_error_set(err, "pnr", why);
+		if (str_blank(in->name) || str_utf8_len(in->name) > 120 ||
+		    !str_valid_utf8_text(in->name))
+			return field_error_set(err, "name",
+			                       "Ange deltagarens namn, högst 120 tecken.");
+		sex = pnr.sex == 'K' ? "K" : "M";
+	} else if (!in->protected_identity && !str_blank(in->consent_on)) {
+		return field_error_set(
+		    err, "pnr", "Med samtycke registreras deltagaren med personnummer och namn.");
+	}
+	if (!sex || (strcmp(sex, "K") != 0 && strcmp(sex, "M") != 0))
+		return field_error_set(err, "sex", "Ange kön: kvinna eller man.");
+	if (identified && !v)
+		return RC_IO; /* no key: identity cannot be stored */
+	struct refer_ctx c = {v, who, in, identified ? &pnr : NULL, sex, 0, err};
+	enum rc rc = db_tx(db, refer_tx, &c);
+	if (!rc && id_out)
+		*id_out = c.id;
+	return rc;
+}
+
+/* ---- state changes -------------------------------------------------------- */
+
+struct state_ctx {
+	const struct actor *who;
+	int64_t id;
+	const struct registration *r;
+	const char *date, *reason;
+	struct field_error *err;
+};
+
+/* Current state and dates of a participation. */
+static enum rc load_state(struct db *db, int64_t id, char state[16], char referred[11],
+                          char start[11])
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT state, referred_on, coalesce(start_on, '') FROM participation"
+	               " WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		str_copy(state, 16, db_col_text(q, 0));
+		str_copy(referred, 11, db_col_text(q, 1));
+		str_copy(start, 11, db_col_text(q, 2));
+	}
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
+                              const struct registration *r)
+{
+	struct db_stmt *q;
+	if (db_prepare(
+	        db, "DELETE FROM participation_answer WHERE participation_id = $1 AND phase = $2",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, phase);
+	enum rc rc = step_done(q);
+	for (size_t i = 0; !rc && i < r->nanswers; i++) {
+		if (db_prepare(
+		        db,
+		        "INSERT INTO participation_answer (participation_id, phase, list, code,"
+		        " extent) VALUES ($1, $2, $3, $4, $5)",
+		        &q))
+			return RC_DB;
+		db_bind_int64(q, 1, id);
+		db_bind_text(q, 2, phase);
+		db_bind_text(q, 3, r->answers[i].list);
+		db_bind_text(q, 4, r->answers[i].code);
+		if (r->answers[i].extent >= 0)
+			db_bind_int64(q, 5, r->answers[i].extent);
+		else
+			db_bind_null(q, 5);
+		rc = step_done(q);
+		if (rc == RC_CONFLICT)
+			rc = RC_INVALID; /* the same code twice */
+	}
+	return rc;
+}
+
+/* Checks the answers of a registration: codes valid, one employment,
+ * at most one education and time in support, extents 0–100. */
+static enum rc check_answers(struct db *db, const struct registration *r, int need_support,
+                             struct field_error *err)
+{
+	int support = 0, employment = 0, education = 0, support_time = 0;
+	for (size_t i = 0; i < r->nanswers; i++) {
+		const struct answer *an = &r->answers[i];
+		if (!codes_valid(db, an->list, an->code))
+			return field_error_set(err, an->list ? an->list : "answers",
+			                       "Välj ett alternativ i listan.");
+		if (an->extent > 100)
+			return field_error_set(err, an->list,
+			                       "Omfattningen anges i procent, 0–100.");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(r->answers[j].list, an->list) == 0 &&
+			    strcmp(r->answers[j].code, an->code) == 0)
+				return field_error_set(err, an->list,
+				                       "Samma alternativ är valt två gånger.");
+		if (strcmp(an->list, "support") == 0)
+			support++;
+		else if (strcmp(an->list, "employment") == 0)
+			employment++;
+		else if (strcmp(an->list, "education") == 0)
+			education++;
+		else if (strcmp(an->list, "support_time") == 0)
+			support_time++;
+		else
+			return field_error_set(err, "answers", "Okänd uppgift i registreringen.");
+	}
+	if (need_support && support == 0)
+		return field_error_set(
+		    err, "support",
+		    "Ange minst en försörjningskälla (välj Uppgift saknas om den inte "
+		    "är känd).");
+	if (need_support && employment != 1)
+		return field_error_set(err, "employment", "Ange en sysselsättning.");
+	if (employment > 1)
+		return field_error_set(err, "employment", "Ange en sysselsättning.");
+	if (education > 1)
+		return field_error_set(err, "education", "Ange en utbildningsnivå.");
+	if (support_time > 1)
+		return field_error_set(err, "support_time", "Ange en tid i offentlig försörjning.");
+	return RC_OK;
+}
+
+static enum rc start_tx(struct db *db, void *v)
+{
+	struct state_ctx *c = v;
+	char state[16], referred[11], start[11];
+	enum rc rc = load_state(db, c->id, state, referred, start);
+	if (rc)
+		return rc;
+	if (strcmp(state, "queued") != 0)
+		return field_error_set(
+		    c->err, "date",
+		    strcmp(state, "active") == 0
+		        ? "Deltagaren är redan inskriven."
+		        : "Deltagandet är avslutat; registrera en ny anmälan för ett nytt "
+		          "deltagande.");
+	if (strcmp(c->r->date, referred) < 0)
+		return field_error_set(c->err, "date",
+		                       "Startdatum kan inte ligga före anmälningsdatum.");
+	if ((rc = check_answers(db, c->r, 1, c->err)))
+		return rc;
+	struct db_stmt *q;
+	if (db_prepare(db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, c->r->date);
+	if ((rc = step_done(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
+	    (rc = history(db, c->who, c->id, "state", "queued", "active")) ||
+	    (rc = history(db, c->who, c->id, "start_on", NULL, c->r->date)))
+		return rc;
+	return audit_append(db, c->who, "start", "participation", c->id, "");
+}
+
+static enum rc check_date(const char *date, struct field_error *err)
+{
+	char today[11];
+	str_today(today);
+	if (!str_valid_date(date))
+		return field_error_set(err, "date", "Ange datum som 2026-01-31.");
+	if (strcmp(date, today) > 0)
+		return field_error_set(err, "date", "Datumet kan inte ligga i framtiden.");
+	return RC_OK;
+}
+
+enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
+                        const struct registration *r, struct field_error *err)
+{
+	enum rc rc = check_date(r->date, err);
+	if (rc)
+		return rc;
+	struct state_ctx c = {who, id, r, r->date, NULL, err};
+	return db_tx(db, start_tx, &c);
+}
+
+static enum rc end_tx(struct db *db, void *v)
+{
+	struct state_ctx *c = v;
+	char state[16], referred[11], start[11];
+	enum rc rc = load_state(db, c->id, state, referred, start);
+	if (rc)
+		return rc;
+	if (strcmp(state, "active") != 0)
+		return field_error_set(
+		    c->err, "date",
+		    strcmp(state, "queued") == 0
+		        ? "Deltagaren är inte inskriven; en anmälan i kö avslutas med "
+		          "Avbryt."
+		        : "Deltagandet är redan avslutat.");
+	if (strcmp(c->r->date, start) < 0)
+		return field_error_set(c->err, "date", "Slutdatum kan inte ligga före startdatum.");
+	int felreg = strcmp(c->r->end_reason, "felregistrering") == 0;
+	if (!felreg && (rc = check_answers(db, c->r, 0, c->err)))
+		return rc;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "UPDATE participation SET state = 'ended', end_on = $2, end_reason = $3,"
+	               " counts = $4 WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, c->r->date);
+	db_bind_text(q, 3, c->r->end_reason);
+	db_bind_int64(q, 4, felreg ? 0 : 1);
+	if ((rc = step_done(q)) || (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
+	    (rc = history(db, c->who, c->id, "state", "active", "ended")) ||
+	    (rc = history(db, c->who, c->id, "end_reason", NULL, c->r->end_reason)))
+		return rc;
+	return audit_append(db, c->who, "end", "participation", c->id, c->r->end_reason);
+}
+
+enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
+                      const struct registration *r, struct field_error *err)
+{
+	enum rc rc = check_date(r->date, err);
+	if (rc)
+		return rc;
+	if (!codes_valid(db, "end_reason", r->end_reason))
+		return field_error_set(err, "end_reason", "Välj avslutsorsak i listan.");
+	struct state_ctx c = {who, id, r, r->date, r->end_reason, err};
+	return db_tx(db, end_tx, &c);
+}
+
+static enum rc cancel_tx(struct db *db, void *v)
+{
+	struct state_ctx *c = v;
+	char state[16], referred[11], start[11];
+	enum rc rc = load_state(db, c->id, state, referred, start);
+	if (rc)
+		return rc;
+	if (strcmp(state, "queued") != 0)
+		return field_error_set(c->err, "date", "Bara en anmälan i kö kan avbrytas.");
+	if (strcmp(c->date, referred) < 0)
+		return field_error_set(c->err, "date",
+		                       "Datumet kan inte ligga före anmälningsdatum.");
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "UPDATE participation SET state = 'cancelled', end_on = $2, end_reason = $3,"
+	               " counts = CASE WHEN $3 = 'felregistrering' THEN 0 ELSE counts END"
+	               " WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, c->date);
+	db_bind_text(q, 3, c->reason);
+	if ((rc = step_done(q)) ||
+	    (rc = history(db, c->who, c->id, "state", "queued", "cancelled")))
+		return rc;
+	return audit_append(db, c->who, "cancel", "participation", c->id, c->reason);
+}
+
+enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
+                         const char *reason, struct field_error *err)
+{
+	enum rc rc = check_date(date, err);
+	if (rc)
+		return rc;
+	if (!codes_valid(db, "end_reason", reason))
+		return field_error_set(err, "end_reason", "Välj orsak i listan.");
+	struct state_ctx c = {who, id, NULL, date, reason, err};
+	return db_tx(db, cancel_tx, &c);
+}
+
+/* ---- corrections ----------------------------------------------------------------- */
+
+struct correct_ctx {
+	const struct actor *who;
+	int64_t id;
+	const char *field, *value;
+	struct field_error *err;
+};
+
+static enum rc correct_tx(struct db *db, void *v)
+{
+	struct correct_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT state, referred_on, start_on, end_on, end_reason, sex,"
+	               " identity_id IS NOT NULL FROM participation WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	enum db_step s = db_step(q);
+	char state[16] = "", referred[11] = "", start[11] = "", end[11] = "", reason[40] = "",
+	     sex[4] = "";
+	int identified = 0;
+	if (s == DB_ROW) {
+		str_copy(state, sizeof state, db_col_text(q, 0));
+		str_copy(referred, sizeof referred, db_col_text(q, 1));
+		str_copy(start, sizeof start, db_col_text(q, 2));
+		str_copy(end, sizeof end, db_col_text(q, 3));
+		str_copy(reason, sizeof reason, db_col_text(q, 4));
+		str_copy(sex, sizeof sex, db_col_text(q, 5));
+		identified = (int)db_col_int64(q, 6);
+	}
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+
+	const char *old = NULL;
+	const char *val = c->value;
+	char today[11];
+	str_today(today);
+	if (strcmp(c->field, "referred_on") == 0) {
+		old = referred;
+		if (!str_valid_date(val) || strcmp(val, today) > 0 ||
+		    (start[0] && strcmp(val, start) > 0))
+			return field_error_set(
+			    c->err, "value",
+			    "Anmälningsdatum ska vara ett datum som inte ligger efter "
+			    "startdatum eller i framtiden.");
+	} else if (strcmp(c->field, "start_on") == 0) {
+		old = start;
+		if (!start[0])
+			return field_error_set(c->err, "field", "Deltagaren är inte inskriven än.");
+		if (!str_valid_date(val) || strcmp(val, referred) < 0 || strcmp(val, today) > 0 ||
+		    (end[0] && strcmp(val, end) > 0))
+			return field_error_set(
+			    c->err, "value",
+			    "Startdatum ska ligga mellan anmälningsdatum och slutdatum.");
+	} else if (strcmp(c->field, "end_on") == 0) {
+		old = end;
+		if (strcmp(state, "ended") != 0)
+			return field_error_set(c->err, "field", "Deltagandet är inte avslutat.");
+		if (!str_valid_date(val) || strcmp(val, start) < 0 || strcmp(val, today) > 0)
+			return field_error_set(
+			    c->err, "value",
+			    "Slutdatum ska ligga efter startdatum och inte i framtiden.");
+	} else if (strcmp(c->field, "end_reason") == 0) {
+		old = reason;
+		if (!end[0])
+			return field_error_set(c->err, "field", "Deltagandet är inte avslutat.");
+		if (!codes_valid(db, "end_reason", val))
+			return field_error_set(c->err, "value", "Välj avslutsorsak i listan.");
+	} else if (strcmp(c->field, "sex") == 0) {
+		old = sex;
+		if (identified)
+			return field_error_set(c->err, "field",
+			                       "Kön följer av personnumret och rättas där.");
+		if (strcmp(val, "K") != 0 && strcmp(val, "M") != 0)
+			return field_error_set(c->err, "value", "Ange K eller M.");
+	} else {
+		return field_error_set(c->err, "field", "Den uppgiften kan inte rättas här.");
+	}
+	if (strcmp(old, val) == 0)
+		return RC_OK;
+
+	static const char *const sql[] = {
+	    "UPDATE participation SET referred_on = $2 WHERE id = $1",
+	    "UPDATE participation SET start_on = $2 WHERE id = $1",
+	    "UPDATE participation SET end_on = $2 WHERE id = $1",
+	    "UPDATE participation SET end_reason = $2,"
+	    " counts = CASE WHEN $2 = 'felregistrering' THEN 0 ELSE 1 END WHERE id = $1",
+	    "UPDATE participation SET sex = $2 WHERE id = $1",
+	};
+	int which = strcmp(c->field, "referred_on") == 0  ? 0
+	            : strcmp(c->field, "start_on") == 0   ? 1
+	            : strcmp(c->field, "end_on") == 0     ? 2
+	            : strcmp(c->field, "end_reason") == 0 ? 3
+	                                                  : 4;
+	if (db_prepare(db, sql[which], &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, val);
+	enum rc rc = step_done(q);
+	if (rc || (rc = history(db, c->who, c->id, c->field, old[0] ? old : NULL, val)))
+		return rc;
+	return audit_append(db, c->who, "correct", "participation", c->id, c->field);
+}
+
+enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
+                          const char *value, struct field_error *err)
+{
+	if (!field || !value)
+		return field_error_set(err, "value", "Ange det rättade värdet.");
+	struct correct_ctx c = {who, id, field, value, err};
+	return db_tx(db, correct_tx, &c);
+}
+
+/* ---- consent, protection, erasure --------------------------------------------------- */
+
+/* Deletes an identity no participation points at any more. */
+static enum rc drop_orphan_identity(struct db *db, int64_t identity)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "DELETE FROM identity WHERE id = $1 AND NOT EXISTS"
+	               " (SELECT 1 FROM participation WHERE identity_id = $1)",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, identity);
+	return step_done(q);
+}
+
+struct consent_ctx {
+	const struct actor *who;
+	int64_t id;
+	const char *date;
+	struct field_error *err;
+};
+
+static enum rc withdraw_tx(struct db *db, void *v)
+{
+	struct consent_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT p.identity_id, c.id, c.given_on FROM participation p JOIN consent c"
+	               " ON c.participation_id = p.id AND c.withdrawn_on IS NULL WHERE p.id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	enum db_step s = db_step(q);
+	int64_t identity = 0, consent = 0;
+	char given[11] = "";
+	if (s == DB_ROW) {
+		identity = db_col_int64(q, 0);
+		consent = db_col_int64(q, 1);
+		str_copy(given, sizeof given, db_col_text(q, 2));
+	}
+	db_finalize(q);
+	if (s == DB_DONE)
+		return field_error_set(c->err, "date",
+		                       "Det finns inget gällande samtycke att återkalla.");
+	if (s != DB_ROW)
+		return RC_DB;
+	if (strcmp(c->date, given) < 0)
+		return field_error_set(c->err, "date",
+		                       "Återkallelsen kan inte ligga före samtycket lämnades.");
+	if (db_prepare(db, "UPDATE consent SET withdrawn_on = $2 WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, consent);
+	db_bind_text(q, 2, c->date);
+	enum rc rc = step_done(q);
+	if (rc)
+		return rc;
+	/* Erase: the participation becomes anonymous (sex and dates stay). */
+	if (db_prepare(
+	        db, "UPDATE participation SET identity_id = NULL, birth_year = NULL WHERE id = $1",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	if ((rc = step_done(q)) || (identity && (rc = drop_orphan_identity(db, identity))) ||
+	    (rc = history(db, c->who, c->id, "consent", "lämnat", "återkallat")))
+		return rc;
+	return audit_append(db, c->who, "withdraw_consent", "participation", c->id,
+	                    "identitet raderad");
+}
+
+enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
+                                   const char *date, struct field_error *err)
+{
+	enum rc rc = check_date(date, err);
+	if (rc)
+		return rc;
+	struct consent_ctx c = {who, id, date, err};
+	return db_tx(db, withdraw_tx, &c);
+}
+
+static enum rc protect_tx(struct db *db, void *v)
+{
+	struct consent_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT coalesce(identity_id, 0) FROM participation WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	enum db_step s = db_step(q);
+	int64_t identity = s == DB_ROW ? db_col_int64(q, 0) : 0;
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	/* Every participation of the person loses the identity. */
+	if (identity) {
+		if (db_prepare(db,
+		               "UPDATE participation SET identity_id = NULL, birth_year = NULL,"
+		               " protected = 1 WHERE identity_id = $1",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, identity);
+	} else {
+		if (db_prepare(db, "UPDATE participation SET protected = 1 WHERE id = $1", &q))
+			return RC_DB;
+		db_bind_int64(q, 1, c->id);
+	}
+	enum rc rc = step_done(q);
+	if (rc || (identity && (rc = drop_orphan_identity(db, identity))) ||
+	    (rc = history(db, c->who, c->id, "protected", NULL, "skyddade personuppgifter")))
+		return rc;
+	return audit_append(db, c->who, "protect", "participation", c->id, "identitet raderad");
+}
+
+enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id)
+{
+	struct consent_ctx c = {who, id, NULL, NULL};
+	return db_tx(db, protect_tx, &c);
+}
+
+/* ---- attendance ---------------------------------------------------------------------- */
+
+struct attend_ctx {
+	const struct actor *who;
+	int64_t id;
+	const char *month;
+	int64_t tenths;
+	struct field_error *err;
+};
+
+static enum rc attend_tx(struct db *db, void *v)
+{
+	struct attend_ctx *c = v;
+	char state[16], referred[11], start[11];
+	enum rc rc = load_state(db, c->id, state, referred, start);
+	if (rc)
+		return rc;
+	if (!start[0])
+		return field_error_set(c->err, "month", "Deltagaren är inte inskriven.");
+	if (strncmp(c->month, start, 7) < 0)
+		return field_error_set(c->err, "month", "Månaden ligger före deltagandets start.");
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "INSERT INTO attendance (participation_id, month, hours_tenths)"
+	               " VALUES ($1, $2, $3) ON CONFLICT (participation_id, month)"
+	               " DO UPDATE SET hours_tenths = excluded.hours_tenths",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, c->month);
+	db_bind_int64(q, 3, c->tenths);
+	if ((rc = step_done(q)))
+		return rc;
+	return audit_append(db, c->who, "attendance", "participation", c->id, c->month);
+}
+
+enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t id,
+                                 const char *month, int64_t hours_tenths, struct field_error *err)
+{
+	char date[11];
+	if (!month || strlen(month) != 7 ||
+	    (snprintf(date, sizeof date, "%s-01", month), !str_valid_date(date)))
+		return field_error_set(err, "month", "Ange månaden som 2026-03.");
+	if (hours_tenths < 0 || hours_tenths > 7440)
+		return field_error_set(err, "hours",
+		                       "Timmarna ska vara mellan 0 och 744 i en månad.");
+	struct attend_ctx c = {who, id, month, hours_tenths, err};
+	return db_tx(db, attend_tx, &c);
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+#define PARTICIPATION_SELECT                                                                      \
+	"SELECT p.id, p.intervention_id, i.name, p.identity_id IS NOT NULL, p.sex,"               \
+	" coalesce(p.birth_year, 0), p.state, p.referred_on, p.referral_source, m.name, ha.name," \
+	" hd.name, p.start_on, p.end_on, p.end_reason, p.counts, p.protected,"                    \
+	" CAST(julianday($9) - julianday(p.referred_on) AS INTEGER),"                             \
+	" (SELECT given_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC"     \
+	"  LIMIT 1),"                                                                             \
+	" (SELECT withdrawn_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC" \
+	"  LIMIT 1)"                                                                              \
+	" FROM participation p JOIN intervention i ON i.id = p.intervention_id"                   \
+	" LEFT JOIN member m ON m.id = p.referral_member_id"                                      \
+	" LEFT JOIN area ha ON ha.id = p.home_area_id"                                            \
+	" LEFT JOIN area hd ON hd.id = p.home_district_id "
+
+static void read_participation(struct arena *a, struct db_stmt *q, struct participation *p)
+{
+	p->id = db_col_int64(q, 0);
+	p->intervention_id = db_col_int64(q, 1);
+	p->intervention_name = col(a, q, 2);
+	p->identified = (int)db_col_int64(q, 3);
+	p->sex = col(a, q, 4);
+	p->birth_year = (int)db_col_int64(q, 5);
+	p->state = col(a, q, 6);
+	p->referred_on = col(a, q, 7);
+	p->source = col(a, q, 8);
+	p->source_member_name = col(a, q, 9);
+	p->home_area_name = col(a, q, 10);
+	p->home_district_name = col(a, q, 11);
+	p->start_on = col(a, q, 12);
+	p->end_on = col(a, q, 13);
+	p->end_reason = col(a, q, 14);
+	p->counts = (int)db_col_int64(q, 15);
+	p->protected_identity = (int)db_col_int64(q, 16);
+	p->waiting_days = (int)db_col_int64(q, 17);
+	p->consent_on = col(a, q, 18);
+	p->consent_withdrawn_on = col(a, q, 19);
+}
+
+/* Reads every row of a bound statement into an arena array. */
+static enum rc read_all(struct db_stmt *q, struct arena *a, struct participation **out, size_t *n)
+{
+	size_t cap = 0;
+	struct participation *arr = NULL;
+	enum db_step s;
+	*n = 0;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct participation *na = arena_alloc(a, nc * sizeof *na);
+			if (!na) {
+				db_finalize(q);
+				return RC_NOMEM;
+			}
+			if (*n)
+				memcpy(na, arr, *n * sizeof *na);
+			arr = na;
+			cap = nc;
+		}
+		read_participation(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct participation *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, PARTICIPATION_SELECT "WHERE p.id = $1", &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 9, today);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_participation(a, q, out);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
+/* Lists are capped: a page shows at most this many rows. */
+#define LIST_MAX 2000
+
+enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
+                       struct participation **out, size_t *n)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               PARTICIPATION_SELECT "WHERE p.intervention_id = $1"
+	                                    " ORDER BY p.referred_on DESC, p.id DESC LIMIT $2",
+	               &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, intervention_id);
+	db_bind_int64(q, 2, LIST_MAX);
+	db_bind_text(q, 9, today);
+	return read_all(q, a, out, n);
+}
+
+enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
+                        int64_t area_id, struct participation **out, size_t *n)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               PARTICIPATION_SELECT
+	               "WHERE p.state = 'queued' AND i.association_id = $1"
+	               " AND ($2 = 0 OR p.intervention_id = $2) AND ($3 = 0 OR p.home_area_id = $3)"
+	               " ORDER BY p.referred_on, p.id LIMIT $4",
+	               &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, assoc);
+	db_bind_int64(q, 2, intervention_id);
+	db_bind_int64(q, 3, area_id);
+	db_bind_int64(q, 4, LIST_MAX);
+	db_bind_text(q, 9, today);
+	return read_all(q, a, out, n);
+}
+
+enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
+                           struct participation **out, size_t *n)
+{
+	static const char *const sql[] = {
+	    [WORK_LONG_RUNNING] = PARTICIPATION_SELECT
+	    "WHERE p.state = 'active' AND i.association_id = $1"
+	    " AND p.start_on < date($9, '-1 year') ORDER BY p.start_on LIMIT $2",
+	    [WORK_CONSENT] = PARTICIPATION_SELECT
+	    "WHERE p.state IN ('queued', 'active') AND i.association_id = $1"
+	    " AND p.identity_id IS NULL AND p.protected = 0 ORDER BY p.referred_on LIMIT $2",
+	    [WORK_END_MISSING] = PARTICIPATION_SELECT
+	    "WHERE p.state = 'ended' AND p.counts = 1 AND i.association_id = $1"
+	    " AND (NOT EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = p.id"
+	    "       AND x.phase = 'end' AND x.list = 'support')"
+	    "   OR NOT EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = p.id"
+	    "       AND x.phase = 'end' AND x.list = 'employment'))"
+	    " ORDER BY p.end_on LIMIT $2",
+	};
+	struct db_stmt *q;
+	if (db_prepare(db, sql[which], &q))
+		return RC_DB;
+	char today[11];
+	str_today(today);
+	db_bind_int64(q, 1, assoc);
+	db_bind_int64(q, 2, LIST_MAX);
+	db_bind_text(q, 9, today);
+	return read_all(q, a, out, n);
+}
+
+/* ---- identity and extract --------------------------------------------------------------- */
+
+enum rc deltagare_identity(struct db *db, const struct vault *v, const struct actor *who,
+                           int64_t id, const char *reason, struct arena *a, const char **pnr,
+                           const char **name)
+{
+	*pnr = *name = NULL;
+	if (str_blank(reason))
+		return RC_INVALID;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT p.intervention_id, coalesce(p.identity_id, 0), d.sealed_pnr,"
+	               " d.sealed_name FROM participation p LEFT JOIN identity d"
+	               " ON d.id = p.identity_id WHERE p.id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	int64_t intervention = 0, identity = 0;
+	const char *sp = NULL, *sn = NULL;
+	if (s == DB_ROW) {
+		intervention = db_col_int64(q, 0);
+		identity = db_col_int64(q, 1);
+		sp = col(a, q, 2);
+		sn = col(a, q, 3);
+	}
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	if (!who || who->role != ROLE_DELTAGARANSVARIG ||
+	    !insats_is_staff(db, intervention, who->user_id, "deltagaransvarig"))
+		return RC_DENIED;
+	if (!identity)
+		return RC_NOT_FOUND;
+	if (!v)
+		return RC_IO;
+	const char *p = vault_unseal(v, a, sp);
+	const char *nm = vault_unseal(v, a, sn);
+	if (!p || !nm)
+		return RC_IO; /* wrong key or altered data */
+	/* The look is logged before it is shown. */
+	enum rc rc = audit_append(db, who, "view_identity", "participation", id, reason);
+	if (rc)
+		return rc;
+	char shown[14];
+	struct pnr parsed;
+	str_copy(parsed.digits, sizeof parsed.digits, p);
+	pnr_format(&parsed, shown);
+	*pnr = arena_strdup(a, shown);
+	*name = nm;
+	return RC_OK;
+}
+
+/* The parts of a register extract, one constant statement each. */
+enum extract_part { EX_CONSENT, EX_ANSWERS, EX_HISTORY, EX_ATTENDANCE };
+
+static const struct {
+	const char *sql;
+	const char *keys[5];
+	int nkeys;
+} extract_parts[] = {
+    [EX_CONSENT] = {"SELECT given_on, form_version, withdrawn_on FROM consent"
+                    " WHERE participation_id = $1 ORDER BY id",
+                    {"lamnat", "blankettversion", "aterkallat"},
+                    3},
+    [EX_ANSWERS] = {"SELECT phase, list, code, CAST(extent AS TEXT) FROM participation_answer"
+                    " WHERE participation_id = $1 ORDER BY phase DESC, list, code",
+                    {"tillfalle", "uppgift", "kod", "omfattning"},
+                    4},
+    [EX_HISTORY] = {"SELECT at, actor, field, old_value, new_value FROM participation_history"
+                    " WHERE participation_id = $1 ORDER BY id",
+                    {"tid", "av", "falt", "tidigare", "nytt"},
+                    5},
+    [EX_ATTENDANCE] = {"SELECT month, hours_tenths FROM attendance"
+                       " WHERE participation_id = $1 ORDER BY month",
+                       {"manad", "timmar"},
+                       2},
+};
+
+/* One part of the extract for participation id, as an array of objects. */
+static json_t *extract_part(struct db *db, enum extract_part which, int64_t id)
+{
+	json_t *arr = json_array();
+	struct db_stmt *q;
+	if (db_prepare(db, extract_parts[which].sql, &q))
+		return arr;
+	db_bind_int64(q, 1, id);
+	while (db_step(q) == DB_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; i < extract_parts[which].nkeys; i++) {
+			const char *t = db_col_text(q, i);
+			json_t *val = t ? json_string(t) : json_null();
+			if (which == EX_ATTENDANCE && i == 1) {
+				char hours[32];
+				int64_t tenths = db_col_int64(q, 1);
+				snprintf(hours, sizeof hours, "%lld,%lld", (long long)(tenths / 10),
+				         (long long)(tenths % 10));
+				json_decref(val);
+				val = json_string(hours);
+			}
+			json_object_set_new(o, extract_parts[which].keys[i], val);
+		}
+		json_array_append_new(arr, o);
+	}
+	db_finalize(q);
+	return arr;
+}
+
+enum rc deltagare_extract(struct db *db, const struct vault *v, const struct actor *who,
+                          const char *pnr_text, json_t **out, struct field_error *err)
+{
+	*out = NULL;
+	if (!who || who->role != ROLE_ADMIN)
+		return RC_DENIED;
+	char today[11];
+	str_today(today);
+	struct pnr pnr;
+	const char *why = NULL;
+	if (pnr_parse(pnr_text, today, &pnr, &why) != RC_OK)
+		return field_error_set(err, "pnr", why);
+	if (!v)
+		return RC_IO;
+	char hash[VAULT_HASH_HEX_LEN + 1];
+	vault_hash(v, pnr.digits, hash);
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT id, sealed_name, created_at FROM identity WHERE pnr_hash = $1",
+	               &q))
+		return RC_DB;
+	db_bind_text(q, 1, hash);
+	enum db_step s = db_step(q);
+	struct arena *a = arena_new(1u << 20);
+	if (!a) {
+		db_finalize(q);
+		return RC_NOMEM;
+	}
+	int64_t identity = 0;
+	const char *name = NULL, *created = NULL;
+	if (s == DB_ROW) {
+		identity = db_col_int64(q, 0);
+		name = vault_unseal(v, a, db_col_text(q, 1));
+		created = col(a, q, 2);
+	}
+	db_finalize(q);
+	enum rc rc = RC_OK;
+	char shown[14];
+	pnr_format(&pnr, shown);
+	json_t *doc = json_pack("{s:s,s:s}", "personnummer", shown, "uttag_gjort", today);
+	json_t *parts = json_array();
+	json_object_set_new(doc, "deltaganden", parts);
+	if (s == DB_ROW) {
+		json_object_set_new(doc, "namn", name ? json_string(name) : json_null());
+		json_object_set_new(doc, "registrerad", json_string(created));
+		if (db_prepare(db,
+		               "SELECT id FROM participation WHERE identity_id = $1 ORDER BY id",
+		               &q)) {
+			rc = RC_DB;
+			goto out;
+		}
+		db_bind_int64(q, 1, identity);
+		int64_t ids[512];
+		size_t nids = 0;
+		while (nids < 512 && db_step(q) == DB_ROW)
+			ids[nids++] = db_col_int64(q, 0);
+		db_finalize(q);
+		for (size_t i = 0; i < nids; i++) {
+			struct participation p;
+			if ((rc = deltagare_get(db, a, ids[i], &p)))
+				goto out;
+			json_t *o = json_pack(
+			    "{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "deltagande",
+			    (json_int_t)p.id, "insats", p.intervention_name, "status", p.state,
+			    "kon", p.sex, "anmald", p.referred_on, "anmald_av", p.source,
+			    "hemkommun", p.home_area_name, "start", p.start_on, "slut", p.end_on,
+			    "avslutsorsak", p.end_reason, "raknas_i_statistik", p.counts);
+			json_object_set_new(o, "samtycken", extract_part(db, EX_CONSENT, p.id));
+			json_object_set_new(o, "registreringar",
+			                    extract_part(db, EX_ANSWERS, p.id));
+			json_object_set_new(o, "historik", extract_part(db, EX_HISTORY, p.id));
+			json_object_set_new(o, "deltagartimmar",
+			                    extract_part(db, EX_ATTENDANCE, p.id));
+			json_array_append_new(parts, o);
+		}
+	}
+	rc = audit_append(db, who, "extract", "identity", identity,
+	                  s == DB_ROW ? "" : "ingen träff");
+out:
+	arena_free(a);
+	if (rc) {
+		json_decref(doc);
+		return rc;
+	}
+	*out = doc;
+	return RC_OK;
+}

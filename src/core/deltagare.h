@@ -1,0 +1,136 @@
+/*
+ * deltagare.h — participants: referral and queue, consent and identity,
+ * start and end registration, corrections with history, attendance hours,
+ * erasure, the register extract, and the staff's work lists.
+ *
+ * A participation is one person in one insats for one episode.  Identity
+ * (personnummer and name) is stored only with consent, sealed with the
+ * vault key and found again by a keyed hash; without consent, or for a
+ * person with protected identity, the participation is anonymous and keeps
+ * only sex and dates.  Withdrawal of consent or protection arising later
+ * erases the identity and keeps the anonymous figures.  Only a
+ * deltagaransvarig assigned to the insats may see an identity, and every
+ * such look is written to the audit log with its reason.
+ *
+ * States: queued → active → ended, or queued → cancelled.  Ending with the
+ * reason felregistrering takes the episode out of the statistics
+ * (counts = 0) and keeps it in history.
+ */
+#ifndef FINSAM_DELTAGARE_H
+#define FINSAM_DELTAGARE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/rc.h"
+#include "actor.h"
+
+struct db;
+struct arena;
+struct vault;
+
+struct referral {
+	int64_t intervention_id;
+	const char *referred_on;
+	const char *source;       /* code list referral_source */
+	int64_t source_member_id; /* the referring member, e.g. which kommun */
+	int64_t home_area_id;     /* kommun */
+	int64_t home_district_id; /* stadsdel, optional */
+	const char *sex;          /* K or M; taken from the number when one is given */
+	/* identity: only with consent */
+	const char *pnr;
+	const char *name;
+	const char *consent_on;
+	const char *consent_form; /* version of the consent form */
+	int protected_identity;
+};
+
+struct answer {
+	const char *list; /* support, employment, education, support_time */
+	const char *code;
+	int extent; /* percent for support sources, -1 when not given */
+};
+
+struct registration {
+	const char *date;
+	const char *end_reason; /* end only */
+	const struct answer *answers;
+	size_t nanswers;
+};
+
+struct participation {
+	int64_t id;
+	int64_t intervention_id;
+	const char *intervention_name;
+	int identified; /* has an identity (with consent) */
+	const char *sex;
+	int birth_year; /* 0 when anonymous */
+	const char *state;
+	const char *referred_on;
+	const char *source;
+	const char *source_member_name;
+	const char *home_area_name;
+	const char *home_district_name;
+	const char *start_on;
+	const char *end_on;
+	const char *end_reason;
+	int counts;
+	int protected_identity;
+	int waiting_days; /* queued: days since referral */
+	const char *consent_on;
+	const char *consent_withdrawn_on;
+};
+
+enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
+                        const struct referral *in, int64_t *id_out, struct field_error *err);
+enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
+                        const struct registration *r, struct field_error *err);
+enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
+                      const struct registration *r, struct field_error *err);
+/* A queued referral that never starts (reason from end_reason). */
+enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
+                         const char *reason, struct field_error *err);
+/* Corrects one field, keeping the old value in the history.  Fields:
+ * referred_on, start_on, end_on, end_reason, sex (anonymous only). */
+enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
+                          const char *value, struct field_error *err);
+enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
+                                   const char *date, struct field_error *err);
+/* The person behind the participation has protected identity: erase it
+ * from every participation of that person. */
+enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id);
+/* Hours in a month ("YYYY-MM"), in tenths of an hour. */
+enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t id,
+                                 const char *month, int64_t hours_tenths, struct field_error *err);
+
+enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct participation *out);
+/* Participations of an insats, newest referral first, without identity. */
+enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
+                       struct participation **out, size_t *n);
+/* The queue: queued referrals, oldest first, optionally for one insats
+ * and/or one home kommun. */
+enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
+                        int64_t area_id, struct participation **out, size_t *n);
+
+enum worklist {
+	WORK_LONG_RUNNING, /* started more than a year ago, no end */
+	WORK_CONSENT,      /* open and anonymous, or consent withdrawn */
+	WORK_END_MISSING   /* ended (counted) without support or employment after */
+};
+enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
+                           struct participation **out, size_t *n);
+
+/* The identity behind a participation, for a deltagaransvarig of its
+ * insats; audited with reason.  RC_DENIED for anyone else, RC_NOT_FOUND
+ * for an anonymous participation. */
+enum rc deltagare_identity(struct db *db, const struct vault *v, const struct actor *who,
+                           int64_t id, const char *reason, struct arena *a, const char **pnr,
+                           const char **name);
+
+/* Everything stored about the person with this number (register extract,
+ * GDPR art. 15), as a new JSON object; for an administrator; audited. */
+enum rc deltagare_extract(struct db *db, const struct vault *v, const struct actor *who,
+                          const char *pnr, json_t **out, struct field_error *err);
+
+#endif

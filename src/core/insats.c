@@ -1,0 +1,442 @@
+/*
+ * insats.c — insatser; see insats.h.
+ */
+#include "insats.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/str.h"
+#include "audit.h"
+#include "codes.h"
+
+static const char *col(struct arena *a, struct db_stmt *q, int i)
+{
+	return arena_strdup(a, db_col_text(q, i));
+}
+
+static const char *nz(const char *s)
+{
+	return str_blank(s) ? NULL : s;
+}
+
+#define INTERVENTION_SELECT                                                                   \
+	"SELECT i.id, i.association_id, i.name, i.description,"                               \
+	" coalesce(i.responsible_member_id, 0), m.name, i.orientation, i.orientation_detail," \
+	" i.method, i.esf, i.start_on, i.end_on"                                              \
+	" FROM intervention i LEFT JOIN member m ON m.id = i.responsible_member_id "
+
+static void read_intervention(struct arena *a, struct db_stmt *q, struct intervention *x)
+{
+	memset(x, 0, sizeof *x);
+	x->id = db_col_int64(q, 0);
+	x->association_id = db_col_int64(q, 1);
+	x->name = col(a, q, 2);
+	x->description = col(a, q, 3);
+	x->responsible_member_id = db_col_int64(q, 4);
+	x->responsible_name = col(a, q, 5);
+	x->orientation = col(a, q, 6);
+	x->orientation_detail = col(a, q, 7);
+	x->method = col(a, q, 8);
+	x->esf = (int)db_col_int64(q, 9);
+	x->start_on = col(a, q, 10);
+	x->end_on = col(a, q, 11);
+}
+
+static enum rc load_target_groups(struct db *db, struct arena *a, struct intervention *x)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT t.code FROM intervention_target_group t LEFT JOIN code_item c"
+	               " ON c.list = 'target_group' AND c.code = t.code"
+	               " WHERE t.intervention_id = $1 ORDER BY c.sort",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, x->id);
+	const char **codes = arena_alloc(a, 16 * sizeof *codes);
+	size_t n = 0;
+	while (codes && n < 16 && db_step(q) == DB_ROW)
+		codes[n++] = col(a, q, 0);
+	db_finalize(q);
+	x->target_groups = codes;
+	x->ntarget_groups = n;
+	return codes ? RC_OK : RC_NOMEM;
+}
+
+enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, INTERVENTION_SELECT "WHERE i.id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		read_intervention(a, q, out);
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	return load_target_groups(db, a, out);
+}
+
+enum rc insats_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
+                    size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *q;
+	if (db_prepare(db, INTERVENTION_SELECT "WHERE i.association_id = $1 ORDER BY i.name", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	size_t cap = 0;
+	struct intervention *arr = NULL;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct intervention *na = arena_alloc(a, nc * sizeof *na);
+			if (!na) {
+				db_finalize(q);
+				return RC_NOMEM;
+			}
+			if (*n)
+				memcpy(na, arr, *n * sizeof *na);
+			arr = na;
+			cap = nc;
+		}
+		read_intervention(a, q, &arr[(*n)++]);
+	}
+	db_finalize(q);
+	*out = arr;
+	if (s != DB_DONE)
+		return RC_DB;
+	for (size_t i = 0; i < *n; i++)
+		if (load_target_groups(db, a, &arr[i]))
+			return RC_DB;
+	return RC_OK;
+}
+
+struct save_ctx {
+	const struct actor *who;
+	struct intervention *x;
+	struct field_error *err;
+};
+
+static enum rc save_tx(struct db *db, void *v)
+{
+	struct save_ctx *c = v;
+	struct intervention *x = c->x;
+	struct db_stmt *q;
+	int creating = x->id == 0;
+	if (!creating) {
+		/* The fixed fields: compare and explain, rather than let the
+		 * store's trigger refuse without a word. */
+		if (db_prepare(
+		        db, "SELECT orientation, method, esf FROM intervention WHERE id = $1", &q))
+			return RC_DB;
+		db_bind_int64(q, 1, x->id);
+		enum db_step s = db_step(q);
+		int same_or = 1, same_me = 1, same_esf = 1;
+		if (s == DB_ROW) {
+			same_or = strcmp(db_col_text(q, 0), x->orientation) == 0;
+			same_me = strcmp(db_col_text(q, 1), x->method) == 0;
+			same_esf = db_col_int64(q, 2) == x->esf;
+		}
+		db_finalize(q);
+		if (s == DB_DONE)
+			return RC_NOT_FOUND;
+		if (s != DB_ROW)
+			return RC_DB;
+		const char *why =
+		    "går inte att ändra när insatsen väl finns, eftersom uppföljningen och "
+		    "statistiken bygger på den. Avsluta insatsen och skapa en ny om den "
+		    "behöver ändras.";
+		char msg[240];
+		if (!same_or) {
+			snprintf(msg, sizeof msg, "Inriktningen %s", why);
+			return field_error_set(c->err, "orientation", msg);
+		}
+		if (!same_me) {
+			snprintf(msg, sizeof msg, "Uppföljningssättet %s", why);
+			return field_error_set(c->err, "method", msg);
+		}
+		if (!same_esf) {
+			snprintf(msg, sizeof msg, "ESF-markeringen %s", why);
+			return field_error_set(c->err, "esf", msg);
+		}
+	}
+	if (creating) {
+		char now[21];
+		str_now_iso(now);
+		if (db_prepare(
+		        db,
+		        "INSERT INTO intervention (association_id, name, description,"
+		        " responsible_member_id, orientation, orientation_detail, method, esf,"
+		        " start_on, end_on, created_at)"
+		        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+		        &q))
+			return RC_DB;
+		db_bind_int64(q, 1, x->association_id);
+		db_bind_text(q, 11, now);
+	} else {
+		if (db_prepare(
+		        db,
+		        "UPDATE intervention SET name = $2, description = $3,"
+		        " responsible_member_id = $4, orientation = $5, orientation_detail = $6,"
+		        " method = $7, esf = $8, start_on = $9, end_on = $10"
+		        " WHERE id = $1 RETURNING id",
+		        &q))
+			return RC_DB;
+		db_bind_int64(q, 1, x->id);
+	}
+	db_bind_text(q, 2, x->name);
+	db_bind_text(q, 3, nz(x->description));
+	if (x->responsible_member_id > 0)
+		db_bind_int64(q, 4, x->responsible_member_id);
+	else
+		db_bind_null(q, 4);
+	db_bind_text(q, 5, x->orientation);
+	db_bind_text(q, 6, nz(x->orientation_detail));
+	db_bind_text(q, 7, x->method);
+	db_bind_int64(q, 8, x->esf ? 1 : 0);
+	db_bind_text(q, 9, x->start_on);
+	db_bind_text(q, 10, nz(x->end_on));
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		x->id = db_col_int64(q, 0);
+	db_finalize(q);
+	if (s == DB_CONSTRAINT)
+		return field_error_set(c->err, "name", "Det finns redan en insats med det namnet.");
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+
+	if (db_prepare(db, "DELETE FROM intervention_target_group WHERE intervention_id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, x->id);
+	s = db_step(q);
+	db_finalize(q);
+	if (s != DB_DONE)
+		return RC_DB;
+	for (size_t i = 0; i < x->ntarget_groups; i++) {
+		if (db_prepare(db,
+		               "INSERT INTO intervention_target_group (intervention_id, code)"
+		               " VALUES ($1, $2) ON CONFLICT DO NOTHING",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, x->id);
+		db_bind_text(q, 2, x->target_groups[i]);
+		s = db_step(q);
+		db_finalize(q);
+		if (s != DB_DONE)
+			return RC_DB;
+	}
+	return audit_append(db, c->who, creating ? "create" : "update", "intervention", x->id, "");
+}
+
+enum rc insats_save(struct db *db, const struct actor *who, struct intervention *in,
+                    struct field_error *err)
+{
+	if (str_blank(in->name) || str_utf8_len(in->name) > 120 || !str_valid_utf8_text(in->name))
+		return field_error_set(err, "name", "Ange insatsens namn, högst 120 tecken.");
+	if (in->description &&
+	    (str_utf8_len(in->description) > 4000 || !str_valid_utf8_text(in->description)))
+		return field_error_set(err, "description",
+		                       "Beskrivningen får vara högst 4000 tecken.");
+	if (!in->orientation ||
+	    (strcmp(in->orientation, "individ") != 0 && strcmp(in->orientation, "struktur") != 0))
+		return field_error_set(
+		    err, "orientation",
+		    "Välj inriktning: individinriktad eller strukturövergripande.");
+	if (!in->method || (strcmp(in->method, "person") != 0 && strcmp(in->method, "volym") != 0))
+		return field_error_set(err, "method",
+		                       "Välj uppföljningssätt: per person eller bara antal.");
+	if (strcmp(in->orientation, "struktur") == 0 && strcmp(in->method, "person") == 0)
+		return field_error_set(
+		    err, "method",
+		    "En strukturövergripande insats har inga deltagare att följa per "
+		    "person; välj uppföljning med bara antal.");
+	if (!str_blank(in->orientation_detail) &&
+	    !codes_valid(db, "orientation_detail", in->orientation_detail))
+		return field_error_set(err, "orientation_detail",
+		                       "Välj en preciserad inriktning i listan.");
+	if (!str_valid_date(in->start_on))
+		return field_error_set(err, "start_on",
+		                       "Startdatum ska vara ett datum som 2026-01-31.");
+	if (!str_blank(in->end_on) && !str_valid_date(in->end_on))
+		return field_error_set(err, "end_on",
+		                       "Slutdatum ska vara ett datum som 2026-12-31.");
+	if (!str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
+		return field_error_set(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
+	if (in->ntarget_groups > 16)
+		return field_error_set(err, "target_groups", "Välj högst 16 målgrupper.");
+	for (size_t i = 0; i < in->ntarget_groups; i++)
+		if (!codes_valid(db, "target_group", in->target_groups[i]))
+			return field_error_set(err, "target_groups", "Välj målgrupper i listan.");
+	struct save_ctx c = {who, in, err};
+	return db_tx(db, save_tx, &c);
+}
+
+struct year_ctx {
+	const struct actor *who;
+	int64_t id;
+	const struct intervention_year *y;
+};
+
+static void bind_opt(struct db_stmt *q, int n, int64_t v)
+{
+	if (v >= 0)
+		db_bind_int64(q, n, v);
+	else
+		db_bind_null(q, n);
+}
+
+static enum rc year_tx(struct db *db, void *v)
+{
+	struct year_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "INSERT INTO intervention_year (intervention_id, year, planned_participants,"
+	        " budget_cost, budget_esf_cost, outcome_cost, outcome_esf_cost)"
+	        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	        " ON CONFLICT (intervention_id, year) DO UPDATE SET"
+	        " planned_participants = excluded.planned_participants,"
+	        " budget_cost = excluded.budget_cost, budget_esf_cost = excluded.budget_esf_cost,"
+	        " outcome_cost = excluded.outcome_cost,"
+	        " outcome_esf_cost = excluded.outcome_esf_cost",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_int64(q, 2, c->y->year);
+	bind_opt(q, 3, c->y->planned_participants);
+	db_bind_int64(q, 4, c->y->budget_cost);
+	db_bind_int64(q, 5, c->y->budget_esf_cost);
+	bind_opt(q, 6, c->y->outcome_cost);
+	bind_opt(q, 7, c->y->outcome_esf_cost);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	if (s == DB_CONSTRAINT)
+		return RC_NOT_FOUND; /* no such insats */
+	if (s != DB_DONE)
+		return RC_DB;
+	char detail[16];
+	snprintf(detail, sizeof detail, "år %d", c->y->year);
+	return audit_append(db, c->who, "update", "intervention", c->id, detail);
+}
+
+enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
+                        const struct intervention_year *y, struct field_error *err)
+{
+	if (y->year < 2000 || y->year > 2100)
+		return field_error_set(err, "year", "Ange ett år mellan 2000 och 2100.");
+	if (y->budget_cost < 0 || y->budget_esf_cost < 0)
+		return field_error_set(err, "budget_cost", "Budgeten kan inte vara negativ.");
+	if (y->planned_participants > 1000000)
+		return field_error_set(err, "planned_participants",
+		                       "Orimligt många planerade deltagare.");
+	struct year_ctx c = {who, id, y};
+	return db_tx(db, year_tx, &c);
+}
+
+enum rc insats_years(struct db *db, struct arena *a, int64_t id, struct intervention_year **out,
+                     size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "SELECT year, coalesce(planned_participants, -1), budget_cost, budget_esf_cost,"
+	        " coalesce(outcome_cost, -1), coalesce(outcome_esf_cost, -1)"
+	        " FROM intervention_year WHERE intervention_id = $1 ORDER BY year",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	struct intervention_year *arr = arena_alloc(a, 101 * sizeof *arr);
+	while (arr && *n < 101 && db_step(q) == DB_ROW) {
+		struct intervention_year *y = &arr[(*n)++];
+		y->year = (int)db_col_int64(q, 0);
+		y->planned_participants = db_col_int64(q, 1);
+		y->budget_cost = db_col_int64(q, 2);
+		y->budget_esf_cost = db_col_int64(q, 3);
+		y->outcome_cost = db_col_int64(q, 4);
+		y->outcome_esf_cost = db_col_int64(q, 5);
+	}
+	db_finalize(q);
+	*out = arr;
+	return arr ? RC_OK : RC_NOMEM;
+}
+
+struct staff_ctx {
+	const struct actor *who;
+	int64_t id, user_id;
+	const char *role;
+	int add;
+	struct field_error *err;
+};
+
+static enum rc staff_tx(struct db *db, void *v)
+{
+	struct staff_ctx *c = v;
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT role FROM app_user WHERE id = $1 AND disabled_at IS NULL", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->user_id);
+	enum db_step s = db_step(q);
+	int fits = s == DB_ROW && strcmp(db_col_text(q, 0), c->role) == 0;
+	db_finalize(q);
+	if (c->add && !fits)
+		return field_error_set(
+		    c->err, "user_id",
+		    "Välj ett aktivt konto som har rollen insatsen ska bemannas med.");
+	if (c->add) {
+		if (db_prepare(db,
+		               "INSERT INTO intervention_staff (intervention_id, user_id, role)"
+		               " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+		               &q))
+			return RC_DB;
+	} else if (db_prepare(db,
+	                      "DELETE FROM intervention_staff WHERE intervention_id = $1"
+	                      " AND user_id = $2 AND role = $3",
+	                      &q)) {
+		return RC_DB;
+	}
+	db_bind_int64(q, 1, c->id);
+	db_bind_int64(q, 2, c->user_id);
+	db_bind_text(q, 3, c->role);
+	s = db_step(q);
+	db_finalize(q);
+	if (s == DB_CONSTRAINT)
+		return RC_NOT_FOUND;
+	if (s != DB_DONE)
+		return RC_DB;
+	return audit_append(db, c->who, c->add ? "staff_add" : "staff_remove", "intervention",
+	                    c->id, c->role);
+}
+
+enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
+                         const char *role, int add, struct field_error *err)
+{
+	if (!role || (strcmp(role, "insatsansvarig") != 0 && strcmp(role, "deltagaransvarig") != 0))
+		return field_error_set(err, "role", "Välj insatsansvarig eller deltagaransvarig.");
+	struct staff_ctx c = {who, id, user_id, role, add, err};
+	return db_tx(db, staff_tx, &c);
+}
+
+int insats_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role)
+{
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "SELECT 1 FROM intervention_staff WHERE intervention_id = $1 AND user_id = $2"
+	        " AND role = $3",
+	        &q))
+		return 0;
+	db_bind_int64(q, 1, id);
+	db_bind_int64(q, 2, user_id);
+	db_bind_text(q, 3, role);
+	int ok = db_step(q) == DB_ROW;
+	db_finalize(q);
+	return ok;
+}

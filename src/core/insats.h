@@ -1,0 +1,66 @@
+/*
+ * insats.h — insatser (interventions): what the förbund funds.
+ *
+ * An insats is individinriktad (works with participants, followed per
+ * person or as a volume of counts) or strukturövergripande (no
+ * participants; always counted as volume).  Orientation, follow-up method
+ * and the ESF flag are fixed once the insats exists, as in SUS; trying to
+ * change them is answered with a message saying why.  Per calendar year an
+ * insats has planned participants and budget lines with outcome (öre).
+ * Staff are users assigned as insatsansvarig or deltagaransvarig; a
+ * deltagaransvarig sees identities only in the insatser they are assigned
+ * to.
+ */
+#ifndef FINSAM_INSATS_H
+#define FINSAM_INSATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/rc.h"
+#include "actor.h"
+
+struct db;
+struct arena;
+
+struct intervention {
+	int64_t id;
+	int64_t association_id;
+	const char *name;
+	const char *description;
+	int64_t responsible_member_id;
+	const char *responsible_name;
+	const char *orientation;        /* individ | struktur */
+	const char *orientation_detail; /* code list orientation_detail */
+	const char *method;             /* person | volym */
+	int esf;
+	const char *start_on;
+	const char *end_on;
+	const char **target_groups; /* codes of list target_group */
+	size_t ntarget_groups;
+};
+
+struct intervention_year {
+	int year;
+	int64_t planned_participants; /* -1 when not set */
+	int64_t budget_cost, budget_esf_cost;
+	int64_t outcome_cost, outcome_esf_cost; /* -1 when not yet known */
+};
+
+/* Creates (id 0; sets in->id) or updates an insats. */
+enum rc insats_save(struct db *db, const struct actor *who, struct intervention *in,
+                    struct field_error *err);
+enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct intervention *out);
+enum rc insats_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
+                    size_t *n);
+enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
+                        const struct intervention_year *y, struct field_error *err);
+enum rc insats_years(struct db *db, struct arena *a, int64_t id, struct intervention_year **out,
+                     size_t *n);
+/* Assigns (add=1) or removes a user as insatsansvarig or deltagaransvarig. */
+enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
+                         const char *role, int add, struct field_error *err);
+/* 1 if the user holds the role in the insats. */
+int insats_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role);
+
+#endif

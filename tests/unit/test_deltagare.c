@@ -1,0 +1,577 @@
+/* Unit tests for insatser and participants: the vault, fixed insats
+ * fields, referral with and without consent, every state change,
+ * corrections with history, consent withdrawal and protection erasing the
+ * identity while the figures stay, who may see an identity, the register
+ * extract, the queue and the work lists.  All people are synthetic. */
+#include <sqlite3.h>
+
+#include "testutil.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/deltagare.h"
+#include "core/insats.h"
+#include "core/org.h"
+#include "util/arena.h"
+#include "util/str.h"
+#include "util/vault.h"
+
+struct fx {
+	struct testdb t;
+	struct vault *v;
+	struct arena *a;
+	int64_t assoc, insats, other_insats, volume, kommun, dr_user, other_dr;
+	struct actor dr, other, admin;
+	char pnr_a[14], pnr_b[14];
+};
+
+/* A synthetic personnummer from nine digits plus a computed check digit. */
+static void make_pnr(const char *nine, char out[14])
+{
+	int sum = 0;
+	for (int i = 0; i < 9; i++) {
+		int v = nine[i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	snprintf(out, 14, "%.6s-%.3s%d", nine, nine + 6, (10 - sum % 10) % 10);
+}
+
+static int64_t add_insats(struct fx *f, const char *name, const char *orientation,
+                          const char *method)
+{
+	struct intervention x = {0};
+	struct field_error e;
+	x.association_id = f->assoc;
+	x.name = name;
+	x.orientation = orientation;
+	x.method = method;
+	x.start_on = "2024-01-01";
+	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	return x.id;
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof *f);
+	testdb_open(&f->t);
+	char key[160];
+	snprintf(key, sizeof key, "%s.key", f->t.path);
+	assert_int_equal(crypto_key_create(key), RC_OK);
+	assert_int_equal(vault_open(key, &f->v), RC_OK);
+	f->a = arena_new(0);
+	struct field_error e;
+	assert_int_equal(org_association_create(f->t.db, &test_actor, "Förbundet", &f->assoc, &e),
+	                 RC_OK);
+	struct area k = {0};
+	k.association_id = f->assoc;
+	k.kind = "kommun";
+	k.name = "Ekeby";
+	assert_int_equal(org_area_save(f->t.db, &test_actor, &k, &e), RC_OK);
+	f->kommun = k.id;
+	f->insats = add_insats(f, "Steget vidare", "individ", "person");
+	f->other_insats = add_insats(f, "Ungdomsspåret", "individ", "person");
+	f->volume = add_insats(f, "Konferens", "struktur", "volym");
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig",
+	                               ROLE_DELTAGARANSVARIG, "langt-losenord", &f->dr_user, &e),
+	                 RC_OK);
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr2", "Annan Ansvarig",
+	                               ROLE_DELTAGARANSVARIG, "langt-losenord", &f->other_dr, &e),
+	                 RC_OK);
+	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->insats, f->dr_user,
+	                                  "deltagaransvarig", 1, &e),
+	                 RC_OK);
+	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->other_insats, f->other_dr,
+	                                  "deltagaransvarig", 1, &e),
+	                 RC_OK);
+	f->dr = (struct actor){f->dr_user, "dr", "127.0.0.1", ROLE_DELTAGARANSVARIG};
+	f->other = (struct actor){f->other_dr, "dr2", "127.0.0.1", ROLE_DELTAGARANSVARIG};
+	f->admin = (struct actor){0, "admin", "127.0.0.1", ROLE_ADMIN};
+	make_pnr("900101238", f->pnr_a); /* ninth digit 8: woman */
+	make_pnr("850615113", f->pnr_b); /* ninth digit 3: man */
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+	vault_close(f->v);
+	arena_free(f->a);
+	testdb_close(&f->t);
+	free(f);
+	return 0;
+}
+
+static struct referral with_consent(struct fx *f, int64_t insats, const char *pnr)
+{
+	struct referral r = {0};
+	r.intervention_id = insats;
+	r.referred_on = "2025-03-01";
+	r.source = "fk";
+	r.home_area_id = f->kommun;
+	r.pnr = pnr;
+	r.name = "Testa Testsson";
+	r.consent_on = "2025-03-01";
+	r.consent_form = "2024:1";
+	return r;
+}
+
+static struct referral anonymous(struct fx *f, const char *sex)
+{
+	struct referral r = {0};
+	r.intervention_id = f->insats;
+	r.referred_on = "2025-02-01";
+	r.source = "egen";
+	r.sex = sex;
+	return r;
+}
+
+static int64_t count(struct fx *f, const char *sql)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(f->t.path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	int64_t n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+	return n;
+}
+
+static const struct answer start_answers[] = {
+    {"support", "forsorjningsstod", 100},
+    {"employment", "ovrigt", -1},
+    {"education", "gymnasial", -1},
+    {"support_time", "over_9", -1},
+};
+static const struct answer end_answers[] = {
+    {"support", "lon", 50},
+    {"support", "forsorjningsstod", 50},
+    {"employment", "forvarvsarbete", -1},
+};
+
+static void start(struct fx *f, int64_t id, const char *date)
+{
+	struct field_error e;
+	struct registration r = {date, NULL, start_answers, 4};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &r, &e), RC_OK);
+}
+
+/* ---- tests --------------------------------------------------------------- */
+
+static void vault_seals_and_detects_tampering(void **state)
+{
+	struct fx *f = *state;
+	char *sealed = vault_seal(f->v, f->a, "199001012389");
+	assert_non_null(sealed);
+	assert_null(strstr(sealed, "19900101"));
+	assert_string_equal(vault_unseal(f->v, f->a, sealed), "199001012389");
+	assert_string_not_equal(vault_seal(f->v, f->a, "199001012389"), sealed); /* fresh nonce */
+	char *bad = arena_strdup(f->a, sealed);
+	bad[30] = bad[30] == 'A' ? 'B' : 'A';
+	assert_null(vault_unseal(f->v, f->a, bad));
+	char h1[65], h2[65];
+	vault_hash(f->v, "199001012389", h1);
+	vault_hash(f->v, "199001012389", h2);
+	assert_string_equal(h1, h2);
+	/* Another key: neither opens nor hashes alike. */
+	char key[160];
+	snprintf(key, sizeof key, "%s.other", f->t.path);
+	assert_int_equal(crypto_key_create(key), RC_OK);
+	struct vault *v2;
+	assert_int_equal(vault_open(key, &v2), RC_OK);
+	assert_null(vault_unseal(v2, f->a, sealed));
+	vault_hash(v2, "199001012389", h2);
+	assert_string_not_equal(h1, h2);
+	vault_close(v2);
+	unlink(key);
+}
+
+static void insats_fixed_fields_cannot_change(void **state)
+{
+	struct fx *f = *state;
+	struct intervention x;
+	struct field_error e;
+	assert_int_equal(insats_get(f->t.db, f->a, f->insats, &x), RC_OK);
+	x.name = "Steget vidare 2";
+	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	x.method = "volym";
+	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	assert_string_equal(e.field, "method");
+	assert_non_null(strstr(e.message, "går inte att ändra"));
+	x.method = "person";
+	x.esf = 1;
+	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	assert_string_equal(e.field, "esf");
+	x.esf = 0;
+	x.orientation = "struktur";
+	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	struct intervention y = {0};
+	y.association_id = f->assoc;
+	y.name = "Struktur per person";
+	y.orientation = "struktur";
+	y.method = "person";
+	y.start_on = "2024-01-01";
+	assert_int_equal(insats_save(f->t.db, &test_actor, &y, &e), RC_INVALID);
+	assert_string_equal(e.field, "method");
+	/* The store refuses it too, whatever code might try. */
+	assert_int_not_equal(db_exec(f->t.db, "UPDATE intervention SET esf = 1"), RC_OK);
+}
+
+static void insats_years_and_staff(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct intervention_year y = {2025, 40, 150000000, 0, -1, -1};
+	assert_int_equal(insats_year_set(f->t.db, &test_actor, f->insats, &y, &e), RC_OK);
+	y.outcome_cost = 140000000;
+	assert_int_equal(insats_year_set(f->t.db, &test_actor, f->insats, &y, &e), RC_OK);
+	struct intervention_year *ys;
+	size_t n;
+	assert_int_equal(insats_years(f->t.db, f->a, f->insats, &ys, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(ys[0].outcome_cost, 140000000);
+	assert_int_equal(ys[0].outcome_esf_cost, -1);
+	/* Only an account with the matching role can be assigned. */
+	int64_t chef;
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "chef", "Chef", ROLE_FORBUNDSCHEF,
+	                               "langt-losenord", &chef, &e),
+	                 RC_OK);
+	assert_int_equal(
+	    insats_staff_set(f->t.db, &test_actor, f->insats, chef, "deltagaransvarig", 1, &e),
+	    RC_INVALID);
+	assert_true(insats_is_staff(f->t.db, f->insats, f->dr_user, "deltagaransvarig"));
+	assert_false(insats_is_staff(f->t.db, f->other_insats, f->dr_user, "deltagaransvarig"));
+}
+
+static void referral_with_consent_seals_identity(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	int64_t id;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_true(p.identified);
+	assert_string_equal(p.sex, "K");
+	assert_int_equal(p.birth_year, 1990);
+	assert_string_equal(p.state, "queued");
+	assert_string_equal(p.consent_on, "2025-03-01");
+	/* Neither the number nor the name is readable in the file. */
+	char digits[13];
+	snprintf(digits, sizeof digits, "19%.6s%.4s", f->pnr_a, f->pnr_a + 7);
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM identity WHERE sealed_pnr LIKE '%%%s%%' OR"
+	         " sealed_name LIKE '%%Testa%%' OR pnr_hash LIKE '%%%s%%'",
+	         digits, digits);
+	assert_int_equal(count(f, sql), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
+	/* The same person in a second insats: one identity, two episodes. */
+	r = with_consent(f, f->other_insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
+	assert_int_equal(
+	    count(f, "SELECT count(*) FROM participation WHERE identity_id IS NOT NULL"), 2);
+}
+
+static void identity_needs_consent_and_no_protection(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	r.consent_on = NULL;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_string_equal(e.field, "consent_on");
+	r = with_consent(f, f->insats, f->pnr_a);
+	r.protected_identity = 1;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_string_equal(e.field, "pnr");
+	char wrong[14];
+	str_copy(wrong, sizeof wrong, f->pnr_a);
+	wrong[10] = wrong[10] == '9' ? '0' : (char)(wrong[10] + 1); /* a wrong check digit */
+	r = with_consent(f, f->insats, wrong);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_string_equal(e.field, "pnr");
+	r = with_consent(f, f->volume, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_string_equal(e.field, "intervention_id");
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation"), 0);
+}
+
+static void anonymous_referral_keeps_only_sex_and_dates(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id;
+	struct referral r = anonymous(f, NULL);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_string_equal(e.field, "sex");
+	r = anonymous(f, "M");
+	r.protected_identity = 1;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_false(p.identified);
+	assert_int_equal(p.birth_year, 0);
+	assert_true(p.protected_identity);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+}
+
+static void flow_start_end_and_felregistrering(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, id2;
+	struct referral r = anonymous(f, "K");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct registration early = {"2025-01-15", NULL, start_answers, 4};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &early, &e), RC_INVALID);
+	assert_string_equal(e.field, "date");
+	struct registration no_employment = {"2025-02-10", NULL, start_answers, 1};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &no_employment, &e), RC_INVALID);
+	assert_string_equal(e.field, "employment");
+	struct answer dup[] = {
+	    {"support", "lon", -1}, {"support", "lon", -1}, {"employment", "ovrigt", -1}};
+	struct registration twice = {"2025-02-10", NULL, dup, 3};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &twice, &e), RC_INVALID);
+	struct registration end_early = {"2025-02-10", "arbete", end_answers, 3};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &end_early, &e), RC_INVALID);
+	start(f, id, "2025-02-10");
+	struct registration again = {"2025-02-11", NULL, start_answers, 4};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &again, &e), RC_INVALID);
+	struct registration before_start = {"2025-02-01", "arbete", end_answers, 3};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &before_start, &e), RC_INVALID);
+	struct registration end = {"2025-09-30", "arbete", end_answers, 3};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &end, &e), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_string_equal(p.state, "ended");
+	assert_true(p.counts);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation_answer WHERE phase = 'end'"),
+	                 3);
+
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
+	start(f, id2, "2025-02-10");
+	struct registration felreg = {"2025-02-11", "felregistrering", NULL, 0};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, id2, &felreg, &e), RC_OK);
+	assert_int_equal(deltagare_get(f->t.db, f->a, id2, &p), RC_OK);
+	assert_false(p.counts); /* out of the statistics, kept in history */
+	/* queued, active, start date, ended, end reason */
+	assert_int_equal(
+	    count(f, "SELECT count(*) FROM participation_history WHERE participation_id = 2"), 5);
+}
+
+static void cancel_and_corrections_keep_history(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, id2;
+	struct referral r = anonymous(f, "K");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
+	                 RC_OK);
+	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
+	                 RC_INVALID);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
+	start(f, id2, "2025-02-10");
+	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "start_on", "2025-01-01", &e),
+	                 RC_INVALID);
+	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "start_on", "2025-02-12", &e),
+	                 RC_OK);
+	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "sex", "M", &e), RC_OK);
+	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "identity_id", "1", &e),
+	                 RC_INVALID);
+	assert_int_equal(count(f,
+	                       "SELECT count(*) FROM participation_history WHERE field = 'start_on'"
+	                       " AND old_value = '2025-02-10' AND new_value = '2025-02-12'"),
+	                 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation_history WHERE field = 'sex'"
+	                          " AND old_value = 'K' AND new_value = 'M'"),
+	                 1);
+}
+
+static void withdrawal_erases_identity_and_keeps_figures(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, id2;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	r = with_consent(f, f->other_insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
+	start(f, id, "2025-03-10");
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-02-01", &e),
+	                 RC_INVALID);
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_false(p.identified);
+	assert_int_equal(p.birth_year, 0);
+	assert_string_equal(p.sex, "K"); /* the figures stay */
+	assert_string_equal(p.start_on, "2025-03-10");
+	assert_string_equal(p.consent_withdrawn_on, "2025-04-01");
+	/* Consent is per insats: the other episode still holds the identity. */
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	                 RC_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	                 RC_INVALID);
+}
+
+static void protection_erases_identity_everywhere(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, id2;
+	struct referral r = with_consent(f, f->insats, f->pnr_b);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	r = with_consent(f, f->other_insats, f->pnr_b);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
+	assert_int_equal(deltagare_protect(f->t.db, &f->dr, id), RC_OK);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation WHERE identity_id IS NULL"
+	                          " AND protected = 1 AND sex = 'M'"),
+	                 2);
+}
+
+static void only_own_deltagaransvarig_sees_identity_and_it_is_logged(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	const char *pnr, *name;
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->other, id, "uppföljning", f->a, &pnr, &name),
+	    RC_DENIED);
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->admin, id, "uppföljning", f->a, &pnr, &name),
+	    RC_DENIED);
+	assert_null(pnr);
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->dr, id, "uppföljning", f->a, &pnr, &name), RC_OK);
+	char expect[14];
+	snprintf(expect, sizeof expect, "19%.6s-%.4s", f->pnr_a, f->pnr_a + 7);
+	assert_string_equal(pnr, expect);
+	assert_string_equal(name, "Testa Testsson");
+	struct audit_entry *log;
+	size_t n;
+	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &log, &n), RC_OK);
+	assert_string_equal(log[0].action, "view_identity");
+	assert_string_equal(log[0].detail, "uppföljning");
+	assert_string_equal(log[0].actor, "dr");
+	/* Nothing personal in the log. */
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%Testa%'"
+	                          " OR detail LIKE '%900101%'"),
+	                 0);
+}
+
+static void register_extract_shows_everything_about_one_person(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, other;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	start(f, id, "2025-03-10");
+	assert_int_equal(deltagare_attendance_set(f->t.db, &f->dr, id, "2025-03", 125, &e), RC_OK);
+	r = with_consent(f, f->insats, f->pnr_b);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
+	json_t *x;
+	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->dr, f->pnr_a, &x, &e), RC_DENIED);
+	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_string_equal(json_string_value(json_object_get(x, "namn")), "Testa Testsson");
+	json_t *parts = json_object_get(x, "deltaganden");
+	assert_int_equal(json_array_size(parts), 1); /* nothing of the other person */
+	json_t *p0 = json_array_get(parts, 0);
+	assert_string_equal(json_string_value(json_object_get(p0, "insats")), "Steget vidare");
+	assert_int_equal(json_array_size(json_object_get(p0, "samtycken")), 1);
+	assert_int_equal(json_array_size(json_object_get(p0, "registreringar")), 4);
+	json_t *t = json_array_get(json_object_get(p0, "deltagartimmar"), 0);
+	assert_string_equal(json_string_value(json_object_get(t, "timmar")), "12,5");
+	assert_true(json_array_size(json_object_get(p0, "historik")) >= 2);
+	json_decref(x);
+	/* After withdrawal the person is not found. */
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
+	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 0);
+	assert_null(json_object_get(x, "namn"));
+	json_decref(x);
+}
+
+static void queue_and_work_lists(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t a1, a2, a3, old;
+	struct referral r = anonymous(f, "K");
+	r.referred_on = "2025-05-01";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a1, &e), RC_OK);
+	r.referred_on = "2025-01-01";
+	r.home_area_id = f->kommun;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a2, &e), RC_OK);
+	r.referred_on = "2023-01-01";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &old, &e), RC_OK);
+	start(f, old, "2023-02-01");
+	r.referred_on = "2025-06-01";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a3, &e), RC_OK);
+	start(f, a3, "2025-06-02");
+	struct registration bare = {"2025-07-01", "studier", NULL, 0};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, a3, &bare, &e), RC_OK);
+
+	struct participation *q;
+	size_t n;
+	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &q, &n), RC_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(q[0].id, a2); /* oldest first */
+	assert_true(q[0].waiting_days > q[1].waiting_days);
+	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &q, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &q, &n),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].id, old);
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &q, &n),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(q[0].id, a3);
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &q, &n), RC_OK);
+	assert_int_equal(n, 3); /* the open anonymous ones */
+	(void)a1;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(vault_seals_and_detects_tampering, setup, teardown),
+	    cmocka_unit_test_setup_teardown(insats_fixed_fields_cannot_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(insats_years_and_staff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(referral_with_consent_seals_identity, setup, teardown),
+	    cmocka_unit_test_setup_teardown(identity_needs_consent_and_no_protection, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(anonymous_referral_keeps_only_sex_and_dates, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(flow_start_end_and_felregistrering, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cancel_and_corrections_keep_history, setup, teardown),
+	    cmocka_unit_test_setup_teardown(withdrawal_erases_identity_and_keeps_figures, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(protection_erases_identity_everywhere, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        only_own_deltagaransvarig_sees_identity_and_it_is_logged, setup, teardown),
+	    cmocka_unit_test_setup_teardown(register_extract_shows_everything_about_one_person,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("deltagare", tests, NULL, NULL);
+}
