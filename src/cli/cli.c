@@ -23,6 +23,7 @@
 #include "../util/arena.h"
 #include "../util/crypto.h"
 #include "../util/str.h"
+#include "../util/vault.h"
 #include "../web/web.h"
 
 #define FINSAM_VERSION "0.1.0"
@@ -94,6 +95,20 @@ static struct db *open_db(const char *path)
 		return NULL;
 	}
 	return db;
+}
+
+/* The vault of the database at path, or NULL with a message printed. */
+static struct vault *open_vault(const char *path)
+{
+	char keyfile[4096];
+	struct vault *v = NULL;
+	enum rc rc =
+	    vault_keyfile_for(path, keyfile, sizeof keyfile) ? RC_IO : vault_open(keyfile, &v);
+	if (rc)
+		fprintf(stderr, "finsam: nyckelfilen %s %s.\n", keyfile,
+		        rc == RC_DENIED ? "kan läsas av andra än ägaren (chmod 600)"
+		                        : "saknas eller är skadad");
+	return v;
 }
 
 static void print_field_error(const struct field_error *e)
@@ -369,7 +384,13 @@ static int cmd_demo(int argc, char **argv)
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	enum rc rc = demo_create(db, &cli_actor);
+	struct vault *v = open_vault(path);
+	if (!v) {
+		db_close(db);
+		return 1;
+	}
+	enum rc rc = demo_create(db, v, &cli_actor);
+	vault_close(v);
 	db_close(db);
 	if (rc == RC_CONFLICT) {
 		fprintf(stderr,

@@ -16,31 +16,31 @@
 
 /* ---- roles and permissions: the one table ---------------------------- */
 
+#define P(x) (1u << (x))
+#define BASE (P(PERM_PUBLIC) | P(PERM_LOGGED_IN) | P(PERM_ORG_READ))
+
 static const struct {
 	const char *code;
 	const char *label;
 	unsigned perms;
 } roles[ROLE_COUNT] = {
-    [ROLE_NONE] = {"", "Ej inloggad", 1u << PERM_PUBLIC},
+    [ROLE_NONE] = {"", "Ej inloggad", P(PERM_PUBLIC)},
     [ROLE_ADMIN] = {"admin", "Administratör",
-                    (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-                        (1u << PERM_ORG_WRITE) | (1u << PERM_USER_ADMIN) | (1u << PERM_AUDIT_READ)},
+                    BASE | P(PERM_ORG_WRITE) | P(PERM_USER_ADMIN) | P(PERM_AUDIT_READ) |
+                        P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE) | P(PERM_EXTRACT) |
+                        P(PERM_CODES_ADMIN)},
     [ROLE_FORBUNDSCHEF] = {"forbundschef", "Förbundschef",
-                           (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-                               (1u << PERM_ORG_WRITE) | (1u << PERM_AUDIT_READ)},
+                           BASE | P(PERM_ORG_WRITE) | P(PERM_AUDIT_READ) | P(PERM_INSATS_READ) |
+                               P(PERM_INSATS_WRITE)},
     [ROLE_INSATSANSVARIG] = {"insatsansvarig", "Insatsansvarig",
-                             (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ)},
+                             BASE | P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE)},
     [ROLE_DELTAGARANSVARIG] = {"deltagaransvarig", "Deltagaransvarig",
-                               (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) |
-                                   (1u << PERM_ORG_READ)},
-    [ROLE_STYRELSE] = {"styrelse", "Styrelse",
-                       (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ)},
-    [ROLE_REVISOR] = {"revisor", "Revisor",
-                      (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-                          (1u << PERM_AUDIT_READ)},
+                               BASE | P(PERM_INSATS_READ) | P(PERM_PARTICIPANT_WRITE)},
+    /* The board reads aggregates and protocols, not participations. */
+    [ROLE_STYRELSE] = {"styrelse", "Styrelse", BASE},
+    [ROLE_REVISOR] = {"revisor", "Revisor", BASE | P(PERM_AUDIT_READ) | P(PERM_INSATS_READ)},
     [ROLE_API] = {"api", "API-klient",
-                  (1u << PERM_PUBLIC) | (1u << PERM_LOGGED_IN) | (1u << PERM_ORG_READ) |
-                      (1u << PERM_ORG_WRITE)},
+                  BASE | P(PERM_ORG_WRITE) | P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE)},
 };
 
 const char *auth_role_code(enum role r)

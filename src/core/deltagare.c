@@ -50,6 +50,44 @@ static enum rc history(struct db *db, const struct actor *who, int64_t id, const
 	return step_done(q);
 }
 
+/*
+ * Who may register in an insats: a deltagaransvarig assigned to it, or the
+ * administrator at the command line (user 0; imports).  Checked inside each
+ * write's transaction, beside the data it protects.
+ */
+static int may_register(struct db *db, const struct actor *who, int64_t intervention)
+{
+	if (!who)
+		return 0;
+	if (who->user_id == 0 && who->role == ROLE_ADMIN)
+		return 1;
+	return who->role == ROLE_DELTAGARANSVARIG &&
+	       insats_is_staff(db, intervention, who->user_id, "deltagaransvarig");
+}
+
+/* The insats a participation belongs to, or 0. */
+static int64_t intervention_of(struct db *db, int64_t id)
+{
+	struct db_stmt *q;
+	int64_t v = 0;
+	if (db_prepare(db, "SELECT intervention_id FROM participation WHERE id = $1", &q))
+		return 0;
+	db_bind_int64(q, 1, id);
+	if (db_step(q) == DB_ROW)
+		v = db_col_int64(q, 0);
+	db_finalize(q);
+	return v;
+}
+
+/* RC_OK when who may change participation id; RC_NOT_FOUND or RC_DENIED. */
+static enum rc may_change(struct db *db, const struct actor *who, int64_t id)
+{
+	int64_t intervention = intervention_of(db, id);
+	if (!intervention)
+		return RC_NOT_FOUND;
+	return may_register(db, who, intervention) ? RC_OK : RC_DENIED;
+}
+
 /* ---- referral ------------------------------------------------------------ */
 
 struct refer_ctx {
@@ -138,6 +176,8 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		    c->err, "intervention_id",
 		    "Insatsen följs bara med antal. Deltagare registreras per person "
 		    "i individinriktade insatser.");
+	if (!may_register(db, c->who, in->intervention_id))
+		return RC_DENIED;
 	if (in->source_member_id > 0) {
 		if (db_prepare(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
 		               &q))
@@ -422,6 +462,9 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
 static enum rc start_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	char state[16], referred[11], start[11];
 	enum rc rc = load_state(db, c->id, state, referred, start);
 	if (rc)
@@ -475,6 +518,9 @@ enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
 static enum rc end_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	char state[16], referred[11], start[11];
 	enum rc rc = load_state(db, c->id, state, referred, start);
 	if (rc)
@@ -523,6 +569,9 @@ enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
 static enum rc cancel_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	char state[16], referred[11], start[11];
 	enum rc rc = load_state(db, c->id, state, referred, start);
 	if (rc)
@@ -572,6 +621,9 @@ struct correct_ctx {
 static enum rc correct_tx(struct db *db, void *v)
 {
 	struct correct_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	struct db_stmt *q;
 	if (db_prepare(db,
 	               "SELECT state, referred_on, start_on, end_on, end_reason, sex,"
@@ -701,6 +753,9 @@ struct consent_ctx {
 static enum rc withdraw_tx(struct db *db, void *v)
 {
 	struct consent_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	struct db_stmt *q;
 	if (db_prepare(db,
 	               "SELECT p.identity_id, c.id, c.given_on FROM participation p JOIN consent c"
@@ -758,6 +813,9 @@ enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64
 static enum rc protect_tx(struct db *db, void *v)
 {
 	struct consent_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	struct db_stmt *q;
 	if (db_prepare(db, "SELECT coalesce(identity_id, 0) FROM participation WHERE id = $1", &q))
 		return RC_DB;
@@ -806,6 +864,9 @@ struct attend_ctx {
 static enum rc attend_tx(struct db *db, void *v)
 {
 	struct attend_ctx *c = v;
+	enum rc allowed = may_change(db, c->who, c->id);
+	if (allowed)
+		return allowed;
 	char state[16], referred[11], start[11];
 	enum rc rc = load_state(db, c->id, state, referred, start);
 	if (rc)
@@ -965,6 +1026,125 @@ enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t i
 	db_bind_int64(q, 4, LIST_MAX);
 	db_bind_text(q, 9, today);
 	return read_all(q, a, out, n);
+}
+
+enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
+                          struct registered_answer **out, size_t *n)
+{
+	*n = 0;
+	*out = arena_alloc(a, 64 * sizeof **out);
+	struct db_stmt *q;
+	if (!*out ||
+	    db_prepare(db,
+	               "SELECT x.phase, x.list, x.code, c.label, coalesce(x.extent, -1)"
+	               " FROM participation_answer x JOIN code_item c"
+	               " ON c.list = x.list AND c.code = x.code"
+	               " WHERE x.participation_id = $1 ORDER BY x.phase DESC, x.list, c.sort",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	while (*n < 64 && db_step(q) == DB_ROW) {
+		struct registered_answer *x = &(*out)[(*n)++];
+		x->phase = col(a, q, 0);
+		x->list = col(a, q, 1);
+		x->code = col(a, q, 2);
+		x->label = col(a, q, 3);
+		x->extent = (int)db_col_int64(q, 4);
+	}
+	db_finalize(q);
+	return RC_OK;
+}
+
+enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct history_entry **out,
+                          size_t *n)
+{
+	*n = 0;
+	*out = arena_alloc(a, 200 * sizeof **out);
+	struct db_stmt *q;
+	if (!*out ||
+	    db_prepare(db,
+	               "SELECT at, actor, field, old_value, new_value FROM participation_history"
+	               " WHERE participation_id = $1 ORDER BY id DESC LIMIT 200",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	while (*n < 200 && db_step(q) == DB_ROW) {
+		struct history_entry *h = &(*out)[(*n)++];
+		h->at = col(a, q, 0);
+		h->actor = col(a, q, 1);
+		h->field = col(a, q, 2);
+		h->old_value = col(a, q, 3);
+		h->new_value = col(a, q, 4);
+	}
+	db_finalize(q);
+	return RC_OK;
+}
+
+enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
+                             struct attendance_month **out, size_t *n)
+{
+	*n = 0;
+	*out = arena_alloc(a, 240 * sizeof **out);
+	struct db_stmt *q;
+	if (!*out ||
+	    db_prepare(db,
+	               "SELECT month, hours_tenths FROM attendance WHERE participation_id = $1"
+	               " ORDER BY month DESC LIMIT 240",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	while (*n < 240 && db_step(q) == DB_ROW) {
+		(*out)[*n].month = col(a, q, 0);
+		(*out)[*n].hours_tenths = db_col_int64(q, 1);
+		(*n)++;
+	}
+	db_finalize(q);
+	return RC_OK;
+}
+
+enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct insats_counts **out,
+                         size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT i.id,"
+	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
+	               "   AND p.state = 'queued'),"
+	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
+	               "   AND p.state = 'active'),"
+	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
+	               "   AND p.state = 'ended' AND p.counts = 1)"
+	               " FROM intervention i WHERE i.association_id = $1 ORDER BY i.id",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	size_t cap = 0;
+	struct insats_counts *arr = NULL;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (*n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct insats_counts *na = arena_alloc(a, nc * sizeof *na);
+			if (!na) {
+				db_finalize(q);
+				return RC_NOMEM;
+			}
+			if (*n)
+				memcpy(na, arr, *n * sizeof *na);
+			arr = na;
+			cap = nc;
+		}
+		struct insats_counts *c = &arr[(*n)++];
+		c->intervention_id = db_col_int64(q, 0);
+		c->queued = db_col_int64(q, 1);
+		c->active = db_col_int64(q, 2);
+		c->ended = db_col_int64(q, 3);
+	}
+	db_finalize(q);
+	*out = arr;
+	return s == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,

@@ -113,6 +113,32 @@ enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
 enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
                         int64_t area_id, struct participation **out, size_t *n);
 
+struct registered_answer {
+	const char *phase, *list, *code, *label;
+	int extent; /* -1 when not given */
+};
+struct history_entry {
+	const char *at, *actor, *field, *old_value, *new_value;
+};
+struct attendance_month {
+	const char *month;
+	int64_t hours_tenths;
+};
+enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
+                          struct registered_answer **out, size_t *n);
+enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct history_entry **out,
+                          size_t *n);
+enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
+                             struct attendance_month **out, size_t *n);
+
+/* Per insats: how many are queued, active and ended (counted). */
+struct insats_counts {
+	int64_t intervention_id;
+	int64_t queued, active, ended;
+};
+enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct insats_counts **out,
+                         size_t *n);
+
 enum worklist {
 	WORK_LONG_RUNNING, /* started more than a year ago, no end */
 	WORK_CONSENT,      /* open and anonymous, or consent withdrawn */

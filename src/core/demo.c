@@ -6,12 +6,17 @@
  */
 #include "demo.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../db/db.h"
 #include "../util/arena.h"
+#include "../util/str.h"
 #include "auth.h"
+#include "deltagare.h"
+#include "insats.h"
 #include "org.h"
 
 const struct demo_account demo_accounts[] = {
@@ -79,6 +84,7 @@ static const char *last_names[] = {
 static const char *parties[] = {"S", "M", "C", "KD", "S", "L", "V", "M", "SD", "MP"};
 
 struct demo_state {
+	const struct vault *v;
 	const struct actor *who;
 	struct db *db;
 	int64_t assoc;
@@ -131,6 +137,298 @@ static enum rc add_body(struct demo_state *s, const char *kind, const char *name
 	b.description = desc;
 	enum rc rc = org_body_save(s->db, s->who, &b, &s->err);
 	*id = b.id;
+	return rc;
+}
+
+/* A small deterministic generator, so every demo is the same. */
+static uint32_t rnd(uint32_t *seed)
+{
+	*seed = *seed * 1664525u + 1013904223u;
+	return *seed >> 8;
+}
+
+static int pct(uint32_t *seed)
+{
+	return (int)(rnd(seed) % 100);
+}
+
+/* Date n days before today, into out[11]. */
+static void days_ago(int n, char out[11])
+{
+	time_t t = time(NULL) - (time_t)n * 86400;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* A synthetic personnummer for sex ('K'/'M') born in year, into out[14]. */
+static void synthetic_pnr(uint32_t *seed, char sex, int year, char out[14])
+{
+	int month = 1 + (int)(rnd(seed) % 12), day = 1 + (int)(rnd(seed) % 28);
+	int serial = (int)(rnd(seed) % 100) * 10 + (int)(rnd(seed) % 5) * 2 + (sex == 'M');
+	char nine[10];
+	snprintf(nine, sizeof nine, "%02d%02d%02d%03d", year % 100, month, day, serial % 1000);
+	int sum = 0;
+	for (int i = 0; i < 9; i++) {
+		int v = nine[i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	/* YYYYMMDD-NNNC: the century, then the nine digits, then the check. */
+	snprintf(out, 14, "%02d%.6s-%.3s%d", (year / 100) % 100, nine, nine + 6,
+	         (10 - sum % 10) % 10);
+}
+
+static const char *female_names[] = {
+    "Anna",   "Eva",  "Karin", "Sofia",  "Lena",    "Maria", "Elin", "Helena", "Ida",   "Sara",
+    "Linnea", "Emma", "Amira", "Fatima", "Johanna", "Malin", "Nora", "Leila",  "Hanna", "Camilla"};
+static const char *male_names[] = {"Erik",   "Lars",    "Anders", "Mikael", "Per",
+                                   "Jonas",  "Fredrik", "Magnus", "Peter",  "Henrik",
+                                   "Daniel", "Stefan",  "Ola",    "Niklas", "Tobias",
+                                   "Ali",    "Mats",    "Omar",   "Johan",  "Ahmed"};
+
+struct demo_insats {
+	const char *name, *description, *orientation, *method, *detail, *target;
+	int esf, member; /* member: index into members[] */
+	int weight;      /* share of referrals */
+	int64_t budget;  /* kronor per year */
+};
+
+static const struct demo_insats insatser[] = {
+    {"Steget vidare", "Samordnad arbetslivsinriktad rehabilitering för långtidssjukskrivna.",
+     "individ", "person", "arbetslivsinriktad", "langtidssjukskrivna", 0, 0, 22, 2400000},
+    {"Unga på väg", "Stöd till unga vuxna 16–29 år som varken arbetar eller studerar.", "individ",
+     "person", "motivation", "unga_vuxna", 0, 3, 18, 1800000},
+    {"Jobbcentrum Björkvik", "Arbetsträning och praktik för personer med försörjningsstöd.",
+     "individ", "person", "arbetstraning", "forsorjningsstod", 0, 3, 20, 2100000},
+    {"Hälsa och arbete", "Kartläggning och rehabilitering i samverkan med primärvården.", "individ",
+     "person", "kartlaggning", "langtidssjukskrivna", 0, 2, 12, 1500000},
+    {"Språk och praktik", "Svenska med yrkesinriktning och praktik för utrikes födda.", "individ",
+     "person", "studier", "utrikes_fodda", 0, 1, 10, 1300000},
+    {"Cresco Åsbygden", "ESF-projekt för personer långt från arbetsmarknaden.", "individ", "person",
+     "arbetslivsinriktad", "langtidsarbetslosa", 1, 4, 14, 3200000},
+    {"Motivationsgruppen", "Gruppverksamhet för att hitta motivation och vardagsstruktur.",
+     "individ", "person", "motivation", "funktionsnedsattning", 0, 5, 4, 600000},
+    {"Samverkansteam Åsbygden", "Gemensam struktur för handläggare hos parterna.", "struktur",
+     "volym", "samverkan", NULL, 0, 0, 0, 900000},
+};
+#define NINSATSER (sizeof insatser / sizeof insatser[0])
+
+static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids, int64_t area_first)
+{
+	uint32_t seed = 20260522u;
+	enum rc rc = RC_OK;
+	int total_weight = 0;
+	for (size_t i = 0; i < NINSATSER; i++)
+		total_weight += insatser[i].weight;
+	static const struct answer start_sets[][4] = {
+	    {{"support", "sjukpenning", 100},
+	     {"employment", "ovrigt", -1},
+	     {"education", "gymnasial", -1},
+	     {"support_time", "1_2", -1}},
+	    {{"support", "forsorjningsstod", 100},
+	     {"employment", "aktivt_arbetssokande", -1},
+	     {"education", "forgymnasial", -1},
+	     {"support_time", "over_9", -1}},
+	    {{"support", "aktivitetsstod", 100},
+	     {"employment", "aktivt_arbetssokande", -1},
+	     {"education", "gymnasial", -1},
+	     {"support_time", "3_5", -1}},
+	    {{"support", "aktivitetsersattning", 100},
+	     {"employment", "ovrigt", -1},
+	     {"education", "forgymnasial_kort", -1},
+	     {"support_time", "6_9", -1}},
+	    {{"support", "ingen", -1},
+	     {"employment", "ovrigt", -1},
+	     {"education", "uppgift_saknas", -1},
+	     {"support_time", "uppgift_saknas", -1}},
+	};
+	static const struct answer end_work[] = {{"support", "lon", 100},
+	                                         {"employment", "forvarvsarbete", -1}};
+	static const struct answer end_study[] = {{"support", "studiemedel", 100},
+	                                          {"employment", "studier", -1}};
+	static const struct answer end_rehab[] = {{"support", "sjukpenning", 50},
+	                                          {"support", "forsorjningsstod", 50},
+	                                          {"employment", "ovrigt", -1}};
+	/* About 2.3 referrals a day over a year and a half. */
+	for (int day = 548; day >= 0 && !rc; day--) {
+		int today_count = (int)(rnd(&seed) % 5); /* 0–4, mean 2 */
+		for (int k = 0; k < today_count && !rc; k++) {
+			int w = (int)(rnd(&seed) % (uint32_t)total_weight);
+			size_t ix = 0;
+			while (w >= insatser[ix].weight) {
+				w -= insatser[ix].weight;
+				ix++;
+			}
+			char referred[11];
+			days_ago(day, referred);
+			struct referral r = {0};
+			r.intervention_id = insats_ids[ix];
+			r.referred_on = referred;
+			/* Sources roughly 35/26/14/2/14, the rest from kommun units. */
+			int src = pct(&seed);
+			int kommun_ix = 3 + (int)(rnd(&seed) % 6);
+			r.source = src < 44   ? "kommun"
+			           : src < 70 ? "region"
+			           : src < 84 ? "fk"
+			           : src < 86 ? "af"
+			                      : "egen";
+			if (strcmp(r.source, "kommun") == 0)
+				r.source_member_id = s->member_id[kommun_ix];
+			r.home_area_id = area_first + (kommun_ix - 3);
+			char sex = pct(&seed) < 61 ? 'K' : 'M';
+			r.sex = sex == 'K' ? "K" : "M";
+			int consent = pct(&seed) < 70;
+			char pnr[14], name[80];
+			if (consent) {
+				int year = 1962 + (int)(rnd(&seed) % 44);
+				synthetic_pnr(&seed, sex, year, pnr);
+				const char *fn = sex == 'K' ? female_names[rnd(&seed) % 20]
+				                            : male_names[rnd(&seed) % 20];
+				snprintf(name, sizeof name, "%s %s", fn,
+				         last_names[rnd(&seed) % 34]);
+				r.pnr = pnr;
+				r.name = name;
+				r.consent_on = referred;
+				r.consent_form = "2024:1";
+			}
+			int64_t id;
+			rc = deltagare_refer(s->db, s->v, s->who, &r, &id, &s->err);
+			if (rc == RC_INVALID && consent) {
+				/* A generated number that happens to collide with an
+				 * impossible date: register anonymously instead. */
+				r.pnr = r.name = r.consent_on = r.consent_form = NULL;
+				rc = deltagare_refer(s->db, s->v, s->who, &r, &id, &s->err);
+			}
+			if (rc)
+				break;
+			/* Waiting time: mostly one to four months; about 7 % never start. */
+			int wait = 30 + (int)(rnd(&seed) % 190);
+			if (pct(&seed) < 7) {
+				if (day > 60) {
+					char cancelled[11];
+					days_ago(day - 30, cancelled);
+					rc = deltagare_cancel(s->db, s->who, id, cancelled,
+					                      "eget_val", &s->err);
+				}
+				continue;
+			}
+			if (wait > day)
+				continue; /* still in the queue */
+			char started[11];
+			days_ago(day - wait, started);
+			struct registration reg = {started, NULL, start_sets[rnd(&seed) % 5], 4};
+			if ((rc = deltagare_start(s->db, s->who, id, &reg, &s->err)))
+				break;
+			int length = 60 + (int)(rnd(&seed) % 300);
+			int left = day - wait - length;
+			if (left < 0) {
+				/* Still taking part: hours for the last months. */
+				for (int m = 0; m < 3 && !rc; m++) {
+					char month[11];
+					days_ago(m * 31, month);
+					if (strcmp(month, started) < 0)
+						break;
+					month[7] = '\0';
+					rc = deltagare_attendance_set(
+					    s->db, s->who, id, month,
+					    (int64_t)(100 + rnd(&seed) % 500), &s->err);
+				}
+				continue;
+			}
+			char ended[11];
+			days_ago(left, ended);
+			int o = pct(&seed);
+			struct registration end = {ended, NULL, NULL, 0};
+			if (o < 2) {
+				end.end_reason = "felregistrering";
+			} else if (o < 16) {
+				end.end_reason = "arbete", end.answers = end_work, end.nanswers = 2;
+			} else if (o < 25) {
+				end.end_reason = "studier", end.answers = end_study,
+				end.nanswers = 2;
+			} else if (o < 70) {
+				end.end_reason =
+				    pct(&seed) < 70 ? "fortsatt_rehabilitering" : "annan_insats";
+				end.answers = end_rehab, end.nanswers = 3;
+			} else {
+				static const char *other[] = {"sjukdom", "foraldraledighet",
+				                              "flytt", "eget_val", "annat"};
+				end.end_reason = other[rnd(&seed) % 5];
+				/* Some end registrations lack data, for the work list. */
+				if (pct(&seed) < 70)
+					end.answers = end_rehab, end.nanswers = 3;
+			}
+			rc = deltagare_end(s->db, s->who, id, &end, &s->err);
+		}
+	}
+	return rc;
+}
+
+static enum rc add_insatser(struct demo_state *s, int64_t area_first)
+{
+	int64_t ids[NINSATSER];
+	enum rc rc;
+	struct user *users;
+	size_t nusers;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return RC_NOMEM;
+	if ((rc = auth_user_list(s->db, a, &users, &nusers)))
+		goto out;
+	for (size_t i = 0; i < NINSATSER; i++) {
+		struct intervention x = {0};
+		const char *tg[1] = {insatser[i].target};
+		x.association_id = s->assoc;
+		x.name = insatser[i].name;
+		x.description = insatser[i].description;
+		x.responsible_member_id = s->member_id[insatser[i].member];
+		x.orientation = insatser[i].orientation;
+		x.orientation_detail = insatser[i].detail;
+		x.method = insatser[i].method;
+		x.esf = insatser[i].esf;
+		x.start_on = i == 5 ? "2025-01-01" : "2023-01-01";
+		x.end_on = i == 5 ? "2027-06-30" : NULL;
+		x.target_groups = tg;
+		x.ntarget_groups = insatser[i].target ? 1 : 0;
+		if ((rc = insats_save(s->db, s->who, &x, &s->err)))
+			goto out;
+		ids[i] = x.id;
+		for (int y = 2025; y <= 2026; y++) {
+			struct intervention_year yr = {
+			    y,
+			    insatser[i].weight * 8,
+			    insatser[i].budget * 100,
+			    insatser[i].esf ? insatser[i].budget * 40 : 0,
+			    y == 2025 ? insatser[i].budget * 93 : -1,
+			    y == 2025 && insatser[i].esf ? insatser[i].budget * 38 : -1};
+			if (strcmp(insatser[i].method, "volym") == 0)
+				yr.planned_participants = -1;
+			if ((rc = insats_year_set(s->db, s->who, x.id, &yr, &s->err)))
+				goto out;
+		}
+		for (size_t u = 0; u < nusers; u++) {
+			const char *role = users[u].role == ROLE_INSATSANSVARIG ? "insatsansvarig"
+			                   : users[u].role == ROLE_DELTAGARANSVARIG
+			                       ? "deltagaransvarig"
+			                       : NULL;
+			/* The demo deltagaransvarig works in all but the last two
+			 * person-followed insatser, so a denial can be shown. */
+			if (!role || (users[u].role == ROLE_DELTAGARANSVARIG &&
+			              (strcmp(x.method, "person") != 0 || i >= 5)))
+				continue;
+			if ((rc = insats_staff_set(s->db, s->who, x.id, users[u].id, role, 1,
+			                           &s->err)))
+				goto out;
+		}
+	}
+	rc = add_participants(s, ids, area_first);
+out:
+	arena_free(a);
 	return rc;
 }
 
@@ -292,6 +590,7 @@ static enum rc build(struct demo_state *s)
 		                        demo_accounts[i].display_name, demo_accounts[i].role,
 		                        DEMO_PASSWORD, NULL, &s->err)))
 			goto out;
+	rc = add_insatser(s, kommun_area[3]);
 out:
 	arena_free(a);
 	return rc;
@@ -304,7 +603,7 @@ static enum rc demo_tx(struct db *db, void *ctx)
 	return build(s);
 }
 
-enum rc demo_create(struct db *db, const struct actor *who)
+enum rc demo_create(struct db *db, const struct vault *v, const struct actor *who)
 {
 	struct db_stmt *q;
 	if (db_prepare(db, "SELECT count(*) FROM member", &q))
@@ -316,6 +615,7 @@ enum rc demo_create(struct db *db, const struct actor *who)
 	struct demo_state s;
 	memset(&s, 0, sizeof s);
 	s.who = who;
+	s.v = v;
 	/* One transaction: a demo is either all there or not at all. */
 	enum rc rc = db_tx(db, demo_tx, &s);
 	if (rc == RC_INVALID)

@@ -65,6 +65,19 @@ void form_set_options(struct form *f, const char *name, const struct form_option
 	}
 }
 
+void form_set_codes(struct form *f, const char *name, const struct org_code *codes)
+{
+	int i = form_index(f, name);
+	if (i >= 0)
+		f->codes[i] = codes;
+}
+
+/* The vocabulary of a select: run-time codes if set, else static ones. */
+static const struct org_code *field_codes(const struct form *f, size_t i)
+{
+	return f->codes[i] ? f->codes[i] : f->fields[i].codes;
+}
+
 void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv)
 {
 	for (size_t i = 0; i < f->n; i++) {
@@ -155,6 +168,7 @@ enum rc form_check(struct form *f)
 		}
 		int64_t n;
 		switch (fd->type) {
+		case FT_CHECKBOX: f->values[i] = "1"; break;
 		case FT_DATE:
 			if (!str_valid_date(v)) {
 				snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.",
@@ -177,7 +191,7 @@ enum rc form_check(struct form *f)
 				f->values[i] = NULL;
 			break;
 		case FT_SELECT:
-			if (!org_code_valid(fd->codes, v)) {
+			if (!org_code_valid(field_codes(f, i), v)) {
 				snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
 				return fail(f, fd->name, msg);
 			}
@@ -202,6 +216,12 @@ static const char *input_type(enum field_type t)
 
 void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
                  const char *submit)
+{
+	form_render_with(b, f, action, csrf, submit, NULL);
+}
+
+void form_render_with(struct buf *b, const struct form *f, const char *action, const char *csrf,
+                      const char *submit, const char *extra_markup)
 {
 	if (f->has_error) {
 		/* A summary at the top, linked to the field, announced to screen
@@ -253,7 +273,13 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 			html_printf(&attrs, " required");
 		const char *a = buf_cstr(&attrs);
 
-		if (fd->type == FT_TEXTAREA) {
+		if (fd->type == FT_CHECKBOX) {
+			/* The label stands above the box, like every other field. */
+			html_printf(b, "<input type=\"checkbox\" value=\"1\"%s",
+			            *v ? " checked" : "");
+			html_raw_trusted_markup(b, a);
+			html_printf(b, ">");
+		} else if (fd->type == FT_TEXTAREA) {
 			html_printf(b, "<textarea rows=\"4\"");
 			html_raw_trusted_markup(b, a);
 			html_printf(b, ">%s</textarea>", v);
@@ -265,7 +291,8 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 				html_printf(b, "<option value=\"\">%s</option>",
 				            fd->required ? "– välj –" : "– ingen –");
 			if (fd->type == FT_SELECT) {
-				for (const struct org_code *c = fd->codes; c && c->code; c++)
+				for (const struct org_code *c = field_codes(f, i); c && c->code;
+				     c++)
 					html_printf(
 					    b, "<option value=\"%s\"%s>%s</option>", c->code,
 					    strcmp(c->code, v) == 0 ? " selected" : "", c->label);
@@ -291,6 +318,8 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 		buf_release(&attrs);
 		html_printf(b, "</div>");
 	}
+	if (extra_markup)
+		html_raw_trusted_markup(b, extra_markup);
 	html_printf(b, "<div class=\"actions\"><button type=\"submit\">%s</button></div></form>",
 	            submit);
 }

@@ -31,7 +31,8 @@ enum field_type {
 	FT_SELECT, /* one code of a fixed vocabulary */
 	FT_EMAIL,
 	FT_TEL,
-	FT_PASSWORD
+	FT_PASSWORD,
+	FT_CHECKBOX /* "1" when ticked, NULL when not */
 };
 
 struct field {
@@ -59,6 +60,9 @@ struct form {
 	/* Choices for FT_ID fields, filled at run time. */
 	const struct form_option *options[FORM_MAX_FIELDS];
 	size_t noptions[FORM_MAX_FIELDS];
+	/* Choices for FT_SELECT fields filled at run time (code lists kept as
+	 * data); NULL-terminated; they replace the field's static codes. */
+	const struct org_code *codes[FORM_MAX_FIELDS];
 	struct field_error err;
 	int has_error;
 };
@@ -73,6 +77,7 @@ int64_t form_id(const struct form *f, const char *name);
 void form_set(struct form *f, struct arena *a, const char *name, const char *value);
 void form_set_int(struct form *f, struct arena *a, const char *name, int64_t v);
 void form_set_options(struct form *f, const char *name, const struct form_option *o, size_t n);
+void form_set_codes(struct form *f, const char *name, const struct org_code *codes);
 
 /* Reads every declared field from a URL-encoded form, trimmed. */
 void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv);
@@ -89,6 +94,10 @@ void form_fail(struct form *f, const struct field_error *e);
  * and error, the CSRF token and a submit button. */
 void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
                  const char *submit);
+/* As form_render, with markup this program built (through the writer)
+ * placed after the fields, inside the form. */
+void form_render_with(struct buf *b, const struct form *f, const char *action, const char *csrf,
+                      const char *submit, const char *extra_markup);
 /* The values as a JSON object (with "id"), numbers typed.  New reference. */
 json_t *form_to_json(const struct form *f, int64_t id);
 

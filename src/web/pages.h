@@ -4,6 +4,9 @@
 #ifndef FINSAM_PAGES_H
 #define FINSAM_PAGES_H
 
+#include <stdint.h>
+
+#include "../core/org.h"
 #include "web.h"
 
 /* page_auth.c */
@@ -27,6 +30,39 @@ void page_people(struct req *r);
 void page_person(struct req *r);
 void api_member_population_list(struct req *r);
 void api_member_population_post(struct req *r);
+
+/* page_insats.c */
+void page_insatser(struct req *r);
+void page_insats(struct req *r);
+void page_insats_new(struct req *r);
+void page_insats_new_post(struct req *r);
+void page_insats_edit(struct req *r);
+void page_insats_edit_post(struct req *r);
+void page_insats_year_post(struct req *r);
+void page_insats_staff_post(struct req *r);
+/* Options of a code list (NULL-terminated, arena memory) and one label. */
+const struct org_code *web_code_options(struct req *r, const char *list);
+const char *web_code_label(struct req *r, const char *list, const char *code);
+/* "1 500 000 kr" from öre (whole kronor). */
+void html_money(struct buf *b, int64_t ore);
+
+/* page_deltagare.c */
+void page_referral_new(struct req *r);
+void page_referral_post(struct req *r);
+void page_participants(struct req *r);
+void page_participation(struct req *r);
+void page_participation_start_post(struct req *r);
+void page_participation_end_post(struct req *r);
+void page_participation_cancel_post(struct req *r);
+void page_participation_withdraw_post(struct req *r);
+void page_participation_protect_post(struct req *r);
+void page_participation_correct_post(struct req *r);
+void page_participation_hours_post(struct req *r);
+void page_participation_identity_post(struct req *r);
+void page_queue(struct req *r);
+void page_worklists(struct req *r);
+void page_extract(struct req *r);
+void page_extract_post(struct req *r);
 
 /* page_admin.c */
 void page_users(struct req *r);

@@ -24,11 +24,13 @@ struct arena;
 struct app;
 struct db;
 struct route;
+struct vault;
 
 struct req {
 	struct arena *arena;
 	const struct app *app;
 	struct db *db;
+	const struct vault *vault; /* seals and opens identities; never NULL when serving */
 	const struct route *route;
 
 	void *conn; /* the MHD connection (opaque outside server.c) */

@@ -24,6 +24,7 @@
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/str.h"
+#include "../util/vault.h"
 #include "web.h"
 
 #define BODY_MAX (1u << 20) /* 1 MiB: forms and JSON */
@@ -78,6 +79,7 @@ static void pool_close(struct pool *p)
 struct app {
 	const struct serve_options *opt;
 	struct pool pool;
+	struct vault *vault;
 };
 
 /* ---- request helpers ---------------------------------------------------------- */
@@ -377,6 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		buf_init(&s->body, BODY_MAX);
 		buf_init(&s->r.out, RESPONSE_MAX);
 		s->r.app = app;
+		s->r.vault = app->vault;
 		s->r.conn = c;
 		s->r.method = arena_strdup(s->r.arena, method);
 		/* Never log or route on the query string: MHD hands us the
@@ -461,6 +464,21 @@ static void on_signal(int sig)
 int web_serve(const struct serve_options *o)
 {
 	struct app app = {.opt = o};
+	char keyfile[4096];
+	enum rc krc = vault_keyfile_for(o->db_path, keyfile, sizeof keyfile)
+	                  ? RC_IO
+	                  : vault_open(keyfile, &app.vault);
+	if (krc) {
+		fprintf(stderr,
+		        "finsam: nyckelfilen %s %s. Den skapas av 'finsam init' och behövs för att "
+		        "läsa och spara personuppgifter.\n",
+		        keyfile,
+		        krc == RC_DENIED
+		            ? "kan läsas av andra än ägaren; gör den läsbar bara för ägaren "
+		              "(chmod 600)"
+		            : "saknas eller är skadad");
+		return 1;
+	}
 	int threads = o->threads > 0 ? o->threads : 4;
 	/* Connections: one per worker thread plus one spare. */
 	size_t nconn = (size_t)threads + 1;
@@ -470,6 +488,7 @@ int web_serve(const struct serve_options *o)
 	app.pool.free = calloc(nconn, sizeof *app.pool.free);
 	if (!app.pool.all || !app.pool.free) {
 		pool_close(&app.pool);
+		vault_close(app.vault);
 		return 1;
 	}
 	for (size_t i = 0; i < nconn; i++) {
@@ -478,6 +497,7 @@ int web_serve(const struct serve_options *o)
 		if (db_open(o->db_path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
 			fprintf(stderr, "finsam: %s\n", err);
 			pool_close(&app.pool);
+			vault_close(app.vault);
 			return 1;
 		}
 		app.pool.all[app.pool.nall++] = db;
@@ -500,6 +520,7 @@ int web_serve(const struct serve_options *o)
 	} else {
 		fprintf(stderr, "finsam: %s är ingen IP-adress att lyssna på.\n", listen);
 		pool_close(&app.pool);
+		vault_close(app.vault);
 		return 2;
 	}
 
@@ -513,6 +534,7 @@ int web_serve(const struct serve_options *o)
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);
 		pool_close(&app.pool);
+		vault_close(app.vault);
 		return 1;
 	}
 	struct sigaction sa;
@@ -528,5 +550,6 @@ int web_serve(const struct serve_options *o)
 	fprintf(stderr, "finsam: stänger\n");
 	MHD_stop_daemon(d);
 	pool_close(&app.pool);
+	vault_close(app.vault);
 	return 0;
 }

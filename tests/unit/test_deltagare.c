@@ -510,6 +510,27 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	json_decref(x);
 }
 
+static void only_own_deltagaransvarig_may_register(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id;
+	struct referral r = anonymous(f, "K");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_DENIED);
+	struct actor web_admin = {1, "admin", "127.0.0.1", ROLE_ADMIN};
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &web_admin, &r, &id, &e), RC_DENIED);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct registration reg = {"2025-02-10", NULL, start_answers, 4};
+	assert_int_equal(deltagare_start(f->t.db, &f->other, id, &reg, &e), RC_DENIED);
+	assert_int_equal(deltagare_cancel(f->t.db, &f->other, id, "2025-02-10", "eget_val", &e),
+	                 RC_DENIED);
+	assert_int_equal(deltagare_correct(f->t.db, &f->other, id, "sex", "M", &e), RC_DENIED);
+	assert_int_equal(deltagare_protect(f->t.db, &f->other, id), RC_DENIED);
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, 9999, &reg, &e), RC_NOT_FOUND);
+	/* The command line (user 0, administrator) may, for imports. */
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &test_actor, &r, &id, &e), RC_OK);
+}
+
 static void queue_and_work_lists(void **state)
 {
 	struct fx *f = *state;
@@ -571,6 +592,8 @@ int main(void)
 	        only_own_deltagaransvarig_sees_identity_and_it_is_logged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(register_extract_shows_everything_about_one_person,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("deltagare", tests, NULL, NULL);

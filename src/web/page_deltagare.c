@@ -1,0 +1,860 @@
+/*
+ * page_deltagare.c — participants in the browser: the referral form, the
+ * participant list of an insats, one participation with its start, end,
+ * attendance, consent and correction forms, the queue, the work lists and
+ * the register extract.
+ *
+ * No list and no URL carries an identity: a participation is known by its
+ * number.  The identity is shown only on request, to a deltagaransvarig of
+ * the insats, in the response to a POST that states why; the core logs it.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/deltagare.h"
+#include "../core/insats.h"
+#include "../core/org.h"
+#include "../util/arena.h"
+#include "../util/html.h"
+#include "../util/str.h"
+#include "entity.h"
+#include "form.h"
+#include "pages.h"
+
+static const struct org_code sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
+
+static const char *state_label(const char *s)
+{
+	if (!s)
+		return "–";
+	if (strcmp(s, "queued") == 0)
+		return "I kö";
+	if (strcmp(s, "active") == 0)
+		return "Pågående";
+	if (strcmp(s, "ended") == 0)
+		return "Avslutad";
+	if (strcmp(s, "cancelled") == 0)
+		return "Avbruten i kö";
+	return s;
+}
+
+static const char *dash(const char *s)
+{
+	return str_blank(s) ? "–" : s;
+}
+
+static const char *consent_label(const struct participation *p)
+{
+	if (p->protected_identity)
+		return "Skyddade personuppgifter – anonym";
+	if (p->consent_withdrawn_on)
+		return "Återkallat";
+	if (p->identified)
+		return "Lämnat";
+	return "Saknas – anonym";
+}
+
+/* ---- options ---------------------------------------------------------------- */
+
+static void area_options(struct req *r, struct form *f)
+{
+	struct area *ar;
+	size_t n;
+	int64_t assoc = entity_association(r);
+	if (!assoc || org_area_list(r->db, r->arena, assoc, &ar, &n))
+		return;
+	struct form_option *k = arena_alloc(r->arena, (n ? n : 1) * sizeof *k);
+	struct form_option *d = arena_alloc(r->arena, (n ? n : 1) * sizeof *d);
+	size_t nk = 0, nd = 0;
+	for (size_t i = 0; k && d && i < n; i++) {
+		if (strcmp(ar[i].kind, "kommun") == 0) {
+			k[nk].id = ar[i].id;
+			k[nk++].label = ar[i].name;
+		} else {
+			d[nd].id = ar[i].id;
+			d[nd++].label =
+			    arena_printf(r->arena, "%s, %s", ar[i].parent_name, ar[i].name);
+		}
+	}
+	form_set_options(f, "home_area_id", k, nk);
+	form_set_options(f, "home_district_id", d, nd);
+}
+
+static void member_options(struct req *r, struct form *f, const char *field)
+{
+	struct member *m;
+	size_t n;
+	int64_t assoc = entity_association(r);
+	if (!assoc || org_member_list(r->db, r->arena, assoc, &m, &n))
+		return;
+	struct form_option *o = arena_alloc(r->arena, (n ? n : 1) * sizeof *o);
+	for (size_t i = 0; o && i < n; i++) {
+		o[i].id = m[i].id;
+		o[i].label = m[i].name;
+	}
+	if (o)
+		form_set_options(f, field, o, n);
+}
+
+/* ---- referral ------------------------------------------------------------------ */
+
+static const struct field referral_fields[] = {
+    {"referred_on", "Anmälningsdatum", FT_DATE, 1, 10, NULL, NULL, NULL},
+    {"source", "Anmäld av", FT_SELECT, 1, 20, NULL, NULL, NULL},
+    {"source_member_id", "Anmälande part", FT_ID, 0, 20, NULL,
+     "Vilken medlem anmälan kom från, till exempel vilken kommun.", NULL},
+    {"home_area_id", "Hemkommun", FT_ID, 0, 20, NULL, NULL, NULL},
+    {"home_district_id", "Stadsdel", FT_ID, 0, 20, NULL, "För kommuner som delas in i stadsdelar.",
+     NULL},
+    {"sex", "Kön", FT_SELECT, 0, 2, sexes,
+     "Behövs vid anonym registrering; med personnummer följer det av numret.", NULL},
+    {"consent_on", "Samtycke lämnat", FT_DATE, 0, 10, NULL,
+     "Datum för det skriftliga samtycket. Lämna tomt för anonym registrering.", NULL},
+    {"consent_form", "Samtyckesblankettens version", FT_TEXT, 0, 40, NULL, "Till exempel 2024:1.",
+     NULL},
+    {"pnr", "Personnummer eller samordningsnummer", FT_TEXT, 0, 13, NULL,
+     "Sparas krypterat, bara med samtycke.", "off"},
+    {"name", "Namn", FT_TEXT, 0, 120, NULL, NULL, "off"},
+    {"protected", "Skyddade personuppgifter", FT_CHECKBOX, 0, 1, NULL,
+     "Personen registreras då alltid anonymt.", NULL},
+};
+#define NREFERRAL (sizeof referral_fields / sizeof referral_fields[0])
+
+static void referral_setup(struct req *r, struct form *f)
+{
+	form_init(f, referral_fields, NREFERRAL);
+	form_set_codes(f, "source", web_code_options(r, "referral_source"));
+	member_options(r, f, "source_member_id");
+	area_options(r, f);
+}
+
+static void referral_page(struct req *r, struct form *f)
+{
+	struct intervention x;
+	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	char *title = arena_printf(r->arena, "Ny anmälan till %s", x.name);
+	page_begin(r, title);
+	html_printf(&r->out,
+	            "<h1>%s</h1><p>Utan samtycke registreras deltagaren anonymt: bara kön och "
+	            "datum sparas. Med skriftligt samtycke sparas personnummer och namn "
+	            "krypterat.</p>",
+	            title);
+	form_render(&r->out, f, r->path, r->who.csrf, "Registrera anmälan");
+	html_printf(&r->out, "<p><a href=\"/insatser/%lld\">Tillbaka till insatsen</a></p>",
+	            (long long)x.id);
+	page_end(r);
+}
+
+void page_referral_new(struct req *r)
+{
+	struct form f;
+	referral_setup(r, &f);
+	char today[11];
+	str_today(today);
+	form_set(&f, r->arena, "referred_on", today);
+	referral_page(r, &f);
+}
+
+void page_referral_post(struct req *r)
+{
+	struct form f;
+	referral_setup(r, &f);
+	form_read_kv(&f, r->arena, &r->form);
+	if (form_check(&f) == RC_OK) {
+		struct referral in = {0};
+		in.intervention_id = r->ids[0];
+		in.referred_on = form_get(&f, "referred_on");
+		in.source = form_get(&f, "source");
+		in.source_member_id = form_id(&f, "source_member_id");
+		in.home_area_id = form_id(&f, "home_area_id");
+		in.home_district_id = form_id(&f, "home_district_id");
+		in.sex = form_get(&f, "sex");
+		in.consent_on = form_get(&f, "consent_on");
+		in.consent_form = form_get(&f, "consent_form");
+		in.pnr = form_get(&f, "pnr");
+		in.name = form_get(&f, "name");
+		in.protected_identity = form_get(&f, "protected") != NULL;
+		struct field_error err = {"", ""};
+		int64_t id = 0;
+		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
+		if (rc == RC_OK) {
+			req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, id));
+			return;
+		}
+		if (rc != RC_INVALID) {
+			respond_rc(r, rc);
+			return;
+		}
+		form_fail(&f, &err);
+	}
+	/* The number is never sent back into the page. */
+	form_set(&f, r->arena, "pnr", NULL);
+	r->status = 422;
+	referral_page(r, &f);
+}
+
+/* ---- lists -------------------------------------------------------------------------- */
+
+static void participation_table(struct req *r, const char *caption, const struct participation *p,
+                                size_t n, int show_insats, int show_wait)
+{
+	struct buf *b = &r->out;
+	if (n == 0) {
+		html_printf(b, "<p>Inga deltagare här.</p>");
+		return;
+	}
+	html_printf(b,
+	            "<table class=\"wide\"><caption>%s</caption><thead><tr>"
+	            "<th scope=\"col\">Nr</th>",
+	            caption);
+	if (show_insats)
+		html_printf(b, "<th scope=\"col\">Insats</th>");
+	html_printf(b, "<th scope=\"col\">Kön</th><th scope=\"col\">Status</th>"
+	               "<th scope=\"col\">Anmäld</th><th scope=\"col\">Hemkommun</th>"
+	               "<th scope=\"col\">Start</th><th scope=\"col\">Slut</th>"
+	               "<th scope=\"col\">Samtycke</th>");
+	if (show_wait)
+		html_printf(b, "<th scope=\"col\" class=\"num\">Väntat (dagar)</th>");
+	html_printf(b, "</tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++) {
+		html_printf(b, "<tr><td><a href=\"/deltagare/%lld\">%lld</a></td>",
+		            (long long)p[i].id, (long long)p[i].id);
+		if (show_insats)
+			html_printf(b, "<td>%s</td>", p[i].intervention_name);
+		html_printf(
+		    b, "<td>%s</td><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
+		    org_label(sexes, p[i].sex), state_label(p[i].state),
+		    p[i].counts ? "" : " (utanför statistiken)", p[i].referred_on,
+		    dash(p[i].home_area_name), dash(p[i].start_on), dash(p[i].end_on),
+		    consent_label(&p[i]));
+		if (show_wait)
+			html_printf(b, "<td class=\"num\">%d</td>", p[i].waiting_days);
+		html_printf(b, "</tr>");
+	}
+	html_printf(b, "</tbody></table>");
+}
+
+void page_participants(struct req *r)
+{
+	struct intervention x;
+	struct participation *p;
+	size_t n;
+	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	if (!rc)
+		rc = deltagare_list(r->db, r->arena, x.id, &p, &n);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	char *title = arena_printf(r->arena, "Deltagare i %s", x.name);
+	page_begin(r, title);
+	html_printf(&r->out, "<h1>%s</h1>", title);
+	if (auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
+	    insats_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig"))
+		html_printf(
+		    &r->out,
+		    "<p class=\"actions\"><a class=\"button\" href=\"/insatser/%lld/anmalan\">Ny "
+		    "anmälan</a></p>",
+		    (long long)x.id);
+	participation_table(r, "Deltaganden, senaste anmälan först", p, n, 0, 0);
+	html_printf(&r->out, "<p><a href=\"/insatser/%lld\">Tillbaka till insatsen</a></p>",
+	            (long long)x.id);
+	page_end(r);
+}
+
+void page_queue(struct req *r)
+{
+	int64_t assoc = entity_association(r);
+	int64_t insats = 0, area = 0;
+	const char *qi = req_query(r, "insats"), *qa = req_query(r, "kommun");
+	if ((qi && *qi && (!str_to_i64(qi, &insats) || insats < 0)) ||
+	    (qa && *qa && (!str_to_i64(qa, &area) || area < 0))) {
+		respond_error(r, 400, "Ogiltigt filter.");
+		return;
+	}
+	struct participation *p;
+	struct intervention *x;
+	struct area *ar;
+	size_t n, nx, na;
+	enum rc rc = assoc ? deltagare_queue(r->db, r->arena, assoc, insats, area, &p, &n) : RC_DB;
+	if (!rc)
+		rc = insats_list(r->db, r->arena, assoc, &x, &nx);
+	if (!rc)
+		rc = org_area_list(r->db, r->arena, assoc, &ar, &na);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	page_begin(r, "Kö");
+	html_printf(b,
+	            "<h1>Kö</h1><p>Anmälda som inte har börjat, den som väntat längst först.</p>"
+	            "<form method=\"get\" action=\"/ko\" class=\"edit\"><div class=\"field\">"
+	            "<label for=\"f-insats\">Insats</label><select id=\"f-insats\" name=\"insats\">"
+	            "<option value=\"\">Alla insatser</option>");
+	for (size_t i = 0; i < nx; i++)
+		if (strcmp(x[i].method, "person") == 0)
+			html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)x[i].id,
+			            x[i].id == insats ? " selected" : "", x[i].name);
+	html_printf(
+	    b, "</select></div><div class=\"field\"><label for=\"f-kommun\">Hemkommun</label>"
+	       "<select id=\"f-kommun\" name=\"kommun\"><option value=\"\">Alla kommuner</option>");
+	for (size_t i = 0; i < na; i++)
+		if (strcmp(ar[i].kind, "kommun") == 0)
+			html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)ar[i].id,
+			            ar[i].id == area ? " selected" : "", ar[i].name);
+	html_printf(b,
+	            "</select></div><div class=\"actions\"><button type=\"submit\">Visa</button>"
+	            "</div></form><p>%zu i kö.</p>",
+	            n);
+	participation_table(r, "Kön", p, n, 1, 1);
+	page_end(r);
+}
+
+void page_worklists(struct req *r)
+{
+	int64_t assoc = entity_association(r);
+	if (!assoc)
+		return;
+	static const struct {
+		enum worklist which;
+		const char *title, *why;
+	} lists[] = {
+	    {WORK_LONG_RUNNING, "Pågått mer än ett år utan avslut",
+	     "Kontrollera om deltagandet fortfarande pågår, eller registrera avslutet."},
+	    {WORK_CONSENT, "Samtycke saknas eller är återkallat",
+	     "Pågående och köande deltaganden som registrerats anonymt. Be om samtycke om personen "
+	     "vill följas upp med personuppgifter."},
+	    {WORK_END_MISSING, "Avslut med uppgifter som saknas",
+	     "Avslutade deltaganden utan försörjning eller sysselsättning efter avslut."},
+	};
+	struct buf *b = &r->out;
+	page_begin(r, "Arbetslistor");
+	html_printf(b, "<h1>Arbetslistor</h1>");
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		struct participation *p;
+		size_t n;
+		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &p, &n)) {
+			respond_rc(r, RC_DB);
+			return;
+		}
+		html_printf(b, "<h2>%s (%zu)</h2><p>%s</p>", lists[i].title, n, lists[i].why);
+		participation_table(r, lists[i].title, p, n, 1, 0);
+	}
+	page_end(r);
+}
+
+/* ---- one participation ---------------------------------------------------------------------- */
+
+static int may_write(struct req *r, const struct participation *p)
+{
+	return auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
+	       insats_is_staff(r->db, p->intervention_id, r->who.user_id, "deltagaransvarig");
+}
+
+/* Support sources as checkboxes with extent, and one select per other list. */
+static void answers_markup(struct req *r, struct buf *b, const char *prefix, int with_profile)
+{
+	const struct org_code *support = web_code_options(r, "support");
+	html_printf(b,
+	            "<fieldset><legend>Försörjning</legend><p class=\"hint\">Kryssa i alla källor; "
+	            "ange omfattning i procent om den är känd.</p>");
+	for (size_t i = 0; support && support[i].code; i++)
+		html_printf(
+		    b,
+		    "<div class=\"check\"><input type=\"checkbox\" id=\"%s-s-%s\" name=\"support\" "
+		    "value=\"%s\"><label for=\"%s-s-%s\">%s</label>"
+		    "<label for=\"%s-e-%s\" class=\"visually-hidden\">Omfattning i procent för "
+		    "%s</label>"
+		    "<input type=\"number\" min=\"0\" max=\"100\" id=\"%s-e-%s\" "
+		    "name=\"extent_%s\" "
+		    "placeholder=\"%%\"></div>",
+		    prefix, support[i].code, support[i].code, prefix, support[i].code,
+		    support[i].label, prefix, support[i].code, support[i].label, prefix,
+		    support[i].code, support[i].code);
+	html_printf(b, "</fieldset>");
+	const char *lists[] = {"employment", "education", "support_time"};
+	const char *labels[] = {"Sysselsättning", "Högsta avslutade utbildning",
+	                        "Tid i offentlig försörjning före insatsen"};
+	for (int k = 0; k < (with_profile ? 3 : 1); k++) {
+		const struct org_code *o = web_code_options(r, lists[k]);
+		html_printf(
+		    b,
+		    "<div class=\"field\"><label for=\"%s-%s\">%s</label><select id=\"%s-%s\" "
+		    "name=\"%s\"><option value=\"\">– välj –</option>",
+		    prefix, lists[k], labels[k], prefix, lists[k], lists[k]);
+		for (size_t i = 0; o && o[i].code; i++)
+			html_printf(b, "<option value=\"%s\">%s</option>", o[i].code, o[i].label);
+		html_printf(b, "</select></div>");
+	}
+}
+
+/* Reads the answers of a start or end form. */
+static struct answer *read_answers(struct req *r, size_t *n)
+{
+	struct answer *a = arena_alloc(r->arena, (r->form.n + 4) * sizeof *a);
+	*n = 0;
+	for (size_t i = 0; a && i < r->form.n; i++) {
+		const char *name = r->form.items[i].name, *v = r->form.items[i].value;
+		if (!*v)
+			continue;
+		if (strcmp(name, "support") == 0) {
+			char key[80];
+			snprintf(key, sizeof key, "extent_%s", v);
+			const char *e = kv_get(&r->form, key);
+			int64_t ext = -1;
+			if (e && *e && (!str_to_i64(e, &ext) || ext < 0 || ext > 100))
+				ext = 101; /* the core answers with the field */
+			a[*n].list = "support";
+			a[*n].code = v;
+			a[*n].extent = (int)ext;
+			(*n)++;
+		} else if (strcmp(name, "employment") == 0 || strcmp(name, "education") == 0 ||
+		           strcmp(name, "support_time") == 0) {
+			a[*n].list = name;
+			a[*n].code = v;
+			a[*n].extent = -1;
+			(*n)++;
+		}
+	}
+	return a;
+}
+
+static void small_form_begin(struct req *r, int64_t id, const char *action, const char *heading)
+{
+	html_printf(&r->out,
+	            "<h2>%s</h2><form method=\"post\" action=\"/deltagare/%lld/%s\" class=\"edit\">"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	            heading, (long long)id, action, r->who.csrf);
+}
+
+static void date_field(struct req *r, const char *id, const char *label, const char *value)
+{
+	html_printf(&r->out,
+	            "<div class=\"field\"><label for=\"%s\">%s</label><input type=\"date\" "
+	            "id=\"%s\" name=\"date\" value=\"%s\" required></div>",
+	            id, label, id, value ? value : "");
+}
+
+static void code_select(struct req *r, const char *id, const char *name, const char *label,
+                        const char *list)
+{
+	const struct org_code *o = web_code_options(r, list);
+	html_printf(&r->out,
+	            "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" "
+	            "name=\"%s\"><option value=\"\">– välj –</option>",
+	            id, label, id, name);
+	for (size_t i = 0; o && o[i].code; i++)
+		html_printf(&r->out, "<option value=\"%s\">%s</option>", o[i].code, o[i].label);
+	html_printf(&r->out, "</select></div>");
+}
+
+static void submit(struct req *r, const char *label)
+{
+	html_printf(&r->out,
+	            "<div class=\"actions\"><button type=\"submit\">%s</button></div></form>",
+	            label);
+}
+
+/* The participation page; error (if any) is shown at the top, and an
+ * identity (pnr, name) when one was asked for and granted. */
+static void participation_page(struct req *r, const struct field_error *error, const char *pnr,
+                               const char *name)
+{
+	struct participation p;
+	struct registered_answer *ans;
+	struct history_entry *h;
+	struct attendance_month *att;
+	size_t nans, nh, natt;
+	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	if (!rc)
+		rc = deltagare_answers(r->db, r->arena, p.id, &ans, &nans);
+	if (!rc)
+		rc = deltagare_history(r->db, r->arena, p.id, &h, &nh);
+	if (!rc)
+		rc = deltagare_attendance(r->db, r->arena, p.id, &att, &natt);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	char *title = arena_printf(r->arena, "Deltagande %lld", (long long)p.id);
+	char today[11];
+	str_today(today);
+	int w = may_write(r, &p);
+	page_begin(r, title);
+	html_printf(b, "<h1>%s</h1>", title);
+	if (error && error->field[0])
+		html_printf(
+		    b,
+		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2>"
+		    "<p>%s</p></div>",
+		    error->message);
+	if (pnr)
+		html_printf(
+		    b,
+		    "<div class=\"notice\" role=\"status\"><p>Visningen är loggad.</p>"
+		    "<dl class=\"facts\"><dt>Namn</dt><dd>%s</dd><dt>Personnummer</dt><dd>%s</dd>"
+		    "</dl></div>",
+		    name, pnr);
+	html_printf(b,
+	            "<dl class=\"facts\"><dt>Insats</dt><dd><a href=\"/insatser/%lld\">%s</a></dd>"
+	            "<dt>Status</dt><dd>%s%s</dd><dt>Kön</dt><dd>%s</dd>",
+	            (long long)p.intervention_id, p.intervention_name, state_label(p.state),
+	            p.counts ? "" : " (felregistrering, utanför statistiken)",
+	            org_label(sexes, p.sex));
+	if (p.birth_year)
+		html_printf(b, "<dt>Födelseår</dt><dd>%d</dd>", p.birth_year);
+	html_printf(
+	    b,
+	    "<dt>Anmäld</dt><dd>%s av %s%s%s</dd><dt>Hemkommun</dt><dd>%s%s%s</dd>"
+	    "<dt>Start</dt><dd>%s</dd><dt>Slut</dt><dd>%s</dd><dt>Avslutsorsak</dt><dd>%s</dd>"
+	    "<dt>Samtycke</dt><dd>%s</dd></dl>",
+	    p.referred_on, web_code_label(r, "referral_source", p.source),
+	    p.source_member_name ? ", " : "", p.source_member_name ? p.source_member_name : "",
+	    dash(p.home_area_name), p.home_district_name ? ", " : "",
+	    p.home_district_name ? p.home_district_name : "", dash(p.start_on), dash(p.end_on),
+	    p.end_reason ? web_code_label(r, "end_reason", p.end_reason) : "–", consent_label(&p));
+
+	if (p.identified && r->who.role == ROLE_DELTAGARANSVARIG && w && !pnr) {
+		small_form_begin(r, p.id, "identitet", "Identitet");
+		html_printf(b,
+		            "<div class=\"field\"><label for=\"f-reason\">Skäl att visa identiteten"
+		            "</label><select id=\"f-reason\" name=\"reason\">"
+		            "<option value=\"kontakt\">Kontakt med deltagaren</option>"
+		            "<option value=\"uppfoljning\">Uppföljning</option>"
+		            "<option value=\"samordning\">Samordning med part</option></select>"
+		            "<p class=\"hint\">Visningen loggas med skälet.</p></div>");
+		submit(r, "Visa identitet");
+	}
+
+	if (nans) {
+		html_printf(
+		    b,
+		    "<h2>Registrerade uppgifter</h2><table><caption>Vid start och avslut</caption>"
+		    "<thead><tr><th scope=\"col\">Tillfälle</th><th scope=\"col\">Uppgift</th>"
+		    "<th scope=\"col\" class=\"num\">Omfattning</th></tr></thead><tbody>");
+		for (size_t i = 0; i < nans; i++) {
+			html_printf(b, "<tr><td>%s</td><td>%s</td><td class=\"num\">",
+			            strcmp(ans[i].phase, "start") == 0 ? "Start" : "Avslut",
+			            ans[i].label);
+			if (ans[i].extent >= 0)
+				html_printf(b, "%d %%", ans[i].extent);
+			html_printf(b, "</td></tr>");
+		}
+		html_printf(b, "</tbody></table>");
+	}
+
+	if (w && strcmp(p.state, "queued") == 0) {
+		small_form_begin(r, p.id, "start", "Inregistrering (start)");
+		date_field(r, "f-start-date", "Startdatum", today);
+		answers_markup(r, b, "st", 1);
+		submit(r, "Registrera start");
+		small_form_begin(r, p.id, "avbryt", "Avbryt anmälan");
+		date_field(r, "f-cancel-date", "Datum", today);
+		code_select(r, "f-cancel-reason", "end_reason", "Orsak", "end_reason");
+		submit(r, "Avbryt anmälan");
+	}
+	if (w && strcmp(p.state, "active") == 0) {
+		small_form_begin(r, p.id, "avslut", "Utregistrering (avslut)");
+		date_field(r, "f-end-date", "Slutdatum", today);
+		code_select(r, "f-end-reason", "end_reason", "Avslutsorsak", "end_reason");
+		answers_markup(r, b, "en", 0);
+		submit(r, "Registrera avslut");
+	}
+	if (p.start_on) {
+		html_printf(b, "<h2>Deltagartimmar</h2>");
+		if (natt) {
+			html_printf(b, "<table><caption>Timmar per månad</caption><thead><tr>"
+			               "<th scope=\"col\">Månad</th><th scope=\"col\" "
+			               "class=\"num\">Timmar</th>"
+			               "</tr></thead><tbody>");
+			for (size_t i = 0; i < natt; i++)
+				html_printf(b,
+				            "<tr><td>%s</td><td class=\"num\">%lld,%lld</td></tr>",
+				            att[i].month, (long long)(att[i].hours_tenths / 10),
+				            (long long)(att[i].hours_tenths % 10));
+			html_printf(b, "</tbody></table>");
+		}
+		if (w) {
+			html_printf(b,
+			            "<form method=\"post\" action=\"/deltagare/%lld/timmar\" "
+			            "class=\"edit\">"
+			            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			            "<div class=\"field\"><label for=\"f-month\">Månad</label><p "
+			            "class=\"hint\" "
+			            "id=\"h-month\">Som 2026-03.</p><input type=\"text\" "
+			            "id=\"f-month\" name=\"month\" "
+			            "aria-describedby=\"h-month\" value=\"%s\"></div><div "
+			            "class=\"field\"><label "
+			            "for=\"f-hours\">Timmar</label><input type=\"text\" "
+			            "inputmode=\"decimal\" "
+			            "id=\"f-hours\" name=\"hours\"></div>",
+			            (long long)p.id, r->who.csrf,
+			            arena_strndup(r->arena, today, 7));
+			submit(r, "Spara timmar");
+		}
+	}
+	if (w && p.identified) {
+		small_form_begin(r, p.id, "aterkalla", "Återkalla samtycke");
+		html_printf(b, "<p>Personnummer och namn raderas. Deltagandet finns kvar anonymt i "
+		               "statistiken.</p>");
+		date_field(r, "f-withdraw-date", "Datum för återkallelsen", today);
+		submit(r, "Återkalla samtycke och radera identiteten");
+	}
+	if (w && !p.protected_identity) {
+		small_form_begin(r, p.id, "skyddad", "Skyddade personuppgifter");
+		html_printf(
+		    b,
+		    "<p>Om personen har fått skyddade personuppgifter raderas identiteten i alla "
+		    "personens deltaganden.</p>");
+		submit(r, "Markera skyddade personuppgifter");
+	}
+	if (w) {
+		small_form_begin(r, p.id, "rattelse", "Rätta en uppgift");
+		html_printf(
+		    b,
+		    "<div class=\"field\"><label for=\"f-cfield\">Uppgift</label><select "
+		    "id=\"f-cfield\" name=\"field\"><option value=\"referred_on\">Anmälningsdatum"
+		    "</option><option value=\"start_on\">Startdatum</option><option "
+		    "value=\"end_on\">Slutdatum</option><option value=\"end_reason\">Avslutsorsak "
+		    "(kod)</option><option value=\"sex\">Kön (K eller M, bara anonyma)</option>"
+		    "</select></div><div class=\"field\"><label for=\"f-cvalue\">Rätt värde</label>"
+		    "<input type=\"text\" id=\"f-cvalue\" name=\"value\"></div>");
+		submit(r, "Rätta");
+	}
+	html_printf(
+	    b, "<h2>Historik</h2><table class=\"wide\"><caption>Alla ändringar, senaste först"
+	       "</caption><thead><tr><th scope=\"col\">Tid (UTC)</th><th scope=\"col\">Av</th>"
+	       "<th scope=\"col\">Uppgift</th><th scope=\"col\">Före</th><th scope=\"col\">Efter"
+	       "</th></tr></thead><tbody>");
+	for (size_t i = 0; i < nh; i++)
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+		            h[i].at, h[i].actor, h[i].field, dash(h[i].old_value),
+		            dash(h[i].new_value));
+	html_printf(b, "</tbody></table>");
+	page_end(r);
+}
+
+void page_participation(struct req *r)
+{
+	participation_page(r, NULL, NULL, NULL);
+}
+
+/* Ends a POST: back to the page on success, or the page with the error. */
+static void after(struct req *r, enum rc rc, const struct field_error *err)
+{
+	if (rc == RC_OK) {
+		req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, r->ids[0]));
+		return;
+	}
+	if (rc != RC_INVALID) {
+		respond_rc(r, rc);
+		return;
+	}
+	r->status = 422;
+	participation_page(r, err, NULL, NULL);
+}
+
+void page_participation_start_post(struct req *r)
+{
+	size_t n;
+	struct answer *a = read_answers(r, &n);
+	struct registration reg = {kv_get(&r->form, "date"), NULL, a, n};
+	struct field_error err = {"", ""};
+	after(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err);
+}
+
+void page_participation_end_post(struct req *r)
+{
+	size_t n;
+	struct answer *a = read_answers(r, &n);
+	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
+	struct field_error err = {"", ""};
+	after(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err);
+}
+
+void page_participation_cancel_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	after(r,
+	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
+	                       kv_get(&r->form, "end_reason"), &err),
+	      &err);
+}
+
+void page_participation_withdraw_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	after(
+	    r,
+	    deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"), &err),
+	    &err);
+}
+
+void page_participation_protect_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	after(r, deltagare_protect(r->db, &r->actor, r->ids[0]), &err);
+}
+
+void page_participation_correct_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	const char *v = kv_get(&r->form, "value");
+	char *val = v ? str_trim(arena_strdup(r->arena, v)) : NULL;
+	after(r,
+	      deltagare_correct(r->db, &r->actor, r->ids[0], kv_get(&r->form, "field"), val, &err),
+	      &err);
+}
+
+void page_participation_hours_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	const char *h = kv_get(&r->form, "hours");
+	/* "12,5" or "12.5" or "12" hours → tenths. */
+	int64_t tenths = -1;
+	if (h) {
+		char *s = str_trim(arena_strdup(r->arena, h));
+		char *sep = strpbrk(s, ",.");
+		int64_t whole = 0, frac = 0;
+		if (sep) {
+			*sep = '\0';
+			if (str_to_i64(s, &whole) && strlen(sep + 1) == 1 &&
+			    str_to_i64(sep + 1, &frac) && frac >= 0 && whole >= 0)
+				tenths = whole * 10 + frac;
+		} else if (str_to_i64(s, &whole) && whole >= 0) {
+			tenths = whole * 10;
+		}
+	}
+	enum rc rc;
+	if (tenths < 0)
+		rc = field_error_set(&err, "hours", "Ange timmar som ett tal, till exempel 12,5.");
+	else
+		rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0],
+		                              kv_get(&r->form, "month"), tenths, &err);
+	after(r, rc, &err);
+}
+
+void page_participation_identity_post(struct req *r)
+{
+	static const char *const reasons[] = {"kontakt", "uppfoljning", "samordning"};
+	const char *reason = kv_get(&r->form, "reason");
+	int ok = 0;
+	for (size_t i = 0; reason && i < 3; i++)
+		ok |= strcmp(reason, reasons[i]) == 0;
+	if (!ok) {
+		struct field_error err;
+		field_error_set(&err, "reason", "Välj ett skäl i listan.");
+		r->status = 422;
+		participation_page(r, &err, NULL, NULL);
+		return;
+	}
+	const char *pnr, *name;
+	enum rc rc = deltagare_identity(r->db, r->vault, &r->actor, r->ids[0], reason, r->arena,
+	                                &pnr, &name);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	participation_page(r, NULL, pnr, name);
+}
+
+/* ---- register extract ----------------------------------------------------------------------- */
+
+static void extract_form(struct req *r, const struct field_error *err)
+{
+	page_begin(r, "Registerutdrag");
+	html_printf(&r->out,
+	            "<h1>Registerutdrag</h1><p>Allt som finns sparat om en person, för att "
+	            "svara på en begäran om registerutdrag. Uttaget loggas.</p>");
+	if (err && err->field[0])
+		html_printf(&r->out,
+		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
+		            "</h2><p><a href=\"#f-pnr\">%s</a></p></div>",
+		            err->message);
+	html_printf(&r->out,
+	            "<form method=\"post\" action=\"/registerutdrag\" class=\"edit\">"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><div class=\"field\">"
+	            "<label for=\"f-pnr\">Personnummer eller samordningsnummer</label>"
+	            "<input type=\"text\" id=\"f-pnr\" name=\"pnr\" autocomplete=\"off\"%s></div>"
+	            "<div class=\"actions\"><button type=\"submit\">Ta fram utdrag</button></div>"
+	            "</form>",
+	            r->who.csrf, err && err->field[0] ? " aria-invalid=\"true\"" : "");
+}
+
+void page_extract(struct req *r)
+{
+	extract_form(r, NULL);
+	page_end(r);
+}
+
+/* Renders a JSON value as nested definition lists. */
+static void json_html(struct buf *b, json_t *v)
+{
+	if (json_is_object(v)) {
+		const char *k;
+		json_t *x;
+		html_printf(b, "<dl class=\"facts\">");
+		json_object_foreach (v, k, x) {
+			html_printf(b, "<dt>%s</dt><dd>", k);
+			json_html(b, x);
+			html_printf(b, "</dd>");
+		}
+		html_printf(b, "</dl>");
+	} else if (json_is_array(v)) {
+		size_t i;
+		json_t *x;
+		if (json_array_size(v) == 0)
+			html_printf(b, "–");
+		html_printf(b, "<ol>");
+		json_array_foreach (v, i, x) {
+			html_printf(b, "<li>");
+			json_html(b, x);
+			html_printf(b, "</li>");
+		}
+		html_printf(b, "</ol>");
+	} else if (json_is_string(v)) {
+		html_printf(b, "%s", json_string_value(v));
+	} else if (json_is_integer(v)) {
+		html_printf(b, "%lld", (long long)json_integer_value(v));
+	} else if (json_is_true(v)) {
+		html_printf(b, "ja");
+	} else if (json_is_false(v)) {
+		html_printf(b, "nej");
+	} else {
+		html_printf(b, "–");
+	}
+}
+
+void page_extract_post(struct req *r)
+{
+	struct field_error err = {"", ""};
+	json_t *doc = NULL;
+	enum rc rc =
+	    deltagare_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);
+	if (rc == RC_INVALID) {
+		r->status = 422;
+		extract_form(r, &err);
+		page_end(r);
+		return;
+	}
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	extract_form(r, NULL);
+	html_printf(&r->out, "<h2>Utdrag</h2>");
+	if (json_array_size(json_object_get(doc, "deltaganden")) == 0 &&
+	    !json_object_get(doc, "namn"))
+		html_printf(&r->out,
+		            "<p role=\"status\">Inga uppgifter finns sparade om personen.</p>");
+	json_html(&r->out, doc);
+	json_decref(doc);
+	page_end(r);
+}
