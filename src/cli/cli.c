@@ -17,6 +17,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/deltagare.h"
 #include "../core/demo.h"
 #include "../core/org.h"
 #include "../db/db.h"
@@ -436,6 +437,34 @@ static int cmd_audit(int argc, char **argv)
 	return 1;
 }
 
+static int cmd_extract(int argc, char **argv)
+{
+	const char *path = positional(argc, argv, 0, NULL);
+	const char *pnr = positional(argc, argv, 1, NULL);
+	if (!path || !pnr)
+		return usage_error(argv[0]);
+	struct db *db = open_db(path);
+	if (!db)
+		return 1;
+	struct vault *v = open_vault(path);
+	json_t *doc = NULL;
+	struct field_error fe;
+	enum rc rc = v ? deltagare_extract(db, v, &cli_actor, pnr, &doc, &fe) : RC_IO;
+	vault_close(v);
+	db_close(db);
+	if (rc == RC_INVALID)
+		print_field_error(&fe);
+	if (rc)
+		return 1;
+	char *s = json_dumps(doc, JSON_INDENT(2));
+	json_decref(doc);
+	if (!s)
+		return 1;
+	printf("%s\n", s);
+	free(s);
+	return 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
@@ -484,6 +513,9 @@ static const struct command commands[] = {
      "med medlemmar, organ, personer, uppdrag och ett konto per roll."},
     {"audit", cmd_audit, "audit verify DB",
      "Kontrollerar att granskningsloggens hashkedja är obruten."},
+    {"extract", cmd_extract, "extract DB PERSONNUMMER",
+     "Registerutdrag: skriver ut allt som finns sparat om personen, som JSON.\n"
+     "Uttaget loggas i granskningsloggen."},
     {"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
     {"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
 };

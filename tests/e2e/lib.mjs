@@ -113,3 +113,21 @@ export function orgnr(nine) {
   }
   return `${nine.slice(0, 6)}-${nine.slice(6)}${(10 - (sum % 10)) % 10}`;
 }
+
+// A synthetic personnummer "YYYYMMDD-NNNC" from "YYYYMMDDNNN" (eleven
+// digits), with the Luhn check digit computed over the ten-digit form.
+export function pnr(eleven) {
+  const ten9 = eleven.slice(2);
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let v = Number(ten9[i]);
+    if (i % 2 === 0) { v *= 2; if (v > 9) v -= 9; }
+    sum += v;
+  }
+  return `${eleven.slice(0, 8)}-${eleven.slice(8)}${(10 - (sum % 10)) % 10}`;
+}
+
+// Today's date in UTC as YYYY-MM-DD, as the server sees it.
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}

@@ -1,0 +1,221 @@
+// End-to-end tests of participant follow-up over HTTP: referral with and
+// without consent, start, end, queue and work lists, who may see what,
+// withdrawal of consent, and the register extract.  People are synthetic.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, finsam, pnr, startServer, today } from './lib.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { assert.equal(await srv.stop(), 0); });
+
+const PNR_A = pnr('19870312248'); // ninth digit 4: a woman
+const PNR_B = pnr('19920704137'); // ninth digit 3: a man
+const shown = (p) => p; // written YYYYMMDD-NNNC, as the page shows it
+
+async function deltagare() {
+  const c = new Client(srv.base);
+  await c.login('deltagare');
+  return c;
+}
+
+async function refer(c, insats, fields) {
+  await c.get(`/insatser/${insats}/anmalan`);
+  return c.post(`/insatser/${insats}/anmalan`, { referred_on: today(), source: 'fk', home_area_id: '1', ...fields });
+}
+
+describe('a participation from referral to end', () => {
+  let c, withConsent, anonymous;
+
+  test('a referral with consent stores the person sealed', async () => {
+    c = await deltagare();
+    const r = await refer(c, 1, { consent_on: today(), consent_form: '2024:1', pnr: PNR_A, name: 'Testa Testsson' });
+    assert.equal(r.status, 303, r.text.slice(0, 500));
+    withConsent = r.headers.get('location');
+    assert.match(withConsent, /^\/deltagare\/\d+$/);
+    const page = await c.get(withConsent);
+    assert.match(page.text, /I kö/);
+    assert.match(page.text, /Kvinna/);
+    assert.match(page.text, /Samtycke<\/dt><dd>Lämnat/);
+    assert.doesNotMatch(page.text, /Testa Testsson/, 'no identity without asking');
+    assert.doesNotMatch(page.text, new RegExp(PNR_A.slice(2, 8)));
+  });
+
+  test('a referral without consent is anonymous', async () => {
+    const r = await refer(c, 1, { sex: 'M' });
+    assert.equal(r.status, 303);
+    anonymous = r.headers.get('location');
+    const page = await c.get(anonymous);
+    assert.match(page.text, /Saknas – anonym/);
+    assert.doesNotMatch(page.text, /Födelseår/);
+  });
+
+  test('a number without consent is refused, and not sent back', async () => {
+    const r = await refer(c, 1, { pnr: PNR_B, name: 'Utan Samtycke' });
+    assert.equal(r.status, 422);
+    assert.match(r.text, /skriftligt samtycke/);
+    assert.doesNotMatch(r.text, new RegExp(PNR_B));
+    assert.match(r.text, /value="Utan Samtycke"/, 'other input is kept');
+  });
+
+  test('the queue shows both, oldest first, with waiting days', async () => {
+    const q = await c.get('/ko?insats=1');
+    assert.equal(q.status, 200);
+    for (const loc of [withConsent, anonymous]) assert.match(q.text, new RegExp(`href="${loc}"`));
+    assert.doesNotMatch(q.text, /Testa Testsson/);
+  });
+
+  test('start and end are registered', async () => {
+    const id = withConsent.split('/').pop();
+    const bad = await c.post(`/deltagare/${id}/start`, { date: today(), support: 'sjukpenning' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /sysselsättning/);
+    const s = await c.post(`/deltagare/${id}/start`, {
+      date: today(), support: 'sjukpenning', extent_sjukpenning: '100', employment: 'ovrigt',
+      education: 'gymnasial', support_time: '1_2',
+    });
+    assert.equal(s.status, 303);
+    const h = await c.post(`/deltagare/${id}/timmar`, { month: today().slice(0, 7), hours: '12,5' });
+    assert.equal(h.status, 303);
+    const e = await c.post(`/deltagare/${id}/avslut`, {
+      date: today(), end_reason: 'arbete', support: 'lon', extent_lon: '100', employment: 'forvarvsarbete',
+    });
+    assert.equal(e.status, 303);
+    const page = await c.get(withConsent);
+    assert.match(page.text, /Avslutad/);
+    assert.match(page.text, /12,5/);
+    assert.match(page.text, /Förvärvsarbete/);
+    // The anonymous one starts and ends without end data: a work list item.
+    const aid = anonymous.split('/').pop();
+    await c.post(`/deltagare/${aid}/start`, { date: today(), support: 'forsorjningsstod', employment: 'aktivt_arbetssokande' });
+    await c.post(`/deltagare/${aid}/avslut`, { date: today(), end_reason: 'flytt' });
+    const w = await c.get('/arbetslistor');
+    assert.match(w.text, new RegExp(`href="${anonymous}"`));
+  });
+
+  test('the deltagaransvarig of the insats sees the identity, and the look is logged', async () => {
+    const id = withConsent.split('/').pop();
+    const r = await c.post(`/deltagare/${id}/identitet`, { reason: 'uppfoljning' });
+    assert.equal(r.status, 200);
+    assert.match(r.text, /Testa Testsson/);
+    assert.match(r.text, new RegExp(shown(PNR_A)));
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    const log = await admin.get('/logg');
+    assert.match(log.text, /view_identity<\/td><td>participation \d+<\/td><td>[^<]*<\/td><td>uppfoljning/);
+    assert.doesNotMatch(log.text, /Testa Testsson/);
+    assert.doesNotMatch(srv.log(), /Testa|19870312/);
+  });
+
+  test('others never see it', async () => {
+    const id = withConsent.split('/').pop();
+    for (const user of ['admin', 'chef', 'insats', 'revisor']) {
+      const o = new Client(srv.base);
+      await o.login(user);
+      const page = await o.get(withConsent);
+      assert.equal(page.status, 200, user);
+      assert.doesNotMatch(page.text, /Visa identitet|Testa Testsson/, user);
+      const r = await o.post(`/deltagare/${id}/identitet`, { reason: 'uppfoljning' });
+      assert.equal(r.status, 403, user);
+    }
+    const board = new Client(srv.base);
+    await board.login('styrelse');
+    assert.equal((await board.get(withConsent)).status, 403);
+    assert.equal((await board.get('/ko')).status, 403);
+  });
+
+  test('the register extract shows everything about the person and nothing of others', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/registerutdrag');
+    const x = await admin.post('/registerutdrag', { pnr: PNR_A });
+    assert.equal(x.status, 200);
+    assert.match(x.text, /Testa Testsson/);
+    assert.match(x.text, /Steget vidare/);
+    assert.match(x.text, /sjukpenning/);
+    assert.match(x.text, /12,5/);
+    assert.match(x.text, /2024:1/);
+    const none = await admin.post('/registerutdrag', { pnr: PNR_B });
+    assert.match(none.text, /Inga uppgifter finns sparade/);
+    const bad = await admin.post('/registerutdrag', { pnr: '19870312-0000' });
+    assert.equal(bad.status, 422);
+    const cli = JSON.parse(finsam(['extract', srv.db, PNR_A]));
+    assert.equal(cli.namn, 'Testa Testsson');
+    assert.equal(cli.deltaganden.length, 1);
+  });
+
+  test('withdrawn consent erases the identity while the figures stay', async () => {
+    const id = withConsent.split('/').pop();
+    const r = await c.post(`/deltagare/${id}/aterkalla`, { date: today() });
+    assert.equal(r.status, 303);
+    const page = await c.get(withConsent);
+    assert.match(page.text, /Återkallat/);
+    assert.match(page.text, /Avslutad/);
+    assert.match(page.text, /Kvinna/);
+    assert.doesNotMatch(page.text, /Visa identitet/);
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/registerutdrag');
+    const x = await admin.post('/registerutdrag', { pnr: PNR_A });
+    assert.match(x.text, /Inga uppgifter finns sparade/);
+  });
+});
+
+describe('who may register where', () => {
+  test('a deltagaransvarig cannot register in an insats they do not staff', async () => {
+    const c = await deltagare();
+    // The demo deltagaransvarig does not work in Cresco (insats 6).
+    const page = await c.get('/insatser/6');
+    assert.doesNotMatch(page.text, /Ny anmälan/);
+    await c.get('/insatser/1/anmalan'); // for a CSRF token
+    const r = await c.post('/insatser/6/anmalan', { referred_on: today(), source: 'egen', sex: 'K' });
+    assert.equal(r.status, 403);
+  });
+
+  test('a deltagaransvarig is denied identities in another insats', async () => {
+    const c = await deltagare();
+    const list = await c.get('/insatser/6/deltagare');
+    const other = list.text.match(/href="(\/deltagare\/\d+)"/)[1];
+    await c.get('/insatser/1/anmalan');
+    const r = await c.post(`${other}/identitet`, { reason: 'kontakt' });
+    assert.equal(r.status, 403);
+  });
+
+  test('roles that do not register are refused the forms', async () => {
+    for (const user of ['admin', 'chef', 'insats', 'revisor']) {
+      const o = new Client(srv.base);
+      await o.login(user);
+      assert.equal((await o.get('/insatser/1/anmalan')).status, 403, user);
+    }
+  });
+
+  test('a volume insats takes no participants', async () => {
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    const page = await chef.get('/insatser/8');
+    assert.match(page.text, /Bara antal/);
+    assert.doesNotMatch(page.text, /href="\/insatser\/8\/deltagare"/);
+  });
+});
+
+describe('insatser', () => {
+  test('orientation cannot change after creation, with a reason', async () => {
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    await chef.get('/insatser/ny');
+    const r = await chef.post('/insatser/ny', {
+      name: 'Prövning', orientation: 'individ', method: 'person', esf: '0', start_on: today(), target_group: 'unga_vuxna',
+    });
+    assert.equal(r.status, 303);
+    const id = r.headers.get('location').split('/').pop();
+    await chef.get(`/insatser/${id}/redigera`);
+    const ch = await chef.post(`/insatser/${id}/redigera`, { name: 'Prövning', orientation: 'struktur', method: 'volym', esf: '0', start_on: today() });
+    assert.equal(ch.status, 422);
+    assert.match(ch.text, /går inte att ändra när insatsen väl finns/);
+    const y = await chef.post(`/insatser/${id}/ar`, { year: '2026', planned: '20', budget_cost: '1500000' });
+    assert.equal(y.status, 303);
+    const page = await chef.get(`/insatser/${id}`);
+    assert.match(page.text, /1\u00a0500\u00a0000\u00a0kr/);
+    assert.match(page.text, /Unga vuxna/);
+  });
+});
