@@ -1,0 +1,182 @@
+// Browser tests of participant follow-up: a deltagaransvarig registers a
+// referral, starts and ends a participation with consent and another
+// without, in the browser; the queue and work lists show them; the
+// administrator's register extract shows the first person and nothing of
+// the second; withdrawn consent erases the identity while the figures
+// stay.  axe-core checks every page on the way.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { pnr, startServer, today } from '../e2e/lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let srv, browser;
+before(async () => {
+  srv = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await srv.stop(), 0);
+});
+
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) =>
+    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(problems, [], `axe found problems on ${label}`);
+  const html = await page.content();
+  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s>]/, label);
+  assert.doesNotMatch(html, /="&quot;/, label);
+}
+
+async function login(username) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${srv.base}/logga-in`);
+  await page.getByLabel('Användarnamn').fill(username);
+  await page.getByLabel('Lösenord').fill('finsam-demo');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(`${srv.base}/`);
+  return { context, page };
+}
+
+const PERSON = pnr('19790228206');
+let first, second;
+
+describe('a deltagaransvarig in the browser', () => {
+  let context, page;
+  before(async () => ({ context, page } = await login('deltagare')));
+  after(async () => context.close());
+
+  test('registers a referral with consent', async () => {
+    await page.getByRole('link', { name: 'Insatser' }).click();
+    await axe(page, 'insatser');
+    await page.getByRole('link', { name: 'Steget vidare' }).click();
+    await axe(page, 'insats');
+    await page.getByRole('link', { name: 'Ny anmälan' }).click();
+    await axe(page, 'anmälan');
+    await page.getByLabel('Anmäld av').selectOption('region');
+    await page.getByLabel('Hemkommun').selectOption({ label: 'Ekeby' });
+    await page.getByLabel('Samtycke lämnat').fill(today());
+    await page.getByLabel('Samtyckesblankettens version').fill('2024:1');
+    await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
+    await page.getByLabel('Namn', { exact: true }).fill('Webb Testsson');
+    await page.getByRole('button', { name: 'Registrera anmälan' }).click();
+    await page.getByRole('heading', { level: 1, name: /Deltagande \d+/ }).waitFor();
+    first = new URL(page.url()).pathname;
+    await axe(page, 'deltagande i kö');
+  });
+
+  test('starts and ends it', async () => {
+    await page.goto(srv.base + first);
+    await page.getByRole('checkbox', { name: 'Sjukpenning (inkl. rehabiliteringspenning)' }).check();
+    await page.getByLabel('Sysselsättning').first().selectOption('ovrigt');
+    await page.getByLabel('Högsta avslutade utbildning').selectOption('gymnasial');
+    await page.getByRole('button', { name: 'Registrera start' }).click();
+    await page.getByText('Pågående').first().waitFor();
+    await axe(page, 'pågående deltagande');
+    await page.getByLabel('Avslutsorsak').selectOption('studier');
+    await page.getByRole('checkbox', { name: 'Studiemedel' }).check();
+    await page.getByLabel('Sysselsättning').selectOption('studier');
+    await page.getByRole('button', { name: 'Registrera avslut' }).click();
+    await page.getByText('Avslutad').first().waitFor();
+    await axe(page, 'avslutat deltagande');
+  });
+
+  test('shows the identity on request, after giving a reason', async () => {
+    await page.getByLabel('Skäl att visa identiteten').selectOption('kontakt');
+    await page.getByRole('button', { name: 'Visa identitet' }).click();
+    await page.getByText('Webb Testsson').waitFor();
+    assert.ok(await page.getByText(PERSON).isVisible());
+    await axe(page, 'identitet visad');
+  });
+
+  test('registers one without consent', async () => {
+    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.getByLabel('Anmäld av').selectOption('egen');
+    await page.getByLabel('Kön').selectOption('K');
+    await page.getByRole('button', { name: 'Registrera anmälan' }).click();
+    await page.getByRole('heading', { level: 1, name: /Deltagande \d+/ }).waitFor();
+    second = new URL(page.url()).pathname;
+    assert.ok(await page.getByText('Saknas – anonym').isVisible());
+  });
+
+  test('a wrong number is explained beside the form, accessibly', async () => {
+    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.getByLabel('Anmäld av').selectOption('fk');
+    await page.getByLabel('Samtycke lämnat').fill(today());
+    await page.getByLabel('Samtyckesblankettens version').fill('2024:1');
+    await page.getByLabel('Personnummer eller samordningsnummer').fill('19790228-2060');
+    await page.getByLabel('Namn', { exact: true }).fill('Fel Nummer');
+    await page.getByRole('button', { name: 'Registrera anmälan' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.match(await page.getByRole('alert').textContent(), /Kontrollsiffran/);
+    await axe(page, 'anmälan med fel');
+  });
+
+  test('the queue and the work lists show them', async () => {
+    await page.getByRole('link', { name: 'Kö' }).click();
+    await axe(page, 'kö');
+    assert.ok(await page.locator(`a[href="${second}"]`).count() === 1);
+    await page.getByRole('link', { name: 'Arbetslistor' }).click();
+    await axe(page, 'arbetslistor');
+    assert.ok(await page.locator(`a[href="${second}"]`).count() >= 1, 'anonymous: consent missing');
+    await page.goto(`${srv.base}/insatser/1/deltagare`);
+    await axe(page, 'deltagarlista');
+    assert.equal(await page.getByText('Webb Testsson').count(), 0, 'no names in lists');
+  });
+});
+
+describe('the administrator', () => {
+  test('gets a register extract of the first person and nothing of the second', async () => {
+    const { context, page } = await login('admin');
+    await page.getByRole('link', { name: 'Registerutdrag' }).click();
+    await axe(page, 'registerutdrag');
+    await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
+    await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
+    await page.getByText('Webb Testsson').waitFor();
+    assert.ok(await page.getByText('Steget vidare').count() >= 1);
+    await axe(page, 'utdrag');
+    // The second person has no number stored at all: nothing to find.
+    assert.equal(await page.getByText('Saknas – anonym').count(), 0);
+    await context.close();
+  });
+
+  test('withdrawn consent erases the identity while the figures stay', async () => {
+    const d = await login('deltagare');
+    await d.page.goto(srv.base + first);
+    await d.page.getByRole('button', { name: 'Återkalla samtycke och radera identiteten' }).click();
+    await d.page.getByText('Återkallat', { exact: true }).waitFor();
+    assert.ok(await d.page.getByText('Avslutad').first().isVisible());
+    await axe(d.page, 'efter återkallelse');
+    await d.context.close();
+    const { context, page } = await login('admin');
+    await page.goto(`${srv.base}/registerutdrag`);
+    await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
+    await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
+    await page.getByText('Inga uppgifter finns sparade om personen.').waitFor();
+    await context.close();
+  });
+
+  test('insats forms are accessible', async () => {
+    const { context, page } = await login('chef');
+    for (const path of ['/insatser/ny', '/insatser/1/redigera', '/insatser/6', '/insatser/8']) {
+      await page.goto(srv.base + path);
+      await axe(page, path);
+    }
+    await context.close();
+  });
+});
