@@ -19,10 +19,13 @@
 #include "../core/auth.h"
 #include "../core/deltagare.h"
 #include "../core/demo.h"
+#include "../core/import.h"
 #include "../core/org.h"
 #include "../db/db.h"
 #include "../util/arena.h"
+#include "../util/buf.h"
 #include "../util/crypto.h"
+#include "../util/csv.h"
 #include "../util/str.h"
 #include "../util/vault.h"
 #include "../web/web.h"
@@ -465,6 +468,64 @@ static int cmd_extract(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_import(int argc, char **argv)
+{
+	const char *what = positional(argc, argv, 0, NULL);
+	const char *path = positional(argc, argv, 1, NULL);
+	const char *file = positional(argc, argv, 2, NULL);
+	if (!what || strcmp(what, "participations") != 0 || !path || !file)
+		return usage_error(argv[0]);
+	FILE *fp = fopen(file, "rb");
+	if (!fp) {
+		fprintf(stderr, "finsam: filen %s kunde inte öppnas.\n", file);
+		return 1;
+	}
+	struct buf data;
+	buf_init(&data, CSV_MAX_BYTES);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		buf_append(&data, chunk, n);
+	int read_error = ferror(fp);
+	fclose(fp);
+	if (read_error || buf_failed(&data)) {
+		fprintf(stderr, "finsam: filen %s kunde inte läsas (högst 16 MiB).\n", file);
+		buf_release(&data);
+		return 1;
+	}
+	struct db *db = open_db(path);
+	struct vault *v = db ? open_vault(path) : NULL;
+	struct arena *a = arena_new(0);
+	struct association as;
+	struct import_result res;
+	enum rc rc = !db || !v || !a ? RC_IO : org_association_current(db, a, &as);
+	if (!rc)
+		rc = import_participations(db, v, &cli_actor, as.id, data.data ? data.data : "",
+		                           data.len, a, &res);
+	if (rc == RC_OK) {
+		printf("Importerade %zu deltaganden (%zu starter, %zu avslut)%s.\n", res.rows,
+		       res.starts, res.ends,
+		       res.from_cp1252 ? "; filen lästes som Windows-1252" : "");
+	} else if (rc == RC_INVALID) {
+		fprintf(stderr, "Inget importerades. Rätta följande och försök igen:\n");
+		for (size_t i = 0; i < res.nerrors; i++) {
+			const struct import_error *e = &res.errors[i];
+			if (e->line && e->column)
+				fprintf(stderr, "  rad %zu, kolumn %s: %s\n", e->line, e->column,
+				        e->message);
+			else if (e->line)
+				fprintf(stderr, "  rad %zu: %s\n", e->line, e->message);
+			else
+				fprintf(stderr, "  %s\n", e->message);
+		}
+	}
+	arena_free(a);
+	vault_close(v);
+	db_close(db);
+	buf_release(&data);
+	return rc ? 1 : 0;
+}
+
 static int cmd_version(int argc, char **argv)
 {
 	(void)argc;
@@ -516,6 +577,13 @@ static const struct command commands[] = {
     {"extract", cmd_extract, "extract DB PERSONNUMMER",
      "Registerutdrag: skriver ut allt som finns sparat om personen, som JSON.\n"
      "Uttaget loggas i granskningsloggen."},
+    {"import", cmd_import, "import participations DB FIL.csv",
+     "Importerar deltaganden från ett kalkylark sparat som CSV (semikolon eller komma,\n"
+     "UTF-8 eller Windows-1252). Rubrikraden anger kolumnerna: Insats, Anmäld, Anmäld av,\n"
+     "Kön, Personnummer, Namn, Samtycke, Blankett, Hemkommun, Stadsdel, Startdatum,\n"
+     "Slutdatum, Avslutsorsak, Försörjning före, Sysselsättning före, Utbildning,\n"
+     "Tid i försörjning, Försörjning efter, Sysselsättning efter.\n"
+     "Alla rader sparas, eller ingen; fel listas med rad och kolumn."},
     {"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
     {"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
 };

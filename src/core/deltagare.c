@@ -700,8 +700,8 @@ static enum rc correct_tx(struct db *db, void *v)
 	    "UPDATE participation SET referred_on = $2 WHERE id = $1",
 	    "UPDATE participation SET start_on = $2 WHERE id = $1",
 	    "UPDATE participation SET end_on = $2 WHERE id = $1",
-	    "UPDATE participation SET end_reason = $2,"
-	    " counts = CASE WHEN $2 = 'felregistrering' THEN 0 ELSE 1 END WHERE id = $1",
+	    ("UPDATE participation SET end_reason = $2,"
+	     " counts = CASE WHEN $2 = 'felregistrering' THEN 0 ELSE 1 END WHERE id = $1"),
 	    "UPDATE participation SET sex = $2 WHERE id = $1",
 	};
 	int which = strcmp(c->field, "referred_on") == 0  ? 0
