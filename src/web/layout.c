@@ -23,6 +23,7 @@ static const struct nav_item nav[] = {
     {"/insatser", "Insatser", PERM_INSATS_READ},
     {"/ko", "Kö", PERM_INSATS_READ},
     {"/arbetslistor", "Arbetslistor", PERM_INSATS_READ},
+    {"/import", "Import", PERM_PARTICIPANT_WRITE},
     {"/registerutdrag", "Registerutdrag", PERM_EXTRACT},
     {"/anvandare", "Användare", PERM_USER_ADMIN},
     {"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},

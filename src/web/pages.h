@@ -64,6 +64,10 @@ void page_worklists(struct req *r);
 void page_extract(struct req *r);
 void page_extract_post(struct req *r);
 
+/* page_import.c */
+void page_import(struct req *r);
+void page_import_post(struct req *r);
+
 /* page_admin.c */
 void page_users(struct req *r);
 void page_users_post(struct req *r);

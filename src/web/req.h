@@ -37,7 +37,10 @@ struct req {
 	const char *method;
 	const char *path;
 	struct kv_list query;
-	struct kv_list form; /* URL-encoded body of a form POST */
+	struct kv_list form; /* fields of a form POST (URL-encoded or multipart) */
+	const char *upload;  /* the first file of a multipart POST, or NULL */
+	size_t upload_len;
+	const char *upload_name; /* its file name as the browser sent it */
 	struct kv_list cookies;
 	json_t *json; /* parsed JSON body (API), owned */
 	const char *content_type;

@@ -108,6 +108,9 @@ const struct route web_routes[] = {
     {"GET", "/registerutdrag", page_extract, PERM_EXTRACT, CSRF_NONE, NULL},
     {"POST", "/registerutdrag", page_extract_post, PERM_EXTRACT, CSRF_SESSION, NULL},
 
+    {"GET", "/import", page_import, PERM_PARTICIPANT_WRITE, CSRF_NONE, NULL},
+    {"POST", "/import", page_import_post, PERM_PARTICIPANT_WRITE, CSRF_SESSION, NULL},
+
     /* administration */
     {"GET", "/anvandare", page_users, PERM_USER_ADMIN, CSRF_NONE, NULL},
     {"POST", "/anvandare", page_users_post, PERM_USER_ADMIN, CSRF_SESSION, NULL},

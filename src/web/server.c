@@ -172,6 +172,98 @@ static void client_address(struct req *r, struct MHD_Connection *c, int behind_p
 	}
 }
 
+/* ---- multipart ------------------------------------------------------------------ */
+
+/* Collects a multipart/form-data body, as libmicrohttpd's post processor
+ * hands it over in pieces: text fields into r->form, the first file into
+ * r->upload. */
+struct multipart {
+	struct req *r;
+	struct buf file;
+	char file_key[64];
+	struct buf field;
+	char field_key[64];
+	size_t cap;
+	int failed;
+};
+
+static void multipart_flush_field(struct multipart *m)
+{
+	struct req *r = m->r;
+	if (!m->field_key[0])
+		return;
+	if (r->form.n >= KV_MAX_PAIRS) {
+		m->failed = 1;
+		return;
+	}
+	if (r->form.n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 8;
+		struct kv *items = arena_alloc(r->arena, nc * sizeof *items);
+		if (!items) {
+			m->failed = 1;
+			return;
+		}
+		if (r->form.n)
+			memcpy(items, r->form.items, r->form.n * sizeof *items);
+		r->form.items = items;
+		m->cap = nc;
+	}
+	r->form.items[r->form.n].name = arena_strdup(r->arena, m->field_key);
+	r->form.items[r->form.n].value = arena_strndup(r->arena, buf_cstr(&m->field), m->field.len);
+	r->form.n++;
+	buf_reset(&m->field);
+	m->field_key[0] = '\0';
+}
+
+static enum MHD_Result multipart_piece(void *cls, enum MHD_ValueKind kind, const char *key,
+                                       const char *filename, const char *content_type,
+                                       const char *transfer_encoding, const char *data,
+                                       uint64_t off, size_t size)
+{
+	(void)kind, (void)content_type, (void)transfer_encoding, (void)off;
+	struct multipart *m = cls;
+	if (!key)
+		return MHD_YES;
+	if (filename) {
+		if (!m->file_key[0]) {
+			str_copy(m->file_key, sizeof m->file_key, key);
+			m->r->upload_name = arena_strdup(m->r->arena, filename);
+		}
+		if (strcmp(m->file_key, key) == 0)
+			buf_append(&m->file, data, size);
+		return buf_failed(&m->file) ? MHD_NO : MHD_YES;
+	}
+	if (strcmp(m->field_key, key) != 0) {
+		multipart_flush_field(m);
+		str_copy(m->field_key, sizeof m->field_key, key);
+	}
+	buf_append(&m->field, data, size);
+	return buf_failed(&m->field) || m->failed ? MHD_NO : MHD_YES;
+}
+
+/* Parses the buffered body as multipart; 0 on success. */
+static int parse_multipart(struct req *r, const char *body, size_t len)
+{
+	struct multipart m;
+	memset(&m, 0, sizeof m);
+	m.r = r;
+	buf_init(&m.file, BODY_MAX);
+	buf_init(&m.field, 64 * 1024);
+	struct MHD_PostProcessor *pp = MHD_create_post_processor((struct MHD_Connection *)r->conn,
+	                                                         16 * 1024, multipart_piece, &m);
+	int ok = pp && MHD_post_process(pp, body, len) == MHD_YES;
+	if (pp)
+		MHD_destroy_post_processor(pp);
+	multipart_flush_field(&m);
+	if (ok && !m.failed && m.file_key[0]) {
+		r->upload_len = m.file.len;
+		r->upload = arena_strndup(r->arena, buf_cstr(&m.file), m.file.len);
+	}
+	buf_release(&m.file);
+	buf_release(&m.field);
+	return ok && !m.failed ? 0 : -1;
+}
+
 /* ---- dispatch ------------------------------------------------------------------ */
 
 /* 1 if the request carries the right CSRF token for its policy. */
@@ -273,6 +365,11 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 				snprintf(msg, sizeof msg, "Ogiltig JSON på rad %d, kolumn %d.",
 				         je.line, je.column);
 				respond_api_error(r, 400, "bad_json", NULL, msg);
+				return;
+			}
+		} else if (!r->is_api && has_content_type(r, "multipart/form-data")) {
+			if (parse_multipart(r, body, body_len) != 0) {
+				respond_error(r, 400, "Formuläret kunde inte läsas.");
 				return;
 			}
 		} else if (!r->is_api) {

@@ -127,6 +127,18 @@ describe('a deltagaransvarig in the browser', () => {
     await axe(page, 'anmälan med fel');
   });
 
+  test('imports a spreadsheet through the upload page', async () => {
+    await page.getByRole('link', { name: 'Import' }).click();
+    await axe(page, 'import');
+    await page.getByLabel('Fil (CSV, högst 1 MiB)').setInputFiles({
+      name: 'deltagare.csv', mimeType: 'text/csv',
+      buffer: Buffer.from(`Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${today()};FK;K\nSteget vidare;2026-02-30;FK;K\n`),
+    });
+    await page.getByRole('button', { name: 'Importera' }).click();
+    await page.getByRole('alert').waitFor();
+    await axe(page, 'import med fel');
+  });
+
   test('the queue and the work lists show them', async () => {
     await page.getByRole('link', { name: 'Kö' }).click();
     await axe(page, 'kö');

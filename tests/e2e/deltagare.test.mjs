@@ -198,6 +198,42 @@ describe('who may register where', () => {
   });
 });
 
+describe('import from a spreadsheet', () => {
+  const header = 'Insats;Anmäld;Anmäld av;Kön;Hemkommun;Startdatum;Försörjning före;Sysselsättning före\n';
+
+  test('a valid file is imported whole', async () => {
+    const c = await deltagare();
+    await c.get('/import');
+    const r = await c.upload('/import', { csrf: c.csrf }, 'file', 'deltagare.csv',
+      header + `Steget vidare;${today()};FK;K;Ekeby;${today()};Sjukpenning (inkl. rehabiliteringspenning);Övrigt\n` +
+      `Unga på väg;${today()};egen;man;;;;\n`);
+    assert.equal(r.status, 200, r.text.slice(0, 300));
+    assert.match(r.text, /Importerade 2 deltaganden \(1 starter, 0 avslut\)/);
+  });
+
+  test('a file with errors imports nothing and lists them by line and column', async () => {
+    const c = await deltagare();
+    await c.get('/import');
+    const before = (await c.get('/insatser/1/deltagare')).text.match(/href="\/deltagare\/\d+"/g).length;
+    const r = await c.upload('/import', { csrf: c.csrf }, 'file', 'fel.csv',
+      header + `Steget vidare;${today()};FK;K;;;;\n` +
+      `Steget vidare;2026-02-30;FK;K;;;;\n` +
+      `Cresco Åsbygden;${today()};FK;K;;;;\n`);
+    assert.equal(r.status, 422);
+    assert.match(r.text, /Inget importerades/);
+    assert.match(r.text, /<tr><td>3<\/td><td>Anmäld<\/td>/);
+    assert.match(r.text, /<tr><td>4<\/td><td>–<\/td><td>Du får inte registrera deltagare i den insatsen/);
+    const after = (await c.get('/insatser/1/deltagare')).text.match(/href="\/deltagare\/\d+"/g).length;
+    assert.equal(after, before, 'nothing written');
+  });
+
+  test('an upload without its CSRF token is refused', async () => {
+    const c = await deltagare();
+    const r = await c.upload('/import', {}, 'file', 'x.csv', header);
+    assert.equal(r.status, 403);
+  });
+});
+
 describe('insatser', () => {
   test('orientation cannot change after creation, with a reason', async () => {
     const chef = new Client(srv.base);

@@ -93,6 +93,18 @@ export class Client {
   }
 
   get(path, opts) { return this.request('GET', path, opts); }
+
+  // A multipart/form-data POST with one file, as a browser's file input.
+  async upload(path, fields, name, filename, content) {
+    const fd = new FormData();
+    for (const [k, v] of Object.entries(fields)) fd.append(k, v);
+    fd.append(name, new Blob([content], { type: 'text/csv' }), filename);
+    const res = await fetch(this.base + path, {
+      method: 'POST', body: fd, redirect: 'manual', headers: { Cookie: this.cookieHeader() },
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text };
+  }
   post(path, form, opts = {}) { return this.request('POST', path, { form: { csrf: this.csrf ?? '', ...form }, ...opts }); }
 
   async login(username, password = DEMO_PASSWORD) {

@@ -1,0 +1,107 @@
+/*
+ * page_import.c — the upload page for importing participations from a
+ * spreadsheet saved as CSV.  Same rules as `finsam import participations`:
+ * every row is written, or none, and every problem is listed by line and
+ * column.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/import.h"
+#include "../util/html.h"
+#include "entity.h"
+#include "pages.h"
+
+static void import_page(struct req *r, const struct import_result *res, enum rc rc)
+{
+	struct buf *b = &r->out;
+	page_begin(r, "Importera deltagare");
+	html_printf(b, "<h1>Importera deltagare</h1>");
+	if (res && rc == RC_OK)
+		html_printf(b,
+		            "<div class=\"notice\" role=\"status\"><p>Importerade %zu deltaganden "
+		            "(%zu starter, %zu avslut).</p></div>",
+		            res->rows, res->starts, res->ends);
+	if (res && rc == RC_INVALID) {
+		html_printf(
+		    b, "<div class=\"error-summary\" role=\"alert\"><h2>Inget importerades</h2>"
+		       "<p>Rätta följande i filen och ladda upp den igen.</p></div>"
+		       "<table class=\"wide\"><caption>Fel i filen</caption><thead><tr>"
+		       "<th scope=\"col\">Rad</th><th scope=\"col\">Kolumn</th>"
+		       "<th scope=\"col\">Fel</th></tr></thead><tbody>");
+		for (size_t i = 0; i < res->nerrors; i++) {
+			const struct import_error *e = &res->errors[i];
+			if (e->line)
+				html_printf(b, "<tr><td>%zu</td>", e->line);
+			else
+				html_printf(b, "<tr><td>–</td>");
+			html_printf(b, "<td>%s</td><td>%s</td></tr>", e->column ? e->column : "–",
+			            e->message);
+		}
+		html_printf(b, "</tbody></table>");
+	}
+	html_printf(
+	    b,
+	    "<p>Spara kalkylarket som CSV (semikolon- eller kommaseparerat, UTF-8 eller "
+	    "Windows-1252). Första raden ska ange kolumnerna. Varje rad blir en anmälan, och "
+	    "en start och ett avslut när de datumen är ifyllda. Personnummer och namn får "
+	    "bara finnas med samtycke.</p>"
+	    "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" "
+	    "class=\"edit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<div class=\"field\"><label for=\"f-file\">Fil (CSV, högst 1 MiB)</label>"
+	    "<input type=\"file\" id=\"f-file\" name=\"file\" accept=\".csv,text/csv\" "
+	    "required></div><div class=\"actions\"><button type=\"submit\">Importera"
+	    "</button></div></form>",
+	    r->who.csrf);
+	html_printf(b,
+	            "<h2>Kolumner</h2><table class=\"wide\"><caption>Kolumner som känns igen"
+	            "</caption><thead><tr><th scope=\"col\">Rubrik</th><th scope=\"col\">Innehåll"
+	            "</th></tr></thead><tbody>");
+	for (const struct import_column *c = import_columns; c->field; c++) {
+		char names[200];
+		size_t j = 0;
+		for (const char *p = c->names; *p && j + 3 < sizeof names; p++) {
+			if (*p == '|') {
+				names[j++] = ',';
+				names[j++] = ' ';
+			} else {
+				names[j++] = *p;
+			}
+		}
+		names[j] = '\0';
+		html_printf(b, "<tr><td>%s</td><td>%s</td></tr>", names, c->description);
+	}
+	html_printf(b, "</tbody></table><p>Insats, Anmäld och Anmäld av måste finnas.</p>");
+	page_end(r);
+}
+
+void page_import(struct req *r)
+{
+	import_page(r, NULL, RC_OK);
+}
+
+void page_import_post(struct req *r)
+{
+	if (!r->upload || r->upload_len == 0) {
+		struct import_result none = {0};
+		struct import_error e = {0, NULL, "Välj en fil att importera."};
+		none.errors = &e;
+		none.nerrors = 1;
+		r->status = 422;
+		import_page(r, &none, RC_INVALID);
+		return;
+	}
+	int64_t assoc = entity_association(r);
+	if (!assoc)
+		return;
+	struct import_result res;
+	enum rc rc = import_participations(r->db, r->vault, &r->actor, assoc, r->upload,
+	                                   r->upload_len, r->arena, &res);
+	if (rc != RC_OK && rc != RC_INVALID) {
+		respond_rc(r, rc);
+		return;
+	}
+	if (rc == RC_INVALID)
+		r->status = 422;
+	import_page(r, &res, rc);
+}
