@@ -68,6 +68,22 @@ void page_extract_post(struct req *r);
 void page_import(struct req *r);
 void page_import_post(struct req *r);
 
+/* api_deltagare.c */
+void api_insatser(struct req *r);
+void api_insats(struct req *r);
+void api_insats_create(struct req *r);
+void api_insats_update(struct req *r);
+void api_participations(struct req *r);
+void api_queue(struct req *r);
+void api_participation(struct req *r);
+void api_referral(struct req *r);
+void api_start(struct req *r);
+void api_end(struct req *r);
+void api_cancel(struct req *r);
+void api_withdraw(struct req *r);
+void api_attendance(struct req *r);
+void api_codes(struct req *r);
+
 /* page_admin.c */
 void page_users(struct req *r);
 void page_users_post(struct req *r);
