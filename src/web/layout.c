@@ -27,6 +27,7 @@ static const struct nav_item nav[] = {
     {"/registerutdrag", "Registerutdrag", PERM_EXTRACT},
     {"/anvandare", "Användare", PERM_USER_ADMIN},
     {"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},
+    {"/kodlistor", "Kodlistor", PERM_CODES_ADMIN},
     {"/logg", "Granskningslogg", PERM_AUDIT_READ},
     {"/konto", "Mitt konto", PERM_LOGGED_IN},
 };

@@ -84,6 +84,10 @@ void api_withdraw(struct req *r);
 void api_attendance(struct req *r);
 void api_codes(struct req *r);
 
+/* page_codes.c */
+void page_codes(struct req *r);
+void page_codes_post(struct req *r);
+
 /* page_admin.c */
 void page_users(struct req *r);
 void page_users_post(struct req *r);

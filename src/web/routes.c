@@ -123,6 +123,8 @@ const struct route web_routes[] = {
     {"POST", "/api-nycklar/#/aterkalla", page_token_revoke_post, PERM_USER_ADMIN, CSRF_SESSION,
      NULL},
     {"GET", "/logg", page_audit, PERM_AUDIT_READ, CSRF_NONE, NULL},
+    {"GET", "/kodlistor", page_codes, PERM_CODES_ADMIN, CSRF_NONE, NULL},
+    {"POST", "/kodlistor", page_codes_post, PERM_CODES_ADMIN, CSRF_SESSION, NULL},
 
     /* JSON API */
     {"GET", "/api/v1/me", api_me, PERM_LOGGED_IN, CSRF_NONE, NULL},

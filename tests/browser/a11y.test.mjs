@@ -94,7 +94,7 @@ describe('the administrator', () => {
   test('opens every form', async () => {
     for (const path of ['/forbund/redigera', '/forbund/omraden/ny', '/medlemmar/ny', '/medlemmar/4/redigera',
       '/organ/ny', '/organ/1/redigera', '/organ/1/uppdrag/ny', '/uppdrag/1/redigera', '/personer/ny',
-      '/personer/1/redigera', '/anvandare/1/losenord', '/forbund/omraden/1/redigera']) {
+      '/personer/1/redigera', '/anvandare/1/losenord', '/forbund/omraden/1/redigera', '/kodlistor']) {
       await page.goto(srv.base + path);
       await axe(page, `formulär ${path}`);
     }

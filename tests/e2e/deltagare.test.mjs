@@ -234,6 +234,38 @@ describe('import from a spreadsheet', () => {
   });
 });
 
+describe('code lists as data', () => {
+  test('the administrator relabels and retires items without a new build', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    const page = await admin.get('/kodlistor');
+    assert.equal(page.status, 200);
+    const r = await admin.post('/kodlistor', { list: 'referral_source', code: 'egen', label: 'Egen anmälan (självanmälan)', active: '1' });
+    assert.equal(r.status, 303);
+    const retire = await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '0' });
+    assert.equal(retire.status, 303);
+    const empty = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: ' ', active: '1' });
+    assert.equal(empty.status, 422);
+    const c = await deltagare();
+    const form = await c.get('/insatser/1/anmalan');
+    assert.match(form.text, /Egen anmälan \(självanmälan\)/);
+    const codes = await c.get('/api/v1/codes');
+    assert.equal(codes.json().end_reason.some((x) => x.code === 'foraldraledighet'), false);
+    const log = await admin.get('/logg');
+    assert.match(log.text, /retire<\/td><td>code_item/);
+    // Put it back for the other tests.
+    await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '1' });
+  });
+
+  test('nobody else may edit them', async () => {
+    for (const user of ['chef', 'deltagare', 'revisor']) {
+      const o = new Client(srv.base);
+      await o.login(user);
+      assert.equal((await o.get('/kodlistor')).status, 403, user);
+    }
+  });
+});
+
 describe('insatser', () => {
   test('orientation cannot change after creation, with a reason', async () => {
     const chef = new Client(srv.base);

@@ -1,0 +1,97 @@
+/*
+ * page_codes.c — the administrator's view of the code lists kept as data:
+ * relabel an item, retire it or bring it back.  Codes themselves never
+ * change, so registrations made earlier keep their meaning.
+ */
+#include <string.h>
+
+#include "../core/codes.h"
+#include "../util/arena.h"
+#include "../util/html.h"
+#include "pages.h"
+
+static const struct {
+	const char *list, *title;
+} code_lists[] = {
+    {"support", "Försörjning"},       {"employment", "Sysselsättning"},
+    {"education", "Utbildningsnivå"}, {"support_time", "Tid i offentlig försörjning"},
+    {"target_group", "Målgrupper"},   {"orientation_detail", "Preciserad inriktning"},
+    {"end_reason", "Avslutsorsaker"}, {"referral_source", "Anmäld av"},
+};
+#define NLISTS (sizeof code_lists / sizeof code_lists[0])
+
+static void codes_page(struct req *r, const struct field_error *err)
+{
+	struct buf *b = &r->out;
+	page_begin(r, "Kodlistor");
+	html_printf(
+	    b, "<h1>Kodlistor</h1><p>Benämningarna kan ändras och alternativ tas ur bruk. "
+	       "Koderna ändras aldrig, så tidigare registreringar behåller sin betydelse.</p>");
+	if (err && err->field[0])
+		html_printf(
+		    b,
+		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2>"
+		    "<p>%s</p></div>",
+		    err->message);
+	for (size_t l = 0; l < NLISTS; l++) {
+		struct code_item *c;
+		size_t n;
+		if (codes_list(r->db, r->arena, code_lists[l].list, 1, &c, &n))
+			continue;
+		html_printf(b,
+		            "<h2>%s</h2><table class=\"wide\"><caption>%s</caption><thead><tr>"
+		            "<th scope=\"col\">Kod</th><th scope=\"col\">Benämning</th>"
+		            "<th scope=\"col\">Status</th></tr></thead><tbody>",
+		            code_lists[l].title, code_lists[l].title);
+		for (size_t i = 0; i < n; i++) {
+			html_printf(
+			    b,
+			    "<tr><td>%s</td><td><form class=\"inline\" method=\"post\" "
+			    "action=\"/kodlistor\">"
+			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"list\" value=\"%s\">"
+			    "<input type=\"hidden\" name=\"code\" value=\"%s\">"
+			    "<label class=\"visually-hidden\" for=\"c-%s-%s\">Benämning för "
+			    "%s</label>"
+			    "<input type=\"text\" id=\"c-%s-%s\" name=\"label\" value=\"%s\">"
+			    "<select name=\"active\" aria-label=\"Status för %s\">"
+			    "<option value=\"1\"%s>I bruk</option><option value=\"0\"%s>Ur "
+			    "bruk</option>"
+			    "</select> <button type=\"submit\" class=\"secondary\">Spara "
+			    "<span "
+			    "class=\"visually-hidden\">%s</span></button></form></td><td>%s</td></"
+			    "tr>",
+			    c[i].code, r->who.csrf, c[i].list, c[i].code, c[i].list, c[i].code,
+			    c[i].code, c[i].list, c[i].code, c[i].label, c[i].code,
+			    c[i].active ? " selected" : "", c[i].active ? "" : " selected",
+			    c[i].code, c[i].active ? "I bruk" : "Ur bruk");
+		}
+		html_printf(b, "</tbody></table>");
+	}
+	page_end(r);
+}
+
+void page_codes(struct req *r)
+{
+	codes_page(r, NULL);
+}
+
+void page_codes_post(struct req *r)
+{
+	const char *list = kv_get(&r->form, "list"), *code = kv_get(&r->form, "code");
+	const char *label = kv_get(&r->form, "label"), *active = kv_get(&r->form, "active");
+	struct field_error err = {"", ""};
+	enum rc rc = list && code && active ? codes_update(r->db, &r->actor, list, code, label,
+	                                                   strcmp(active, "1") == 0, &err)
+	                                    : RC_NOT_FOUND;
+	if (rc == RC_OK) {
+		req_redirect(r, "/kodlistor");
+		return;
+	}
+	if (rc != RC_INVALID) {
+		respond_rc(r, rc);
+		return;
+	}
+	r->status = 422;
+	codes_page(r, &err);
+}
