@@ -411,6 +411,17 @@ static enum rc add_insatser(struct demo_state *s, int64_t area_first)
 			if ((rc = insats_year_set(s->db, s->who, x.id, &yr, &s->err)))
 				goto out;
 		}
+		/* The structural insats counts its participants per quarter. */
+		for (int qtr = 0; strcmp(insatser[i].method, "volym") == 0 && qtr < 6; qtr++) {
+			static const char *const from[] = {"2025-04-01", "2025-07-01",
+			                                   "2025-10-01", "2026-01-01",
+			                                   "2026-04-01", "2026-07-01"};
+			static const char *const to[] = {"2025-06-30", "2025-09-30", "2025-12-31",
+			                                 "2026-03-31", "2026-06-30", "2026-09-30"};
+			struct volume_count vc = {0, from[qtr], to[qtr], 18 + qtr * 3, 9 + qtr * 2};
+			if ((rc = insats_volume_add(s->db, s->who, x.id, &vc, &s->err)))
+				goto out;
+		}
 		for (size_t u = 0; u < nusers; u++) {
 			const char *role = users[u].role == ROLE_INSATSANSVARIG ? "insatsansvarig"
 			                   : users[u].role == ROLE_DELTAGARANSVARIG

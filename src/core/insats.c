@@ -440,3 +440,89 @@ int insats_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role
 	db_finalize(q);
 	return ok;
 }
+
+struct volume_ctx {
+	const struct actor *who;
+	int64_t id;
+	const struct volume_count *v;
+	struct field_error *err;
+};
+
+static enum rc volume_tx(struct db *db, void *vctx)
+{
+	struct volume_ctx *c = vctx;
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT method FROM intervention WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	enum db_step s = db_step(q);
+	int volume = s == DB_ROW && strcmp(db_col_text(q, 0), "volym") == 0;
+	db_finalize(q);
+	if (s == DB_DONE)
+		return RC_NOT_FOUND;
+	if (s != DB_ROW)
+		return RC_DB;
+	if (!volume)
+		return field_error_set(c->err, "women",
+		                       "Antal registreras bara för insatser som följs med antal; "
+		                       "deltagare i den här insatsen registreras var för sig.");
+	if (db_prepare(
+	        db,
+	        "INSERT INTO volume_count (intervention_id, period_start, period_end, women, men)"
+	        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_text(q, 2, c->v->period_start);
+	db_bind_text(q, 3, c->v->period_end);
+	db_bind_int64(q, 4, c->v->women);
+	db_bind_int64(q, 5, c->v->men);
+	s = db_step(q);
+	db_finalize(q);
+	if (s != DB_ROW)
+		return RC_DB;
+	return audit_append(db, c->who, "volume", "intervention", c->id, c->v->period_start);
+}
+
+enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
+                          const struct volume_count *v, struct field_error *err)
+{
+	if (!str_valid_date(v->period_start))
+		return field_error_set(err, "period_start",
+		                       "Periodens första dag ska vara ett datum.");
+	if (!str_valid_date(v->period_end) || strcmp(v->period_end, v->period_start) < 0)
+		return field_error_set(
+		    err, "period_end",
+		    "Periodens sista dag ska vara ett datum, inte före första dagen.");
+	if (v->women < 0 || v->women > 10000000)
+		return field_error_set(err, "women",
+		                       "Ange antalet kvinnor som ett heltal, 0 eller mer.");
+	if (v->men < 0 || v->men > 10000000)
+		return field_error_set(err, "men", "Ange antalet män som ett heltal, 0 eller mer.");
+	struct volume_ctx c = {who, id, v, err};
+	return db_tx(db, volume_tx, &c);
+}
+
+enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct volume_count **out,
+                           size_t *n)
+{
+	*n = 0;
+	*out = arena_alloc(a, 500 * sizeof **out);
+	struct db_stmt *q;
+	if (!*out || db_prepare(db,
+	                        "SELECT id, period_start, period_end, women, men FROM volume_count"
+	                        " WHERE intervention_id = $1 ORDER BY period_start DESC LIMIT 500",
+	                        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	while (*n < 500 && db_step(q) == DB_ROW) {
+		struct volume_count *v = &(*out)[(*n)++];
+		v->id = db_col_int64(q, 0);
+		v->period_start = col(a, q, 1);
+		v->period_end = col(a, q, 2);
+		v->women = db_col_int64(q, 3);
+		v->men = db_col_int64(q, 4);
+	}
+	db_finalize(q);
+	return RC_OK;
+}

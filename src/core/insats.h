@@ -57,6 +57,17 @@ enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
                         const struct intervention_year *y, struct field_error *err);
 enum rc insats_years(struct db *db, struct arena *a, int64_t id, struct intervention_year **out,
                      size_t *n);
+/* Volume insatser (method volym) record counts by sex per period. */
+struct volume_count {
+	int64_t id;
+	const char *period_start, *period_end;
+	int64_t women, men;
+};
+enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
+                          const struct volume_count *v, struct field_error *err);
+enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct volume_count **out,
+                           size_t *n);
+
 /* Assigns (add=1) or removes a user as insatsansvarig or deltagaransvarig. */
 enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
                          const char *role, int add, struct field_error *err);

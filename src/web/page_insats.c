@@ -290,7 +290,67 @@ static const struct field staff_fields[] = {
 static const struct org_code staff_roles[] = {
     {"insatsansvarig", "Insatsansvarig"}, {"deltagaransvarig", "Deltagaransvarig"}, {NULL, NULL}};
 
+static const struct field volume_fields[] = {
+    {"period_start", "Periodens första dag", FT_DATE, 1, 10, NULL, NULL, NULL},
+    {"period_end", "Periodens sista dag", FT_DATE, 1, 10, NULL, NULL, NULL},
+    {"women", "Antal kvinnor", FT_INT, 1, 8, NULL, NULL, NULL},
+    {"men", "Antal män", FT_INT, 1, 8, NULL, NULL, NULL},
+};
+
+/* The counts of a volume insats, with the form to add a period. */
+static void volume_section(struct req *r, int64_t id, int can_write, struct form *vf)
+{
+	struct volume_count *v;
+	size_t n;
+	struct buf *b = &r->out;
+	if (insats_volume_list(r->db, r->arena, id, &v, &n))
+		return;
+	html_printf(b, "<h2>Antal deltagare per period</h2>");
+	if (n == 0) {
+		html_printf(b, "<p>Inga antal registrerade.</p>");
+	} else {
+		int64_t tw = 0, tm = 0;
+		html_printf(
+		    b, "<table><caption>Antal efter kön</caption><thead><tr>"
+		       "<th scope=\"col\">Period</th><th scope=\"col\" class=\"num\">Kvinnor</th>"
+		       "<th scope=\"col\" class=\"num\">Män</th><th scope=\"col\" "
+		       "class=\"num\">Totalt</th></tr></thead><tbody>");
+		for (size_t i = 0; i < n; i++) {
+			html_printf(
+			    b,
+			    "<tr><td>%s – %s</td><td class=\"num\">%lld</td><td class=\"num\">"
+			    "%lld</td><td class=\"num\">%lld</td></tr>",
+			    v[i].period_start, v[i].period_end, (long long)v[i].women,
+			    (long long)v[i].men, (long long)(v[i].women + v[i].men));
+			tw += v[i].women;
+			tm += v[i].men;
+		}
+		html_printf(
+		    b,
+		    "</tbody><tfoot><tr><th scope=\"row\">Summa</th><td class=\"num\">%lld"
+		    "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td></tr></tfoot>"
+		    "</table>",
+		    (long long)tw, (long long)tm, (long long)(tw + tm));
+	}
+	if (can_write) {
+		html_printf(b, "<h3>Registrera antal för en period</h3>");
+		form_render(b, vf, arena_printf(r->arena, "/insatser/%" PRId64 "/antal", id),
+		            r->who.csrf, "Spara antal");
+	}
+}
+
+static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
+                             struct form *vf);
+
 static void insats_page(struct req *r, int64_t id, struct form *yf, struct form *sf)
+{
+	struct form vf;
+	form_init(&vf, volume_fields, 4);
+	insats_page_with(r, id, yf, sf, &vf);
+}
+
+static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
+                             struct form *vf)
 {
 	struct intervention x;
 	struct intervention_year *y;
@@ -337,7 +397,15 @@ static void insats_page(struct req *r, int64_t id, struct form *yf, struct form 
 		            "<a class=\"button secondary\" href=\"/insatser/%lld/redigera\">Ändra "
 		            "insatsen</a>",
 		            (long long)x.id);
-	html_printf(b, "</p><h2>Plan och budget per år</h2>");
+	html_printf(b, "</p>");
+	if (strcmp(x.method, "volym") == 0)
+		volume_section(r, x.id, can_write, vf);
+	else if (vf->has_error)
+		html_printf(b,
+		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
+		            "</h2><p>%s</p></div>",
+		            vf->err.message);
+	html_printf(b, "<h2>Plan och budget per år</h2>");
 	if (ny == 0) {
 		html_printf(b, "<p>Ingen plan eller budget registrerad.</p>");
 	} else {
@@ -508,4 +576,31 @@ void page_insats_staff_post(struct req *r)
 	}
 	r->status = 422;
 	insats_page(r, r->ids[0], &yf, &sf);
+}
+
+void page_insats_volume_post(struct req *r)
+{
+	struct form yf, sf, vf;
+	form_init(&yf, year_fields, 6);
+	form_init(&sf, staff_fields, 2);
+	form_init(&vf, volume_fields, 4);
+	form_read_kv(&vf, r->arena, &r->form);
+	if (form_check(&vf) == RC_OK) {
+		struct volume_count v = {0, form_get(&vf, "period_start"),
+		                         form_get(&vf, "period_end"), form_id(&vf, "women"),
+		                         form_id(&vf, "men")};
+		struct field_error err = {"", ""};
+		enum rc rc = insats_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
+		if (rc == RC_OK) {
+			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));
+			return;
+		}
+		if (rc != RC_INVALID) {
+			respond_rc(r, rc);
+			return;
+		}
+		form_fail(&vf, &err);
+	}
+	r->status = 422;
+	insats_page_with(r, r->ids[0], &yf, &sf, &vf);
 }

@@ -40,6 +40,7 @@ void page_insats_edit(struct req *r);
 void page_insats_edit_post(struct req *r);
 void page_insats_year_post(struct req *r);
 void page_insats_staff_post(struct req *r);
+void page_insats_volume_post(struct req *r);
 /* Options of a code list (NULL-terminated, arena memory) and one label. */
 const struct org_code *web_code_options(struct req *r, const char *list);
 const char *web_code_label(struct req *r, const char *list, const char *code);

@@ -83,6 +83,7 @@ const struct route web_routes[] = {
     {"POST", "/insatser/#/ar", page_insats_year_post, PERM_INSATS_WRITE, CSRF_SESSION, NULL},
     {"POST", "/insatser/#/bemanning", page_insats_staff_post, PERM_INSATS_WRITE, CSRF_SESSION,
      NULL},
+    {"POST", "/insatser/#/antal", page_insats_volume_post, PERM_INSATS_WRITE, CSRF_SESSION, NULL},
     {"GET", "/insatser/#/deltagare", page_participants, PERM_INSATS_READ, CSRF_NONE, NULL},
     {"GET", "/insatser/#/anmalan", page_referral_new, PERM_PARTICIPANT_WRITE, CSRF_NONE, NULL},
     {"POST", "/insatser/#/anmalan", page_referral_post, PERM_PARTICIPANT_WRITE, CSRF_SESSION, NULL},

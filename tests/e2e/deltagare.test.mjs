@@ -267,6 +267,19 @@ describe('code lists as data', () => {
 });
 
 describe('insatser', () => {
+  test('a volume insats records counts by sex per period', async () => {
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    await chef.get('/insatser/8');
+    const r = await chef.post('/insatser/8/antal', { period_start: '2026-07-01', period_end: '2026-09-30', women: '31', men: '17' });
+    assert.equal(r.status, 303);
+    const page = await chef.get('/insatser/8');
+    assert.match(page.text, /2026-07-01 – 2026-09-30<\/td><td class="num">31<\/td><td class="num">17<\/td><td class="num">48/);
+    const refused = await chef.post('/insatser/1/antal', { period_start: '2026-07-01', period_end: '2026-09-30', women: '1', men: '1' });
+    assert.equal(refused.status, 422);
+    assert.match(refused.text, /bara för insatser som följs med antal/);
+  });
+
   test('orientation cannot change after creation, with a reason', async () => {
     const chef = new Client(srv.base);
     await chef.login('chef');

@@ -249,6 +249,29 @@ static void insats_years_and_staff(void **state)
 	assert_false(insats_is_staff(f->t.db, f->other_insats, f->dr_user, "deltagaransvarig"));
 }
 
+static void volume_counts_only_for_volume_insatser(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct volume_count v = {0, "2025-01-01", "2025-03-31", 12, 7};
+	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &v, &e), RC_OK);
+	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->insats, &v, &e), RC_INVALID);
+	assert_string_equal(e.field, "women");
+	struct volume_count backwards = {0, "2025-03-31", "2025-01-01", 1, 1};
+	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &backwards, &e),
+	                 RC_INVALID);
+	assert_string_equal(e.field, "period_end");
+	struct volume_count negative = {0, "2025-01-01", "2025-03-31", -1, 1};
+	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &negative, &e),
+	                 RC_INVALID);
+	struct volume_count *list;
+	size_t n;
+	assert_int_equal(insats_volume_list(f->t.db, f->a, f->volume, &list, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(list[0].women, 12);
+	assert_int_equal(list[0].men, 7);
+}
+
 static void referral_with_consent_seals_identity(void **state)
 {
 	struct fx *f = *state;
@@ -578,6 +601,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(vault_seals_and_detects_tampering, setup, teardown),
 	    cmocka_unit_test_setup_teardown(insats_fixed_fields_cannot_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(insats_years_and_staff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(volume_counts_only_for_volume_insatser, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(referral_with_consent_seals_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_needs_consent_and_no_protection, setup,
 	                                    teardown),
