@@ -538,15 +538,21 @@ static enum rc end_tx(struct db *db, void *v)
 	if (!felreg && (rc = check_answers(db, c->r, 0, c->err)))
 		return rc;
 	struct db_stmt *q;
+	int has_support = 0, has_employment = 0;
+	for (size_t i = 0; i < c->r->nanswers; i++) {
+		has_support |= strcmp(c->r->answers[i].list, "support") == 0;
+		has_employment |= strcmp(c->r->answers[i].list, "employment") == 0;
+	}
 	if (db_prepare(db,
 	               "UPDATE participation SET state = 'ended', end_on = $2, end_reason = $3,"
-	               " counts = $4 WHERE id = $1",
+	               " counts = $4, end_complete = $5 WHERE id = $1",
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->r->date);
 	db_bind_text(q, 3, c->r->end_reason);
 	db_bind_int64(q, 4, felreg ? 0 : 1);
+	db_bind_int64(q, 5, !felreg && has_support && has_employment);
 	if ((rc = step_done(q)) || (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
 	    (rc = history(db, c->who, c->id, "state", "active", "ended")) ||
 	    (rc = history(db, c->who, c->id, "end_reason", NULL, c->r->end_reason)))
@@ -987,8 +993,9 @@ enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct partici
 	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
 }
 
-/* Lists are capped: a page shows at most this many rows. */
-#define LIST_MAX 2000
+/* Lists are capped: a page shows at most this many rows, newest or oldest
+ * first as each list needs, each walked along an index (migration 6). */
+#define LIST_MAX 500
 
 enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
                        struct participation **out, size_t *n)
@@ -1108,16 +1115,17 @@ enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct i
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT i.id,"
-	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
-	               "   AND p.state = 'queued'),"
-	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
-	               "   AND p.state = 'active'),"
-	               " (SELECT count(*) FROM participation p WHERE p.intervention_id = i.id"
-	               "   AND p.state = 'ended' AND p.counts = 1)"
-	               " FROM intervention i WHERE i.association_id = $1 ORDER BY i.id",
-	               &q))
+	/* Read from the tally the triggers keep (migration 6). */
+	if (db_prepare(
+	        db,
+	        "SELECT i.id,"
+	        " coalesce(sum(CASE WHEN t.state = 'queued' THEN t.n END), 0),"
+	        " coalesce(sum(CASE WHEN t.state = 'active' THEN t.n END), 0),"
+	        " coalesce(sum(CASE WHEN t.state = 'ended' AND t.counted = 1 THEN t.n END), 0)"
+	        " FROM intervention i LEFT JOIN participation_tally t"
+	        " ON t.intervention_id = i.id WHERE i.association_id = $1"
+	        " GROUP BY i.id ORDER BY i.id",
+	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	size_t cap = 0;
@@ -1155,15 +1163,11 @@ enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum w
 	    "WHERE p.state = 'active' AND i.association_id = $1"
 	    " AND p.start_on < date($9, '-1 year') ORDER BY p.start_on LIMIT $2",
 	    [WORK_CONSENT] = PARTICIPATION_SELECT
-	    "WHERE p.state IN ('queued', 'active') AND i.association_id = $1"
-	    " AND p.identity_id IS NULL AND p.protected = 0 ORDER BY p.referred_on LIMIT $2",
+	    "WHERE p.state IN ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0"
+	    " AND i.association_id = $1 ORDER BY p.referred_on LIMIT $2",
 	    [WORK_END_MISSING] = PARTICIPATION_SELECT
-	    "WHERE p.state = 'ended' AND p.counts = 1 AND i.association_id = $1"
-	    " AND (NOT EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = p.id"
-	    "       AND x.phase = 'end' AND x.list = 'support')"
-	    "   OR NOT EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = p.id"
-	    "       AND x.phase = 'end' AND x.list = 'employment'))"
-	    " ORDER BY p.end_on LIMIT $2",
+	    "WHERE p.state = 'ended' AND p.counts = 1 AND p.end_complete = 0"
+	    " AND i.association_id = $1 ORDER BY p.end_on LIMIT $2",
 	};
 	struct db_stmt *q;
 	if (db_prepare(db, sql[which], &q))

@@ -352,6 +352,56 @@ const struct db_migration db_sqlite_migrations[] = {
      "('referral_source','region','Regionen (hälso- och sjukvården)',NULL,30),"
      "('referral_source','kommun','Kommunen',NULL,40),"
      "('referral_source','egen','Egen anmälan',NULL,50);"},
+
+    {6, "participation aggregates and work-list indexes",
+     /* Counts per insats and state, kept by triggers, so the insatser list
+      * reads a handful of rows instead of counting participations. */
+     "CREATE TABLE participation_tally ("
+     " intervention_id INTEGER NOT NULL,"
+     " state TEXT NOT NULL,"
+     " counted INTEGER NOT NULL,"
+     " n INTEGER NOT NULL,"
+     " PRIMARY KEY (intervention_id, state, counted));"
+     "INSERT INTO participation_tally (intervention_id, state, counted, n)"
+     " SELECT intervention_id, state, counts, count(*) FROM participation"
+     " GROUP BY intervention_id, state, counts;"
+     "CREATE TRIGGER participation_tally_insert AFTER INSERT ON participation BEGIN"
+     " INSERT INTO participation_tally (intervention_id, state, counted, n)"
+     "  VALUES (NEW.intervention_id, NEW.state, NEW.counts, 1)"
+     "  ON CONFLICT (intervention_id, state, counted) DO UPDATE SET n = n + 1;"
+     " END;"
+     "CREATE TRIGGER participation_tally_update AFTER UPDATE OF intervention_id, state, counts"
+     " ON participation BEGIN"
+     " UPDATE participation_tally SET n = n - 1 WHERE intervention_id = OLD.intervention_id"
+     "  AND state = OLD.state AND counted = OLD.counts;"
+     " INSERT INTO participation_tally (intervention_id, state, counted, n)"
+     "  VALUES (NEW.intervention_id, NEW.state, NEW.counts, 1)"
+     "  ON CONFLICT (intervention_id, state, counted) DO UPDATE SET n = n + 1;"
+     " END;"
+     "CREATE TRIGGER participation_tally_delete AFTER DELETE ON participation BEGIN"
+     " UPDATE participation_tally SET n = n - 1 WHERE intervention_id = OLD.intervention_id"
+     "  AND state = OLD.state AND counted = OLD.counts;"
+     " END;"
+
+     /* An ended participation whose end registration lacks support or
+      * employment: a stored flag, so the work list need not search the
+      * answers of every ended participation. */
+     "ALTER TABLE participation ADD COLUMN end_complete INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE participation SET end_complete = 1 WHERE state = 'ended' AND"
+     " EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = participation.id"
+     "  AND x.phase = 'end' AND x.list = 'support') AND"
+     " EXISTS (SELECT 1 FROM participation_answer x WHERE x.participation_id = participation.id"
+     "  AND x.phase = 'end' AND x.list = 'employment');"
+
+     /* Each list's predicate and order as a (partial) index. */
+     "CREATE INDEX participation_newest ON participation(intervention_id, referred_on DESC, id "
+     "DESC);"
+     "CREATE INDEX participation_anonymous_open ON participation(referred_on)"
+     " WHERE state IN ('queued', 'active') AND identity_id IS NULL AND protected = 0;"
+     "CREATE INDEX participation_end_missing ON participation(end_on)"
+     " WHERE state = 'ended' AND counts = 1 AND end_complete = 0;"
+     "CREATE INDEX participation_queue_all ON participation(referred_on, id) WHERE state = "
+     "'queued';"},
 };
 
 const int db_sqlite_migration_count =

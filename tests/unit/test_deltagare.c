@@ -554,6 +554,40 @@ static void only_own_deltagaransvarig_may_register(void **state)
 	assert_int_equal(deltagare_refer(f->t.db, f->v, &test_actor, &r, &id, &e), RC_OK);
 }
 
+/* The tally kept by triggers agrees with a count of the rows through
+ * every change of state. */
+static void counts_follow_every_state_change(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t a, b, c;
+	struct referral r = anonymous(f, "K");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a, &e), RC_OK);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &b, &e), RC_OK);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &c, &e), RC_OK);
+	start(f, a, "2025-02-10");
+	start(f, b, "2025-02-10");
+	struct registration end = {"2025-03-01", "arbete", end_answers, 3};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, a, &end, &e), RC_OK);
+	struct registration felreg = {"2025-03-01", "felregistrering", NULL, 0};
+	assert_int_equal(deltagare_end(f->t.db, &f->dr, b, &felreg, &e), RC_OK);
+	struct insats_counts *cnt;
+	size_t n;
+	assert_int_equal(deltagare_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
+	assert_int_equal(n, 3);
+	assert_int_equal(cnt[0].intervention_id, f->insats);
+	assert_int_equal(cnt[0].queued, 1);
+	assert_int_equal(cnt[0].active, 0);
+	assert_int_equal(cnt[0].ended, 1); /* the felregistrering is not counted */
+	assert_int_equal(deltagare_correct(f->t.db, &f->dr, b, "end_reason", "arbete", &e), RC_OK);
+	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, c, "2025-03-01", "eget_val", &e), RC_OK);
+	assert_int_equal(deltagare_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
+	assert_int_equal(cnt[0].queued, 0);
+	assert_int_equal(cnt[0].ended, 2);
+	assert_int_equal(count(f, "SELECT sum(n) FROM participation_tally"),
+	                 count(f, "SELECT count(*) FROM participation"));
+}
+
 static void queue_and_work_lists(void **state)
 {
 	struct fx *f = *state;
@@ -619,6 +653,7 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("deltagare", tests, NULL, NULL);
