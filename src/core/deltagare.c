@@ -921,7 +921,7 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
 	"  LIMIT 1),"                                                                             \
 	" (SELECT withdrawn_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC" \
 	"  LIMIT 1)"                                                                              \
-	" FROM participation p JOIN intervention i ON i.id = p.intervention_id"                   \
+	" FROM participation p JOIN intervention i ON i.id = +p.intervention_id"                  \
 	" LEFT JOIN member m ON m.id = p.referral_member_id"                                      \
 	" LEFT JOIN area ha ON ha.id = p.home_area_id"                                            \
 	" LEFT JOIN area hd ON hd.id = p.home_district_id "
@@ -1017,19 +1017,30 @@ enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
 enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
                         int64_t area_id, struct participation **out, size_t *n)
 {
+	/* One constant statement per filter, each served by its own index:
+	 * "($2 = 0 OR ...)" would leave the planner no index to use. */
+	static const char *const sql[] = {
+	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND i.association_id = $1"
+	                         " ORDER BY p.referred_on, p.id LIMIT $4",
+	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.intervention_id = $2"
+	                         " AND i.association_id = $1 ORDER BY p.referred_on, p.id LIMIT $4",
+	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.home_area_id = $3"
+	                         " AND i.association_id = $1 ORDER BY p.referred_on, p.id LIMIT $4",
+	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.intervention_id = $2"
+	                         " AND p.home_area_id = $3 AND i.association_id = $1"
+	                         " ORDER BY p.referred_on, p.id LIMIT $4",
+	};
+	int which = (intervention_id ? 1 : 0) + (area_id ? 2 : 0);
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               PARTICIPATION_SELECT
-	               "WHERE p.state = 'queued' AND i.association_id = $1"
-	               " AND ($2 = 0 OR p.intervention_id = $2) AND ($3 = 0 OR p.home_area_id = $3)"
-	               " ORDER BY p.referred_on, p.id LIMIT $4",
-	               &q))
+	if (db_prepare(db, sql[which], &q))
 		return RC_DB;
 	char today[11];
 	str_today(today);
 	db_bind_int64(q, 1, assoc);
-	db_bind_int64(q, 2, intervention_id);
-	db_bind_int64(q, 3, area_id);
+	if (intervention_id)
+		db_bind_int64(q, 2, intervention_id);
+	if (area_id)
+		db_bind_int64(q, 3, area_id);
 	db_bind_int64(q, 4, LIST_MAX);
 	db_bind_text(q, 9, today);
 	return read_all(q, a, out, n);
