@@ -157,13 +157,10 @@ static int read_password(int from_stdin, char *out, size_t size)
 
 /* ---- commands -------------------------------------------------------------- */
 
-static int cmd_init(int argc, char **argv)
+/* Creates the database at path with its key file and the förbund; prints
+ * what it made, and the next step unless quiet.  Returns an exit code. */
+static int init_database(const char *path, const char *name, int quiet)
 {
-	static const char *const wv[] = {"--name", NULL};
-	const char *path = positional(argc, argv, 0, wv);
-	const char *name = opt_value(argc, argv, "--name");
-	if (!path)
-		return usage_error(argv[0]);
 	struct stat st;
 	if (stat(path, &st) == 0) {
 		fprintf(stderr, "finsam: %s finns redan; init skriver aldrig över en databas.\n",
@@ -175,7 +172,7 @@ static int cmd_init(int argc, char **argv)
 	umask(077);
 	char keypath[4096];
 	if (snprintf(keypath, sizeof keypath, "%s.key", path) >= (int)sizeof keypath)
-		return usage_error(argv[0]);
+		return 2;
 	enum rc rc = crypto_key_create(keypath);
 	if (rc) {
 		fprintf(stderr, "finsam: nyckelfilen %s kunde inte skapas%s.\n", keypath,
@@ -200,10 +197,22 @@ static int cmd_init(int argc, char **argv)
 	}
 	printf("Skapade %s och nyckelfilen %s (läsbar bara för dig).\n"
 	       "Förvara nyckelfilen säkert och säkerhetskopiera den separat: utan den går "
-	       "personuppgifterna inte att läsa.\n"
-	       "Nästa steg: finsam user add %s ANVÄNDARNAMN --role admin --name \"Ditt namn\"\n",
-	       path, keypath, path);
+	       "personuppgifterna inte att läsa.\n",
+	       path, keypath);
+	if (!quiet)
+		printf("Nästa steg: finsam user add %s ANVÄNDARNAMN --role admin --name \"Ditt "
+		       "namn\"\n",
+		       path);
 	return 0;
+}
+
+static int cmd_init(int argc, char **argv)
+{
+	static const char *const wv[] = {"--name", NULL};
+	const char *path = positional(argc, argv, 0, wv);
+	if (!path)
+		return usage_error(argv[0]);
+	return init_database(path, opt_value(argc, argv, "--name"), 0);
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -380,11 +389,8 @@ static int cmd_demo(int argc, char **argv)
 	if (!path)
 		return usage_error(argv[0]);
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		char *init_argv[] = {"init", (char *)path, NULL};
-		if (cmd_init(2, init_argv) != 0)
-			return 1;
-	}
+	if (stat(path, &st) != 0 && init_database(path, NULL, 1) != 0)
+		return 1;
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
