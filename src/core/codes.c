@@ -42,17 +42,9 @@ enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,
 	struct code_item *arr = NULL;
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct code_item *na = arena_alloc(a, nc * sizeof *na);
-			if (!na) {
-				db_finalize(q);
-				return RC_NOMEM;
-			}
-			if (*n)
-				memcpy(na, arr, *n * sizeof *na);
-			arr = na;
-			cap = nc;
+		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
+			db_finalize(q);
+			return RC_NOMEM;
 		}
 		struct code_item *c = &arr[(*n)++];
 		c->list = arena_strdup(a, db_col_text(q, 0));

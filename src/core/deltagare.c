@@ -958,17 +958,9 @@ static enum rc read_all(struct db_stmt *q, struct arena *a, struct participation
 	enum db_step s;
 	*n = 0;
 	while ((s = db_step(q)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 32;
-			struct participation *na = arena_alloc(a, nc * sizeof *na);
-			if (!na) {
-				db_finalize(q);
-				return RC_NOMEM;
-			}
-			if (*n)
-				memcpy(na, arr, *n * sizeof *na);
-			arr = na;
-			cap = nc;
+		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
+			db_finalize(q);
+			return RC_NOMEM;
 		}
 		read_participation(a, q, &arr[(*n)++]);
 	}
@@ -1143,17 +1135,9 @@ enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct i
 	struct insats_counts *arr = NULL;
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct insats_counts *na = arena_alloc(a, nc * sizeof *na);
-			if (!na) {
-				db_finalize(q);
-				return RC_NOMEM;
-			}
-			if (*n)
-				memcpy(na, arr, *n * sizeof *na);
-			arr = na;
-			cap = nc;
+		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
+			db_finalize(q);
+			return RC_NOMEM;
 		}
 		struct insats_counts *c = &arr[(*n)++];
 		c->intervention_id = db_col_int64(q, 0);

@@ -18,6 +18,7 @@
 #include "deltagare.h"
 #include "insats.h"
 #include "org.h"
+#include "pnr.h"
 
 const struct demo_account demo_accounts[] = {
     {"admin", "Maria Ekström", ROLE_ADMIN},
@@ -32,17 +33,7 @@ const int demo_account_count = (int)(sizeof demo_accounts / sizeof demo_accounts
 /* Appends a Luhn check digit to nine digits: "212000024" → "212000-0241". */
 static void with_check(const char *nine, char out[12])
 {
-	int sum = 0;
-	for (int i = 0; i < 9; i++) {
-		int v = nine[i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	int check = (10 - sum % 10) % 10;
+	int check = (10 - pnr_luhn_sum(nine, 9) % 10) % 10;
 	memcpy(out, nine, 6);
 	out[6] = '-';
 	memcpy(out + 7, nine + 6, 3);
@@ -168,16 +159,7 @@ static void synthetic_pnr(uint32_t *seed, char sex, int year, char out[14])
 	int serial = (int)(rnd(seed) % 100) * 10 + (int)(rnd(seed) % 5) * 2 + (sex == 'M');
 	char nine[10];
 	snprintf(nine, sizeof nine, "%02d%02d%02d%03d", year % 100, month, day, serial % 1000);
-	int sum = 0;
-	for (int i = 0; i < 9; i++) {
-		int v = nine[i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
+	int sum = pnr_luhn_sum(nine, 9);
 	/* YYYYMMDD-NNNC: the century, then the nine digits, then the check. */
 	snprintf(out, 14, "%02d%.6s-%.3s%d", (year / 100) % 100, nine, nine + 6,
 	         (10 - sum % 10) % 10);

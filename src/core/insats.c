@@ -93,17 +93,9 @@ enum rc insats_list(struct db *db, struct arena *a, int64_t assoc, struct interv
 	struct intervention *arr = NULL;
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
-		if (*n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			struct intervention *na = arena_alloc(a, nc * sizeof *na);
-			if (!na) {
-				db_finalize(q);
-				return RC_NOMEM;
-			}
-			if (*n)
-				memcpy(na, arr, *n * sizeof *na);
-			arr = na;
-			cap = nc;
+		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
+			db_finalize(q);
+			return RC_NOMEM;
 		}
 		read_intervention(a, q, &arr[(*n)++]);
 	}

@@ -11,6 +11,7 @@
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "audit.h"
+#include "pnr.h"
 
 /* ---- vocabularies -------------------------------------------------------- */
 
@@ -89,18 +90,7 @@ enum rc org_number_normalize(const char *in, char out[12])
 	} else if (n != 10) {
 		return RC_INVALID;
 	}
-	/* Luhn over the ten digits. */
-	int sum = 0;
-	for (int i = 0; i < 10; i++) {
-		int v = s[i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	if (sum % 10 != 0)
+	if (pnr_luhn_sum(s, 10) % 10 != 0)
 		return RC_INVALID;
 	memcpy(out, s, 6);
 	out[6] = '-';
@@ -162,19 +152,6 @@ static void bind_opt_id(struct db_stmt *q, int n, int64_t id)
 		db_bind_null(q, n);
 }
 
-/* Grows an arena array to hold at least n+1 elements. */
-static void *grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return arr;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *p = arena_alloc(a, nc * elem);
-	if (p && n)
-		memcpy(p, arr, n * elem);
-	*cap = nc;
-	return p;
-}
-
 typedef void (*row_reader)(struct arena *a, struct db_stmt *q, void *out);
 
 /* Steps a prepared, bound statement expected to give one row, reads it
@@ -198,7 +175,7 @@ static enum rc fetch_all(struct db_stmt *q, struct arena *a, row_reader read, si
 	enum db_step s;
 	*n = 0;
 	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = grow(a, arr, &cap, *n, elem))) {
+		if (!(arr = arena_grow(a, arr, &cap, *n, elem))) {
 			db_finalize(q);
 			return RC_NOMEM;
 		}

@@ -99,17 +99,7 @@ enum rc pnr_parse(const char *in, const char *today, struct pnr *out, const char
 	if (ty - year > 130)
 		return fail(why, "Födelseåret är orimligt långt tillbaka.");
 
-	int sum = 0;
-	for (int i = 0; i < 10; i++) {
-		int v = ten[i] - '0';
-		if (i % 2 == 0) {
-			v *= 2;
-			if (v > 9)
-				v -= 9;
-		}
-		sum += v;
-	}
-	if (sum % 10 != 0)
+	if (pnr_luhn_sum(ten, 10) % 10 != 0)
 		return fail(why, "Kontrollsiffran stämmer inte; kontrollera numret.");
 
 	memset(out, 0, sizeof *out);
@@ -120,6 +110,21 @@ enum rc pnr_parse(const char *in, const char *today, struct pnr *out, const char
 	out->samordning = samordning;
 	out->sex = ((ten[8] - '0') % 2) ? 'M' : 'K';
 	return RC_OK;
+}
+
+int pnr_luhn_sum(const char *digits, int n)
+{
+	int sum = 0;
+	for (int i = 0; i < n; i++) {
+		int v = digits[i] - '0';
+		if (i % 2 == 0) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+	}
+	return sum;
 }
 
 void pnr_format(const struct pnr *p, char out[14])

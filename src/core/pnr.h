@@ -32,6 +32,12 @@ struct pnr {
  */
 enum rc pnr_parse(const char *in, const char *today, struct pnr *out, const char **why);
 
+/* The Luhn sum of n ASCII digits, doubling the first, third, …: a full
+ * number is valid when the sum is divisible by 10, and the check digit
+ * for nine digits is (10 - sum % 10) % 10.  Used for personnummer,
+ * samordningsnummer and organisationsnummer alike. */
+int pnr_luhn_sum(const char *digits, int n);
+
 /* The number written for people, "YYYYMMDD-NNNC", into out[14]. */
 void pnr_format(const struct pnr *p, char out[14]);
 

@@ -100,6 +100,21 @@ char *arena_strdup(struct arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+void *arena_grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return arr;
+	size_t nc = *cap ? *cap * 2 : 16;
+	if (elem && nc > SIZE_MAX / elem)
+		return NULL;
+	void *p = arena_alloc(a, nc * elem);
+	if (p && n)
+		memcpy(p, arr, n * elem);
+	if (p)
+		*cap = nc;
+	return p;
+}
+
 char *arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap, ap2;

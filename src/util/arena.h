@@ -23,6 +23,10 @@ void *arena_alloc(struct arena *a, size_t n);
 /* Copies of strings; NULL in gives NULL out. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
+/* Makes room for element n in an arena array of elem-sized items whose
+ * capacity is *cap, doubling into new arena memory (the old block is left
+ * to the arena).  Returns the array, or NULL past the cap. */
+void *arena_grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem);
 /* printf into arena memory (vsnprintf underneath). */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
