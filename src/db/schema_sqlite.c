@@ -401,7 +401,17 @@ const struct db_migration db_sqlite_migrations[] = {
      "CREATE INDEX participation_end_missing ON participation(end_on)"
      " WHERE state = 'ended' AND counts = 1 AND end_complete = 0;"
      "CREATE INDEX participation_queue_all ON participation(referred_on, id) WHERE state = "
-     "'queued';"},
+     "'queued';"
+     "CREATE INDEX participation_queue_area ON participation(home_area_id, referred_on, id)"
+     " WHERE state = 'queued';"
+     "CREATE INDEX participation_queue_both ON participation(intervention_id, home_area_id,"
+     " referred_on, id) WHERE state = 'queued';"
+     /* Only identified participations are ever looked up by identity; an
+      * index over every NULL would lure the planner into scanning all
+      * anonymous ones for the consent work list. */
+     "DROP INDEX participation_identity;"
+     "CREATE INDEX participation_identity ON participation(identity_id)"
+     " WHERE identity_id IS NOT NULL;"},
 };
 
 const int db_sqlite_migration_count =

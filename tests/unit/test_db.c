@@ -122,6 +122,29 @@ static void nested_transaction_rolls_back_with_outer(void **state)
 	assert_int_equal(count_associations(t->db), 0);
 }
 
+/* The lists staff use daily stay fast only with these indexes (see
+ * docs/architecture.md, "Fast by construction"); each partial index must
+ * keep its WHERE clause. */
+static void list_indexes_exist_and_are_partial(void **state)
+{
+	struct testdb *t = *state;
+	static const char *const partial[] = {
+	    "participation_anonymous_open", "participation_end_missing", "participation_queue_all",
+	    "participation_queue_area",     "participation_queue_both",  "participation_identity"};
+	for (size_t i = 0; i < sizeof partial / sizeof partial[0]; i++) {
+		struct db_stmt *q;
+		assert_int_equal(
+		    db_prepare(t->db, "SELECT sql FROM sqlite_master WHERE name = $1", &q), RC_OK);
+		db_bind_text(q, 1, partial[i]);
+		assert_int_equal(db_step(q), DB_ROW);
+		assert_non_null(strstr(db_col_text(q, 0), " WHERE "));
+		db_finalize(q);
+	}
+	assert_int_equal(
+	    db_exec(t->db, "SELECT 1 FROM participation INDEXED BY participation_newest"), RC_OK);
+	assert_int_equal(db_exec(t->db, "SELECT 1 FROM participation_tally"), RC_OK);
+}
+
 static void older_database_opens_in_newer_build(void **state)
 {
 	(void)state;
@@ -195,6 +218,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(nested_transaction_rolls_back_with_outer, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(list_indexes_exist_and_are_partial, setup, teardown),
 	    cmocka_unit_test(older_database_opens_in_newer_build),
 	    cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
 	    cmocka_unit_test(missing_database_is_not_created_by_open),
