@@ -230,8 +230,9 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	        db,
 	        "INSERT INTO participation (intervention_id, identity_id, sex, birth_year, state,"
 	        " referred_on, referral_source, referral_member_id, home_area_id,"
-	        " home_district_id, protected, created_at)"
-	        " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+	        " home_district_id, protected, created_at, referral_unit)"
+	        " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING "
+	        "id",
 	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, in->intervention_id);
@@ -262,6 +263,7 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		db_bind_null(q, 9);
 	db_bind_int64(q, 10, in->protected_identity ? 1 : 0);
 	db_bind_text(q, 11, now);
+	db_bind_text(q, 12, str_blank(in->source_unit) ? NULL : in->source_unit);
 	s = db_step(q);
 	if (s == DB_ROW)
 		c->id = db_col_int64(q, 0);
@@ -303,6 +305,9 @@ enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor
 		                       "Anmälningsdatumet kan inte ligga i framtiden.");
 	if (!codes_valid(db, "referral_source", in->source))
 		return field_error_set(err, "source", "Välj vem som anmälde i listan.");
+	if (!str_blank(in->source_unit) &&
+	    (str_utf8_len(in->source_unit) > 120 || !str_valid_utf8_text(in->source_unit)))
+		return field_error_set(err, "source_unit", "Enheten får vara högst 120 tecken.");
 	struct pnr pnr;
 	const char *sex = in->sex;
 	int identified = !str_blank(in->pnr) || !str_blank(in->name);
@@ -624,6 +629,49 @@ struct correct_ctx {
 	struct field_error *err;
 };
 
+/* Corrects the home kommun (and clears a stadsdel that belonged to the old
+ * one); the history keeps the kommuner's names. */
+static enum rc correct_home(struct db *db, struct correct_ctx *c)
+{
+	int64_t area = 0;
+	if (!str_to_i64(c->value, &area) || area <= 0)
+		return field_error_set(c->err, "value", "Välj hemkommun i listan.");
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT a.name, (SELECT o.name FROM participation p2 LEFT JOIN area o"
+	               "  ON o.id = p2.home_area_id WHERE p2.id = $2)"
+	               " FROM area a JOIN intervention i ON i.association_id = a.association_id"
+	               " JOIN participation p ON p.intervention_id = i.id"
+	               " WHERE a.id = $1 AND a.kind = 'kommun' AND p.id = $2",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, area);
+	db_bind_int64(q, 2, c->id);
+	enum db_step s = db_step(q);
+	char new_name[128] = "", old_name[128] = "";
+	if (s == DB_ROW) {
+		str_copy(new_name, sizeof new_name, db_col_text(q, 0));
+		str_copy(old_name, sizeof old_name, db_col_text(q, 1));
+	}
+	db_finalize(q);
+	if (s == DB_DONE)
+		return field_error_set(c->err, "value", "Välj en kommun i förbundets område.");
+	if (s != DB_ROW)
+		return RC_DB;
+	if (db_prepare(db,
+	               "UPDATE participation SET home_area_id = $2, home_district_id = NULL"
+	               " WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	db_bind_int64(q, 2, area);
+	enum rc rc = step_done(q);
+	if (rc ||
+	    (rc = history(db, c->who, c->id, "hemkommun", old_name[0] ? old_name : NULL, new_name)))
+		return rc;
+	return audit_append(db, c->who, "correct", "participation", c->id, "home_area_id");
+}
+
 static enum rc correct_tx(struct db *db, void *v)
 {
 	struct correct_ctx *c = v;
@@ -689,6 +737,8 @@ static enum rc correct_tx(struct db *db, void *v)
 			return field_error_set(c->err, "field", "Deltagandet är inte avslutat.");
 		if (!codes_valid(db, "end_reason", val))
 			return field_error_set(c->err, "value", "Välj avslutsorsak i listan.");
+	} else if (strcmp(c->field, "home_area_id") == 0) {
+		return correct_home(db, c);
 	} else if (strcmp(c->field, "sex") == 0) {
 		old = sex;
 		if (identified)
@@ -920,7 +970,7 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
 	" (SELECT given_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC"     \
 	"  LIMIT 1),"                                                                             \
 	" (SELECT withdrawn_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC" \
-	"  LIMIT 1)"                                                                              \
+	"  LIMIT 1), p.referral_unit"                                                             \
 	" FROM participation p JOIN intervention i ON i.id = +p.intervention_id"                  \
 	" LEFT JOIN member m ON m.id = p.referral_member_id"                                      \
 	" LEFT JOIN area ha ON ha.id = p.home_area_id"                                            \
@@ -948,6 +998,7 @@ static void read_participation(struct arena *a, struct db_stmt *q, struct partic
 	p->waiting_days = (int)db_col_int64(q, 17);
 	p->consent_on = col(a, q, 18);
 	p->consent_withdrawn_on = col(a, q, 19);
+	p->source_unit = col(a, q, 20);
 }
 
 /* Reads every row of a bound statement into an arena array. */
@@ -1349,6 +1400,9 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 			    "kon", p.sex, "anmald", p.referred_on, "anmald_av", p.source,
 			    "hemkommun", p.home_area_name, "start", p.start_on, "slut", p.end_on,
 			    "avslutsorsak", p.end_reason, "raknas_i_statistik", p.counts);
+			if (p.source_unit)
+				json_object_set_new(o, "anmalande_enhet",
+				                    json_string(p.source_unit));
 			json_object_set_new(o, "samtycken", extract_part(db, EX_CONSENT, p.id));
 			json_object_set_new(o, "registreringar",
 			                    extract_part(db, EX_ANSWERS, p.id));

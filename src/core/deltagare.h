@@ -35,6 +35,7 @@ struct referral {
 	const char *referred_on;
 	const char *source;       /* code list referral_source */
 	int64_t source_member_id; /* the referring member, e.g. which kommun */
+	const char *source_unit;  /* the member's unit, e.g. Socialtjänsten */
 	int64_t home_area_id;     /* kommun */
 	int64_t home_district_id; /* stadsdel, optional */
 	const char *sex;          /* K or M; taken from the number when one is given */
@@ -70,6 +71,7 @@ struct participation {
 	const char *referred_on;
 	const char *source;
 	const char *source_member_name;
+	const char *source_unit;
 	const char *home_area_name;
 	const char *home_district_name;
 	const char *start_on;
@@ -92,7 +94,8 @@ enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
 enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
                          const char *reason, struct field_error *err);
 /* Corrects one field, keeping the old value in the history.  Fields:
- * referred_on, start_on, end_on, end_reason, sex (anonymous only). */
+ * referred_on, start_on, end_on, end_reason, sex (anonymous only),
+ * home_area_id (a kommun's id; the history keeps the names). */
 enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
                           const char *value, struct field_error *err);
 enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,

@@ -17,6 +17,7 @@ enum col {
 	C_INSATS,
 	C_REFERRED,
 	C_SOURCE,
+	C_UNIT,
 	C_SEX,
 	C_PNR,
 	C_NAME,
@@ -41,6 +42,7 @@ const struct import_column import_columns[] = {
     [C_REFERRED] = {"referred_on", "anmäld|anmälningsdatum|anmält|datum för anmälan", "ÅÅÅÅ-MM-DD"},
     [C_SOURCE] = {"source", "anmäld av|källa|remittent|anmälare",
                   "FK, AF, region, kommun eller egen"},
+    [C_UNIT] = {"source_unit", "anmälande enhet|enhet", "till exempel Socialtjänsten"},
     [C_SEX] = {"sex", "kön", "K eller M (kvinna, man); behövs utan personnummer"},
     [C_PNR] = {"pnr", "personnummer|personnr|samordningsnummer", "bara med samtycke"},
     [C_NAME] = {"name", "namn", "bara med samtycke"},
@@ -194,6 +196,7 @@ static int column_for(const char *field, int step)
 	    {"referred_on", {C_REFERRED, C_REFERRED, C_REFERRED}},
 	    {"source", {C_SOURCE, -1, -1}},
 	    {"source_member_id", {C_SOURCE, -1, -1}},
+	    {"source_unit", {C_UNIT, -1, -1}},
 	    {"sex", {C_SEX, -1, -1}},
 	    {"pnr", {C_PNR, -1, -1}},
 	    {"name", {C_NAME, -1, -1}},
@@ -261,6 +264,7 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 		        : strcmp(f, "m") == 0 || strcmp(f, "man") == 0  ? "M"
 		                                                        : "?";
 	}
+	r.source_unit = cell(c, row, C_UNIT);
 	r.pnr = cell(c, row, C_PNR);
 	r.name = cell(c, row, C_NAME);
 	r.consent_on = cell(c, row, C_CONSENT);

@@ -412,6 +412,11 @@ const struct db_migration db_sqlite_migrations[] = {
      "DROP INDEX participation_identity;"
      "CREATE INDEX participation_identity ON participation(identity_id)"
      " WHERE identity_id IS NOT NULL;"},
+
+    {7, "referring unit",
+     /* Which unit of the referring member sent the person, as the förbund
+      * writes it: "Socialtjänsten", "Vuxenpsykiatrin Ekeby". */
+     "ALTER TABLE participation ADD COLUMN referral_unit TEXT;"},
 };
 
 const int db_sqlite_migration_count =

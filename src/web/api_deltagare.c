@@ -268,6 +268,7 @@ static json_t *participation_json(const struct participation *p)
 	                      "counts", p->counts, "protected", p->protected_identity);
 	json_object_set_new(o, "birth_year",
 	                    p->birth_year ? json_integer(p->birth_year) : json_null());
+	json_object_set_new(o, "source_unit", nstr(p->source_unit));
 	json_object_set_new(o, "home_area", nstr(p->home_area_name));
 	json_object_set_new(o, "home_district", nstr(p->home_district_name));
 	json_object_set_new(o, "start_on", nstr(p->start_on));
@@ -357,10 +358,19 @@ static void participation_reply(struct req *r, int64_t id, int status)
 
 void api_referral(struct req *r)
 {
-	static const char *const keys[] = {"referred_on",  "source",           "source_member_id",
-	                                   "home_area_id", "home_district_id", "sex",
-	                                   "consent_on",   "consent_form",     "pnr",
-	                                   "name",         "protected",        NULL};
+	static const char *const keys[] = {"referred_on",
+	                                   "source",
+	                                   "source_member_id",
+	                                   "home_area_id",
+	                                   "home_district_id",
+	                                   "sex",
+	                                   "consent_on",
+	                                   "consent_form",
+	                                   "pnr",
+	                                   "name",
+	                                   "protected",
+	                                   "source_unit",
+	                                   NULL};
 	if (!only_keys(r, r->json, keys))
 		return;
 	int bad = 0;
@@ -370,6 +380,7 @@ void api_referral(struct req *r)
 	in.referred_on = jstr(r, j, "referred_on", &bad);
 	in.source = jstr(r, j, "source", &bad);
 	in.source_member_id = jint(r, j, "source_member_id", 0, &bad);
+	in.source_unit = jstr(r, j, "source_unit", &bad);
 	in.home_area_id = jint(r, j, "home_area_id", 0, &bad);
 	in.home_district_id = jint(r, j, "home_district_id", 0, &bad);
 	in.sex = jstr(r, j, "sex", &bad);

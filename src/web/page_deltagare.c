@@ -104,6 +104,8 @@ static const struct field referral_fields[] = {
     {"source", "Anmäld av", FT_SELECT, 1, 20, NULL, NULL, NULL},
     {"source_member_id", "Anmälande part", FT_ID, 0, 20, NULL,
      "Vilken medlem anmälan kom från, till exempel vilken kommun.", NULL},
+    {"source_unit", "Anmälande enhet", FT_TEXT, 0, 120, NULL,
+     "Till exempel Socialtjänsten eller Vuxenpsykiatrin.", NULL},
     {"home_area_id", "Hemkommun", FT_ID, 0, 20, NULL, NULL, NULL},
     {"home_district_id", "Stadsdel", FT_ID, 0, 20, NULL, "För kommuner som delas in i stadsdelar.",
      NULL},
@@ -171,6 +173,7 @@ void page_referral_post(struct req *r)
 		in.referred_on = form_get(&f, "referred_on");
 		in.source = form_get(&f, "source");
 		in.source_member_id = form_id(&f, "source_member_id");
+		in.source_unit = form_get(&f, "source_unit");
 		in.home_area_id = form_id(&f, "home_area_id");
 		in.home_district_id = form_id(&f, "home_district_id");
 		in.sex = form_get(&f, "sex");
@@ -512,13 +515,14 @@ static void participation_page(struct req *r, const struct field_error *error, c
 		html_printf(b, "<dt>Födelseår</dt><dd>%d</dd>", p.birth_year);
 	html_printf(
 	    b,
-	    "<dt>Anmäld</dt><dd>%s av %s%s%s</dd><dt>Hemkommun</dt><dd>%s%s%s</dd>"
+	    "<dt>Anmäld</dt><dd>%s av %s%s%s%s%s</dd><dt>Hemkommun</dt><dd>%s%s%s</dd>"
 	    "<dt>Start</dt><dd>%s</dd><dt>Slut</dt><dd>%s</dd><dt>Avslutsorsak</dt><dd>%s</dd>"
 	    "<dt>Samtycke</dt><dd>%s</dd></dl>",
 	    p.referred_on, web_code_label(r, "referral_source", p.source),
 	    p.source_member_name ? ", " : "", p.source_member_name ? p.source_member_name : "",
-	    dash(p.home_area_name), p.home_district_name ? ", " : "",
-	    p.home_district_name ? p.home_district_name : "", dash(p.start_on), dash(p.end_on),
+	    p.source_unit ? ", " : "", p.source_unit ? p.source_unit : "", dash(p.home_area_name),
+	    p.home_district_name ? ", " : "", p.home_district_name ? p.home_district_name : "",
+	    dash(p.start_on), dash(p.end_on),
 	    p.end_reason ? web_code_label(r, "end_reason", p.end_reason) : "–", consent_label(&p));
 
 	if (p.identified && r->who.role == ROLE_DELTAGARANSVARIG && w && !pnr) {
@@ -627,6 +631,27 @@ static void participation_page(struct req *r, const struct field_error *error, c
 		    "</select></div><div class=\"field\"><label for=\"f-cvalue\">Rätt värde</label>"
 		    "<input type=\"text\" id=\"f-cvalue\" name=\"value\"></div>");
 		submit(r, "Rätta");
+		small_form_begin(r, p.id, "rattelse", "Ändra hemkommun");
+		html_printf(b,
+		            "<input type=\"hidden\" name=\"field\" value=\"home_area_id\">"
+		            "<div class=\"field\"><label for=\"f-home\">Hemkommun</label><select "
+		            "id=\"f-home\" name=\"value\">");
+		struct area *ar;
+		size_t na;
+		int64_t assoc = entity_association(r);
+		if (assoc && !org_area_list(r->db, r->arena, assoc, &ar, &na))
+			for (size_t i = 0; i < na; i++)
+				if (strcmp(ar[i].kind, "kommun") == 0)
+					html_printf(b, "<option value=\"%lld\"%s>%s</option>",
+					            (long long)ar[i].id,
+					            p.home_area_name &&
+					                    strcmp(ar[i].name, p.home_area_name) ==
+					                        0
+					                ? " selected"
+					                : "",
+					            ar[i].name);
+		html_printf(b, "</select></div>");
+		submit(r, "Ändra hemkommun");
 	}
 	html_printf(
 	    b, "<h2>Historik</h2><table class=\"wide\"><caption>Alla ändringar, senaste först"

@@ -300,3 +300,24 @@ describe('insatser', () => {
     assert.match(page.text, /Unga vuxna/);
   });
 });
+
+describe('referring unit and home kommun', () => {
+  test('the unit is kept, shown and in the API; the home kommun is corrected with history', async () => {
+    const c = await deltagare();
+    const r = await refer(c, 3, { source: 'kommun', source_member_id: '5', source_unit: 'Socialtjänsten', sex: 'K' });
+    assert.equal(r.status, 303);
+    const loc = r.headers.get('location');
+    const id = loc.split('/').pop();
+    const page = await c.get(loc);
+    assert.match(page.text, /Socialtjänsten/);
+    const api = await c.get(`/api/v1/participations/${id}`);
+    assert.equal(api.json().source_unit, 'Socialtjänsten');
+    const fix = await c.post(`${loc}/rattelse`, { field: 'home_area_id', value: '3' });
+    assert.equal(fix.status, 303);
+    const after = await c.get(loc);
+    assert.match(after.text, /<dt>Hemkommun<\/dt><dd>Granås/);
+    assert.match(after.text, /<td>hemkommun<\/td><td>Björkvik<\/td><td>Granås<\/td>/);
+    const bad = await c.post(`${loc}/rattelse`, { field: 'home_area_id', value: '7' }); // a stadsdel
+    assert.equal(bad.status, 422);
+  });
+});

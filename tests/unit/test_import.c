@@ -170,6 +170,20 @@ static void one_bad_row_writes_nothing_and_names_line_and_column(void **state)
 	assert_string_equal(r.errors[3].column, "Sysselsättning före");
 }
 
+static void the_referring_unit_is_imported(void **state)
+{
+	struct fx *f = *state;
+	const char *in = "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön\n"
+	                 "Steget vidare;2025-01-10;Kommunen;Socialtjänsten;K\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
+	    RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, 1, &p), RC_OK);
+	assert_string_equal(p.source_unit, "Socialtjänsten");
+}
+
 static void unknown_and_missing_columns_are_named(void **state)
 {
 	struct fx *f = *state;
@@ -206,6 +220,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(imports_every_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(one_bad_row_writes_nothing_and_names_line_and_column,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(the_referring_unit_is_imported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unknown_and_missing_columns_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_without_consent_is_refused, setup, teardown),
 	};
