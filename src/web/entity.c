@@ -214,7 +214,7 @@ void entity_api_update(struct req *r)
 
 /* ---- option lists ------------------------------------------------------------ */
 
-static void member_options(struct req *r, struct form *f, const char *field)
+void entity_member_options(struct req *r, struct form *f, const char *field)
 {
 	struct member *m;
 	size_t n;
@@ -536,7 +536,7 @@ static const struct field person_fields[] = {
 
 static void person_opts(struct req *r, struct form *f)
 {
-	member_options(r, f, "employer_member_id");
+	entity_member_options(r, f, "employer_member_id");
 }
 
 static void person_to_form(struct req *r, const struct person *p, struct form *f)
@@ -614,7 +614,7 @@ static const struct field mandate_fields[] = {
 
 static void mandate_opts(struct req *r, struct form *f)
 {
-	member_options(r, f, "member_id");
+	entity_member_options(r, f, "member_id");
 	int64_t assoc = entity_association(r);
 	struct person *p;
 	struct body *b;

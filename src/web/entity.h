@@ -46,6 +46,9 @@ void entity_api_get(struct req *r);    /* GET  /api/v1/x/#   */
 void entity_api_create(struct req *r); /* POST /api/v1/x     */
 void entity_api_update(struct req *r); /* PUT  /api/v1/x/#   */
 
+/* Fills the choices of an FT_ID field with the förbund's members. */
+void entity_member_options(struct req *r, struct form *f, const char *field);
+
 /* The current förbund's id for this request, or 0 (and a 500 answered). */
 int64_t entity_association(struct req *r);
 

@@ -81,22 +81,6 @@ static void area_options(struct req *r, struct form *f)
 	form_set_options(f, "home_district_id", d, nd);
 }
 
-static void member_options(struct req *r, struct form *f, const char *field)
-{
-	struct member *m;
-	size_t n;
-	int64_t assoc = entity_association(r);
-	if (!assoc || org_member_list(r->db, r->arena, assoc, &m, &n))
-		return;
-	struct form_option *o = arena_alloc(r->arena, (n ? n : 1) * sizeof *o);
-	for (size_t i = 0; o && i < n; i++) {
-		o[i].id = m[i].id;
-		o[i].label = m[i].name;
-	}
-	if (o)
-		form_set_options(f, field, o, n);
-}
-
 /* ---- referral ------------------------------------------------------------------ */
 
 static const struct field referral_fields[] = {
@@ -127,7 +111,7 @@ static void referral_setup(struct req *r, struct form *f)
 {
 	form_init(f, referral_fields, NREFERRAL);
 	form_set_codes(f, "source", web_code_options(r, "referral_source"));
-	member_options(r, f, "source_member_id");
+	entity_member_options(r, f, "source_member_id");
 	area_options(r, f);
 }
 

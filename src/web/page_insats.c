@@ -78,18 +78,7 @@ static void insats_form_setup(struct req *r, struct form *f)
 {
 	form_init(f, insats_fields, NINSATS);
 	form_set_codes(f, "orientation_detail", web_code_options(r, "orientation_detail"));
-	struct member *m;
-	size_t n;
-	int64_t assoc = entity_association(r);
-	if (assoc && !org_member_list(r->db, r->arena, assoc, &m, &n)) {
-		struct form_option *o = arena_alloc(r->arena, (n ? n : 1) * sizeof *o);
-		for (size_t i = 0; o && i < n; i++) {
-			o[i].id = m[i].id;
-			o[i].label = m[i].name;
-		}
-		if (o)
-			form_set_options(f, "responsible_member_id", o, n);
-	}
+	entity_member_options(r, f, "responsible_member_id");
 }
 
 /* The target-group checkboxes, as markup to place inside the form. */
