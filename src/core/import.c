@@ -302,7 +302,7 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 	if (bad)
 		return;
 
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	int64_t id = 0;
 	enum rc rc = deltagare_refer(db, c->v, c->who, &r, &id, &e);
 	if (rc) {

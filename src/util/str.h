@@ -23,6 +23,22 @@ int str_valid_utf8_text(const char *s);
 size_t str_utf8_len(const char *s);
 /* 1 if s is a valid calendar date written YYYY-MM-DD. */
 int str_valid_date(const char *s);
+/* Why s is not a valid date, as a Swedish sentence into msg[size]: written
+ * wrongly ("31/1"), or a day that does not exist ("2026-02-30", which
+ * suggests the month's last day).  Returns 0 (msg untouched) when valid. */
+int str_date_problem(const char *s, char *msg, size_t size);
+/*
+ * Text as a person may type it.  A one-line value (a name, a unit, a label:
+ * anything not a textarea) holds no control characters at all; any text
+ * holds no invisible format characters: bidi embeddings, overrides and
+ * isolates (U+202A–U+202E, U+2066–U+2069), marks and zero-width characters
+ * (U+200B–U+200F, U+2060–U+2064, U+061C, U+FEFF, U+00AD, ...), which make
+ * a name read differently than it is stored.  A textarea may hold tab and
+ * line breaks.  Returns NULL when s is acceptable, else a Swedish sentence
+ * (static) for the person who typed it.
+ */
+const char *str_line_problem(const char *s);
+const char *str_text_problem(const char *s);
 /* Today's date (UTC) as YYYY-MM-DD into out[11]. */
 void str_today(char out[11]);
 /* Now as ISO 8601 UTC with seconds, "2026-11-22T13:30:00Z", into out[21]. */

@@ -241,7 +241,7 @@ static void insats_write(struct req *r, int64_t id)
 	}
 	if (bad || !x.association_id)
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, insats_save(r->db, &r->actor, &x, &e), &e))
 		return;
 	insats_reply(r, x.id, id ? 200 : 201);
@@ -392,7 +392,7 @@ void api_referral(struct req *r)
 	in.protected_identity = prot && json_is_true(prot);
 	if (bad)
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	int64_t id = 0;
 	if (failed(r, deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &e), &e))
 		return;
@@ -445,7 +445,7 @@ void api_start(struct req *r)
 	struct registration reg;
 	if (!read_registration(r, &reg, 0))
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
@@ -456,7 +456,7 @@ void api_end(struct req *r)
 	struct registration reg;
 	if (!read_registration(r, &reg, 1))
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
@@ -467,7 +467,7 @@ void api_cancel(struct req *r)
 	struct registration reg;
 	if (!read_registration(r, &reg, 1))
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, deltagare_cancel(r->db, &r->actor, r->ids[0], reg.date, reg.end_reason, &e),
 	           &e))
 		return;
@@ -479,7 +479,7 @@ void api_withdraw(struct req *r)
 	struct registration reg;
 	if (!read_registration(r, &reg, 0))
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], reg.date, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
@@ -495,7 +495,7 @@ void api_attendance(struct req *r)
 	int64_t tenths = jint(r, r->json, "hours_tenths", -1, &bad);
 	if (bad)
 		return;
-	struct field_error e = {"", ""};
+	struct field_error e = {0};
 	if (failed(r, deltagare_attendance_set(r->db, &r->actor, r->ids[0], month, tenths, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);

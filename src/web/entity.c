@@ -71,7 +71,7 @@ void entity_new_post(struct req *r)
 	if (e->prefill)
 		e->prefill(r, &f); /* the URL wins over a tampered hidden value */
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		int64_t id = 0;
 		enum rc rc = e->save(r, 0, &f, &id, &err);
 		if (rc == RC_OK) {
@@ -115,7 +115,7 @@ void entity_edit_post(struct req *r)
 	}
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		int64_t saved = 0;
 		rc = e->save(r, id, &f, &saved, &err);
 		if (rc == RC_OK) {
@@ -168,7 +168,7 @@ static void api_save(struct req *r, const struct entity *e, struct form *f, int6
 		respond_api_error(r, 422, "invalid", f->err.field, f->err.message);
 		return;
 	}
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	int64_t saved = 0;
 	enum rc rc = e->save(r, id, f, &saved, &err);
 	if (rc == RC_INVALID) {

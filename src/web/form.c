@@ -94,13 +94,17 @@ void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv)
 
 void form_fail(struct form *f, const struct field_error *e)
 {
-	f->err = *e;
-	f->has_error = 1;
+	if (!f->has_error)
+		field_error_clear(&f->err);
+	field_error_merge(&f->err, e);
+	f->has_error = field_error_count(&f->err) > 0;
 }
 
 static enum rc fail(struct form *f, const char *field, const char *msg)
 {
-	field_error_set(&f->err, field, msg);
+	if (!f->has_error)
+		field_error_clear(&f->err);
+	field_error_add(&f->err, field, msg);
 	f->has_error = 1;
 	return RC_INVALID;
 }
@@ -111,6 +115,7 @@ enum rc form_read_json(struct form *f, struct arena *a, json_t *obj)
 		return fail(f, "", "Förfrågan ska vara ett JSON-objekt.");
 	const char *key;
 	json_t *v;
+	enum rc rc = RC_OK;
 	json_object_foreach (obj, key, v) {
 		if (strcmp(key, "id") == 0)
 			continue; /* the id comes from the URL */
@@ -118,88 +123,110 @@ enum rc form_read_json(struct form *f, struct arena *a, json_t *obj)
 		if (i < 0) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "Fältet %.60s finns inte här.", key);
-			return fail(f, key, msg);
+			rc = fail(f, key, msg);
+			continue;
 		}
 		const struct field *fd = &f->fields[i];
 		if (json_is_null(v)) {
 			f->values[i] = NULL;
 		} else if (json_is_string(v)) {
-			if (fd->type == FT_INT || fd->type == FT_ID)
-				return fail(f, key, "Fältet ska vara ett heltal.");
+			if (fd->type == FT_INT || fd->type == FT_ID) {
+				rc = fail(f, key, "Fältet ska vara ett heltal.");
+				continue;
+			}
 			char *s = arena_strdup(a, json_string_value(v));
-			if (!s || strlen(s) != json_string_length(v))
-				return fail(f, key, "Texten innehåller otillåtna tecken.");
+			if (!s || strlen(s) != json_string_length(v)) {
+				rc = fail(f, key, "Texten innehåller otillåtna tecken.");
+				continue;
+			}
 			f->values[i] = fd->type == FT_PASSWORD ? s : str_trim(s);
 		} else if (json_is_integer(v)) {
-			if (fd->type != FT_INT && fd->type != FT_ID)
-				return fail(f, key, "Fältet ska vara text.");
+			if (fd->type != FT_INT && fd->type != FT_ID) {
+				rc = fail(f, key, "Fältet ska vara text.");
+				continue;
+			}
 			f->values[i] =
 			    arena_printf(a, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		} else {
-			return fail(f, key,
-			            fd->type == FT_INT || fd->type == FT_ID
-			                ? "Fältet ska vara ett heltal."
-			                : "Fältet ska vara text.");
+			rc = fail(f, key,
+			          fd->type == FT_INT || fd->type == FT_ID
+			              ? "Fältet ska vara ett heltal."
+			              : "Fältet ska vara text.");
 		}
+	}
+	return rc;
+}
+
+/* Checks one field; RC_INVALID (recorded) when it fails. */
+static enum rc check_field(struct form *f, size_t i)
+{
+	char msg[240];
+	const struct field *fd = &f->fields[i];
+	const char *v = f->values[i];
+	if (str_blank(v)) {
+		f->values[i] = NULL;
+		if (fd->required) {
+			snprintf(msg, sizeof msg, "%s måste anges.", fd->label);
+			return fail(f, fd->name, msg);
+		}
+		return RC_OK;
+	}
+	/* A value that is not text at all (NUL, broken UTF-8) or hides
+	 * characters is refused before anything else looks at it. */
+	const char *why;
+	if (fd->type == FT_PASSWORD) /* taken as typed; never shown */
+		why = str_valid_utf8_text(v) ? NULL : "Lösenordet innehåller otillåtna tecken.";
+	else if (fd->type == FT_TEXTAREA)
+		why = str_text_problem(v);
+	else
+		why = str_line_problem(v);
+	if (why)
+		return fail(f, fd->name, why);
+	size_t max = fd->maxlen ? fd->maxlen : 200;
+	if (str_utf8_len(v) > max) {
+		snprintf(msg, sizeof msg, "%s får vara högst %zu tecken.", fd->label, max);
+		return fail(f, fd->name, msg);
+	}
+	int64_t n;
+	switch (fd->type) {
+	case FT_CHECKBOX: f->values[i] = "1"; break;
+	case FT_DATE:
+		if (str_date_problem(v, msg, sizeof msg))
+			return fail(f, fd->name, msg);
+		break;
+	case FT_INT:
+		if (!str_to_i64(v, &n)) {
+			snprintf(msg, sizeof msg, "%s ska vara ett heltal, till exempel 12.",
+			         fd->label);
+			return fail(f, fd->name, msg);
+		}
+		break;
+	case FT_ID:
+		if (!str_to_i64(v, &n) || n < 0) {
+			snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
+			return fail(f, fd->name, msg);
+		}
+		if (n == 0)
+			f->values[i] = NULL;
+		break;
+	case FT_SELECT:
+		if (!org_code_valid(field_codes(f, i), v)) {
+			snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
+			return fail(f, fd->name, msg);
+		}
+		break;
+	default: break;
 	}
 	return RC_OK;
 }
 
 enum rc form_check(struct form *f)
 {
-	char msg[200];
-	for (size_t i = 0; i < f->n; i++) {
-		const struct field *fd = &f->fields[i];
-		const char *v = f->values[i];
-		if (str_blank(v)) {
-			f->values[i] = NULL;
-			if (fd->required) {
-				snprintf(msg, sizeof msg, "%s måste anges.", fd->label);
-				return fail(f, fd->name, msg);
-			}
-			continue;
-		}
-		if (!str_valid_utf8_text(v))
-			return fail(f, fd->name, "Texten innehåller otillåtna tecken.");
-		size_t max = fd->maxlen ? fd->maxlen : 200;
-		if (str_utf8_len(v) > max) {
-			snprintf(msg, sizeof msg, "%s får vara högst %zu tecken.", fd->label, max);
-			return fail(f, fd->name, msg);
-		}
-		int64_t n;
-		switch (fd->type) {
-		case FT_CHECKBOX: f->values[i] = "1"; break;
-		case FT_DATE:
-			if (!str_valid_date(v)) {
-				snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.",
-				         fd->label);
-				return fail(f, fd->name, msg);
-			}
-			break;
-		case FT_INT:
-			if (!str_to_i64(v, &n)) {
-				snprintf(msg, sizeof msg, "%s ska vara ett heltal.", fd->label);
-				return fail(f, fd->name, msg);
-			}
-			break;
-		case FT_ID:
-			if (!str_to_i64(v, &n) || n < 0) {
-				snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
-				return fail(f, fd->name, msg);
-			}
-			if (n == 0)
-				f->values[i] = NULL;
-			break;
-		case FT_SELECT:
-			if (!org_code_valid(field_codes(f, i), v)) {
-				snprintf(msg, sizeof msg, "Välj %s i listan.", fd->label);
-				return fail(f, fd->name, msg);
-			}
-			break;
-		default: break;
-		}
-	}
-	return RC_OK;
+	enum rc rc = RC_OK;
+	for (size_t i = 0; i < f->n; i++)
+		if (check_field(f, i))
+			rc = RC_INVALID;
+	return rc;
 }
 
 static const char *input_type(enum field_type t)
@@ -214,6 +241,26 @@ static const char *input_type(enum field_type t)
 	}
 }
 
+void form_error_summary(struct buf *b, const struct field_error *e, const struct form *f)
+{
+	int n = field_error_count(e);
+	if (n == 0)
+		return;
+	/* At the top, announced to screen readers by role=alert; each error
+	 * links to its field when the page has one. */
+	html_printf(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">"
+	               "<h2>Något behöver rättas</h2><ul>");
+	for (int i = 0; i < n; i++) {
+		const char *field, *message;
+		field_error_get(e, i, &field, &message);
+		if (field[0] && (!f || form_index(f, field) >= 0))
+			html_printf(b, "<li><a href=\"#f-%s\">%s</a></li>", field, message);
+		else
+			html_printf(b, "<li>%s</li>", message);
+	}
+	html_printf(b, "</ul></div>");
+}
+
 void form_render(struct buf *b, const struct form *f, const char *action, const char *csrf,
                  const char *submit)
 {
@@ -223,26 +270,16 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
 void form_render_with(struct buf *b, const struct form *f, const char *action, const char *csrf,
                       const char *submit, const char *extra_markup)
 {
-	if (f->has_error) {
-		/* A summary at the top, linked to the field, announced to screen
-		 * readers by role=alert. */
-		int i = form_index(f, f->err.field);
-		html_printf(
-		    b,
-		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2><p>");
-		if (i >= 0)
-			html_printf(b, "<a href=\"#f-%s\">%s</a>", f->err.field, f->err.message);
-		else
-			html_printf(b, "%s", f->err.message);
-		html_printf(b, "</p></div>");
-	}
+	if (f->has_error)
+		form_error_summary(b, &f->err, f);
 	html_printf(b, "<form method=\"post\" action=\"%s\" class=\"edit\" novalidate>", action);
 	if (csrf)
 		html_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", csrf);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct field *fd = &f->fields[i];
 		const char *v = f->values[i] ? f->values[i] : "";
-		int bad = f->has_error && strcmp(f->err.field, fd->name) == 0;
+		const char *msg = f->has_error ? field_error_for(&f->err, fd->name) : NULL;
+		int bad = msg != NULL;
 		char describedby[160] = "";
 		if (fd->hint && bad)
 			snprintf(describedby, sizeof describedby, "h-%s e-%s", fd->name, fd->name);
@@ -260,7 +297,7 @@ void form_render_with(struct buf *b, const struct form *f, const char *action, c
 			html_printf(b, "<p class=\"hint\" id=\"h-%s\">%s</p>", fd->name, fd->hint);
 		if (bad)
 			html_printf(b, "<p class=\"field-error\" id=\"e-%s\">%s</p>", fd->name,
-			            f->err.message);
+			            msg);
 		/* Attributes shared by every control. */
 		struct buf attrs;
 		buf_init(&attrs, 4096);
@@ -270,7 +307,7 @@ void form_render_with(struct buf *b, const struct form *f, const char *action, c
 		if (bad)
 			html_printf(&attrs, " aria-invalid=\"true\"");
 		if (fd->required)
-			html_printf(&attrs, " required");
+			html_printf(&attrs, " required aria-required=\"true\"");
 		const char *a = buf_cstr(&attrs);
 
 		if (fd->type == FT_CHECKBOX) {

@@ -63,7 +63,7 @@ struct form {
 	/* Choices for FT_SELECT fields filled at run time (code lists kept as
 	 * data); NULL-terminated; they replace the field's static codes. */
 	const struct org_code *codes[FORM_MAX_FIELDS];
-	struct field_error err;
+	struct field_error err; /* every failing field, first one first */
 	int has_error;
 };
 
@@ -85,10 +85,15 @@ void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv);
  * send only what changes.  RC_INVALID (with the field) for a wrong type or
  * a name the form does not declare. */
 enum rc form_read_json(struct form *f, struct arena *a, json_t *obj);
-/* Checks required fields, lengths, dates, numbers and vocabularies. */
+/* Checks required fields, lengths, text, dates, numbers and vocabularies,
+ * every field: each failing field gets its own error. */
 enum rc form_check(struct form *f);
-/* Records an error to show beside its field. */
+/* Adds the errors of e (all of them) to show beside their fields. */
 void form_fail(struct form *f, const struct field_error *e);
+/* The error summary: a role=alert box listing every error of e, each a link
+ * to #f-FIELD.  With f, only fields f declares are linked; with f NULL, the
+ * caller promises every named field has an input with id f-FIELD. */
+void form_error_summary(struct buf *b, const struct field_error *e, const struct form *f);
 
 /* Renders the form: a <form method=post> with every field, its label, hint
  * and error, the CSRF token and a submit button. */

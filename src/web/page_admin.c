@@ -84,7 +84,7 @@ void page_users_post(struct req *r)
 	form_init(&f, user_fields, 4);
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc = auth_user_add(
 		    r->db, &r->actor, form_get(&f, "username"), form_get(&f, "display_name"),
 		    auth_role_parse(form_get(&f, "role")), form_get(&f, "password"), NULL, &err);
@@ -169,7 +169,7 @@ void page_user_password_post(struct req *r)
 		return;
 	}
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		rc = auth_user_passwd(r->db, &r->actor, u.username, form_get(&f, "password"), &err);
 		if (rc == RC_OK) {
 			req_redirect(r, "/anvandare");
@@ -250,7 +250,7 @@ void page_tokens_post(struct req *r)
 	form_init(&f, token_fields, 2);
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		char token[CRYPTO_TOKEN_LEN + 1];
 		enum rc rc =
 		    auth_token_create(r->db, &r->actor, form_get(&f, "name"),

@@ -154,7 +154,7 @@ void page_account_post(struct req *r)
 	form_init(&f, password_fields, 3);
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc;
 		if (strcmp(form_get(&f, "password"), form_get(&f, "password2")) != 0)
 			rc = field_error_set(&err, "password2", "Lösenorden är inte lika.");

@@ -80,7 +80,7 @@ void page_codes_post(struct req *r)
 {
 	const char *list = kv_get(&r->form, "list"), *code = kv_get(&r->form, "code");
 	const char *label = kv_get(&r->form, "label"), *active = kv_get(&r->form, "active");
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	enum rc rc = list && code && active ? codes_update(r->db, &r->actor, list, code, label,
 	                                                   strcmp(active, "1") == 0, &err)
 	                                    : RC_NOT_FOUND;

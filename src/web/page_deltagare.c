@@ -166,7 +166,7 @@ void page_referral_post(struct req *r)
 		in.pnr = form_get(&f, "pnr");
 		in.name = form_get(&f, "name");
 		in.protected_identity = form_get(&f, "protected") != NULL;
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		int64_t id = 0;
 		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
 		if (rc == RC_OK) {
@@ -675,7 +675,7 @@ void page_participation_start_post(struct req *r)
 	size_t n;
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), NULL, a, n};
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	after(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err);
 }
 
@@ -684,13 +684,13 @@ void page_participation_end_post(struct req *r)
 	size_t n;
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	after(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err);
 }
 
 void page_participation_cancel_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	after(r,
 	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
 	                       kv_get(&r->form, "end_reason"), &err),
@@ -699,7 +699,7 @@ void page_participation_cancel_post(struct req *r)
 
 void page_participation_withdraw_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	after(
 	    r,
 	    deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"), &err),
@@ -708,13 +708,13 @@ void page_participation_withdraw_post(struct req *r)
 
 void page_participation_protect_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	after(r, deltagare_protect(r->db, &r->actor, r->ids[0]), &err);
 }
 
 void page_participation_correct_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	const char *v = kv_get(&r->form, "value");
 	char *val = v ? str_trim(arena_strdup(r->arena, v)) : NULL;
 	after(r,
@@ -724,7 +724,7 @@ void page_participation_correct_post(struct req *r)
 
 void page_participation_hours_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	const char *h = kv_get(&r->form, "hours");
 	/* "12,5" or "12.5" or "12" hours → tenths. */
 	int64_t tenths = -1;
@@ -843,7 +843,7 @@ static void json_html(struct buf *b, json_t *v)
 
 void page_extract_post(struct req *r)
 {
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	json_t *doc = NULL;
 	enum rc rc =
 	    deltagare_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);

@@ -155,7 +155,7 @@ static void insats_post(struct req *r, int64_t id, const char *title)
 		x.end_on = form_get(&f, "end_on");
 		x.target_groups = tg;
 		x.ntarget_groups = k;
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc = insats_save(r->db, &r->actor, &x, &err);
 		if (rc == RC_OK) {
 			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, x.id));
@@ -525,7 +525,7 @@ void page_insats_year_post(struct req *r)
 		                        : 0;
 		y.outcome_cost = kr_to_ore(form_get(&yf, "outcome_cost"));
 		y.outcome_esf_cost = kr_to_ore(form_get(&yf, "outcome_esf_cost"));
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc = insats_year_set(r->db, &r->actor, r->ids[0], &y, &err);
 		if (rc == RC_OK) {
 			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));
@@ -550,7 +550,7 @@ void page_insats_staff_post(struct req *r)
 	form_read_kv(&sf, r->arena, &r->form);
 	int remove = kv_get(&r->form, "remove") != NULL;
 	if (form_check(&sf) == RC_OK) {
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc = insats_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
 		                              form_get(&sf, "role"), !remove, &err);
 		if (rc == RC_OK) {
@@ -578,7 +578,7 @@ void page_insats_volume_post(struct req *r)
 		struct volume_count v = {0, form_get(&vf, "period_start"),
 		                         form_get(&vf, "period_end"), form_id(&vf, "women"),
 		                         form_id(&vf, "men")};
-		struct field_error err = {"", ""};
+		struct field_error err = {0};
 		enum rc rc = insats_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
 		if (rc == RC_OK) {
 			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));

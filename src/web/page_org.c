@@ -217,7 +217,7 @@ void page_member_population_post(struct req *r)
 	const char *year = kv_get(&r->form, "year");
 	const char *pop = kv_get(&r->form, "population");
 	int64_t y = 0, p = 0;
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	enum rc rc;
 	if (!year || !str_to_i64(year, &y))
 		rc = field_error_set(&err, "year", "Ange året med fyra siffror, som 2025.");
@@ -445,7 +445,7 @@ void api_member_population_post(struct req *r)
 		respond_api_error(r, 422, "invalid", f.err.field, f.err.message);
 		return;
 	}
-	struct field_error err = {"", ""};
+	struct field_error err = {0};
 	enum rc rc = org_population_set(r->db, &r->actor, r->ids[0], (int)form_id(&f, "year"),
 	                                form_id(&f, "population"), &err);
 	if (rc == RC_INVALID) {

@@ -25,9 +25,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (org_number_normalize(out, again) != RC_OK || strcmp(out, again) != 0)
 			__builtin_trap();
 	}
-	str_valid_date(s);
+	char msg[240];
+	/* A date is valid exactly when no problem is reported. */
+	if (str_valid_date(s) != !str_date_problem(s, msg, sizeof msg))
+		__builtin_trap();
 	if (str_valid_utf8_text(s))
 		str_utf8_len(s);
+	/* A one-line value that passes is also acceptable text, and holds no
+	 * byte below 0x20. */
+	if (!str_line_problem(s)) {
+		if (str_text_problem(s) || !str_valid_utf8_text(s))
+			__builtin_trap();
+		for (const char *p = s; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				__builtin_trap();
+	}
 	int64_t v;
 	str_to_i64(s, &v);
 	struct buf b;

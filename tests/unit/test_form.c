@@ -109,12 +109,136 @@ static void renders_values_escaped_with_error_linked(void **state)
 	arena_free(a);
 }
 
+/* Every failing field gets its own error in one check, the values stay,
+ * and the page lists each error as a link to its field. */
+static void reports_every_error_at_once_and_keeps_values(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct form f;
+	assert_int_equal(check_kv(a, &f, "kind=kung&day=2026-02-30&count=tre&ref=x"), RC_INVALID);
+	assert_int_equal(field_error_count(&f.err), 5);
+	assert_string_equal(f.err.field, "name"); /* the first, for one-error readers */
+	assert_string_equal(field_error_for(&f.err, "name"), "Namn måste anges.");
+	assert_string_equal(field_error_for(&f.err, "kind"), "Välj Typ i listan.");
+	assert_string_equal(field_error_for(&f.err, "day"),
+	                    "Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
+	assert_non_null(field_error_for(&f.err, "count"));
+	assert_non_null(field_error_for(&f.err, "ref"));
+	assert_string_equal(form_get(&f, "day"), "2026-02-30");
+	assert_string_equal(form_get(&f, "count"), "tre");
+	struct buf b;
+	buf_init(&b, 0);
+	form_render(&b, &f, "/x", "t", "Spara");
+	const char *html = buf_cstr(&b);
+	const char *links[] = {"href=\"#f-name\"", "href=\"#f-kind\"", "href=\"#f-day\"",
+	                       "href=\"#f-count\"", "href=\"#f-ref\""};
+	for (size_t i = 0; i < 5; i++)
+		assert_non_null(strstr(html, links[i]));
+	assert_non_null(strstr(html, "id=\"e-day\">Datumet finns inte"));
+	assert_non_null(strstr(html, "id=\"e-count\">"));
+	assert_non_null(strstr(html, "value=\"2026-02-30\""));
+	assert_non_null(strstr(html, "value=\"tre\""));
+	assert_non_null(strstr(html, "aria-describedby=\"h-name e-name\""));
+	assert_non_null(strstr(html, " required aria-required=\"true\""));
+	assert_non_null(strstr(html, " novalidate"));
+	/* five fields marked invalid, one per error */
+	size_t n = 0;
+	for (const char *p = html; (p = strstr(p, "aria-invalid=\"true\"")); p++)
+		n++;
+	assert_int_equal(n, 5);
+	buf_release(&b);
+	/* A core error added afterwards joins them, once per field. */
+	struct field_error e = {0};
+	field_error_add(&e, "count", "Annat fel.");
+	field_error_add(&e, "name", "Namnet finns redan.");
+	form_fail(&f, &e);
+	assert_int_equal(field_error_count(&f.err), 5);
+	assert_string_equal(field_error_for(&f.err, "name"), "Namn måste anges.");
+	arena_free(a);
+}
+
+static void date_messages_tell_wrong_shape_from_missing_day(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct form f;
+	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2024-02-30"), RC_INVALID);
+	assert_string_equal(f.err.message,
+	                    "Datumet finns inte – ange ett giltigt datum som 2024-02-29.");
+	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2026-04-31"), RC_INVALID);
+	assert_string_equal(f.err.message,
+	                    "Datumet finns inte – ange ett giltigt datum som 2026-04-30.");
+	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2026-13-01"), RC_INVALID);
+	assert_non_null(strstr(f.err.message, "Datumet finns inte"));
+	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=31%2F1+2026"), RC_INVALID);
+	assert_string_equal(f.err.message,
+	                    "Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
+	assert_null(strstr(f.err.message, "måste anges"));
+	arena_free(a);
+}
+
+static void one_line_fields_refuse_control_and_bidi_characters(void **state)
+{
+	(void)state;
+	static const struct field tf[] = {
+	    {"name", "Namn", FT_TEXT, 1, 40, NULL, NULL, NULL},
+	    {"note", "Anteckning", FT_TEXTAREA, 0, 400, NULL, NULL, NULL},
+	};
+	struct arena *a = arena_new(0);
+	const char *bad_line[] = {
+	    "name=Anna%0D%0ASvensson",      "name=Anna%0ASvensson",
+	    "name=Anna%09Svensson",         "name=Anna%C2%85", /* NEL, a C1 control */
+	    "name=Anna%E2%80%AEnossnevS",                      /* U+202E right-to-left override */
+	    "name=%E2%80%AAAnna",                              /* U+202A */
+	    "name=Anna%E2%81%A6x%E2%81%A9",                    /* U+2066 ... U+2069 isolate */
+	    "name=An%E2%80%8Bna",                              /* U+200B zero width space */
+	    "name=%EF%BB%BFAnna",                              /* U+FEFF */
+	    "name=Anna%E2%80%8F",                              /* U+200F right-to-left mark */
+	};
+	for (size_t i = 0; i < sizeof bad_line / sizeof bad_line[0]; i++) {
+		struct kv_list kv;
+		assert_int_equal(kv_parse_urlencoded(a, bad_line[i], strlen(bad_line[i]), &kv), 0);
+		struct form f;
+		form_init(&f, tf, 2);
+		form_read_kv(&f, a, &kv);
+		assert_int_equal(form_check(&f), RC_INVALID);
+		assert_string_equal(f.err.field, "name");
+		assert_null(strstr(f.err.message, "måste anges"));
+	}
+	const char *ok = "name=%C3%85sa+%C3%96berg-Nguy%E1%BB%85n&note=rad+1%0D%0Arad%092";
+	struct kv_list kv;
+	assert_int_equal(kv_parse_urlencoded(a, ok, strlen(ok), &kv), 0);
+	struct form f;
+	form_init(&f, tf, 2);
+	form_read_kv(&f, a, &kv);
+	assert_int_equal(form_check(&f), RC_OK);
+	/* A textarea keeps line breaks but not overrides. */
+	const char *bidi = "name=A&note=x%E2%80%AEy";
+	assert_int_equal(kv_parse_urlencoded(a, bidi, strlen(bidi), &kv), 0);
+	form_init(&f, tf, 2);
+	form_read_kv(&f, a, &kv);
+	assert_int_equal(form_check(&f), RC_INVALID);
+	assert_string_equal(f.err.field, "note");
+	/* The same rule for JSON. */
+	form_init(&f, tf, 2);
+	json_t *o = json_pack("{s:s}", "name", "Anna\u202Ex");
+	assert_int_equal(form_read_json(&f, a, o), RC_OK);
+	assert_int_equal(form_check(&f), RC_INVALID);
+	assert_string_equal(f.err.field, "name");
+	json_decref(o);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(checks_each_type_and_names_the_field),
 	    cmocka_unit_test(reads_json_with_types),
 	    cmocka_unit_test(renders_values_escaped_with_error_linked),
+	    cmocka_unit_test(reports_every_error_at_once_and_keeps_values),
+	    cmocka_unit_test(date_messages_tell_wrong_shape_from_missing_day),
+	    cmocka_unit_test(one_line_fields_refuse_control_and_bidi_characters),
 	};
 	return cmocka_run_group_tests_name("form", tests, NULL, NULL);
 }
