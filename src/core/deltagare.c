@@ -953,7 +953,7 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
 	if (!month || strlen(month) != 7 ||
 	    (snprintf(date, sizeof date, "%s-01", month), !str_valid_date(date)))
 		return field_error_set(err, "month", "Ange månaden som 2026-03.");
-	if (hours_tenths < 0 || hours_tenths > 7440)
+	if (hours_tenths < 0 || hours_tenths > DELTAGARE_MAX_HOURS_TENTHS)
 		return field_error_set(err, "hours",
 		                       "Timmarna ska vara mellan 0 och 744 i en månad.");
 	struct attend_ctx c = {who, id, month, hours_tenths, err};

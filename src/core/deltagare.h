@@ -103,7 +103,9 @@ enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64
 /* The person behind the participation has protected identity: erase it
  * from every participation of that person. */
 enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id);
-/* Hours in a month ("YYYY-MM"), in tenths of an hour. */
+/* Hours in a month ("YYYY-MM"), in tenths of an hour, at most
+ * DELTAGARE_MAX_HOURS_TENTHS (every hour of a 31-day month). */
+#define DELTAGARE_MAX_HOURS_TENTHS 7440
 enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t id,
                                  const char *month, int64_t hours_tenths, struct field_error *err);
 

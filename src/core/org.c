@@ -622,9 +622,9 @@ static enum rc population_tx(struct db *db, void *v)
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
                            int64_t population, struct field_error *err)
 {
-	if (year < 1990 || year > 2100)
+	if (year < ORG_POPULATION_YEAR_MIN || year > ORG_POPULATION_YEAR_MAX)
 		return field_error_set(err, "year", "Ange ett år mellan 1990 och 2100.");
-	if (population < 0 || population > 20000000)
+	if (population < 0 || population > ORG_POPULATION_MAX)
 		return field_error_set(err, "population",
 		                       "Ange folkmängden som ett heltal, 0 eller mer.");
 	struct pop_ctx c = {who, member_id, year, population, err};

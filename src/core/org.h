@@ -128,6 +128,11 @@ enum rc org_member_save(struct db *db, const struct actor *who, struct member *i
                         struct field_error *err);
 enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
                             struct population **out, size_t *n);
+/* Population of a kommun on 1 November before year; the bounds are
+ * checked here and used by the page's parser. */
+#define ORG_POPULATION_YEAR_MIN 1990
+#define ORG_POPULATION_YEAR_MAX 2100
+#define ORG_POPULATION_MAX      20000000
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
                            int64_t population, struct field_error *err);
 

@@ -13,8 +13,41 @@ int str_copy(char *dst, size_t size, const char *src);
 int str_blank(const char *s);
 /* Trims ASCII white space at both ends, in place; returns s. */
 char *str_trim(char *s);
-/* Parses a whole decimal int64 (optional sign); 1 on success. */
+/* Parses a whole decimal int64 (optional sign, digits only, nothing around
+ * it); 1 on success, 0 on anything else, overflow included.  The same
+ * digit reader as str_parse_number. */
 int str_to_i64(const char *s, int64_t *out);
+
+/*
+ * Numbers people type: the one parser for hours, kronor, counts and years.
+ *
+ * s may have spaces around it, an optional sign, digits that may be grouped
+ * by thousands with a space or no-break space ("12 500"), then optionally a
+ * comma or a point and at most `decimals` decimals (extra zeros are fine:
+ * "12,50" with one decimal is 12,5).  The value is returned scaled by
+ * 10^decimals ("12,5" with decimals 1 is 125), checked for overflow and
+ * for min <= value <= max (in the scaled unit).  decimals is 0..6.
+ */
+enum str_num {
+	STR_NUM_OK,
+	STR_NUM_EMPTY,    /* nothing but spaces */
+	STR_NUM_SYNTAX,   /* not a number */
+	STR_NUM_DECIMALS, /* more decimals than allowed */
+	STR_NUM_NEGATIVE, /* a minus sign where min >= 0 */
+	STR_NUM_RANGE     /* outside min..max, overflow included */
+};
+enum str_num str_parse_fixed(const char *s, int decimals, int64_t min, int64_t max, int64_t *out);
+/* The Swedish sentence for why, about a number with these decimals and
+ * bounds ("Ange ett tal mellan 0 och 744."), into msg[size]. */
+void str_number_message(enum str_num why, int decimals, int64_t min, int64_t max, char *msg,
+                        size_t size);
+/* str_parse_fixed, with the sentence in msg[size] when it fails; 1 if ok. */
+int str_parse_number(const char *s, int decimals, int64_t min, int64_t max, int64_t *out, char *msg,
+                     size_t size);
+/* v (scaled by 10^decimals) written the Swedish way into out[size]:
+ * decimal comma, and a space between thousands from 10 000 up
+ * ("12 500,5", "2025", "-0,5"). */
+void str_format_fixed(int64_t v, int decimals, char *out, size_t size);
 /* Constant-time comparison of two equal-length byte strings: 1 if equal. */
 int str_ct_equal(const char *a, const char *b);
 /* 1 if s is valid UTF-8 without control characters other than \t \n \r. */

@@ -56,6 +56,21 @@ static int64_t jint(struct req *r, json_t *o, const char *key, int64_t dflt, int
 	return (int64_t)json_integer_value(v);
 }
 
+/* jint for a number with bounds: a value outside min..max is answered 422
+ * with the bounds, never cast down into a smaller type. */
+static int64_t jint_in(struct req *r, json_t *o, const char *key, int64_t dflt, int64_t min,
+                       int64_t max, int *bad)
+{
+	int64_t v = jint(r, o, key, dflt, bad);
+	if (*bad || v == dflt || (v >= min && v <= max))
+		return v;
+	char msg[200];
+	str_number_message(STR_NUM_RANGE, 0, min, max, msg, sizeof msg);
+	respond_api_error(r, 422, "invalid", key, msg);
+	*bad = 1;
+	return dflt;
+}
+
 /* Checks that o is an object whose keys are all in allowed (NULL-ended). */
 static int only_keys(struct req *r, json_t *o, const char *const *allowed)
 {
@@ -427,7 +442,7 @@ static int read_registration(struct req *r, struct registration *reg, int with_r
 			}
 			a[i].list = jstr(r, x, "list", &bad);
 			a[i].code = jstr(r, x, "code", &bad);
-			a[i].extent = (int)jint(r, x, "extent", -1, &bad);
+			a[i].extent = (int)jint_in(r, x, "extent", -1, 0, 100, &bad);
 			if (!bad && (!a[i].list || !a[i].code)) {
 				respond_api_error(r, 422, "invalid", "answers",
 				                  "Varje svar behöver list och code.");
@@ -492,7 +507,8 @@ void api_attendance(struct req *r)
 		return;
 	int bad = 0;
 	const char *month = jstr(r, r->json, "month", &bad);
-	int64_t tenths = jint(r, r->json, "hours_tenths", -1, &bad);
+	int64_t tenths =
+	    jint_in(r, r->json, "hours_tenths", -1, 0, DELTAGARE_MAX_HOURS_TENTHS, &bad);
 	if (bad)
 		return;
 	struct field_error e = {0};

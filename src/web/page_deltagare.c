@@ -725,25 +725,13 @@ void page_participation_correct_post(struct req *r)
 void page_participation_hours_post(struct req *r)
 {
 	struct field_error err = {0};
-	const char *h = kv_get(&r->form, "hours");
-	/* "12,5" or "12.5" or "12" hours → tenths. */
+	/* "12,5", "12.5" or "12" hours → tenths; at most a month of hours. */
 	int64_t tenths = -1;
-	if (h) {
-		char *s = str_trim(arena_strdup(r->arena, h));
-		char *sep = strpbrk(s, ",.");
-		int64_t whole = 0, frac = 0;
-		if (sep) {
-			*sep = '\0';
-			if (str_to_i64(s, &whole) && strlen(sep + 1) == 1 &&
-			    str_to_i64(sep + 1, &frac) && frac >= 0 && whole >= 0)
-				tenths = whole * 10 + frac;
-		} else if (str_to_i64(s, &whole) && whole >= 0) {
-			tenths = whole * 10;
-		}
-	}
+	char msg[200];
 	enum rc rc;
-	if (tenths < 0)
-		rc = field_error_set(&err, "hours", "Ange timmar som ett tal, till exempel 12,5.");
+	if (!str_parse_number(kv_get(&r->form, "hours"), 1, 0, DELTAGARE_MAX_HOURS_TENTHS, &tenths,
+	                      msg, sizeof msg))
+		rc = field_error_set(&err, "hours", msg);
 	else
 		rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0],
 		                              kv_get(&r->form, "month"), tenths, &err);

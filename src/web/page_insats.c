@@ -500,12 +500,33 @@ void page_insats(struct req *r)
 	insats_page(r, r->ids[0], &yf, &sf);
 }
 
-static int64_t kr_to_ore(const char *kr)
+/* The whole number typed in field name of f, 0..max, into *out (-1 when
+ * blank).  Anything else fails the field with the reason (negative, too
+ * large, not a number) and returns 0. */
+static int number_field(struct form *f, const char *name, int64_t max, int64_t *out)
 {
-	int64_t v = 0;
-	if (!kr || !str_to_i64(kr, &v))
-		return -1;
-	return v * 100;
+	const char *s = form_get(f, name);
+	char msg[200];
+	*out = -1;
+	if (!s)
+		return 1;
+	if (!str_parse_number(s, 0, 0, max, out, msg, sizeof msg)) {
+		struct field_error e;
+		field_error_set(&e, name, msg);
+		form_fail(f, &e);
+		return 0;
+	}
+	return 1;
+}
+
+/* Kronor in a field as öre (-1 when blank), up to a billion kronor. */
+static int kr_field(struct form *f, const char *name, int64_t *ore)
+{
+	if (!number_field(f, name, 1000000000, ore))
+		return 0;
+	if (*ore > 0)
+		*ore *= 100;
+	return 1;
 }
 
 void page_insats_year_post(struct req *r)
@@ -517,14 +538,14 @@ void page_insats_year_post(struct req *r)
 	if (form_check(&yf) == RC_OK) {
 		struct intervention_year y;
 		y.year = (int)form_id(&yf, "year");
-		const char *planned = form_get(&yf, "planned");
-		y.planned_participants = planned ? form_id(&yf, "planned") : -1;
-		y.budget_cost = kr_to_ore(form_get(&yf, "budget_cost"));
-		y.budget_esf_cost = form_get(&yf, "budget_esf_cost")
-		                        ? kr_to_ore(form_get(&yf, "budget_esf_cost"))
-		                        : 0;
-		y.outcome_cost = kr_to_ore(form_get(&yf, "outcome_cost"));
-		y.outcome_esf_cost = kr_to_ore(form_get(&yf, "outcome_esf_cost"));
+		if (!number_field(&yf, "planned", 1000000, &y.planned_participants) ||
+		    !kr_field(&yf, "budget_cost", &y.budget_cost) ||
+		    !kr_field(&yf, "budget_esf_cost", &y.budget_esf_cost) ||
+		    !kr_field(&yf, "outcome_cost", &y.outcome_cost) ||
+		    !kr_field(&yf, "outcome_esf_cost", &y.outcome_esf_cost))
+			goto invalid;
+		if (y.budget_esf_cost < 0)
+			y.budget_esf_cost = 0;
 		struct field_error err = {0};
 		enum rc rc = insats_year_set(r->db, &r->actor, r->ids[0], &y, &err);
 		if (rc == RC_OK) {
@@ -537,6 +558,7 @@ void page_insats_year_post(struct req *r)
 		}
 		form_fail(&yf, &err);
 	}
+invalid:
 	r->status = 422;
 	insats_page(r, r->ids[0], &yf, &sf);
 }

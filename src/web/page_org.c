@@ -219,10 +219,13 @@ void page_member_population_post(struct req *r)
 	int64_t y = 0, p = 0;
 	struct field_error err = {0};
 	enum rc rc;
-	if (!year || !str_to_i64(year, &y))
-		rc = field_error_set(&err, "year", "Ange året med fyra siffror, som 2025.");
-	else if (!pop || !str_to_i64(pop, &p))
-		rc = field_error_set(&err, "population", "Ange folkmängden som ett heltal.");
+	char msg[200];
+	/* Parsed with bounds, never cast: "4294969321" is not the year 2025. */
+	if (!str_parse_number(year, 0, ORG_POPULATION_YEAR_MIN, ORG_POPULATION_YEAR_MAX, &y, msg,
+	                      sizeof msg))
+		rc = field_error_set(&err, "year", msg);
+	else if (!str_parse_number(pop, 0, 0, ORG_POPULATION_MAX, &p, msg, sizeof msg))
+		rc = field_error_set(&err, "population", msg);
 	else
 		rc = org_population_set(r->db, &r->actor, id, (int)y, p, &err);
 	if (rc == RC_OK) {

@@ -87,6 +87,13 @@ describe('participants through the API', () => {
     const bad = await api(c, 'POST', `/api/v1/participations/${p.id}/start`, { date: today(), answers: [{ list: 'support', code: 'lon' }] });
     assert.equal(bad.status, 422);
     assert.equal(bad.json().error.field, 'employment');
+    // 2^32 + 50 was cast to an int and stored as 50 %.
+    const wrapped = await api(c, 'POST', `/api/v1/participations/${p.id}/start`, {
+      date: today(), answers: [{ list: 'support', code: 'aktivitetsstod', extent: 4294967346 }, { list: 'employment', code: 'aktivt_arbetssokande' }],
+    });
+    assert.equal(wrapped.status, 422);
+    assert.equal(wrapped.json().error.field, 'extent');
+    assert.match(wrapped.json().error.message, /mellan 0 och 100/);
     const s = await api(c, 'POST', `/api/v1/participations/${p.id}/start`, {
       date: today(), answers: [{ list: 'support', code: 'aktivitetsstod', extent: 100 }, { list: 'employment', code: 'aktivt_arbetssokande' }],
     });
@@ -94,6 +101,9 @@ describe('participants through the API', () => {
     assert.equal(s.json().state, 'active');
     const h = await api(c, 'POST', `/api/v1/participations/${p.id}/attendance`, { month: today().slice(0, 7), hours_tenths: 80 });
     assert.equal(h.status, 200);
+    const huge = await api(c, 'POST', `/api/v1/participations/${p.id}/attendance`, { month: today().slice(0, 7), hours_tenths: 1844674407370955162 });
+    assert.equal(huge.status, 422);
+    assert.equal(huge.json().error.field, 'hours_tenths');
     const e = await api(c, 'POST', `/api/v1/participations/${p.id}/end`, { date: today(), end_reason: 'studier', answers: [{ list: 'employment', code: 'studier' }] });
     assert.equal(e.status, 200);
     assert.equal(e.json().end_reason, 'studier');

@@ -77,6 +77,15 @@ describe('a participation from referral to end', () => {
     assert.equal(s.status, 303);
     const h = await c.post(`/deltagare/${id}/timmar`, { month: today().slice(0, 7), hours: '12,5' });
     assert.equal(h.status, 303);
+    // Overflow once stored 0,4 h and a minus sign was dropped: refused now,
+    // with the reason, and the month keeps its 12,5.
+    for (const [hours, why] of [['1844674407370955162', /mellan 0 och 744/], ['-0,5', /negativt/],
+      ['12,55', /högst en decimal/], ['744,1', /mellan 0 och 744/], ['tolv', /siffror/]]) {
+      const b = await c.post(`/deltagare/${id}/timmar`, { month: today().slice(0, 7), hours });
+      assert.equal(b.status, 422, hours);
+      assert.match(b.text, why);
+    }
+    assert.match((await c.get(withConsent)).text, /class="num">12,5</);
     const e = await c.post(`/deltagare/${id}/avslut`, {
       date: today(), end_reason: 'arbete', support: 'lon', extent_lon: '100', employment: 'forvarvsarbete',
     });
@@ -293,6 +302,13 @@ describe('insatser', () => {
     const ch = await chef.post(`/insatser/${id}/redigera`, { name: 'Prövning', orientation: 'struktur', method: 'volym', esf: '0', start_on: today() });
     assert.equal(ch.status, 422);
     assert.match(ch.text, /går inte att ändra när insatsen väl finns/);
+    // A negative outcome or planned count was silently dropped before.
+    for (const [field, value, why] of [['outcome_cost', '-5', /negativt/], ['planned', '-20', /negativt/],
+      ['budget_cost', '99999999999', /mellan 0 och 1 000 000 000/]]) {
+      const b = await chef.post(`/insatser/${id}/ar`, { year: '2026', planned: '20', budget_cost: '1500000', [field]: value });
+      assert.equal(b.status, 422, field);
+      assert.match(b.text, why);
+    }
     const y = await chef.post(`/insatser/${id}/ar`, { year: '2026', planned: '20', budget_cost: '1500000' });
     assert.equal(y.status, 303);
     const page = await chef.get(`/insatser/${id}`);
@@ -319,5 +335,24 @@ describe('referring unit and home kommun', () => {
     assert.match(after.text, /<td>hemkommun<\/td><td>Björkvik<\/td><td>Granås<\/td>/);
     const bad = await c.post(`${loc}/rattelse`, { field: 'home_area_id', value: '7' }); // a stadsdel
     assert.equal(bad.status, 422);
+  });
+});
+
+describe('numbers people type', () => {
+  test('a population year is parsed with bounds, never cast down', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/medlemmar/5');
+    // 4294969321 is 2^32 + 2025: once stored as the year 2025.
+    const bad = await admin.post('/medlemmar/5/folkmangd', { year: '4294969321', population: '100' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /mellan 1990 och 2100/);
+    const neg = await admin.post('/medlemmar/5/folkmangd', { year: '2025', population: '-1' });
+    assert.equal(neg.status, 422);
+    assert.match(neg.text, /negativt/);
+    const page = await admin.get('/medlemmar/5');
+    assert.doesNotMatch(page.text, /<td>100<\/td>/);
+    const ok = await admin.post('/medlemmar/5/folkmangd', { year: '2025', population: '12 500' });
+    assert.equal(ok.status, 303);
   });
 });
