@@ -10,7 +10,9 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "form.h"
+#include "labels.h"
 #include "pages.h"
 
 /* Roles an account can have (API clients get tokens, not accounts). */
@@ -49,11 +51,14 @@ static void users_page(struct req *r, struct form *f)
 	html_printf(b,
 	            "<h1>Användare</h1><table class=\"wide\"><caption>Konton</caption><thead><tr>"
 	            "<th scope=\"col\">Användarnamn</th><th scope=\"col\">Namn</th>"
-	            "<th scope=\"col\">Roll</th><th scope=\"col\">Status</th>"
+	            "<th scope=\"col\">Roll</th><th scope=\"col\">Skapat</th>"
+	            "<th scope=\"col\">Status</th>"
 	            "<th scope=\"col\">Åtgärder</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
+		char made[SVTIME_MAX];
+		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
 		            u[i].username, u[i].display_name, auth_role_label(u[i].role),
+		            svtime_date(made, u[i].created_at),
 		            u[i].disabled ? "Avstängt" : "Aktivt");
 		html_printf(b,
 		            "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
@@ -217,9 +222,10 @@ static void tokens_page(struct req *r, struct form *f, const char *new_token)
 	               "<th scope=\"col\">Skapad</th><th scope=\"col\">Senast använd</th>"
 	               "<th scope=\"col\">Status</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
+		char made[SVTIME_MAX], used[SVTIME_MAX];
 		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", t[i].name,
-		            auth_role_label(t[i].role), t[i].created_at,
-		            t[i].last_used_at[0] ? t[i].last_used_at : "–");
+		            auth_role_label(t[i].role), svtime_datetime(made, t[i].created_at),
+		            svtime_datetime(used, t[i].last_used_at));
 		if (t[i].revoked)
 			html_printf(b, "Återkallad");
 		else
@@ -302,22 +308,23 @@ void page_audit(struct req *r)
 		return;
 	}
 	struct buf *b = &r->out;
+	struct user_names un;
+	user_names_load(r, &un);
 	page_begin(r, "Granskningslogg");
 	html_printf(b, "<h1>Granskningslogg</h1><p>Varje ändring och varje visning av "
 	               "personuppgifter loggas här. Loggen kan inte ändras; kedjan kontrolleras "
 	               "med <code>finsam audit verify</code>.</p>");
 	html_printf(b,
 	            "<table class=\"wide\"><caption>Senaste händelserna först</caption><thead><tr>"
-	            "<th scope=\"col\">Nr</th><th scope=\"col\">Tid (UTC)</th>"
+	            "<th scope=\"col\">Nr</th><th scope=\"col\">Tid</th>"
 	            "<th scope=\"col\">Vem</th><th scope=\"col\">Händelse</th>"
 	            "<th scope=\"col\">Objekt</th><th scope=\"col\">Varifrån</th>"
 	            "<th scope=\"col\">Detalj</th></tr></thead><tbody>");
-	for (size_t i = 0; i < n; i++)
-		html_printf(b,
-		            "<tr><td>%lld</td><td>%s</td><td>%s</td><td>%s</td><td>%s %s</td>"
-		            "<td>%s</td><td>%s</td></tr>",
-		            (long long)e[i].id, e[i].at, e[i].actor, e[i].action, e[i].object_type,
-		            e[i].object_id, e[i].address, e[i].detail);
+	for (size_t i = 0; i < n; i++) {
+		html_printf(b, "<tr><td>%lld</td>", (long long)e[i].id);
+		web_audit_cells(r, &un, &e[i]);
+		html_printf(b, "</tr>");
+	}
 	html_printf(b, "</tbody></table>");
 	if (n == AUDIT_PAGE && e[n - 1].id > 1)
 		html_printf(b, "<p><a href=\"/logg?fore=%lld\">Äldre händelser</a></p>",

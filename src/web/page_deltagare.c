@@ -20,23 +20,14 @@
 #include "../util/str.h"
 #include "entity.h"
 #include "form.h"
+#include "labels.h"
 #include "pages.h"
 
 static const struct org_code sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
 
 static const char *state_label(const char *s)
 {
-	if (!s)
-		return "–";
-	if (strcmp(s, "queued") == 0)
-		return "I kö";
-	if (strcmp(s, "active") == 0)
-		return "Pågående";
-	if (strcmp(s, "ended") == 0)
-		return "Avslutad";
-	if (strcmp(s, "cancelled") == 0)
-		return "Avbruten i kö";
-	return s;
+	return s ? label_or(label_state(s), "Okänd status") : "–";
 }
 
 static const char *dash(const char *s)
@@ -639,13 +630,13 @@ static void participation_page(struct req *r, const struct field_error *error, c
 	}
 	html_printf(
 	    b, "<h2>Historik</h2><table class=\"wide\"><caption>Alla ändringar, senaste först"
-	       "</caption><thead><tr><th scope=\"col\">Tid (UTC)</th><th scope=\"col\">Av</th>"
+	       "</caption><thead><tr><th scope=\"col\">Tid</th><th scope=\"col\">Av</th>"
 	       "<th scope=\"col\">Uppgift</th><th scope=\"col\">Före</th><th scope=\"col\">Efter"
 	       "</th></tr></thead><tbody>");
+	struct user_names un;
+	user_names_load(r, &un);
 	for (size_t i = 0; i < nh; i++)
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		            h[i].at, h[i].actor, h[i].field, dash(h[i].old_value),
-		            dash(h[i].new_value));
+		web_history_row(r, &un, &h[i]);
 	html_printf(b, "</tbody></table>");
 	page_end(r);
 }

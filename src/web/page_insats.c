@@ -18,11 +18,12 @@
 #include "form.h"
 #include "pages.h"
 
-const struct org_code *web_code_options(struct req *r, const char *list)
+/* Items of a list as org_code pairs; retired ones too when all is set. */
+static const struct org_code *code_options(struct req *r, const char *list, int all)
 {
 	struct code_item *c;
 	size_t n;
-	if (codes_list(r->db, r->arena, list, 0, &c, &n))
+	if (codes_list(r->db, r->arena, list, all, &c, &n))
 		n = 0;
 	struct org_code *o = arena_alloc(r->arena, (n + 1) * sizeof *o);
 	if (!o)
@@ -34,11 +35,17 @@ const struct org_code *web_code_options(struct req *r, const char *list)
 	return o;
 }
 
+const struct org_code *web_code_options(struct req *r, const char *list)
+{
+	return code_options(r, list, 0);
+}
+
 const char *web_code_label(struct req *r, const char *list, const char *code)
 {
 	if (!code)
 		return "–";
-	const struct org_code *o = web_code_options(r, list);
+	/* Retired items still name what was registered with them. */
+	const struct org_code *o = code_options(r, list, 1);
 	return o ? org_label(o, code) : code;
 }
 

@@ -111,7 +111,7 @@ describe('a participation from referral to end', () => {
     const admin = new Client(srv.base);
     await admin.login('admin');
     const log = await admin.get('/logg');
-    assert.match(log.text, /view_identity<\/td><td>participation \d+<\/td><td>[^<]*<\/td><td>uppfoljning/);
+    assert.match(log.text, /Visade identitet<\/td><td><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td>[^<]*<\/td><td>Skäl: Uppföljning/);
     assert.doesNotMatch(log.text, /Testa Testsson/);
     assert.doesNotMatch(srv.log(), /Testa|19870312/);
   });
@@ -261,7 +261,7 @@ describe('code lists as data', () => {
     const codes = await c.get('/api/v1/codes');
     assert.equal(codes.json().end_reason.some((x) => x.code === 'foraldraledighet'), false);
     const log = await admin.get('/logg');
-    assert.match(log.text, /retire<\/td><td>code_item/);
+    assert.match(log.text, /Tog bort ur bruk<\/td><td>Kodlista<\/td><td>[^<]*<\/td><td>Post ”Föräldraledighet”/);
     // Put it back for the other tests.
     await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '1' });
   });
@@ -332,7 +332,7 @@ describe('referring unit and home kommun', () => {
     assert.equal(fix.status, 303);
     const after = await c.get(loc);
     assert.match(after.text, /<dt>Hemkommun<\/dt><dd>Granås/);
-    assert.match(after.text, /<td>hemkommun<\/td><td>Björkvik<\/td><td>Granås<\/td>/);
+    assert.match(after.text, /<td>Hemkommun<\/td><td>Björkvik<\/td><td>Granås<\/td>/);
     const bad = await c.post(`${loc}/rattelse`, { field: 'home_area_id', value: '7' }); // a stadsdel
     assert.equal(bad.status, 422);
   });

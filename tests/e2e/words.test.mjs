@@ -1,0 +1,91 @@
+// End-to-end tests of the words users read: history and audit log show
+// Swedish labels, names and local time, never internal codes or ISO
+// timestamps.  People are synthetic.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Client, startServer, today } from './lib.mjs';
+
+let srv;
+before(async () => { srv = await startServer(); });
+after(async () => { assert.equal(await srv.stop(), 0); });
+
+const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d/;
+// "23 nov 2026 12:49"
+const SV_TIME = /\d{1,2} (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec) \d{4} \d\d:\d\d/;
+
+function section(html, heading) {
+  const i = html.indexOf(`<h2>${heading}</h2>`);
+  assert.ok(i >= 0, `no section ${heading}`);
+  const j = html.indexOf('</table>', i);
+  return html.slice(i, j);
+}
+
+async function as(user) {
+  const c = new Client(srv.base);
+  await c.login(user);
+  return c;
+}
+
+describe('history and audit log in words', () => {
+  let loc;
+
+  test('a participation\'s history names fields, states, people and local times', async () => {
+    const c = await as('deltagare');
+    await c.get('/insatser/1/anmalan');
+    const r = await c.post('/insatser/1/anmalan', { referred_on: today(), source: 'fk', home_area_id: '1', sex: 'K' });
+    assert.equal(r.status, 303);
+    loc = r.headers.get('location');
+    const id = loc.split('/').pop();
+    const s = await c.post(`${loc}/start`, { date: today(), support: 'forsorjningsstod', employment: 'aktivt_arbetssokande' });
+    assert.equal(s.status, 303);
+    const fix = await c.post(`${loc}/rattelse`, { field: 'sex', value: 'M' });
+    assert.equal(fix.status, 303);
+    const page = await c.get(loc);
+    const h = section(page.text, 'Historik');
+    for (const word of ['Status', 'Startdatum', 'I kö', 'Pågående', 'Kön', 'Kvinna', 'Man']) assert.match(h, new RegExp(`<td>${word}</td>`), word);
+    assert.match(h, SV_TIME);
+    assert.doesNotMatch(h, ISO_TIME);
+    assert.doesNotMatch(h, /\b(queued|active|start_on|state|sex|cli)\b/);
+    assert.doesNotMatch(h, />\d{4}-\d\d-\d\d</, 'dates are written out');
+    const [, who] = await c.get('/konto').then((k) => k.text.match(/<dt>Namn<\/dt><dd>([^<]+)</));
+    assert.match(h, new RegExp(`<td>${who}</td>`), 'the display name of who did it');
+    assert.ok(id);
+  });
+
+  test('the demo\'s history, written from the command line, says so', async () => {
+    const c = await as('deltagare');
+    const page = await c.get('/deltagare/1');
+    const h = section(page.text, 'Historik');
+    assert.match(h, /<td>Kommandoraden<\/td>/);
+    assert.doesNotMatch(h, /\bcli\b/);
+    assert.doesNotMatch(h, ISO_TIME);
+  });
+
+  test('the audit log names actions, objects and people in local time', async () => {
+    const admin = await as('admin');
+    const log = await admin.get('/logg');
+    assert.equal(log.status, 200);
+    const body = log.text.slice(log.text.indexOf('<tbody>'));
+    assert.match(body, /<td>Inloggning<\/td>/);
+    assert.match(body, /<td>Kommandoraden<\/td>/);
+    assert.match(body, /<a href="\/deltagare\/\d+">Deltagande \d+<\/a>/);
+    assert.match(body, /<td>Registrerade start<\/td>/);
+    assert.match(body, /<td>Rättade<\/td><td><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td>[^<]*<\/td><td>Kön<\/td>/);
+    assert.match(body, SV_TIME);
+    assert.doesNotMatch(body, ISO_TIME);
+    assert.doesNotMatch(body, /<td>(login|view_identity|create|start|correct|cli|system)<\/td>/);
+    assert.doesNotMatch(body, /\b(participation|user|intervention|member) \d+/);
+    assert.doesNotMatch(body, /Tid \(UTC\)/);
+  });
+
+  test('API keys and accounts show local dates', async () => {
+    const admin = await as('admin');
+    const u = await admin.get('/anvandare');
+    assert.doesNotMatch(u.text, ISO_TIME);
+    assert.match(u.text, /<td>\d{1,2} (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec) \d{4}<\/td>/);
+    await admin.post('/api-nycklar', { name: 'ekonomi', role: 'revisor' });
+    const t = await admin.get('/api-nycklar');
+    assert.doesNotMatch(t.text, ISO_TIME);
+    assert.match(t.text, SV_TIME);
+  });
+});

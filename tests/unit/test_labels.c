@@ -1,0 +1,186 @@
+/* Unit tests for the Swedish labels of the core's codes: every action,
+ * object type, history field and state the core can write has a label.
+ * The codes are found by reading the core's source, so a code added later
+ * without a label fails here.  Runs from the repository root. */
+#include <ctype.h>
+#include <dirent.h>
+
+#include "testutil.h"
+#include "web/labels.h"
+
+/* The whole file in malloc'd memory; the caller frees. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *s = malloc((size_t)n + 1);
+	assert_non_null(s);
+	assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+#define MAX_ARGS 8
+
+/* The arguments of the call whose '(' is at open: start and length of each,
+ * split at top-level commas.  Returns the number of arguments. */
+static int call_args(const char *open, const char *start[MAX_ARGS], size_t len[MAX_ARGS])
+{
+	int depth = 0, n = 0;
+	const char *a = open + 1;
+	for (const char *p = open; *p; p++) {
+		if (*p == '"') { /* skip a string literal */
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			continue;
+		}
+		if (*p == '(')
+			depth++;
+		else if (*p == ')' && --depth == 0) {
+			if (n < MAX_ARGS) {
+				start[n] = a;
+				len[n++] = (size_t)(p - a);
+			}
+			return n;
+		} else if (*p == ',' && depth == 1 && n < MAX_ARGS) {
+			start[n] = a;
+			len[n++] = (size_t)(p - a);
+			a = p + 1;
+		}
+	}
+	return n;
+}
+
+typedef const char *(*labeller)(const char *);
+
+/* Checks each string literal in arg; returns how many it found. */
+static int check_literals(const char *file, const char *arg, size_t len, labeller label,
+                          const char *what)
+{
+	int found = 0;
+	for (const char *p = arg; p < arg + len; p++) {
+		if (*p != '"')
+			continue;
+		const char *e = strchr(p + 1, '"');
+		char code[64];
+		size_t n = (size_t)(e - p - 1);
+		assert_true(n < sizeof code);
+		memcpy(code, p + 1, n);
+		code[n] = '\0';
+		if (!label(code))
+			fail_msg("%s: the %s code \"%s\" has no Swedish label in src/web/labels.c",
+			         file, what, code);
+		found++;
+		p = e;
+	}
+	return found;
+}
+
+/* Every call of fn in text (not its definition); calls check on each. */
+static int each_call(const char *text, const char *fn, const char *file,
+                     void (*check)(const char *file, const char **a, size_t *l, int n))
+{
+	int calls = 0;
+	size_t fl = strlen(fn);
+	for (const char *p = strstr(text, fn); p; p = strstr(p + 1, fn)) {
+		if (p > text && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+			continue;
+		if (p[fl] != '(')
+			continue;
+		const char *a[MAX_ARGS];
+		size_t l[MAX_ARGS];
+		int n = call_args(p + fl, a, l);
+		while (n && isspace((unsigned char)*a[0]))
+			a[0]++, l[0]--;
+		if (n && strncmp(a[0], "struct db", 9) == 0)
+			continue; /* the definition or a declaration */
+		check(file, a, l, n);
+		calls++;
+	}
+	return calls;
+}
+
+static void check_audit(const char *file, const char **a, size_t *l, int n)
+{
+	assert_int_equal(n, 6);
+	if (!check_literals(file, a[2], l[2], label_audit_action, "audit action"))
+		fail_msg("%s: an audit action that is not a literal: %.*s", file, (int)l[2], a[2]);
+	if (!check_literals(file, a[3], l[3], label_audit_object, "audit object"))
+		fail_msg("%s: an audit object that is not a literal: %.*s", file, (int)l[3], a[3]);
+}
+
+static int history_fields_seen;
+
+static void check_history(const char *file, const char **a, size_t *l, int n)
+{
+	assert_int_equal(n, 6);
+	history_fields_seen +=
+	    check_literals(file, a[3], l[3], label_history_field, "history field");
+	/* The values of a change of state are states. */
+	const char *f = a[3];
+	while (isspace((unsigned char)*f))
+		f++;
+	if (strncmp(f, "\"state\"", 7) == 0) {
+		check_literals(file, a[4], l[4], label_state, "state");
+		check_literals(file, a[5], l[5], label_state, "state");
+	}
+}
+
+static void every_code_the_core_writes_has_a_label(void **state)
+{
+	(void)state;
+	DIR *d = opendir("src/core");
+	assert_non_null(d);
+	int audit_calls = 0, history_calls = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 3 || strcmp(e->d_name + n - 2, ".c") != 0)
+			continue;
+		char path[300];
+		snprintf(path, sizeof path, "src/core/%s", e->d_name);
+		char *text = slurp(path);
+		audit_calls += each_call(text, "audit_append", path, check_audit);
+		history_calls += each_call(text, "history", path, check_history);
+		/* Fields a correction may name reach the history as c->field. */
+		for (const char *p = strstr(text, "strcmp(c->field, \""); p;
+		     p = strstr(p + 1, "strcmp(c->field, \"")) {
+			const char *q = p + strlen("strcmp(c->field, ");
+			check_literals(path, q, strchr(q + 1, '"') - q + 1, label_history_field,
+			               "corrected field");
+		}
+		free(text);
+	}
+	closedir(d);
+	/* The walk found the calls it is meant to check. */
+	assert_true(audit_calls >= 30);
+	assert_true(history_calls >= 8);
+	assert_true(history_fields_seen >= 8);
+}
+
+static void unknown_codes_are_not_labelled(void **state)
+{
+	(void)state;
+	assert_null(label_audit_action("no_such_action"));
+	assert_null(label_history_field(NULL));
+	assert_string_equal(label_or(label_state("bogus"), "Okänd status"), "Okänd status");
+	assert_string_equal(label_audit_action("view_identity"), "Visade identitet");
+	assert_string_equal(label_audit_action("login"), "Inloggning");
+	assert_string_equal(label_history_field("start_on"), "Startdatum");
+	assert_string_equal(label_state("queued"), "I kö");
+	assert_string_equal(label_audit_object("participation"), "Deltagande");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_code_the_core_writes_has_a_label),
+	    cmocka_unit_test(unknown_codes_are_not_labelled),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
