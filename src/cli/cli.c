@@ -26,7 +26,9 @@
 #include "../util/buf.h"
 #include "../util/crypto.h"
 #include "../util/csv.h"
+#include "../util/plural.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "../util/vault.h"
 #include "../web/web.h"
 
@@ -315,10 +317,16 @@ static int user_list(int argc, char **argv)
 	size_t n;
 	enum rc rc = a ? auth_user_list(db, a, &u, &n) : RC_NOMEM;
 	if (!rc) {
-		printf("%-20s %-18s %-8s %s\n", "ANVÄNDARNAMN", "ROLL", "STATUS", "NAMN");
-		for (size_t i = 0; i < n; i++)
-			printf("%-20s %-18s %-8s %s\n", u[i].username, auth_role_code(u[i].role),
-			       u[i].disabled ? "avstängt" : "aktivt", u[i].display_name);
+		/* The role is shown as the code `user add --role` takes; Ä is two
+		 * bytes, so its column is one wider in bytes. */
+		printf("%-21s %-18s %-8s %-12s %s\n", "ANVÄNDARNAMN", "ROLL", "STATUS", "SKAPAT",
+		       "NAMN");
+		for (size_t i = 0; i < n; i++) {
+			char made[SVTIME_MAX];
+			printf("%-20s %-18s %-8s %-12s %s\n", u[i].username,
+			       auth_role_code(u[i].role), u[i].disabled ? "avstängt" : "aktivt",
+			       svtime_date(made, u[i].created_at), u[i].display_name);
+		}
 	}
 	arena_free(a);
 	db_close(db);
@@ -432,14 +440,16 @@ static int cmd_audit(int argc, char **argv)
 	enum rc rc = audit_verify(db, &count, &bad);
 	db_close(db);
 	if (rc == RC_OK) {
-		printf("Granskningsloggen är hel: %lld poster, kedjan stämmer.\n",
-		       (long long)count);
+		char posts[PLURAL_MAX];
+		printf("Granskningsloggen är hel: %s, kedjan stämmer.\n",
+		       sv_count(posts, sizeof posts, count, "post", "poster"));
 		return 0;
 	}
 	if (rc == RC_CONFLICT) {
+		char posts[PLURAL_MAX];
 		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
-		       "(%lld poster kontrollerade).\n",
-		       (long long)bad, (long long)count);
+		       "(%s kontrollerade).\n",
+		       (long long)bad, sv_count(posts, sizeof posts, count, "post", "poster"));
 		return 1;
 	}
 	fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
@@ -509,9 +519,13 @@ static int cmd_import(int argc, char **argv)
 		rc = import_participations(db, v, &cli_actor, as.id, data.data ? data.data : "",
 		                           data.len, a, &res);
 	if (rc == RC_OK) {
-		printf("Importerade %zu deltaganden (%zu starter, %zu avslut)%s.\n", res.rows,
-		       res.starts, res.ends,
-		       res.from_cp1252 ? "; filen lästes som Windows-1252" : "");
+		char rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX];
+		printf(
+		    "Importerade %s (%s, %s)%s.\n",
+		    sv_count(rows, sizeof rows, (long long)res.rows, "deltagande", "deltaganden"),
+		    sv_count(starts, sizeof starts, (long long)res.starts, "start", "starter"),
+		    sv_count(ends, sizeof ends, (long long)res.ends, "avslut", "avslut"),
+		    res.from_cp1252 ? "; filen lästes som Windows-1252" : "");
 	} else if (rc == RC_INVALID) {
 		fprintf(stderr, "Inget importerades. Rätta följande och försök igen:\n");
 		for (size_t i = 0; i < res.nerrors; i++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../util/html.h"
+#include "../util/plural.h"
 #include "web.h"
 
 struct nav_item {
@@ -191,14 +192,6 @@ void respond_rc(struct req *r, enum rc rc)
 
 void html_int_sv(struct buf *b, long long v)
 {
-	char digits[32];
-	snprintf(digits, sizeof digits, "%lld", v < 0 ? -v : v);
-	if (v < 0)
-		buf_puts(b, "−");
-	size_t n = strlen(digits);
-	for (size_t i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0)
-			buf_puts(b, "\xc2\xa0"); /* no-break space */
-		buf_putc(b, digits[i]);
-	}
+	char n[48];
+	buf_puts(b, sv_number(n, sizeof n, v));
 }

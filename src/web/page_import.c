@@ -9,6 +9,7 @@
 
 #include "../core/import.h"
 #include "../util/html.h"
+#include "../util/plural.h"
 #include "entity.h"
 #include "pages.h"
 
@@ -17,11 +18,15 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 	struct buf *b = &r->out;
 	page_begin(r, "Importera deltagare");
 	html_printf(b, "<h1>Importera deltagare</h1>");
-	if (res && rc == RC_OK)
-		html_printf(b,
-		            "<div class=\"notice\" role=\"status\"><p>Importerade %zu deltaganden "
-		            "(%zu starter, %zu avslut).</p></div>",
-		            res->rows, res->starts, res->ends);
+	if (res && rc == RC_OK) {
+		char rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX];
+		html_printf(
+		    b,
+		    "<div class=\"notice\" role=\"status\"><p>Importerade %s (%s, %s).</p></div>",
+		    sv_count(rows, sizeof rows, (long long)res->rows, "deltagande", "deltaganden"),
+		    sv_count(starts, sizeof starts, (long long)res->starts, "start", "starter"),
+		    sv_count(ends, sizeof ends, (long long)res->ends, "avslut", "avslut"));
+	}
 	if (res && rc == RC_INVALID) {
 		html_printf(
 		    b, "<div class=\"error-summary\" role=\"alert\"><h2>Inget importerades</h2>"

@@ -26,6 +26,14 @@ describe('finsam init', () => {
     assert.match(again.stderr, /skriver aldrig över/);
   });
 
+  test('counts take the right Swedish noun: one audit entry is "1 post"', () => {
+    const db = join(dir, 'en.db');
+    assert.equal(run(['init', db]).status, 0);
+    assert.match(run(['audit', 'verify', db]).stdout, /är hel: 1 post, kedjan stämmer/);
+    run(['user', 'add', db, 'en.person', '--role', 'admin', '--name', 'En Person', '--password-stdin'], 'ett-langt-losen\n');
+    assert.match(run(['audit', 'verify', db]).stdout, /är hel: 2 poster, kedjan stämmer/);
+  });
+
   test('help comes from the command table', () => {
     const r = run(['help']);
     for (const cmd of ['init', 'serve', 'user', 'token', 'demo', 'audit', 'extract', 'import']) assert.match(r.stdout, new RegExp(`finsam ${cmd}`));
@@ -50,7 +58,7 @@ describe('accounts from the command line', () => {
     const weak = run(['user', 'add', srv.db, 'svag', '--role', 'admin', '--password-stdin'], 'kort\n');
     assert.equal(weak.status, 1);
     assert.match(weak.stderr, /minst 10 tecken/);
-    assert.match(run(['user', 'list', srv.db]).stdout, /ny\.person\s+revisor\s+avstängt/);
+    assert.match(run(['user', 'list', srv.db]).stdout, /ny\.person\s+revisor\s+avstängt\s+\d{1,2} [a-z]{3} \d{4}\s/);
   });
 
   test('an import with errors writes nothing and names line and column', () => {
@@ -62,7 +70,7 @@ describe('accounts from the command line', () => {
     writeFileSync(file, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${today()};FK;K\n`);
     const ok = run(['import', 'participations', srv.db, file]);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout, /Importerade 1 deltaganden/);
+    assert.match(ok.stdout, /Importerade 1 deltagande \(0 starter, 0 avslut\)\./);
   });
 
   test('the audit chain is intact after all of it', () => {

@@ -217,7 +217,7 @@ describe('import from a spreadsheet', () => {
       header + `Steget vidare;${today()};FK;K;Ekeby;${today()};Sjukpenning (inkl. rehabiliteringspenning);Övrigt\n` +
       `Unga på väg;${today()};egen;man;;;;\n`);
     assert.equal(r.status, 200, r.text.slice(0, 300));
-    assert.match(r.text, /Importerade 2 deltaganden \(1 starter, 0 avslut\)/);
+    assert.match(r.text, /Importerade 2 deltaganden \(1 start, 0 avslut\)/);
   });
 
   test('a file with errors imports nothing and lists them by line and column', async () => {
