@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "../util/vault.h"
+#include "logsafe.h"
 #include "web.h"
 
 #define BODY_MAX (1u << 20) /* 1 MiB: forms and JSON */
@@ -443,16 +445,33 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 }
 
 /* One line per request: time, method, path without query, status, µs.
- * Nothing personal: no address, no query, no user. */
+ * Nothing personal: no address, no query, no user, no personnummer in the
+ * path; control characters escaped so a path cannot forge a line. */
 static void log_request(struct conn_state *s)
 {
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long long us = (long long)(end.tv_sec - s->start.tv_sec) * 1000000LL +
 	               (end.tv_nsec - s->start.tv_nsec) / 1000;
-	char now[21];
+	char now[21], today[11], method[LOGSAFE_MAX], path[LOGSAFE_MAX];
 	str_now_iso(now);
-	fprintf(stderr, "%s %s %s %d %lldus\n", now, s->r.method, s->r.path, s->r.status, us);
+	str_today(today);
+	fprintf(stderr, "%s %s %s %d %lldus\n", now, logsafe_text(s->r.method, today, method),
+	        logsafe_text(s->r.path, today, path), s->r.status, us);
+}
+
+/* libmicrohttpd's own messages may quote what a client sent: they pass
+ * through the same escaping as the request log. */
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	char msg[LOGSAFE_MAX], today[11], safe[LOGSAFE_MAX];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
+		msg[--n] = '\0';
+	str_today(today);
+	fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_text(msg, today, safe));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -626,7 +645,8 @@ int web_serve(const struct serve_options *o)
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);

@@ -313,6 +313,23 @@ describe('privacy of logs and audit', () => {
     assert.doesNotMatch(log, /finsam-demo/);
   });
 
+  test('a path cannot forge a log line, and a personnummer in it is not logged', async () => {
+    const c = new Client(srv.base);
+    await c.login('admin');
+    const forged = '2026-01-01T00:00:00Z GET /forged-entry 200 1us';
+    await c.get(`/finns-inte%0a${encodeURIComponent(forged).replace(/%2F/g, '/')}`);
+    const lines = srv.log().split('\n');
+    assert.equal(lines.filter((l) => l.startsWith('2026-01-01T00:00:00Z')).length, 0, 'no line begins with the forged text');
+    assert.ok(lines.some((l) => /GET \/finns-inte\\x0a2026-01-01T00:00:00Z\\x20GET/.test(l)), 'the newline is written as \\x0a');
+    const token = finsam(['token', 'add', srv.db, 'Loggtest']).trim();
+    for (const form of ['19790228-2065', '197902282065', '790228-2065', '7902282065']) {
+      const r = await c.get(`/api/v1/people/${form}`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 404);
+      assert.doesNotMatch(srv.log(), new RegExp(form.replace('+', '\\+')), form);
+    }
+    assert.match(srv.log(), /GET \/api\/v1\/people\/\[pnr\] 404/);
+  });
+
   test('every write is in an intact audit chain', async () => {
     const c = new Client(srv.base);
     await c.login('admin');
