@@ -75,7 +75,7 @@ void entity_new_post(struct req *r)
 		int64_t id = 0;
 		enum rc rc = e->save(r, 0, &f, &id, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, e->view_path(r, id, &f));
+			req_redirect_done(r, e->view_path(r, id, &f), "skapat");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -119,7 +119,7 @@ void entity_edit_post(struct req *r)
 		int64_t saved = 0;
 		rc = e->save(r, id, &f, &saved, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, e->view_path(r, saved, &f));
+			req_redirect_done(r, e->view_path(r, saved, &f), "sparat");
 			return;
 		}
 		if (rc != RC_INVALID) {

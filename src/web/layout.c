@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/plural.h"
 #include "web.h"
@@ -40,6 +41,48 @@ static int in_section(const char *path, const char *p)
 		return strcmp(path, "/") == 0;
 	size_t n = strlen(p);
 	return strncmp(path, p, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* What a saved form did, by the code in "?klart=" after its redirect. */
+static const struct {
+	const char *code, *message;
+} flashes[] = {
+    {"anmalan", "Anmälan är registrerad."},
+    {"start", "Starten är registrerad."},
+    {"avslut", "Avslutet är registrerat."},
+    {"avbruten", "Anmälan är avbruten."},
+    {"aterkallat", "Samtycket är återkallat och identiteten är raderad."},
+    {"skyddad", "Identiteten är raderad i alla personens deltaganden."},
+    {"rattat", "Rättelsen är sparad."},
+    {"timmar", "Deltagartimmarna är sparade."},
+    {"sparat", "Ändringarna är sparade."},
+    {"skapat", "Det nya är sparat."},
+    {"insats", "Insatsen är sparad."},
+    {"ar", "Årets plan och budget är sparade."},
+    {"bemanning", "Bemanningen är ändrad."},
+    {"antal", "Antalen är sparade."},
+    {"folkmangd", "Folkmängden är sparad."},
+    {"konto", "Kontot är skapat."},
+    {"avstangt", "Kontot är avstängt. Dess inloggningar är avslutade."},
+    {"aktiverat", "Kontot är aktiverat igen."},
+    {"losenord", "Lösenordet är bytt."},
+    {"nyckel", "Nyckeln är återkallad."},
+    {"kodlista", "Kodlistan är sparad."},
+    {"utloggad", "Du är utloggad."},
+};
+
+const char *flash_message(const char *done)
+{
+	for (size_t i = 0; done && i < sizeof flashes / sizeof flashes[0]; i++)
+		if (strcmp(flashes[i].code, done) == 0)
+			return flashes[i].message;
+	return NULL;
+}
+
+void req_redirect_done(struct req *r, const char *path, const char *done)
+{
+	req_redirect(
+	    r, arena_printf(r->arena, "%s%sklart=%s", path, strchr(path, '?') ? "&" : "?", done));
 }
 
 void page_begin(struct req *r, const char *title)
@@ -79,6 +122,9 @@ void page_begin(struct req *r, const char *title)
 		html_printf(b, "</ul></nav>");
 	}
 	html_printf(b, "<main id=\"innehall\" tabindex=\"-1\">");
+	const char *done = r->status < 400 ? flash_message(req_query(r, "klart")) : NULL;
+	if (done)
+		html_printf(b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", done);
 }
 
 void page_end(struct req *r)

@@ -94,7 +94,7 @@ void page_users_post(struct req *r)
 		    r->db, &r->actor, form_get(&f, "username"), form_get(&f, "display_name"),
 		    auth_role_parse(form_get(&f, "role")), form_get(&f, "password"), NULL, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, "/anvandare");
+			req_redirect_done(r, "/anvandare", "konto");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -121,7 +121,7 @@ static void set_disabled(struct req *r, int disable)
 		respond_rc(r, rc);
 		return;
 	}
-	req_redirect(r, "/anvandare");
+	req_redirect_done(r, "/anvandare", disable ? "avstangt" : "aktiverat");
 }
 
 void page_user_disable_post(struct req *r)
@@ -177,7 +177,7 @@ void page_user_password_post(struct req *r)
 		struct field_error err = {0};
 		rc = auth_user_passwd(r->db, &r->actor, u.username, form_get(&f, "password"), &err);
 		if (rc == RC_OK) {
-			req_redirect(r, "/anvandare");
+			req_redirect_done(r, "/anvandare", "losenord");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -285,7 +285,7 @@ void page_token_revoke_post(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	req_redirect(r, "/api-nycklar");
+	req_redirect_done(r, "/api-nycklar", "nyckel");
 }
 
 /* ---- audit log ---------------------------------------------------------------- */

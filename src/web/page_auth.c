@@ -85,7 +85,7 @@ void page_logout_post(struct req *r)
 {
 	auth_logout(r->db, &r->actor, kv_get(&r->cookies, SESSION_COOKIE));
 	req_set_cookie(r, SESSION_COOKIE, "", 0);
-	req_redirect(r, "/logga-in");
+	req_redirect_done(r, "/logga-in", "utloggad");
 }
 
 void page_start(struct req *r)
@@ -127,12 +127,10 @@ static const struct field password_fields[] = {
     {"password2", "Nytt lösenord igen", FT_PASSWORD, 1, 200, NULL, NULL, "new-password"},
 };
 
-static void account_page(struct req *r, struct form *f, int done)
+static void account_page(struct req *r, struct form *f)
 {
 	page_begin(r, "Mitt konto");
 	html_printf(&r->out, "<h1>Mitt konto</h1>");
-	if (done)
-		html_printf(&r->out, "<p class=\"notice\" role=\"status\">Lösenordet är bytt.</p>");
 	html_printf(&r->out,
 	            "<dl class=\"facts\"><dt>Användarnamn</dt><dd>%s</dd><dt>Namn</dt>"
 	            "<dd>%s</dd><dt>Roll</dt><dd>%s</dd></dl><h2>Byt lösenord</h2>",
@@ -145,7 +143,7 @@ void page_account(struct req *r)
 {
 	struct form f;
 	form_init(&f, password_fields, 3);
-	account_page(r, &f, req_query(r, "klart") != NULL);
+	account_page(r, &f);
 }
 
 void page_account_post(struct req *r)
@@ -162,7 +160,7 @@ void page_account_post(struct req *r)
 			rc = auth_user_change_password(r->db, &r->actor, form_get(&f, "current"),
 			                               form_get(&f, "password"), &err);
 		if (rc == RC_OK) {
-			req_redirect(r, "/konto?klart=1");
+			req_redirect_done(r, "/konto", "losenord");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -172,7 +170,7 @@ void page_account_post(struct req *r)
 		form_fail(&f, &err);
 	}
 	r->status = 422;
-	account_page(r, &f, 0);
+	account_page(r, &f);
 }
 
 void page_stylesheet(struct req *r)

@@ -85,7 +85,7 @@ void page_codes_post(struct req *r)
 	                                                   strcmp(active, "1") == 0, &err)
 	                                    : RC_NOT_FOUND;
 	if (rc == RC_OK) {
-		req_redirect(r, "/kodlistor");
+		req_redirect_done(r, "/kodlistor", "kodlista");
 		return;
 	}
 	if (rc != RC_INVALID) {

@@ -161,7 +161,8 @@ void page_referral_post(struct req *r)
 		int64_t id = 0;
 		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, id));
+			req_redirect_done(r, arena_printf(r->arena, "/deltagare/%" PRId64, id),
+			                  "anmalan");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -647,10 +648,11 @@ void page_participation(struct req *r)
 }
 
 /* Ends a POST: back to the page on success, or the page with the error. */
-static void after(struct req *r, enum rc rc, const struct field_error *err)
+static void after(struct req *r, enum rc rc, const struct field_error *err, const char *done)
 {
 	if (rc == RC_OK) {
-		req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, r->ids[0]));
+		req_redirect_done(r, arena_printf(r->arena, "/deltagare/%" PRId64, r->ids[0]),
+		                  done);
 		return;
 	}
 	if (rc != RC_INVALID) {
@@ -667,7 +669,7 @@ void page_participation_start_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), NULL, a, n};
 	struct field_error err = {0};
-	after(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err);
+	after(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err, "start");
 }
 
 void page_participation_end_post(struct req *r)
@@ -676,7 +678,7 @@ void page_participation_end_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
 	struct field_error err = {0};
-	after(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err);
+	after(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err, "avslut");
 }
 
 void page_participation_cancel_post(struct req *r)
@@ -685,7 +687,7 @@ void page_participation_cancel_post(struct req *r)
 	after(r,
 	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
 	                       kv_get(&r->form, "end_reason"), &err),
-	      &err);
+	      &err, "avbruten");
 }
 
 void page_participation_withdraw_post(struct req *r)
@@ -694,13 +696,13 @@ void page_participation_withdraw_post(struct req *r)
 	after(
 	    r,
 	    deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"), &err),
-	    &err);
+	    &err, "aterkallat");
 }
 
 void page_participation_protect_post(struct req *r)
 {
 	struct field_error err = {0};
-	after(r, deltagare_protect(r->db, &r->actor, r->ids[0]), &err);
+	after(r, deltagare_protect(r->db, &r->actor, r->ids[0]), &err, "skyddad");
 }
 
 void page_participation_correct_post(struct req *r)
@@ -710,7 +712,7 @@ void page_participation_correct_post(struct req *r)
 	char *val = v ? str_trim(arena_strdup(r->arena, v)) : NULL;
 	after(r,
 	      deltagare_correct(r->db, &r->actor, r->ids[0], kv_get(&r->form, "field"), val, &err),
-	      &err);
+	      &err, "rattat");
 }
 
 void page_participation_hours_post(struct req *r)
@@ -726,7 +728,7 @@ void page_participation_hours_post(struct req *r)
 	else
 		rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0],
 		                              kv_get(&r->form, "month"), tenths, &err);
-	after(r, rc, &err);
+	after(r, rc, &err, "timmar");
 }
 
 void page_participation_identity_post(struct req *r)

@@ -165,7 +165,8 @@ static void insats_post(struct req *r, int64_t id, const char *title)
 		struct field_error err = {0};
 		enum rc rc = insats_save(r->db, &r->actor, &x, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, x.id));
+			req_redirect_done(r, arena_printf(r->arena, "/insatser/%" PRId64, x.id),
+			                  "insats");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -556,7 +557,8 @@ void page_insats_year_post(struct req *r)
 		struct field_error err = {0};
 		enum rc rc = insats_year_set(r->db, &r->actor, r->ids[0], &y, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));
+			req_redirect_done(
+			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "ar");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -583,7 +585,9 @@ void page_insats_staff_post(struct req *r)
 		enum rc rc = insats_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
 		                              form_get(&sf, "role"), !remove, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));
+			req_redirect_done(r,
+			                  arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]),
+			                  "bemanning");
 			return;
 		}
 		if (rc != RC_INVALID) {
@@ -610,7 +614,8 @@ void page_insats_volume_post(struct req *r)
 		struct field_error err = {0};
 		enum rc rc = insats_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
 		if (rc == RC_OK) {
-			req_redirect(r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]));
+			req_redirect_done(
+			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "antal");
 			return;
 		}
 		if (rc != RC_INVALID) {

@@ -229,7 +229,8 @@ void page_member_population_post(struct req *r)
 	else
 		rc = org_population_set(r->db, &r->actor, id, (int)y, p, &err);
 	if (rc == RC_OK) {
-		req_redirect(r, arena_printf(r->arena, "/medlemmar/%" PRId64, id));
+		req_redirect_done(r, arena_printf(r->arena, "/medlemmar/%" PRId64, id),
+		                  "folkmangd");
 		return;
 	}
 	if (rc != RC_INVALID) {

@@ -53,6 +53,13 @@ int web_serve(const struct serve_options *o);
 void page_begin(struct req *r, const char *title);
 /* Ends the page. */
 void page_end(struct req *r);
+/* After a save: 303 to path with "?klart=<done>", so that the next page
+ * says what happened (page_begin shows the message for the code, with
+ * role=status).  done is a short code from the table in layout.c — never
+ * personal data. */
+void req_redirect_done(struct req *r, const char *path, const char *done);
+/* The Swedish confirmation for a code, or NULL if there is none. */
+const char *flash_message(const char *done);
 /* A complete error page (HTML) or error object (API) for status. */
 void respond_error(struct req *r, int status, const char *message);
 /* Maps a core result to a response: 404 for RC_NOT_FOUND, 500 for RC_DB … */

@@ -177,7 +177,8 @@ describe('the administrator', () => {
 
   test('logs out', async () => {
     await page.getByRole('button', { name: 'Logga ut' }).click();
-    await page.waitForURL(`${srv.base}/logga-in`);
+    await page.waitForURL(`${srv.base}/logga-in?klart=utloggad`);
+    await page.getByRole('status').filter({ hasText: 'Du är utloggad.' }).waitFor();
   });
 });
 

@@ -28,7 +28,7 @@ describe('login and logout', () => {
     assert.match(home.text, /Samordningsförbundet Åsbygden/);
     const out = await c.post('/logga-ut', {});
     assert.equal(out.status, 303);
-    assert.equal(out.headers.get('location'), '/logga-in');
+    assert.equal(out.headers.get('location'), '/logga-in?klart=utloggad');
     const again = await c.get('/');
     assert.equal(again.status, 303, 'the session is gone');
     assert.equal(again.headers.get('location'), '/logga-in');
@@ -81,7 +81,7 @@ describe('CSRF', () => {
     await c.get('/medlemmar/ny');
     const r = await c.post('/medlemmar/ny', { kind: 'kommun', name: 'Nyköla kommun', org_number: orgnr('212000097'), joined_on: '2026-01-01' });
     assert.equal(r.status, 303);
-    assert.match(r.headers.get('location'), /^\/medlemmar\/\d+$/);
+    assert.match(r.headers.get('location'), /^\/medlemmar\/\d+\?klart=skapat$/);
     const view = await c.get(r.headers.get('location'));
     assert.match(view.text, /Nyköla kommun/);
   });

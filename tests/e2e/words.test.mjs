@@ -34,7 +34,7 @@ describe('history and audit log in words', () => {
     await c.get('/insatser/1/anmalan');
     const r = await c.post('/insatser/1/anmalan', { referred_on: today(), source: 'fk', home_area_id: '1', sex: 'K' });
     assert.equal(r.status, 303);
-    loc = r.headers.get('location');
+    loc = r.headers.get('location').split('?')[0];
     const id = loc.split('/').pop();
     const s = await c.post(`${loc}/start`, { date: today(), support: 'forsorjningsstod', employment: 'aktivt_arbetssokande' });
     assert.equal(s.status, 303);
@@ -87,5 +87,53 @@ describe('history and audit log in words', () => {
     const t = await admin.get('/api-nycklar');
     assert.doesNotMatch(t.text, ISO_TIME);
     assert.match(t.text, SV_TIME);
+  });
+});
+
+describe('after a save the next page says what happened', () => {
+  // Follows the redirect of a successful POST and returns the notice.
+  async function saved(c, path, form) {
+    const r = await c.post(path, form);
+    assert.equal(r.status, 303, `${path}: ${r.text.slice(0, 300)}`);
+    const loc = r.headers.get('location');
+    assert.match(loc, /[?&]klart=[a-z]+$/, 'only a short code in the URL');
+    const next = await c.get(loc);
+    const m = next.text.match(/<div class="notice" role="status"><p>([^<]+)<\/p><\/div>/);
+    assert.ok(m, `${path}: no confirmation on ${loc}`);
+    return { loc, message: m[1] };
+  }
+
+  test('participant saves', async () => {
+    const c = await as('deltagare');
+    await c.get('/insatser/1/anmalan');
+    const ref = await saved(c, '/insatser/1/anmalan', { referred_on: today(), source: 'fk', home_area_id: '1', sex: 'K' });
+    assert.equal(ref.message, 'Anmälan är registrerad.');
+    const loc = ref.loc.split('?')[0];
+    assert.equal((await saved(c, `${loc}/start`, { date: today(), support: 'forsorjningsstod', employment: 'aktivt_arbetssokande' })).message, 'Starten är registrerad.');
+    assert.equal((await saved(c, `${loc}/timmar`, { month: today().slice(0, 7), hours: '3' })).message, 'Deltagartimmarna är sparade.');
+    assert.equal((await saved(c, `${loc}/rattelse`, { field: 'sex', value: 'M' })).message, 'Rättelsen är sparad.');
+    assert.equal((await saved(c, `${loc}/avslut`, { date: today(), end_reason: 'flytt' })).message, 'Avslutet är registrerat.');
+  });
+
+  test('insats, organisation, accounts and code lists', async () => {
+    const chef = await as('chef');
+    await chef.get('/insatser/1');
+    assert.equal((await saved(chef, '/insatser/1/ar', { year: '2027', planned: '20', budget_cost: '100000' })).message, 'Årets plan och budget är sparade.');
+    const admin = await as('admin');
+    await admin.get('/anvandare');
+    assert.equal((await saved(admin, '/anvandare', { username: 'ny.kollega', display_name: 'Ny Kollega', role: 'revisor', password: 'ett-langt-losen' })).message, 'Kontot är skapat.');
+    await admin.get('/kodlistor');
+    assert.equal((await saved(admin, '/kodlistor', { list: 'end_reason', code: 'flytt', label: 'Flytt', active: '1' })).message, 'Kodlistan är sparad.');
+    const me = await as('revisor');
+    const out = await me.post('/logga-ut', {});
+    assert.equal(out.status, 303);
+    const login = await me.get(out.headers.get('location'));
+    assert.match(login.text, /role="status"><p>Du är utloggad\.<\/p>/);
+  });
+
+  test('an unknown code says nothing, and a page without one has no notice', async () => {
+    const c = await as('deltagare');
+    assert.doesNotMatch((await c.get('/ko?klart=%3Cb%3E')).text, /role="status"/);
+    assert.doesNotMatch((await c.get('/ko')).text, /class="notice"/);
   });
 });
