@@ -1036,57 +1036,123 @@ enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct partici
 	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
 }
 
-/* Lists are capped: a page shows at most this many rows, newest or oldest
- * first as each list needs, each walked along an index (migration 6). */
-#define LIST_MAX 500
-
-enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
-                       struct participation **out, size_t *n)
+/* Reads a single count from a prepared statement (finalized here); binds
+ * $1..$3 when given (0 leaves one unbound) and today as $9 when given. */
+static enum rc count_rows(struct db_stmt *q, int64_t a1, int64_t a2, int64_t a3, const char *today,
+                          int64_t *total)
 {
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               PARTICIPATION_SELECT "WHERE p.intervention_id = $1"
-	                                    " ORDER BY p.referred_on DESC, p.id DESC LIMIT $2",
-	               &q))
-		return RC_DB;
+	*total = 0;
+	db_bind_int64(q, 1, a1);
+	if (a2)
+		db_bind_int64(q, 2, a2);
+	if (a3)
+		db_bind_int64(q, 3, a3);
+	if (today)
+		db_bind_text(q, 9, today);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		*total = db_col_int64(q, 0);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : RC_DB;
+}
+
+/* Binds the page ($4 limit, $5 offset) and today ($9), then reads. */
+static enum rc read_page(struct db_stmt *q, struct arena *a, const struct paging *pg,
+                         struct participation **out, size_t *n)
+{
 	char today[11];
 	str_today(today);
-	db_bind_int64(q, 1, intervention_id);
-	db_bind_int64(q, 2, LIST_MAX);
+	db_bind_int64(q, 4, pg->limit);
+	db_bind_int64(q, 5, pg->offset);
 	db_bind_text(q, 9, today);
 	return read_all(q, a, out, n);
 }
 
+/* The order of a participation list: by its date column (key 0) or by
+ * number (key 1), either way; the number breaks ties so pages never
+ * overlap.  Each walks an index of the list (migrations 6 and 8). */
+#define SORTED(where, date)                                                                     \
+	{                                                                                       \
+		{PARTICIPATION_SELECT where " ORDER BY " date ", p.id LIMIT $4 OFFSET $5",      \
+		 PARTICIPATION_SELECT where " ORDER BY " date                                   \
+		                            " DESC, p.id DESC LIMIT $4 OFFSET $5"},             \
+		{                                                                               \
+			PARTICIPATION_SELECT where " ORDER BY p.id LIMIT $4 OFFSET $5",         \
+			    PARTICIPATION_SELECT where " ORDER BY p.id DESC LIMIT $4 OFFSET $5" \
+		}                                                                               \
+	}
+
+enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id, struct paging *pg,
+                       struct participation **out, size_t *n)
+{
+	static const char *const sql[PSORT_COUNT][2] =
+	    SORTED("WHERE p.intervention_id = $1", "p.referred_on");
+	*out = NULL;
+	*n = 0;
+	paging_clamp(pg, PSORT_COUNT);
+	/* The total from the tally the triggers keep: no participation is read. */
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT coalesce(sum(n), 0) FROM participation_tally"
+	               " WHERE intervention_id = $1",
+	               &q))
+		return RC_DB;
+	enum rc rc = count_rows(q, intervention_id, 0, 0, NULL, &pg->total);
+	if (rc)
+		return rc;
+	if (db_prepare(db, sql[pg->sort][pg->desc], &q))
+		return RC_DB;
+	db_bind_int64(q, 1, intervention_id);
+	return read_page(q, a, pg, out, n);
+}
+
 enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                        int64_t area_id, struct participation **out, size_t *n)
+                        int64_t area_id, struct paging *pg, struct participation **out, size_t *n)
 {
 	/* One constant statement per filter, each served by its own index:
 	 * "($2 = 0 OR ...)" would leave the planner no index to use. */
-	static const char *const sql[] = {
-	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND i.association_id = $1"
-	                         " ORDER BY p.referred_on, p.id LIMIT $4",
-	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.intervention_id = $2"
-	                         " AND i.association_id = $1 ORDER BY p.referred_on, p.id LIMIT $4",
-	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.home_area_id = $3"
-	                         " AND i.association_id = $1 ORDER BY p.referred_on, p.id LIMIT $4",
-	    PARTICIPATION_SELECT "WHERE p.state = 'queued' AND p.intervention_id = $2"
-	                         " AND p.home_area_id = $3 AND i.association_id = $1"
-	                         " ORDER BY p.referred_on, p.id LIMIT $4",
+	static const char *const sql[4][PSORT_COUNT][2] = {
+	    SORTED("WHERE p.state = 'queued' AND i.association_id = $1", "p.referred_on"),
+	    SORTED("WHERE p.state = 'queued' AND p.intervention_id = $2 AND i.association_id = $1",
+	           "p.referred_on"),
+	    SORTED("WHERE p.state = 'queued' AND p.home_area_id = $3 AND i.association_id = $1",
+	           "p.referred_on"),
+	    SORTED("WHERE p.state = 'queued' AND p.intervention_id = $2 AND p.home_area_id = $3"
+	           " AND i.association_id = $1",
+	           "p.referred_on"),
 	};
+	/* Without a kommun the tally answers; with one, the partial queue
+	 * index holds only queued rows. */
+	static const char *const count_sql[4] = {
+	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
+	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND i.association_id = $1",
+	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
+	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND t.intervention_id = $2"
+	    " AND i.association_id = $1",
+	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
+	    " WHERE p.state = 'queued' AND p.home_area_id = $3 AND i.association_id = $1",
+	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
+	    " WHERE p.state = 'queued' AND p.intervention_id = $2 AND p.home_area_id = $3"
+	    " AND i.association_id = $1",
+	};
+	*out = NULL;
+	*n = 0;
+	paging_clamp(pg, PSORT_COUNT);
 	int which = (intervention_id ? 1 : 0) + (area_id ? 2 : 0);
 	struct db_stmt *q;
-	if (db_prepare(db, sql[which], &q))
+	if (db_prepare(db, count_sql[which], &q))
 		return RC_DB;
-	char today[11];
-	str_today(today);
+	enum rc rc = count_rows(q, assoc, intervention_id, area_id, NULL, &pg->total);
+	if (rc)
+		return rc;
+	if (db_prepare(db, sql[which][pg->sort][pg->desc], &q))
+		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	if (intervention_id)
 		db_bind_int64(q, 2, intervention_id);
 	if (area_id)
 		db_bind_int64(q, 3, area_id);
-	db_bind_int64(q, 4, LIST_MAX);
-	db_bind_text(q, 9, today);
-	return read_all(q, a, out, n);
+	return read_page(q, a, pg, out, n);
 }
 
 enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
@@ -1201,29 +1267,47 @@ enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct i
 	return s == DB_DONE ? RC_OK : RC_DB;
 }
 
+#define WORK_LONG_WHERE \
+	"WHERE p.state = 'active' AND i.association_id = $1 AND p.start_on < date($9, '-1 year')"
+#define WORK_CONSENT_WHERE                                                                    \
+	"WHERE p.state IN ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0" \
+	" AND i.association_id = $1"
+#define WORK_END_WHERE                                                                            \
+	"WHERE p.state = 'ended' AND p.counts = 1 AND p.end_complete = 0 AND i.association_id = " \
+	"$1"
+#define WORK_COUNT \
+	"SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id "
+
 enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                           struct participation **out, size_t *n)
+                           struct paging *pg, struct participation **out, size_t *n)
 {
-	static const char *const sql[] = {
-	    [WORK_LONG_RUNNING] = PARTICIPATION_SELECT
-	    "WHERE p.state = 'active' AND i.association_id = $1"
-	    " AND p.start_on < date($9, '-1 year') ORDER BY p.start_on LIMIT $2",
-	    [WORK_CONSENT] = PARTICIPATION_SELECT
-	    "WHERE p.state IN ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0"
-	    " AND i.association_id = $1 ORDER BY p.referred_on LIMIT $2",
-	    [WORK_END_MISSING] = PARTICIPATION_SELECT
-	    "WHERE p.state = 'ended' AND p.counts = 1 AND p.end_complete = 0"
-	    " AND i.association_id = $1 ORDER BY p.end_on LIMIT $2",
+	/* Each list's predicate matches a partial index exactly (migration 6). */
+	static const char *const sql[][PSORT_COUNT][2] = {
+	    [WORK_LONG_RUNNING] = SORTED(WORK_LONG_WHERE, "p.start_on"),
+	    [WORK_CONSENT] = SORTED(WORK_CONSENT_WHERE, "p.referred_on"),
+	    [WORK_END_MISSING] = SORTED(WORK_END_WHERE, "p.end_on"),
 	};
-	struct db_stmt *q;
-	if (db_prepare(db, sql[which], &q))
-		return RC_DB;
+	static const char *const count_sql[] = {
+	    [WORK_LONG_RUNNING] = WORK_COUNT WORK_LONG_WHERE,
+	    [WORK_CONSENT] = WORK_COUNT WORK_CONSENT_WHERE,
+	    [WORK_END_MISSING] = WORK_COUNT WORK_END_WHERE,
+	};
+	*out = NULL;
+	*n = 0;
+	paging_clamp(pg, PSORT_COUNT);
 	char today[11];
 	str_today(today);
+	struct db_stmt *q;
+	if (db_prepare(db, count_sql[which], &q))
+		return RC_DB;
+	enum rc rc =
+	    count_rows(q, assoc, 0, 0, which == WORK_LONG_RUNNING ? today : NULL, &pg->total);
+	if (rc)
+		return rc;
+	if (db_prepare(db, sql[which][pg->sort][pg->desc], &q))
+		return RC_DB;
 	db_bind_int64(q, 1, assoc);
-	db_bind_int64(q, 2, LIST_MAX);
-	db_bind_text(q, 9, today);
-	return read_all(q, a, out, n);
+	return read_page(q, a, pg, out, n);
 }
 
 /* ---- identity and extract --------------------------------------------------------------- */

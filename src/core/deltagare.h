@@ -25,6 +25,7 @@
 
 #include "../util/rc.h"
 #include "actor.h"
+#include "paging.h"
 
 struct db;
 struct arena;
@@ -110,13 +111,21 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
                                  const char *month, int64_t hours_tenths, struct field_error *err);
 
 enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct participation *out);
-/* Participations of an insats, newest referral first, without identity. */
-enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id,
+/* Sort keys of the participation lists (struct paging .sort). */
+enum participation_sort {
+	PSORT_DATE, /* the list's date: referral (list, queue, consent), start, end */
+	PSORT_NR,   /* participation number */
+	PSORT_COUNT
+};
+/* One page of an insats's participations, without identity; pg->total is
+ * how many it has in all.  Usual order: newest referral first. */
+enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id, struct paging *pg,
                        struct participation **out, size_t *n);
-/* The queue: queued referrals, oldest first, optionally for one insats
- * and/or one home kommun. */
+/* One page of the queue (queued referrals), optionally for one insats
+ * and/or one home kommun; pg->total is the whole queue.  Usual order:
+ * oldest referral first. */
 enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                        int64_t area_id, struct participation **out, size_t *n);
+                        int64_t area_id, struct paging *pg, struct participation **out, size_t *n);
 
 struct registered_answer {
 	const char *phase, *list, *code, *label;
@@ -149,8 +158,10 @@ enum worklist {
 	WORK_CONSENT,      /* open and anonymous, or consent withdrawn */
 	WORK_END_MISSING   /* ended (counted) without support or employment after */
 };
+/* One page of a work list, ordered by its date (start, referral, end);
+ * pg->total is the whole list. */
 enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                           struct participation **out, size_t *n);
+                           struct paging *pg, struct participation **out, size_t *n);
 
 /* The identity behind a participation, for a deltagaransvarig of its
  * insats; audited with reason.  RC_DENIED for anyone else, RC_NOT_FOUND

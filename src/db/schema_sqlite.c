@@ -417,6 +417,11 @@ const struct db_migration db_sqlite_migrations[] = {
      /* Which unit of the referring member sent the person, as the förbund
       * writes it: "Socialtjänsten", "Vuxenpsykiatrin Ekeby". */
      "ALTER TABLE participation ADD COLUMN referral_unit TEXT;"},
+
+    {8, "participation list sorted by number",
+     /* An insats's participations by number, either way, without sorting
+      * the whole insats for one page. */
+     "CREATE INDEX participation_insats_nr ON participation(intervention_id, id);"},
 };
 
 const int db_sqlite_migration_count =

@@ -14,6 +14,7 @@
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "entity.h"
+#include "listing.h"
 #include "pages.h"
 
 /* ---- reading JSON fields ----------------------------------------------------- */
@@ -296,7 +297,12 @@ static json_t *participation_json(const struct participation *p)
 	return o;
 }
 
-static void list_reply(struct req *r, enum rc rc, const struct participation *p, size_t n)
+/* API sort keys of the participation lists: date first, then number. */
+static const struct list_key api_referral_keys[] = {{"referred_on", 1}, {"id", 0}};
+static const struct list_key api_queue_keys[] = {{"referred_on", 0}, {"id", 0}};
+
+static void list_reply(struct req *r, enum rc rc, const struct paging *pg,
+                       const struct participation *p, size_t n)
 {
 	if (rc) {
 		respond_rc(r, rc);
@@ -305,15 +311,23 @@ static void list_reply(struct req *r, enum rc rc, const struct participation *p,
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, participation_json(&p[i]));
-	respond_json(r, 200, json_pack("{s:o}", "items", arr));
+	json_t *o = json_pack("{s:o}", "items", arr);
+	list_api_reply_fields(o, pg, n);
+	respond_json(r, 200, o);
 }
 
 void api_participations(struct req *r)
 {
 	struct participation *p = NULL;
 	size_t n = 0;
-	enum rc rc = deltagare_list(r->db, r->arena, r->ids[0], &p, &n);
-	list_reply(r, rc, p, n);
+	struct paging pg;
+	if (list_api_parse(r, api_referral_keys, 2, &pg))
+		return;
+	struct intervention x;
+	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	if (!rc)
+		rc = deltagare_list(r->db, r->arena, r->ids[0], &pg, &p, &n);
+	list_reply(r, rc, &pg, p, n);
 }
 
 void api_queue(struct req *r)
@@ -326,13 +340,16 @@ void api_queue(struct req *r)
 		                  "Filtret ska vara ett id.");
 		return;
 	}
+	struct paging pg;
+	if (list_api_parse(r, api_queue_keys, 2, &pg))
+		return;
 	int64_t assoc = entity_association(r);
 	if (!assoc)
 		return;
 	struct participation *p = NULL;
 	size_t n = 0;
-	enum rc rc = deltagare_queue(r->db, r->arena, assoc, insats, area, &p, &n);
-	list_reply(r, rc, p, n);
+	enum rc rc = deltagare_queue(r->db, r->arena, assoc, insats, area, &pg, &p, &n);
+	list_reply(r, rc, &pg, p, n);
 }
 
 void api_participation(struct req *r)

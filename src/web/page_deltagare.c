@@ -21,6 +21,7 @@
 #include "entity.h"
 #include "form.h"
 #include "labels.h"
+#include "listing.h"
 #include "pages.h"
 
 static const struct org_code sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
@@ -179,43 +180,59 @@ void page_referral_post(struct req *r)
 
 /* ---- lists -------------------------------------------------------------------------- */
 
-static void participation_table(struct req *r, const char *caption, const struct participation *p,
-                                size_t n, int show_insats, int show_wait)
+/* The participation lists sort by their date (first key) or by number. */
+static const struct list_key referral_keys[] = {{"anmald", 1}, {"nr", 0}};
+static const struct list_key queue_keys[] = {{"anmald", 0}, {"nr", 0}};
+static const struct list_key start_keys[] = {{"start", 0}, {"nr", 0}};
+static const struct list_key end_keys[] = {{"slut", 0}, {"nr", 0}};
+
+/* Which column the list's date key sorts. */
+enum date_col { COL_REFERRED, COL_START, COL_END };
+
+static void participation_table(struct req *r, const struct list_view *v, const char *caption,
+                                const struct participation *p, size_t n, int show_insats,
+                                int show_wait, enum date_col date)
 {
 	struct buf *b = &r->out;
-	if (n == 0) {
-		html_printf(b, "<p>Inga deltagare här.</p>");
+	list_summary(r, v);
+	if (n == 0)
 		return;
-	}
-	html_printf(b,
-	            "<table class=\"wide\"><caption>%s</caption><thead><tr>"
-	            "<th scope=\"col\">Nr</th>",
-	            caption);
+	html_printf(b, "<table class=\"wide\"><caption>%s</caption><thead><tr>", caption);
+	list_th(r, v, "Nr", PSORT_NR, NULL);
 	if (show_insats)
-		html_printf(b, "<th scope=\"col\">Insats</th>");
-	html_printf(b, "<th scope=\"col\">Kön</th><th scope=\"col\">Status</th>"
-	               "<th scope=\"col\">Anmäld</th><th scope=\"col\">Hemkommun</th>"
-	               "<th scope=\"col\">Start</th><th scope=\"col\">Slut</th>"
-	               "<th scope=\"col\">Samtycke</th>");
+		list_th(r, v, "Insats", -1, NULL);
+	list_th(r, v, "Kön", -1, NULL);
+	list_th(r, v, "Status", -1, NULL);
+	list_th(r, v, "Anmäld", date == COL_REFERRED ? PSORT_DATE : -1, NULL);
+	list_th(r, v, "Hemkommun", -1, NULL);
+	list_th(r, v, "Start", date == COL_START ? PSORT_DATE : -1, NULL);
+	list_th(r, v, "Slut", date == COL_END ? PSORT_DATE : -1, NULL);
+	list_th(r, v, "Samtycke", -1, NULL);
 	if (show_wait)
-		html_printf(b, "<th scope=\"col\" class=\"num\">Väntat (dagar)</th>");
+		list_th(r, v, "Väntat (dagar)", -1, "num");
 	html_printf(b, "</tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td><a href=\"/deltagare/%lld\">%lld</a></td>",
+		html_printf(b,
+		            "<tr><td data-label=\"Nr\"><a href=\"/deltagare/%lld\">%lld</a></td>",
 		            (long long)p[i].id, (long long)p[i].id);
 		if (show_insats)
-			html_printf(b, "<td>%s</td>", p[i].intervention_name);
-		html_printf(
-		    b, "<td>%s</td><td>%s%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>",
-		    org_label(sexes, p[i].sex), state_label(p[i].state),
-		    p[i].counts ? "" : " (utanför statistiken)", p[i].referred_on,
-		    dash(p[i].home_area_name), dash(p[i].start_on), dash(p[i].end_on),
-		    consent_label(&p[i]));
+			html_printf(b, "<td data-label=\"Insats\">%s</td>", p[i].intervention_name);
+		html_printf(b,
+		            "<td data-label=\"Kön\">%s</td><td data-label=\"Status\">%s%s</td>"
+		            "<td data-label=\"Anmäld\">%s</td><td data-label=\"Hemkommun\">%s</td>"
+		            "<td data-label=\"Start\">%s</td><td data-label=\"Slut\">%s</td>"
+		            "<td data-label=\"Samtycke\">%s</td>",
+		            org_label(sexes, p[i].sex), state_label(p[i].state),
+		            p[i].counts ? "" : " (utanför statistiken)", p[i].referred_on,
+		            dash(p[i].home_area_name), dash(p[i].start_on), dash(p[i].end_on),
+		            consent_label(&p[i]));
 		if (show_wait)
-			html_printf(b, "<td class=\"num\">%d</td>", p[i].waiting_days);
+			html_printf(b, "<td class=\"num\" data-label=\"Väntat (dagar)\">%d</td>",
+			            p[i].waiting_days);
 		html_printf(b, "</tr>");
 	}
 	html_printf(b, "</tbody></table>");
+	list_pager(r, v);
 }
 
 void page_participants(struct req *r)
@@ -223,9 +240,20 @@ void page_participants(struct req *r)
 	struct intervention x;
 	struct participation *p;
 	size_t n;
+	struct list_view v = {
+	    arena_printf(r->arena, "/insatser/%lld/deltagare", (long long)r->ids[0]),
+	    "",
+	    NULL,
+	    "deltagande",
+	    referral_keys,
+	    2,
+	    1,
+	    {0}};
+	if (list_parse(r, &v))
+		return;
 	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
 	if (!rc)
-		rc = deltagare_list(r->db, r->arena, x.id, &p, &n);
+		rc = deltagare_list(r->db, r->arena, x.id, &v.pg, &p, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -240,7 +268,8 @@ void page_participants(struct req *r)
 		    "<p class=\"actions\"><a class=\"button\" href=\"/insatser/%lld/anmalan\">Ny "
 		    "anmälan</a></p>",
 		    (long long)x.id);
-	participation_table(r, "Deltaganden, senaste anmälan först", p, n, 0, 0);
+	list_goto_form(r);
+	participation_table(r, &v, "Deltaganden", p, n, 0, 0, COL_REFERRED);
 	html_printf(&r->out, "<p><a href=\"/insatser/%lld\">Tillbaka till insatsen</a></p>",
 	            (long long)x.id);
 	page_end(r);
@@ -256,11 +285,21 @@ void page_queue(struct req *r)
 		respond_error(r, 400, "Ogiltigt filter.");
 		return;
 	}
+	const char *base = "/ko";
+	if (insats)
+		base = arena_printf(r->arena, "%s?insats=%lld", base, (long long)insats);
+	if (area)
+		base = arena_printf(r->arena, "%s%ckommun=%lld", base, insats ? '&' : '?',
+		                    (long long)area);
+	struct list_view v = {base, "", NULL, "kön", queue_keys, 2, 1, {0}};
+	if (list_parse(r, &v))
+		return;
 	struct participation *p;
 	struct intervention *x;
 	struct area *ar;
 	size_t n, nx, na;
-	enum rc rc = assoc ? deltagare_queue(r->db, r->arena, assoc, insats, area, &p, &n) : RC_DB;
+	enum rc rc =
+	    assoc ? deltagare_queue(r->db, r->arena, assoc, insats, area, &v.pg, &p, &n) : RC_DB;
 	if (!rc)
 		rc = insats_list(r->db, r->arena, assoc, &x, &nx);
 	if (!rc)
@@ -287,11 +326,12 @@ void page_queue(struct req *r)
 		if (strcmp(ar[i].kind, "kommun") == 0)
 			html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)ar[i].id,
 			            ar[i].id == area ? " selected" : "", ar[i].name);
-	html_printf(b,
-	            "</select></div><div class=\"actions\"><button type=\"submit\">Visa</button>"
-	            "</div></form><p>%zu i kö.</p>",
-	            n);
-	participation_table(r, "Kön", p, n, 1, 1);
+	html_printf(b, "</select></div><div class=\"actions\"><button type=\"submit\">Visa</button>"
+	               "</div></form><p class=\"total\">");
+	html_int_sv(b, v.pg.total);
+	html_printf(b, " i kö.</p>");
+	list_goto_form(r);
+	participation_table(r, &v, "Kön", p, n, 1, 1, COL_REFERRED);
 	page_end(r);
 }
 
@@ -302,29 +342,85 @@ void page_worklists(struct req *r)
 		return;
 	static const struct {
 		enum worklist which;
-		const char *title, *why;
+		const char *id, *title, *why;
+		const struct list_key *keys;
+		enum date_col date;
 	} lists[] = {
-	    {WORK_LONG_RUNNING, "Pågått mer än ett år utan avslut",
-	     "Kontrollera om deltagandet fortfarande pågår, eller registrera avslutet."},
-	    {WORK_CONSENT, "Samtycke saknas eller är återkallat",
+	    {WORK_LONG_RUNNING, "langa", "Pågått mer än ett år utan avslut",
+	     "Kontrollera om deltagandet fortfarande pågår, eller registrera avslutet.", start_keys,
+	     COL_START},
+	    {WORK_CONSENT, "samtycke", "Samtycke saknas eller är återkallat",
 	     "Pågående och köande deltaganden som registrerats anonymt. Be om samtycke om personen "
-	     "vill följas upp med personuppgifter."},
-	    {WORK_END_MISSING, "Avslut med uppgifter som saknas",
-	     "Avslutade deltaganden utan försörjning eller sysselsättning efter avslut."},
+	     "vill följas upp med personuppgifter.",
+	     queue_keys, COL_REFERRED},
+	    {WORK_END_MISSING, "avslut", "Avslut med uppgifter som saknas",
+	     "Avslutade deltaganden utan försörjning eller sysselsättning efter avslut.", end_keys,
+	     COL_END},
 	};
-	struct buf *b = &r->out;
-	page_begin(r, "Arbetslistor");
-	html_printf(b, "<h1>Arbetslistor</h1>");
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-		struct participation *p;
-		size_t n;
-		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &p, &n)) {
+	enum { NLISTS = sizeof lists / sizeof lists[0] };
+	struct list_view v[NLISTS];
+	struct participation *p[NLISTS];
+	size_t n[NLISTS];
+	/* Each list pages on its own: its parameters carry its id as prefix. */
+	for (size_t i = 0; i < NLISTS; i++) {
+		v[i] = (struct list_view){"/arbetslistor",
+		                          arena_printf(r->arena, "%s-", lists[i].id),
+		                          lists[i].id,
+		                          lists[i].title,
+		                          lists[i].keys,
+		                          2,
+		                          1,
+		                          {0}};
+		if (list_parse(r, &v[i]))
+			return;
+		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &v[i].pg, &p[i],
+		                       &n[i])) {
 			respond_rc(r, RC_DB);
 			return;
 		}
-		html_printf(b, "<h2>%s (%zu)</h2><p>%s</p>", lists[i].title, n, lists[i].why);
-		participation_table(r, lists[i].title, p, n, 1, 0);
 	}
+	struct buf *b = &r->out;
+	page_begin(r, "Arbetslistor");
+	html_printf(b, "<h1>Arbetslistor</h1>");
+	list_goto_form(r);
+	for (size_t i = 0; i < NLISTS; i++) {
+		html_printf(b, "<h2 id=\"%s\">%s (", lists[i].id, lists[i].title);
+		html_int_sv(b, v[i].pg.total);
+		html_printf(b, ")</h2><p>%s</p>", lists[i].why);
+		participation_table(r, &v[i], lists[i].title, p[i], n[i], 1, 0, lists[i].date);
+	}
+	page_end(r);
+}
+
+/* GET /deltagare?nr=123: straight to the participation, or say why not. */
+void page_participation_goto(struct req *r)
+{
+	const char *q = req_query(r, "nr");
+	char *nr = q ? str_trim(arena_strdup(r->arena, q)) : NULL;
+	int64_t id = 0;
+	struct participation x;
+	const char *msg;
+	if (!nr || !*nr)
+		msg = "Skriv numret på ett deltagande.";
+	else if (!str_to_i64(nr, &id) || id < 1)
+		msg = "Numret på ett deltagande är ett heltal, till exempel 123.";
+	else {
+		enum rc rc = deltagare_get(r->db, r->arena, id, &x);
+		if (rc == RC_OK) {
+			req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, id));
+			return;
+		}
+		if (rc != RC_NOT_FOUND) {
+			respond_rc(r, rc);
+			return;
+		}
+		msg = arena_printf(r->arena, "Det finns inget deltagande med nummer %lld.",
+		                   (long long)id);
+	}
+	r->status = nr && *nr ? 404 : 400;
+	page_begin(r, "Gå till deltagande");
+	html_printf(&r->out, "<h1>Gå till deltagande</h1><p role=\"alert\">%s</p>", msg);
+	list_goto_form(r);
 	page_end(r);
 }
 

@@ -610,21 +610,24 @@ static void queue_and_work_lists(void **state)
 
 	struct participation *q;
 	size_t n;
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &q, &n), RC_OK);
+	struct paging pg = {0, 500, 0, 0, 0};
+	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &q, &n), RC_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(q[0].id, a2); /* oldest first */
 	assert_true(q[0].waiting_days > q[1].waiting_days);
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &q, &n), RC_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &q, &n),
+	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &pg, &q, &n),
 	                 RC_OK);
 	assert_int_equal(n, 1);
+	assert_int_equal(
+	    deltagare_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &pg, &q, &n), RC_OK);
+	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, old);
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &q, &n),
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &pg, &q, &n),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, a3);
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &q, &n), RC_OK);
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	                 RC_OK);
 	assert_int_equal(n, 3); /* the open anonymous ones */
 	(void)a1;
 }
