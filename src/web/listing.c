@@ -117,10 +117,9 @@ void list_th(struct req *r, const struct list_view *v, const char *label, int ke
 		            v->pg.desc ? "descending" : "ascending");
 	else
 		html_printf(b, "<th scope=\"col\" class=\"%s\">", c);
-	html_printf(b,
-	            "<a class=\"sort\" href=\"%s\">%s<span class=\"visually-hidden\">, sortera "
-	            "%s</span></a></th>",
-	            link(r, v, 1, key, next_desc), label, next_desc ? "fallande" : "stigande");
+	/* The link's name is the column's; aria-sort tells the order. */
+	html_printf(b, "<a class=\"sort\" href=\"%s\">%s</a></th>", link(r, v, 1, key, next_desc),
+	            label);
 }
 
 void list_pager(struct req *r, const struct list_view *v)

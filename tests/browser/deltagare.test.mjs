@@ -142,10 +142,20 @@ describe('a deltagaransvarig in the browser', () => {
   test('the queue and the work lists show them', async () => {
     await page.getByRole('link', { name: 'Kö' }).click();
     await axe(page, 'kö');
+    // The queue is paged, oldest first: sorting newest first brings today's referral up.
+    await page.getByRole('link', { name: 'Anmäld', exact: true }).click();
+    await axe(page, 'kö, nyast först');
+    assert.equal(await page.locator('th[aria-sort="descending"]').count(), 1);
     assert.ok(await page.locator(`a[href="${second}"]`).count() === 1);
     await page.getByRole('link', { name: 'Arbetslistor' }).click();
     await axe(page, 'arbetslistor');
+    await page.locator('table:has(caption:text("Samtycke saknas"))')
+      .getByRole('link', { name: 'Anmäld', exact: true }).click();
     assert.ok(await page.locator(`a[href="${second}"]`).count() >= 1, 'anonymous: consent missing');
+    // The go-to form finds it by number too.
+    await page.getByLabel('Gå till deltagande nr').fill(second.split('/').pop());
+    await page.getByRole('button', { name: 'Gå till' }).click();
+    await page.waitForURL(`${srv.base}${second}`);
     await page.goto(`${srv.base}/insatser/1/deltagare`);
     await axe(page, 'deltagarlista');
     assert.equal(await page.getByText('Webb Testsson').count(), 0, 'no names in lists');

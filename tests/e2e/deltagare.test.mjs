@@ -59,7 +59,8 @@ describe('a participation from referral to end', () => {
   });
 
   test('the queue shows both, oldest first, with waiting days', async () => {
-    const q = await c.get('/ko?insats=1');
+    // The newest referrals are last in the queue's usual order: sort newest first to see them.
+    const q = await c.get('/ko?insats=1&sortera=anmald&ordning=fallande');
     assert.equal(q.status, 200);
     for (const loc of [withConsent, anonymous]) assert.match(q.text, new RegExp(`href="${loc}"`));
     assert.doesNotMatch(q.text, /Testa Testsson/);
