@@ -50,6 +50,17 @@ static void setup(struct req *r, const struct entity *e, struct form *f)
 		e->options(r, f);
 }
 
+/* "Ändra medlem Region Uppsala": the edit page names the stored object
+ * (loaded afresh, so a name being retyped does not change the title). */
+static const char *edit_title(struct req *r, const struct entity *e, int64_t id)
+{
+	struct form g;
+	setup(r, e, &g);
+	const char *name = e->load(r, id, &g) == RC_OK ? form_get(&g, "name") : NULL;
+	return str_blank(name) ? e->title_edit
+	                       : arena_printf(r->arena, "%s %s", e->title_edit, name);
+}
+
 void entity_new_page(struct req *r)
 {
 	const struct entity *e = E(r);
@@ -99,7 +110,7 @@ void entity_edit_page(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	render_form_page(r, e->title_edit, &f, e->view_path(r, id, &f));
+	render_form_page(r, edit_title(r, e, id), &f, e->view_path(r, id, &f));
 }
 
 void entity_edit_post(struct req *r)
@@ -129,7 +140,7 @@ void entity_edit_post(struct req *r)
 		form_fail(&f, &err);
 	}
 	r->status = 422;
-	render_form_page(r, e->title_edit, &f, e->view_path(r, id, &f));
+	render_form_page(r, edit_title(r, e, id), &f, e->view_path(r, id, &f));
 }
 
 /* ---- API ----------------------------------------------------------------- */

@@ -208,7 +208,8 @@ void page_insats_edit(struct req *r)
 	struct form f;
 	insats_form_setup(r, &f);
 	insats_to_form(r, &x, &f);
-	insats_form_page(r, "Ändra insats", &f, x.target_groups, x.ntarget_groups);
+	insats_form_page(r, arena_printf(r->arena, "Ändra insats %s", x.name), &f, x.target_groups,
+	                 x.ntarget_groups);
 }
 
 void page_insats_edit_post(struct req *r)
@@ -219,7 +220,7 @@ void page_insats_edit_post(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	insats_post(r, x.id, "Ändra insats");
+	insats_post(r, x.id, arena_printf(r->arena, "Ändra insats %s", x.name));
 }
 
 void page_insatser(struct req *r)
@@ -361,7 +362,7 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 	}
 	int can_write = auth_allows(r->who.role, PERM_INSATS_WRITE);
 	struct buf *b = &r->out;
-	page_begin(r, x.name);
+	page_begin(r, arena_printf(r->arena, "Insats %s", x.name));
 	html_printf(b, "<h1>%s</h1>", x.name);
 	if (x.description)
 		html_printf(b, "<p>%s</p>", x.description);

@@ -137,3 +137,25 @@ describe('after a save the next page says what happened', () => {
     assert.doesNotMatch((await c.get('/ko')).text, /class="notice"/);
   });
 });
+
+describe('page titles name the object', () => {
+  const title = (html) => html.match(/<title>([^<]*)<\/title>/)[1];
+  const h1 = (html) => html.match(/<h1>([^<]*)<\/h1>/)[1];
+
+  test('participation, insats and edit pages', async () => {
+    const chef = await as('chef');
+    assert.equal(title((await chef.get('/deltagare/1')).text), 'Deltagande 1 – finsam');
+    const insats = await chef.get('/insatser/1');
+    const name = h1(insats.text);
+    assert.equal(title(insats.text), `Insats ${name} – finsam`);
+    assert.equal(title((await chef.get('/insatser/1/redigera')).text), `Ändra insats ${name} – finsam`);
+    const admin = await as('admin');
+    const member = await admin.get('/medlemmar/1');
+    const mname = h1(member.text);
+    assert.equal(title((await admin.get('/medlemmar/1/redigera')).text), `Ändra medlem ${mname} – finsam`);
+    // A failed save keeps the stored name in the title, not what was typed.
+    const bad = await admin.post('/medlemmar/1/redigera', { name: '' });
+    assert.equal(bad.status, 422);
+    assert.equal(title(bad.text), `Ändra medlem ${mname} – finsam`);
+  });
+});
