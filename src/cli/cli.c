@@ -20,6 +20,7 @@
 #include "../core/deltagare.h"
 #include "../core/demo.h"
 #include "../core/import.h"
+#include "../core/keycheck.h"
 #include "../core/org.h"
 #include "../db/db.h"
 #include "../util/arena.h"
@@ -92,6 +93,30 @@ static int usage_error(const char *cmd)
 	return 2;
 }
 
+#define ANCHOR_BROKEN                                                                                \
+	"granskningsloggens ankare stämmer inte med loggens sista post: poster kan ha tagits "      \
+	"bort eller ändrats utan nyckeln. Kör 'finsam audit verify %s' och återställ databasen " \
+	"från en säkerhetskopia.\n"
+
+/* Checks the key of an open database and attaches it (owned by db);
+ * prints why not and returns -1 when the key is wrong or unusable. */
+static int attach_key(struct db *db, const char *path)
+{
+	char msg[1200], note[1200];
+	struct vault *v;
+	if (keycheck_attach(db, path, &v, msg, sizeof msg, note, sizeof note) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", msg);
+		return -1;
+	}
+	db_set_vault(db, v, 1);
+	if (note[0])
+		fprintf(stderr, "finsam: %s\n", note);
+	return 0;
+}
+
+/* Opens the database at path with its checked key attached, refusing a
+ * wrong key and a log whose anchor does not match; NULL with a message
+ * printed. */
 static struct db *open_db(const char *path)
 {
 	char err[400] = "";
@@ -100,21 +125,18 @@ static struct db *open_db(const char *path)
 		fprintf(stderr, "finsam: %s\n", err);
 		return NULL;
 	}
+	if (attach_key(db, path) != 0) {
+		db_close(db);
+		return NULL;
+	}
+	enum audit_anchor_state st;
+	if (audit_anchor_check(db, &st) != RC_OK || st == AUDIT_ANCHOR_BROKEN) {
+		fprintf(stderr, "finsam: ");
+		fprintf(stderr, ANCHOR_BROKEN, path);
+		db_close(db);
+		return NULL;
+	}
 	return db;
-}
-
-/* The vault of the database at path, or NULL with a message printed. */
-static struct vault *open_vault(const char *path)
-{
-	char keyfile[4096];
-	struct vault *v = NULL;
-	enum rc rc =
-	    vault_keyfile_for(path, keyfile, sizeof keyfile) ? RC_IO : vault_open(keyfile, &v);
-	if (rc)
-		fprintf(stderr, "finsam: nyckelfilen %s %s.\n", keyfile,
-		        rc == RC_DENIED ? "kan läsas av andra än ägaren (chmod 600)"
-		                        : "saknas eller är skadad");
-	return v;
 }
 
 static void print_field_error(const struct field_error *e)
@@ -186,6 +208,11 @@ static int init_database(const char *path, const char *name, int quiet)
 	if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) != RC_OK) {
 		fprintf(stderr, "finsam: %s\n", err);
 		unlink(keypath);
+		return 1;
+	}
+	/* The key check is stored now, before anything else is written. */
+	if (attach_key(db, path) != 0) {
+		db_close(db);
 		return 1;
 	}
 	struct field_error fe;
@@ -402,13 +429,7 @@ static int cmd_demo(int argc, char **argv)
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	struct vault *v = open_vault(path);
-	if (!v) {
-		db_close(db);
-		return 1;
-	}
-	enum rc rc = demo_create(db, v, &cli_actor);
-	vault_close(v);
+	enum rc rc = demo_create(db, db_vault(db), &cli_actor);
 	db_close(db);
 	if (rc == RC_CONFLICT) {
 		fprintf(stderr,
@@ -427,33 +448,141 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
-static int cmd_audit(int argc, char **argv)
+/* Prints an ISO time "2026-11-23T13:00:05Z" as "2026-11-23 kl. 13:00:05 (UTC)". */
+static void print_time(const char *iso)
 {
-	const char *sub = argc > 1 ? argv[1] : "";
-	const char *path = positional(argc, argv, 1, NULL);
-	if (strcmp(sub, "verify") != 0 || !path)
-		return usage_error(argv[0]);
+	if (strlen(iso) == 20 && iso[10] == 'T')
+		printf("%.10s kl. %.8s (UTC)", iso, iso + 11);
+	else
+		printf("%s", iso);
+}
+
+/* `audit head DB`: the newest entry, to write into the board's minutes. */
+static int audit_print_head(const char *path)
+{
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	int64_t count, bad;
-	enum rc rc = audit_verify(db, &count, &bad);
+	struct audit_head h;
+	enum rc rc = audit_head(db, &h);
 	db_close(db);
-	if (rc == RC_OK) {
-		char posts[PLURAL_MAX];
-		printf("Granskningsloggen är hel: %s, kedjan stämmer.\n",
-		       sv_count(posts, sizeof posts, count, "post", "poster"));
+	if (rc == RC_NOT_FOUND) {
+		printf("Granskningsloggen är tom.\n");
 		return 0;
 	}
-	if (rc == RC_CONFLICT) {
-		char posts[PLURAL_MAX];
-		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
-		       "(%s kontrollerade).\n",
-		       (long long)bad, sv_count(posts, sizeof posts, count, "post", "poster"));
+	if (rc) {
+		fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
 		return 1;
 	}
-	fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
-	return 1;
+	printf("Granskningsloggens senaste post: nr %lld, ", (long long)h.id);
+	print_time(h.at);
+	printf("\nKontrollvärde: %lld:%s\n"
+	       "Skriv in kontrollvärdet i styrelsens protokoll. Senare visar\n"
+	       "  finsam audit verify %s --head %lld:%s\n"
+	       "om posten och allt före den finns kvar oförändrat.\n",
+	       (long long)h.id, h.hash, path, (long long)h.id, h.hash);
+	return 0;
+}
+
+/* Parses "ID:HASH" (64 hex digits); 0 on success. */
+static int parse_head(const char *s, int64_t *id, char hash[65])
+{
+	const char *colon = strchr(s, ':');
+	if (!colon || colon == s || (size_t)(colon - s) > 20 || strlen(colon + 1) != 64)
+		return -1;
+	char num[24];
+	memcpy(num, s, (size_t)(colon - s));
+	num[colon - s] = '\0';
+	if (!str_to_i64(num, id) || *id < 1)
+		return -1;
+	for (const char *p = colon + 1; *p; p++)
+		if (!strchr("0123456789abcdef", *p))
+			return -1;
+	memcpy(hash, colon + 1, 65);
+	return 0;
+}
+
+static int cmd_audit(int argc, char **argv)
+{
+	static const char *const wv[] = {"--head", NULL};
+	const char *sub = argc > 1 ? argv[1] : "";
+	const char *path = positional(argc, argv, 1, wv);
+	if (!path)
+		return usage_error(argv[0]);
+	if (strcmp(sub, "head") == 0)
+		return audit_print_head(path);
+	if (strcmp(sub, "verify") != 0)
+		return usage_error(argv[0]);
+	const char *head = opt_value(argc, argv, "--head");
+	int64_t head_id = 0;
+	char head_hash[65] = "";
+	if ((head || opt_flag(argc, argv, "--head")) &&
+	    (!head || parse_head(head, &head_id, head_hash))) {
+		fprintf(stderr, "finsam: --head ska vara kontrollvärdet från 'finsam audit head', "
+		                "nummer:hash.\n");
+		return 2;
+	}
+	char err[400] = "";
+	struct db *db;
+	if (db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", err);
+		return 1;
+	}
+	/* Without the key file (a copy handed to an auditor) the chain and a
+	 * head from the minutes can still be checked, the anchor not. */
+	char keyfile[4096];
+	struct stat st;
+	int have_key =
+	    vault_keyfile_for(path, keyfile, sizeof keyfile) == 0 && lstat(keyfile, &st) == 0;
+	if (have_key && attach_key(db, path) != 0) {
+		db_close(db);
+		return 1;
+	}
+	int64_t count, bad;
+	enum rc rc = audit_verify(db, &count, &bad);
+	enum audit_anchor_state anchor = AUDIT_ANCHOR_UNSET;
+	enum rc arc = have_key && rc != RC_DB ? audit_anchor_check(db, &anchor) : RC_OK;
+	enum rc hrc = head_id && rc != RC_DB ? audit_find(db, head_id, head_hash) : RC_OK;
+	db_close(db);
+	if (rc == RC_DB || arc || hrc == RC_DB) {
+		fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
+		return 1;
+	}
+	int broken = 0;
+	if (rc == RC_OK) {
+		printf("%lld %s kontrollerade, kedjan stämmer.\n",
+		       (long long)count, count == 1 ? "post" : "poster");
+	} else {
+		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
+		       "(%lld %s kontrollerade).\n",
+		       (long long)bad, (long long)count, count == 1 ? "post" : "poster");
+		broken = 1;
+	}
+	if (!have_key)
+		printf("Nyckelfilen %s saknas, så ankaret kontrollerades inte; jämför med ett "
+		       "kontrollvärde ur protokollet med --head.\n",
+		       keyfile);
+	else if (anchor == AUDIT_ANCHOR_OK)
+		printf("Ankaret stämmer: loggen slutar där den senast skrevs.\n");
+	else if (anchor == AUDIT_ANCHOR_UNSET)
+		printf("Loggen har inget ankare än.\n");
+	else {
+		printf("ANKARET stämmer inte: poster i slutet av loggen har tagits bort eller "
+		       "ändrats, eller ankaret har ändrats.\n");
+		broken = 1;
+	}
+	if (head_id && hrc == RC_OK)
+		printf("Post %lld finns kvar oförändrad.\n", (long long)head_id);
+	else if (head_id) {
+		printf(hrc == RC_NOT_FOUND ? "Post %lld SAKNAS: loggen har kortats.\n"
+		                           : "Post %lld är ÄNDRAD: den stämmer inte med "
+		                             "kontrollvärdet.\n",
+		       (long long)head_id);
+		broken = 1;
+	}
+	if (!broken)
+		printf("Granskningsloggen är hel.\n");
+	return broken ? 1 : 0;
 }
 
 static int cmd_extract(int argc, char **argv)
@@ -465,11 +594,9 @@ static int cmd_extract(int argc, char **argv)
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	struct vault *v = open_vault(path);
 	json_t *doc = NULL;
 	struct field_error fe;
-	enum rc rc = v ? deltagare_extract(db, v, &cli_actor, pnr, &doc, &fe) : RC_IO;
-	vault_close(v);
+	enum rc rc = deltagare_extract(db, db_vault(db), &cli_actor, pnr, &doc, &fe);
 	db_close(db);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
@@ -510,7 +637,7 @@ static int cmd_import(int argc, char **argv)
 		return 1;
 	}
 	struct db *db = open_db(path);
-	struct vault *v = db ? open_vault(path) : NULL;
+	const struct vault *v = db ? db_vault(db) : NULL;
 	struct arena *a = arena_new(0);
 	struct association as;
 	struct import_result res;
@@ -540,7 +667,6 @@ static int cmd_import(int argc, char **argv)
 		}
 	}
 	arena_free(a);
-	vault_close(v);
 	db_close(db);
 	buf_release(&data);
 	return rc ? 1 : 0;
@@ -592,8 +718,11 @@ static const struct command commands[] = {
     {"demo", cmd_demo, "demo DB",
      "Skapar (vid behov) databasen och fyller den med ett påhittat demoförbund\n"
      "med medlemmar, organ, personer, uppdrag och ett konto per roll."},
-    {"audit", cmd_audit, "audit verify DB",
-     "Kontrollerar att granskningsloggens hashkedja är obruten."},
+    {"audit", cmd_audit, "audit verify|head DB [--head NUMMER:HASH]",
+     "verify: kontrollerar att granskningsloggens hashkedja är obruten och att ankaret\n"
+     "(signerat med nyckelfilen) stämmer med sista posten, så att borttagna poster syns.\n"
+     "--head: kontrollerar dessutom att en post ur protokollet finns kvar oförändrad.\n"
+     "head: skriver ut senaste postens kontrollvärde, att föra in i styrelsens protokoll."},
     {"extract", cmd_extract, "extract DB PERSONNUMMER",
      "Registerutdrag: skriver ut allt som finns sparat om personen, som JSON.\n"
      "Uttaget loggas i granskningsloggen."},

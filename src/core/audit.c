@@ -16,6 +16,7 @@
 #include "../util/buf.h"
 #include "../util/crypto.h"
 #include "../util/str.h"
+#include "../util/vault.h"
 
 static void put_field(struct buf *b, const char *s)
 {
@@ -50,22 +51,102 @@ static int entry_hash(const char *prev, int64_t id, const char *at, const char *
 	return ok;
 }
 
+/* The MAC that anchors head (id, hash), into out[65]. */
+static void anchor_mac(const struct vault *v, int64_t id, const char *hash,
+                       char out[VAULT_HASH_HEX_LEN + 1])
+{
+	char text[160];
+	int n = snprintf(text, sizeof text, "finsam audit head\n%" PRId64 "\n%s", id, hash);
+	vault_audit_mac(v, text, n > 0 && (size_t)n < sizeof text ? (size_t)n : 0, out);
+}
+
+/* Reads the newest entry: *id 0 and hash the genesis value when the log is
+ * empty. */
+static enum rc read_head(struct db *db, int64_t *id, char hash[CRYPTO_HASH_HEX_LEN + 1],
+                         char at[21])
+{
+	struct db_stmt *q;
+	*id = 0;
+	str_copy(hash, CRYPTO_HASH_HEX_LEN + 1, AUDIT_GENESIS);
+	if (at)
+		at[0] = '\0';
+	if (db_prepare(db, "SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		*id = db_col_int64(q, 0);
+		str_copy(hash, CRYPTO_HASH_HEX_LEN + 1, db_col_text(q, 1));
+		if (at)
+			str_copy(at, 21, db_col_text(q, 2));
+	}
+	db_finalize(q);
+	return s == DB_ROW || s == DB_DONE ? RC_OK : RC_DB;
+}
+
+/* 1 if the key check is stored, 0 if not, -1 on error. */
+static int key_checked(struct db *db)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT 1 FROM key_check", &q))
+		return -1;
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
+}
+
+/* Compares the stored anchor with the head (id, hash). */
+static enum rc anchor_state(struct db *db, const struct vault *v, int64_t id, const char *hash,
+                            enum audit_anchor_state *state)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT head_id, head_hash, mac FROM audit_anchor WHERE id = 1", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		char want[VAULT_HASH_HEX_LEN + 1];
+		int64_t aid = db_col_int64(q, 0);
+		const char *ahash = db_col_text(q, 1);
+		const char *amac = db_col_text(q, 2);
+		anchor_mac(v, aid, ahash ? ahash : "", want);
+		int ok = ahash && amac && aid == id && strcmp(ahash, hash) == 0 &&
+		         str_ct_equal(amac, want);
+		*state = ok ? AUDIT_ANCHOR_OK : AUDIT_ANCHOR_BROKEN;
+	}
+	db_finalize(q);
+	if (s == DB_DONE) {
+		/* No anchor: right for an empty log, and for a database from
+		 * before anchors whose key has not yet been checked (keycheck.c
+		 * appends the first anchored entry before it stores the check). */
+		int checked = key_checked(db);
+		if (checked < 0)
+			return RC_DB;
+		*state = id == 0 || !checked ? AUDIT_ANCHOR_UNSET : AUDIT_ANCHOR_BROKEN;
+		return RC_OK;
+	}
+	return s == DB_ROW ? RC_OK : RC_DB;
+}
+
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
                      const char *object_type, int64_t object_id, const char *detail)
 {
 	struct db_stmt *q;
-	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
-	int64_t id = 1;
-	if (db_prepare(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", &q))
-		return RC_DB;
-	enum db_step s = db_step(q);
-	if (s == DB_ROW) {
-		id = db_col_int64(q, 0) + 1;
-		str_copy(prev, sizeof prev, db_col_text(q, 1));
-	}
-	db_finalize(q);
-	if (s != DB_ROW && s != DB_DONE)
-		return RC_DB;
+	const struct vault *v = db_vault(db);
+	if (!v)
+		return RC_DENIED;
+	char prev[CRYPTO_HASH_HEX_LEN + 1];
+	int64_t id;
+	enum rc rc = read_head(db, &id, prev, NULL);
+	if (rc)
+		return rc;
+	/* Never extend a chain whose anchor does not match its head: the new
+	 * anchor would cover up entries removed before it. */
+	enum audit_anchor_state st;
+	rc = anchor_state(db, v, id, prev, &st);
+	if (rc)
+		return rc;
+	if (st == AUDIT_ANCHOR_BROKEN)
+		return RC_CONFLICT;
+	id++;
 
 	char at[21], oid[24], hash[CRYPTO_HASH_HEX_LEN + 1];
 	str_now_iso(at);
@@ -92,9 +173,65 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	db_bind_text(q, 8, detail);
 	db_bind_text(q, 9, prev);
 	db_bind_text(q, 10, hash);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	if (s != DB_DONE)
+		return RC_DB;
+
+	char mac[VAULT_HASH_HEX_LEN + 1];
+	anchor_mac(v, id, hash, mac);
+	if (db_prepare(
+	        db,
+	        "INSERT INTO audit_anchor (id, head_id, head_hash, mac) VALUES (1, $1, $2, $3)"
+	        " ON CONFLICT (id) DO UPDATE SET head_id = excluded.head_id,"
+	        " head_hash = excluded.head_hash, mac = excluded.mac",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, hash);
+	db_bind_text(q, 3, mac);
 	s = db_step(q);
 	db_finalize(q);
 	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+enum rc audit_anchor_check(struct db *db, enum audit_anchor_state *state)
+{
+	*state = AUDIT_ANCHOR_BROKEN;
+	const struct vault *v = db_vault(db);
+	if (!v)
+		return RC_DENIED;
+	char hash[CRYPTO_HASH_HEX_LEN + 1];
+	int64_t id;
+	enum rc rc = read_head(db, &id, hash, NULL);
+	return rc ? rc : anchor_state(db, v, id, hash, state);
+}
+
+enum rc audit_head(struct db *db, struct audit_head *out)
+{
+	memset(out, 0, sizeof *out);
+	enum rc rc = read_head(db, &out->id, out->hash, out->at);
+	if (rc)
+		return rc;
+	return out->id ? RC_OK : RC_NOT_FOUND;
+}
+
+enum rc audit_find(struct db *db, int64_t id, const char *hash)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT hash FROM audit_log WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	enum rc rc = RC_DB;
+	if (s == DB_ROW) {
+		const char *h = db_col_text(q, 0);
+		rc = h && strcmp(h, hash) == 0 ? RC_OK : RC_CONFLICT;
+	} else if (s == DB_DONE) {
+		rc = RC_NOT_FOUND;
+	}
+	db_finalize(q);
+	return rc;
 }
 
 enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,

@@ -11,6 +11,16 @@
  *
  * audit_append() must be called inside the caller's db_tx(), so that the
  * entry and the change it describes commit together or not at all.
+ *
+ * The chain's head is anchored: audit_anchor holds (head id, head hash) and
+ * a MAC of them under a key derived from the key file (the vault attached
+ * to the connection, db_set_vault), rewritten in the same transaction as
+ * every entry.  Removing the newest entries, or all of them, without the key
+ * leaves an anchor that no longer matches; audit_append() then refuses to
+ * write (RC_CONFLICT) rather than sign the shortened chain.  Someone who
+ * holds the key, or an older copy of the whole database, can still rewind:
+ * only a head kept outside the database (audit_head() printed for the
+ * board, checked with audit_find()) shows that.
  */
 #ifndef FINSAM_AUDIT_H
 #define FINSAM_AUDIT_H
@@ -26,8 +36,31 @@ struct arena;
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* Appends one entry and re-signs the anchor.  RC_DENIED when no vault is
+ * attached to db, RC_CONFLICT when the anchor does not match the head. */
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
                      const char *object_type, int64_t object_id, const char *detail);
+
+enum audit_anchor_state {
+	AUDIT_ANCHOR_OK,    /* the anchor signs the newest entry */
+	AUDIT_ANCHOR_UNSET, /* no anchor yet: an empty log, or a database from before
+	                        anchors whose key has not been checked */
+	AUDIT_ANCHOR_BROKEN /* the anchor is missing, altered, or signs another head */
+};
+/* Checks the anchor against the newest entry with the attached vault;
+ * RC_DENIED without one. */
+enum rc audit_anchor_check(struct db *db, enum audit_anchor_state *state);
+
+struct audit_head {
+	int64_t id;
+	char hash[65];
+	char at[21];
+};
+/* The newest entry; RC_NOT_FOUND when the log is empty. */
+enum rc audit_head(struct db *db, struct audit_head *out);
+/* Whether entry id is still in the log with this hash: RC_OK, RC_NOT_FOUND
+ * (it is gone), RC_CONFLICT (it was changed). */
+enum rc audit_find(struct db *db, int64_t id, const char *hash);
 
 struct audit_entry {
 	int64_t id;

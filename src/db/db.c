@@ -5,6 +5,7 @@
 #include "db.h"
 #include "db_impl.h"
 #include "../util/str.h"
+#include "../util/vault.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -187,9 +188,19 @@ static enum rc apply_one(struct db *db, void *ctx)
 
 /* Applies every migration up to max_version that the store lacks, each in
  * its own transaction. */
-static enum rc migrate(struct db *db, int max_version, char *errbuf, int errlen)
+static enum rc migrate(struct db *db, int create, int max_version, char *errbuf, int errlen)
 {
 	const struct db_ops *ops = BASE(db)->ops;
+	/* An existing store must already be a finsam database: a file that is
+	 * empty, another program's database or no database at all is never
+	 * given a fresh schema here (only init creates one). */
+	if (!create &&
+	    ops->exec_script(db, "SELECT version FROM schema_migration LIMIT 1") != DB_DONE) {
+		set_err(errbuf, errlen,
+		        "Filen är ingen finsam-databas (den saknar finsams schemaversioner) och "
+		        "lämnas orörd. En ny databas skapas med 'finsam init'.");
+		return RC_INVALID;
+	}
 	if (ops->exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
 	                         " version INTEGER PRIMARY KEY,"
 	                         " name TEXT NOT NULL,"
@@ -234,7 +245,7 @@ static enum rc open_common(const char *path, int create, int max_version, struct
 	enum rc rc = ops->open(path, create, &db, errbuf, errlen);
 	if (rc)
 		return rc;
-	rc = migrate(db, max_version, errbuf, errlen);
+	rc = migrate(db, create, max_version, errbuf, errlen);
 	if (rc) {
 		ops->close(db);
 		return rc;
@@ -256,6 +267,22 @@ enum rc db_open_at_version(const char *path, int max_version, struct db **out, c
 
 void db_close(struct db *db)
 {
-	if (db)
-		BASE(db)->ops->close(db);
+	if (!db)
+		return;
+	struct vault *v = BASE(db)->owns_vault ? BASE(db)->vault : NULL;
+	BASE(db)->ops->close(db);
+	vault_close(v);
+}
+
+void db_set_vault(struct db *db, struct vault *v, int owns)
+{
+	if (BASE(db)->owns_vault && BASE(db)->vault != v)
+		vault_close(BASE(db)->vault);
+	BASE(db)->vault = v;
+	BASE(db)->owns_vault = owns;
+}
+
+const struct vault *db_vault(struct db *db)
+{
+	return BASE(db)->vault;
 }

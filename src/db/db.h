@@ -54,7 +54,17 @@ enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char 
  * database as an older release would have left it. */
 enum rc db_open_at_version(const char *path, int max_version, struct db **out, char *errbuf,
                            int errlen);
+/* Closes the connection, and the vault attached with owns set. */
 void db_close(struct db *db);
+
+struct vault;
+/* Attaches the vault whose key this database was checked against
+ * (core/keycheck.h); audit_append() signs the chain's head with it.  With
+ * owns set, db_close() releases it (as does attaching another); otherwise
+ * the caller does, after closing every connection it is attached to. */
+void db_set_vault(struct db *db, struct vault *v, int owns);
+/* The attached vault, or NULL. */
+const struct vault *db_vault(struct db *db);
 
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 /* Binds $n.  A NULL text binds SQL NULL.  A bind to a placeholder the

@@ -31,7 +31,9 @@ struct db_ops {
 struct db_base {
 	const struct db_ops *ops;
 	int tx_depth;
-	int last_busy; /* the last failed step was busy/serialization */
+	int last_busy;       /* the last failed step was busy/serialization */
+	struct vault *vault; /* see db_set_vault() */
+	int owns_vault;
 };
 
 struct db_stmt_base {

@@ -62,6 +62,21 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 			         path);
 		return RC_NOT_FOUND;
 	}
+	/* An existing path must hold an SQLite database: SQLite would treat an
+	 * empty file as a new database and the caller would build a schema in
+	 * it, hiding that the real database was emptied or replaced. */
+	if (!create && (!S_ISREG(st.st_mode) || st.st_size == 0)) {
+		if (errbuf)
+			snprintf(
+			    errbuf, (size_t)errlen,
+			    S_ISREG(st.st_mode)
+			        ? "Databasfilen %s är tom och lämnas orörd: en befintlig databas "
+			          "kan ha tömts. Återställ den från en säkerhetskopia; en ny "
+			          "databas skapas med 'finsam init' på en ny sökväg."
+			        : "%s är ingen vanlig fil och kan inte vara en databas.",
+			    path);
+		return RC_INVALID;
+	}
 	struct db *db = calloc(1, sizeof *db);
 	if (!db)
 		return RC_NOMEM;
@@ -79,11 +94,20 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 	if (sq_exec_script(db, "PRAGMA journal_mode=WAL;"
 	                       "PRAGMA foreign_keys=ON;"
 	                       "PRAGMA synchronous=NORMAL;") != DB_DONE) {
-		if (errbuf)
+		/* The header is checked by SQLite here, not by reading the file
+		 * ourselves: closing any descriptor of the file would drop the
+		 * POSIX locks of this process's other connections. */
+		int notadb = (sqlite3_errcode(db->h) & 0xff) == SQLITE_NOTADB;
+		if (errbuf && notadb)
+			snprintf(errbuf, (size_t)errlen,
+			         "%s är ingen finsam-databas (inte ens en SQLite-databas) och lämnas "
+			         "orörd. En ny databas skapas med 'finsam init'.",
+			         path);
+		else if (errbuf)
 			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
 			         sqlite3_errmsg(db->h));
 		sq_close(db);
-		return RC_IO;
+		return notadb ? RC_INVALID : RC_IO;
 	}
 	*out = db;
 	return RC_OK;

@@ -422,6 +422,25 @@ const struct db_migration db_sqlite_migrations[] = {
      /* An insats's participations by number, either way, without sorting
       * the whole insats for one page. */
      "CREATE INDEX participation_insats_nr ON participation(intervention_id, id);"},
+
+    {9, "key check and audit anchor",
+     /* Which key the database belongs to: a keyed hash of a fixed text
+      * (vault_key_id), written at init, or when a database from before this
+      * migration is first opened with a key that opens every identity it
+      * holds.  A different key file is refused instead of sealing new
+      * identities under it. */
+     "CREATE TABLE key_check ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " key_id TEXT NOT NULL,"
+     " stored_at TEXT NOT NULL);"
+     /* The audit chain's head, signed with a key derived from the key file
+      * and rewritten in the transaction of every audit entry: removing the
+      * newest entries or emptying the log without the key shows. */
+     "CREATE TABLE audit_anchor ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " head_id INTEGER NOT NULL,"
+     " head_hash TEXT NOT NULL,"
+     " mac TEXT NOT NULL);"},
 };
 
 const int db_sqlite_migration_count =

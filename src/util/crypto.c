@@ -69,28 +69,84 @@ enum rc crypto_key_create(const char *path)
 	return ok ? RC_OK : RC_IO;
 }
 
-enum rc crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES])
+enum crypto_key_problem crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES])
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return RC_IO;
+	sodium_memzero(key, CRYPTO_KEY_BYTES);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return CRYPTO_KEY_MISSING;
+		if (errno == EACCES || errno == EPERM)
+			return CRYPTO_KEY_NO_ACCESS;
+		return CRYPTO_KEY_IO;
+	}
 	struct stat st;
-	if (fstat(fd, &st) != 0) {
+	enum crypto_key_problem p = CRYPTO_KEY_OK;
+	if (fstat(fd, &st) != 0)
+		p = CRYPTO_KEY_IO;
+	else if (!S_ISREG(st.st_mode))
+		p = CRYPTO_KEY_NOT_FILE;
+	else if (st.st_mode & (S_IRWXG | S_IRWXO))
+		p = CRYPTO_KEY_EXPOSED;
+	else if (st.st_size < CRYPTO_KEY_BYTES * 2 || st.st_size > CRYPTO_KEY_BYTES * 2 + 2)
+		p = CRYPTO_KEY_FORMAT;
+	if (p) {
 		close(fd);
-		return RC_IO;
+		return p;
 	}
-	if (st.st_mode & (S_IRWXG | S_IRWXO)) {
-		close(fd);
-		return RC_DENIED;
+	/* One byte more than a valid file may hold, so a longer one shows. */
+	char hex[CRYPTO_KEY_BYTES * 2 + 3];
+	size_t n = 0;
+	while (n < sizeof hex) {
+		ssize_t r = read(fd, hex + n, sizeof hex - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			p = CRYPTO_KEY_IO;
+			break;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	char hex[CRYPTO_KEY_BYTES * 2 + 8];
-	ssize_t n = read(fd, hex, sizeof hex - 1);
 	close(fd);
-	if (n < CRYPTO_KEY_BYTES * 2)
-		return RC_IO;
-	size_t got = 0;
-	int bad =
-	    sodium_hex2bin(key, CRYPTO_KEY_BYTES, hex, CRYPTO_KEY_BYTES * 2, NULL, &got, NULL);
+	const size_t digits = CRYPTO_KEY_BYTES * 2;
+	if (!p) {
+		size_t rest = n - (n < digits ? n : digits);
+		const char *tail = hex + digits;
+		int tail_ok = rest == 0 || (rest == 1 && tail[0] == '\n') ||
+		              (rest == 2 && tail[0] == '\r' && tail[1] == '\n');
+		size_t got = 0;
+		const char *end = NULL;
+		if (n < digits || !tail_ok ||
+		    sodium_hex2bin(key, CRYPTO_KEY_BYTES, hex, digits, NULL, &got, &end) != 0 ||
+		    got != CRYPTO_KEY_BYTES || end != hex + digits)
+			p = CRYPTO_KEY_FORMAT;
+	}
 	sodium_memzero(hex, sizeof hex);
-	return bad || got != CRYPTO_KEY_BYTES ? RC_IO : RC_OK;
+	if (p)
+		sodium_memzero(key, CRYPTO_KEY_BYTES);
+	return p;
+}
+
+const char *crypto_key_problem_text(enum crypto_key_problem p)
+{
+	switch (p) {
+	case CRYPTO_KEY_OK: return "går att läsa";
+	case CRYPTO_KEY_MISSING:
+		return "saknas. Den skapas av 'finsam init' bredvid databasen och behövs för att "
+		       "läsa och spara personuppgifter och för granskningsloggens ankare";
+	case CRYPTO_KEY_NOT_FILE:
+		return "är ingen vanlig fil (till exempel en mapp); ange nyckelfilen som init "
+		       "skapade";
+	case CRYPTO_KEY_NO_ACCESS: return "får inte läsas av det här kontot";
+	case CRYPTO_KEY_EXPOSED:
+		return "kan läsas eller ändras av andra än ägaren; gör den läsbar bara för ägaren "
+		       "(chmod 600)";
+	case CRYPTO_KEY_FORMAT:
+		return "har fel innehåll: den ska hålla exakt 64 hexadecimala tecken (32 byte) på "
+		       "en rad";
+	case CRYPTO_KEY_IO: break;
+	}
+	return "kunde inte läsas";
 }

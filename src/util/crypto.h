@@ -32,8 +32,25 @@ int crypto_password_verify(const char *stored, const char *password);
 /* Creates the key file at path with CRYPTO_KEY_BYTES random bytes as hex,
  * mode 0600, refusing to overwrite an existing file (RC_CONFLICT). */
 enum rc crypto_key_create(const char *path);
-/* Reads a key file into key[CRYPTO_KEY_BYTES]; RC_IO if missing or bad,
- * RC_DENIED if the file can be read by group or others. */
-enum rc crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES]);
+
+/* What can be wrong with a key file, each with its own message. */
+enum crypto_key_problem {
+	CRYPTO_KEY_OK = 0,
+	CRYPTO_KEY_MISSING,   /* no such file (or a link to nothing) */
+	CRYPTO_KEY_NOT_FILE,  /* a directory, device, fifo or socket */
+	CRYPTO_KEY_NO_ACCESS, /* this account may not read it */
+	CRYPTO_KEY_EXPOSED,   /* group or others may read or write it */
+	CRYPTO_KEY_FORMAT,    /* not exactly 64 hex digits and an optional newline */
+	CRYPTO_KEY_IO         /* reading failed */
+};
+
+/* Reads a key file into key[CRYPTO_KEY_BYTES].  The file must be a regular
+ * file (a symbolic link is followed: its target is what is checked), with
+ * no permission for group or others, holding exactly 64 hex digits and
+ * optionally a line end.  Nothing is opened in a way that could block (a
+ * fifo is refused, not waited on).  On failure key is wiped. */
+enum crypto_key_problem crypto_key_load(const char *path, unsigned char key[CRYPTO_KEY_BYTES]);
+/* A Swedish phrase for a problem, to follow "nyckelfilen PATH ". */
+const char *crypto_key_problem_text(enum crypto_key_problem p);
 
 #endif

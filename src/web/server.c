@@ -21,7 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/keycheck.h"
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/str.h"
@@ -580,21 +582,6 @@ static void on_signal(int sig)
 int web_serve(const struct serve_options *o)
 {
 	struct app app = {.opt = o};
-	char keyfile[4096];
-	enum rc krc = vault_keyfile_for(o->db_path, keyfile, sizeof keyfile)
-	                  ? RC_IO
-	                  : vault_open(keyfile, &app.vault);
-	if (krc) {
-		fprintf(stderr,
-		        "finsam: nyckelfilen %s %s. Den skapas av 'finsam init' och behövs för att "
-		        "läsa och spara personuppgifter.\n",
-		        keyfile,
-		        krc == RC_DENIED
-		            ? "kan läsas av andra än ägaren; gör den läsbar bara för ägaren "
-		              "(chmod 600)"
-		            : "saknas eller är skadad");
-		return 1;
-	}
 	int threads = o->threads > 0 ? o->threads : 4;
 	/* Connections: one per worker thread plus one spare. */
 	size_t nconn = (size_t)threads + 1;
@@ -618,6 +605,31 @@ int web_serve(const struct serve_options *o)
 		}
 		app.pool.all[app.pool.nall++] = db;
 		app.pool.free[app.pool.nfree++] = db;
+	}
+	/* The key file must be the database's own (keycheck.h), and the audit
+	 * log's anchor must match its last entry, before anything is served. */
+	char msg[1200], note[1200];
+	if (keycheck_attach(app.pool.all[0], o->db_path, &app.vault, msg, sizeof msg, note,
+	                    sizeof note) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", msg);
+		pool_close(&app.pool);
+		return 1;
+	}
+	if (note[0])
+		fprintf(stderr, "finsam: %s\n", note);
+	for (size_t i = 0; i < app.pool.nall; i++)
+		db_set_vault(app.pool.all[i], app.vault, 0);
+	enum audit_anchor_state anchor;
+	if (audit_anchor_check(app.pool.all[0], &anchor) != RC_OK ||
+	    anchor == AUDIT_ANCHOR_BROKEN) {
+		fprintf(stderr,
+		        "finsam: granskningsloggens ankare stämmer inte med loggens sista post: "
+		        "poster kan ha tagits bort eller ändrats utan nyckeln. Kör 'finsam audit "
+		        "verify %s' och återställ databasen från en säkerhetskopia.\n",
+		        o->db_path);
+		pool_close(&app.pool);
+		vault_close(app.vault);
+		return 1;
 	}
 
 	struct sockaddr_storage ss;

@@ -2,7 +2,7 @@
 // scripts with.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -75,5 +75,165 @@ describe('accounts from the command line', () => {
 
   test('the audit chain is intact after all of it', () => {
     assert.match(execFileSync(BIN, ['audit', 'verify', srv.db], { encoding: 'utf8' }), /kedjan stämmer/);
+  });
+});
+
+// The key file belongs to one database; the audit chain is anchored.
+describe('key file and audit anchor', () => {
+  const sqlite = (db, sql) => {
+    const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  // serve must refuse at once; a server that starts is killed and fails the test.
+  const serve = (db) => spawnSync(BIN, ['serve', db, '--port', '1'], { encoding: 'utf8', timeout: 5000 });
+  const fresh = (name) => {
+    const db = join(dir, name);
+    const r = run(['init', db]);
+    assert.equal(r.status, 0, r.stderr);
+    return db;
+  };
+
+  test('a different valid key file is refused by every command that opens the database', () => {
+    const a = fresh('nyckel-a.db');
+    const b = fresh('nyckel-b.db');
+    const right = readFileSync(`${a}.key`);
+    writeFileSync(`${a}.key`, readFileSync(`${b}.key`));
+    const csv = join(dir, 'nyckel.csv');
+    writeFileSync(csv, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${today()};FK;K\n`);
+    const cmds = [['serve', a, '--port', '1'], ['extract', a, '19121212-1212'], ['import', 'participations', a, csv],
+      ['demo', a], ['user', 'list', a], ['token', 'add', a, 'x'], ['audit', 'verify', a], ['audit', 'head', a]];
+    for (const args of cmds) {
+      const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 5000 });
+      assert.equal(r.status, 1, `${args[0]}: ${r.stderr}`);
+      assert.match(r.stderr, /hör inte till den här databasen/, args[0]);
+    }
+    assert.equal(sqlite(a, 'SELECT count(*) FROM identity').trim(), '0');
+    writeFileSync(`${a}.key`, right);
+    const ok = run(['user', 'list', a]);
+    assert.equal(ok.status, 0, ok.stderr);
+  });
+
+  test('each key file problem gets its own message', () => {
+    const db = fresh('nyckelfel.db');
+    const key = `${db}.key`;
+    const good = readFileSync(key, 'utf8');
+    const expect = (re, not) => {
+      for (const r of [serve(db), run(['user', 'list', db])]) {
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stderr, re);
+        if (not) assert.doesNotMatch(r.stderr, not);
+      }
+    };
+    rmSync(key);
+    expect(/nyckelfilen .* saknas/);
+    mkdirSync(key, { mode: 0o755 });
+    expect(/är ingen vanlig fil/, /andra än ägaren/);
+    rmSync(key, { recursive: true });
+    writeFileSync(key, good, { mode: 0o644 });
+    chmodSync(key, 0o644);
+    expect(/andra än ägaren.*chmod 600/);
+    chmodSync(key, 0o600);
+    writeFileSync(key, good.slice(0, 40) + '\n');
+    expect(/exakt 64 hexadecimala tecken/);
+    writeFileSync(key, good.trim() + 'zz\n');
+    expect(/exakt 64 hexadecimala tecken/);
+    writeFileSync(key, 'g' + good.slice(1));
+    expect(/exakt 64 hexadecimala tecken/);
+    rmSync(key);
+    symlinkSync(join(dir, 'finns-inte.key'), key);
+    expect(/saknas/);
+    rmSync(key);
+    // A link to the right key, readable by the owner only, is the key.
+    const elsewhere = join(dir, 'nyckel-annanstans.key');
+    writeFileSync(elsewhere, good, { mode: 0o600 });
+    symlinkSync(elsewhere, key);
+    const r = run(['user', 'list', db]);
+    assert.equal(r.status, 0, r.stderr);
+  });
+
+  test('a database from before the key check adopts a key only if it opens every identity', () => {
+    const db = join(dir, 'gammal.db');
+    assert.equal(run(['demo', db]).status, 0);
+    const n = Number(sqlite(db, 'SELECT count(*) FROM identity').trim());
+    assert.ok(n > 1);
+    // As an older build left it: no key check and no anchor.
+    sqlite(db, 'DELETE FROM key_check; DELETE FROM audit_anchor;');
+    const right = readFileSync(`${db}.key`);
+    writeFileSync(`${db}.key`, readFileSync(`${fresh('annan.db')}.key`));
+    const wrong = run(['user', 'list', db]);
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, new RegExp(`öppnar inte ${n} av ${n} sparade identiteter`));
+    assert.equal(sqlite(db, 'SELECT count(*) FROM key_check').trim(), '0');
+    writeFileSync(`${db}.key`, right);
+    const adopt = run(['user', 'list', db]);
+    assert.equal(adopt.status, 0, adopt.stderr);
+    assert.match(adopt.stderr, new RegExp(`saknade nyckelkontroll.*öppnade alla ${n} sparade identiteter`));
+    const again = run(['user', 'list', db]);
+    assert.equal(again.stderr, '');
+    assert.match(run(['audit', 'verify', db]).stdout, /Ankaret stämmer/);
+  });
+
+  test('an empty or foreign file at the database path is refused, never given a schema', () => {
+    const empty = join(dir, 'tom.db');
+    writeFileSync(empty, '');
+    for (const r of [serve(empty), run(['user', 'list', empty]), run(['audit', 'verify', empty]), run(['demo', empty])]) {
+      assert.equal(r.status, 1, r.stderr);
+      assert.match(r.stderr, /är tom och lämnas orörd/);
+    }
+    assert.equal(statSync(empty).size, 0);
+    assert.match(run(['init', empty]).stderr, /skriver aldrig över/);
+    const text = join(dir, 'text.db');
+    writeFileSync(text, 'inte en databas\n');
+    const r = serve(text);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /ingen finsam-databas/);
+    const other = join(dir, 'annat-program.db');
+    sqlite(other, 'CREATE TABLE t (x INTEGER);');
+    const o = run(['user', 'list', other]);
+    assert.equal(o.status, 1);
+    assert.match(o.stderr, /ingen finsam-databas/);
+    assert.equal(sqlite(other, "SELECT count(*) FROM sqlite_master WHERE type = 'table'").trim(), '1');
+  });
+
+  test('removing the newest audit entries, or all, is detected by the anchor and the printed head', () => {
+    const db = fresh('kedja.db');
+    for (const u of ['a.person', 'b.person', 'c.person']) {
+      assert.equal(run(['user', 'add', db, u, '--role', 'revisor', '--password-stdin'], 'ett-langt-losen\n').status, 0);
+    }
+    const head = run(['audit', 'head', db]);
+    assert.equal(head.status, 0, head.stderr);
+    const [, id, hash] = head.stdout.match(/Kontrollvärde: (\d+):([0-9a-f]{64})/);
+    assert.doesNotMatch(head.stdout, /\d{4}-\d\d-\d\dT/);
+    const ok = run(['audit', 'verify', db, '--head', `${id}:${hash}`]);
+    assert.equal(ok.status, 0, ok.stdout);
+    assert.match(ok.stdout, /Ankaret stämmer/);
+    assert.match(ok.stdout, new RegExp(`Post ${id} finns kvar oförändrad`));
+    const changed = run(['audit', 'verify', db, '--head', `${id}:${'0'.repeat(64)}`]);
+    assert.equal(changed.status, 1);
+    assert.match(changed.stdout, /ÄNDRAD/);
+
+    sqlite(db, `DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id >= ${Number(id) - 1};`);
+    const cut = run(['audit', 'verify', db, '--head', `${id}:${hash}`]);
+    assert.equal(cut.status, 1, cut.stdout);
+    assert.match(cut.stdout, /ANKARET stämmer inte/);
+    assert.match(cut.stdout, new RegExp(`Post ${id} SAKNAS`));
+    const s = serve(db);
+    assert.equal(s.status, 1);
+    assert.match(s.stderr, /ankare stämmer inte/);
+    const add = run(['user', 'add', db, 'd.person', '--role', 'revisor', '--password-stdin'], 'ett-langt-losen\n');
+    assert.equal(add.status, 1);
+    assert.match(add.stderr, /ankare stämmer inte/);
+
+    sqlite(db, 'DELETE FROM audit_log;');
+    const gone = run(['audit', 'verify', db]);
+    assert.equal(gone.status, 1, gone.stdout);
+    assert.match(gone.stdout, /ANKARET stämmer inte/);
+    // Without the key (a copy for the auditor) the printed head still tells.
+    rmSync(`${db}.key`);
+    const nokey = run(['audit', 'verify', db, '--head', `${id}:${hash}`]);
+    assert.equal(nokey.status, 1);
+    assert.match(nokey.stdout, /ankaret kontrollerades inte/);
+    assert.match(nokey.stdout, /SAKNAS/);
   });
 });

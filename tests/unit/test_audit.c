@@ -31,8 +31,8 @@ static void tamper(struct testdb *t, const char *sql)
 	sqlite3 *h;
 	assert_int_equal(sqlite3_open(t->path, &h), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h,
-	                              "DROP TRIGGER audit_log_no_update;"
-	                              "DROP TRIGGER audit_log_no_delete;",
+	                              "DROP TRIGGER IF EXISTS audit_log_no_update;"
+	                              "DROP TRIGGER IF EXISTS audit_log_no_delete;",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
@@ -114,6 +114,84 @@ static void rehashed_entry_still_breaks_the_next(void **state)
 	assert_int_equal(bad, 2);
 }
 
+static enum audit_anchor_state anchor(struct testdb *t)
+{
+	enum audit_anchor_state st;
+	assert_int_equal(audit_anchor_check(t->db, &st), RC_OK);
+	return st;
+}
+
+static void anchor_signs_the_newest_entry(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_OK);
+	struct audit_head h;
+	assert_int_equal(audit_head(t->db, &h), RC_OK);
+	assert_int_equal(h.id, 4);
+	assert_int_equal(audit_find(t->db, 4, h.hash), RC_OK);
+	assert_int_equal(audit_find(t->db, 3, h.hash), RC_CONFLICT);
+	assert_int_equal(audit_find(t->db, 9, h.hash), RC_NOT_FOUND);
+}
+
+/* The chain itself cannot show that its newest entries are gone: every
+ * remaining entry still hashes right.  The anchor does. */
+static void removed_newest_entries_break_the_anchor(void **state)
+{
+	struct testdb *t = *state;
+	struct audit_head h;
+	assert_int_equal(audit_head(t->db, &h), RC_OK);
+	tamper(t, "DELETE FROM audit_log WHERE id >= 3");
+	int64_t n, bad;
+	assert_int_equal(audit_verify(t->db, &n, &bad), RC_OK);
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+	assert_int_equal(audit_find(t->db, h.id, h.hash), RC_NOT_FOUND);
+	/* Appending would sign the shortened chain: refused. */
+	assert_int_equal(audit_append(t->db, &test_actor, "update", "member", 1, ""), RC_CONFLICT);
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+}
+
+static void emptied_log_breaks_the_anchor(void **state)
+{
+	struct testdb *t = *state;
+	tamper(t, "DELETE FROM audit_log");
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+}
+
+static void anchor_rewritten_without_the_key_is_found(void **state)
+{
+	struct testdb *t = *state;
+	/* Someone without the key moves the anchor to the shortened head: the
+	 * MAC no longer fits. */
+	tamper(t, "DELETE FROM audit_log WHERE id = 4;"
+	          "UPDATE audit_anchor SET head_id = 3,"
+	          " head_hash = (SELECT hash FROM audit_log WHERE id = 3)");
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+}
+
+static void removed_anchor_is_found_once_the_key_is_checked(void **state)
+{
+	struct testdb *t = *state;
+	tamper(t, "DELETE FROM audit_anchor");
+	/* Without a key check the database looks as one from before anchors. */
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_UNSET);
+	tamper(t, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, 'x', 'y')");
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+}
+
+static void another_key_does_not_fit_the_anchor(void **state)
+{
+	struct testdb *t = *state;
+	testdb_attach_vault(t->db); /* a new random key replaces the old */
+	assert_int_equal(anchor(t), AUDIT_ANCHOR_BROKEN);
+}
+
+static void append_without_a_key_is_refused(void **state)
+{
+	struct testdb *t = *state;
+	db_set_vault(t->db, NULL, 0);
+	assert_int_equal(audit_append(t->db, &test_actor, "update", "member", 1, ""), RC_DENIED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -124,6 +202,16 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(removed_entry_breaks_the_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(removed_first_entry_breaks_the_chain, setup, teardown),
 	    cmocka_unit_test_setup_teardown(rehashed_entry_still_breaks_the_next, setup, teardown),
+	    cmocka_unit_test_setup_teardown(anchor_signs_the_newest_entry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(removed_newest_entries_break_the_anchor, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(emptied_log_breaks_the_anchor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(anchor_rewritten_without_the_key_is_found, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(removed_anchor_is_found_once_the_key_is_checked, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(another_key_does_not_fit_the_anchor, setup, teardown),
+	    cmocka_unit_test_setup_teardown(append_without_a_key_is_refused, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("audit", tests, NULL, NULL);
 }

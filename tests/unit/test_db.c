@@ -1,5 +1,8 @@
 /* Unit tests for the storage interface: $N binding, transactions,
  * constraints and schema migrations. */
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include "testutil.h"
 
 static int setup(void **state)
@@ -206,6 +209,56 @@ static void missing_database_is_not_created_by_open(void **state)
 	assert_non_null(strstr(err, "finsam init"));
 }
 
+/* An existing file that is empty, not SQLite, or another program's
+ * database is refused and left as it was, never given a schema. */
+static void empty_or_foreign_file_is_refused_and_left_alone(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/finsam-test-XXXXXX", path[64];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/x.db", dir);
+	struct db *db;
+	char err[300] = "";
+	struct stat st;
+
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), RC_INVALID);
+	assert_null(db);
+	assert_non_null(strstr(err, "är tom"));
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+
+	f = fopen(path, "w");
+	fputs("inte en databas, men lång nog att likna en fil med något i\n", f);
+	fclose(f);
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), RC_INVALID);
+	assert_non_null(strstr(err, "ingen finsam-databas"));
+
+	unlink(path);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE t (x INTEGER)", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), RC_INVALID);
+	assert_non_null(strstr(err, "ingen finsam-databas"));
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master", -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 1); /* only t: no schema was made */
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+
+	/* A directory is no database either. */
+	assert_int_equal(db_open(dir, DB_OPEN_EXISTING, &db, err, sizeof err), RC_INVALID);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -222,6 +275,7 @@ int main(void)
 	    cmocka_unit_test(older_database_opens_in_newer_build),
 	    cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
 	    cmocka_unit_test(missing_database_is_not_created_by_open),
+	    cmocka_unit_test(empty_or_foreign_file_is_refused_and_left_alone),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@
 #include "core/actor.h"
 #include "db/db.h"
 #include "util/crypto.h"
+#include "util/vault.h"
 
 struct testdb {
 	char dir[64];
@@ -27,6 +28,18 @@ struct testdb {
 };
 
 static const struct actor test_actor = {0, "test", "127.0.0.1", ROLE_ADMIN};
+
+/* Attaches a vault of a random key to db, owned by it, as the command line
+ * and the server do: audit entries are anchored with it. */
+static inline void testdb_attach_vault(struct db *db)
+{
+	unsigned char key[32];
+	struct vault *v;
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = (unsigned char)rand();
+	assert_int_equal(vault_from_key(key, &v), RC_OK);
+	db_set_vault(db, v, 1);
+}
 
 /* Creates a fresh database; fails the test if it cannot. */
 static inline void testdb_open(struct testdb *t)
@@ -37,6 +50,7 @@ static inline void testdb_open(struct testdb *t)
 	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
 	char err[300] = "";
 	assert_int_equal(db_open(t->path, DB_OPEN_CREATE, &t->db, err, sizeof err), RC_OK);
+	testdb_attach_vault(t->db);
 }
 
 static inline void testdb_close(struct testdb *t)

@@ -1,0 +1,171 @@
+/*
+ * keycheck.c — the key check; see keycheck.h.
+ */
+#include "keycheck.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "../db/db.h"
+#include "../util/arena.h"
+#include "../util/crypto.h"
+#include "../util/str.h"
+#include "../util/vault.h"
+#include "audit.h"
+
+static const struct actor system_actor = {0, "system", "", ROLE_ADMIN};
+
+struct run_ctx {
+	const struct vault *v;
+	struct keycheck_result r;
+};
+
+/* Tries to open every stored identity's sealed number; counts into r. */
+static enum rc try_identities(struct db *db, const struct vault *v, struct keycheck_result *r)
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT sealed_pnr, sealed_name FROM identity ORDER BY id", &q))
+		return RC_DB;
+	struct arena *a = NULL;
+	enum db_step s;
+	enum rc rc = RC_OK;
+	while ((s = db_step(q)) == DB_ROW) {
+		/* A fresh arena now and then keeps memory flat over many rows. */
+		if (!a || r->identities % 1024 == 0) {
+			arena_free(a);
+			a = arena_new(0);
+			if (!a) {
+				rc = RC_NOMEM;
+				break;
+			}
+		}
+		r->identities++;
+		if (!vault_unseal(v, a, db_col_text(q, 0)) ||
+		    !vault_unseal(v, a, db_col_text(q, 1)))
+			r->unopened++;
+	}
+	arena_free(a);
+	db_finalize(q);
+	if (!rc && s != DB_DONE)
+		rc = RC_DB;
+	return rc;
+}
+
+static enum rc run_tx(struct db *db, void *ctx)
+{
+	struct run_ctx *c = ctx;
+	struct keycheck_result *r = &c->r;
+	*r = (struct keycheck_result){0};
+	char want[VAULT_HASH_HEX_LEN + 1];
+	vault_key_id(c->v, want);
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT key_id FROM key_check WHERE id = 1", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		const char *have = db_col_text(q, 0);
+		r->outcome = have && str_ct_equal(have, want) ? KEYCHECK_MATCH : KEYCHECK_WRONG;
+	}
+	db_finalize(q);
+	if (s == DB_ROW)
+		return RC_OK;
+	if (s != DB_DONE)
+		return RC_DB;
+
+	enum rc rc = try_identities(db, c->v, r);
+	if (rc)
+		return rc;
+	if (r->unopened) {
+		r->outcome = KEYCHECK_UNOPENED;
+		return RC_OK; /* nothing written; the caller refuses */
+	}
+	r->outcome = r->identities ? KEYCHECK_ADOPTED : KEYCHECK_STORED;
+	/* The audit entry first: it anchors the chain (audit.c accepts a
+	 * missing anchor only while key_check is empty). */
+	char detail[80];
+	snprintf(detail, sizeof detail, "nyckelkontroll sparad; identiteter som öppnades: %" PRId64,
+	         r->identities);
+	rc = audit_append(db, &system_actor, "key.check", "key_check", 1, detail);
+	if (rc)
+		return rc;
+	if (db_prepare(db, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, $1, $2)", &q))
+		return RC_DB;
+	char now[21];
+	str_now_iso(now);
+	db_bind_text(q, 1, want);
+	db_bind_text(q, 2, now);
+	s = db_step(q);
+	db_finalize(q);
+	return db_step_rc(s);
+}
+
+enum rc keycheck_run(struct db *db, const struct vault *v, struct keycheck_result *r)
+{
+	struct run_ctx c = {.v = v};
+	enum rc rc = db_tx(db, run_tx, &c);
+	*r = c.r;
+	if (rc)
+		return rc;
+	return r->outcome == KEYCHECK_WRONG || r->outcome == KEYCHECK_UNOPENED ? RC_DENIED : RC_OK;
+}
+
+static const char *identities_word(int64_t n)
+{
+	return n == 1 ? "sparad identitet" : "sparade identiteter";
+}
+
+enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, char *msg,
+                        size_t msglen, char *note, size_t notelen)
+{
+	*out = NULL;
+	msg[0] = '\0';
+	note[0] = '\0';
+	char keyfile[4096];
+	if (vault_keyfile_for(db_path, keyfile, sizeof keyfile)) {
+		snprintf(msg, msglen, "sökvägen till databasen är för lång.");
+		return RC_IO;
+	}
+	struct vault *v;
+	enum crypto_key_problem why;
+	enum rc rc = vault_open_why(keyfile, &v, &why);
+	if (rc) {
+		if (rc == RC_NOMEM)
+			snprintf(msg, msglen, "minnet räckte inte för nyckeln.");
+		else
+			snprintf(msg, msglen, "nyckelfilen %s %s.", keyfile,
+			         crypto_key_problem_text(why));
+		return rc;
+	}
+	db_set_vault(db, v, 0);
+	struct keycheck_result r;
+	rc = keycheck_run(db, v, &r);
+	if (rc == RC_OK) {
+		if (r.outcome == KEYCHECK_ADOPTED)
+			snprintf(
+			    note, notelen,
+			    "Databasen saknade nyckelkontroll (den skapades av en äldre version). "
+			    "Nyckelfilen %s öppnade alla %" PRId64 " %s och är nu sparad som "
+			    "databasens nyckel.",
+			    keyfile, r.identities, identities_word(r.identities));
+		*out = v;
+		return RC_OK;
+	}
+	db_set_vault(db, NULL, 0);
+	vault_close(v);
+	if (r.outcome == KEYCHECK_WRONG)
+		snprintf(msg, msglen,
+		         "nyckelfilen %s hör inte till den här databasen: den är inte nyckeln som "
+		         "databasen skapades med. Lägg tillbaka rätt nyckelfil (från "
+		         "säkerhetskopian); med fel nyckel går personuppgifterna inte att läsa och "
+		         "nya skulle gå förlorade.",
+		         keyfile);
+	else if (r.outcome == KEYCHECK_UNOPENED)
+		snprintf(msg, msglen,
+		         "nyckelfilen %s öppnar inte %" PRId64 " av %" PRId64 " %s. Databasen "
+		         "saknar nyckelkontroll (den skapades av en äldre version), så nyckeln "
+		         "godtas bara om den öppnar alla. Lägg tillbaka rätt nyckelfil.",
+		         keyfile, r.unopened, r.identities, identities_word(r.identities));
+	else
+		snprintf(msg, msglen, "nyckelkontrollen kunde inte läsas eller sparas.");
+	return rc;
+}
