@@ -448,15 +448,6 @@ static int cmd_demo(int argc, char **argv)
 	return 0;
 }
 
-/* Prints an ISO time "2026-11-23T13:00:05Z" as "2026-11-23 kl. 13:00:05 (UTC)". */
-static void print_time(const char *iso)
-{
-	if (strlen(iso) == 20 && iso[10] == 'T')
-		printf("%.10s kl. %.8s (UTC)", iso, iso + 11);
-	else
-		printf("%s", iso);
-}
-
 /* `audit head DB`: the newest entry, to write into the board's minutes. */
 static int audit_print_head(const char *path)
 {
@@ -474,9 +465,10 @@ static int audit_print_head(const char *path)
 		fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
 		return 1;
 	}
-	printf("Granskningsloggens senaste post: nr %lld, ", (long long)h.id);
-	print_time(h.at);
-	printf("\nKontrollvärde: %lld:%s\n"
+	char when[SVTIME_MAX];
+	printf("Granskningsloggens senaste post: nr %lld, %s.\n", (long long)h.id,
+	       svtime_datetime(when, h.at));
+	printf("Kontrollvärde: %lld:%s\n"
 	       "Skriv in kontrollvärdet i styrelsens protokoll. Senare visar\n"
 	       "  finsam audit verify %s --head %lld:%s\n"
 	       "om posten och allt före den finns kvar oförändrat.\n",
@@ -549,13 +541,14 @@ static int cmd_audit(int argc, char **argv)
 		return 1;
 	}
 	int broken = 0;
+	char n[PLURAL_MAX];
 	if (rc == RC_OK) {
-		printf("%lld %s kontrollerade, kedjan stämmer.\n",
-		       (long long)count, count == 1 ? "post" : "poster");
+		printf("%s kontrollerade, kedjan stämmer.\n",
+		       sv_count(n, sizeof n, count, "post", "poster"));
 	} else {
 		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
-		       "(%lld %s kontrollerade).\n",
-		       (long long)bad, (long long)count, count == 1 ? "post" : "poster");
+		       "(%s kontrollerade).\n",
+		       (long long)bad, sv_count(n, sizeof n, count, "post", "poster"));
 		broken = 1;
 	}
 	if (!have_key)

@@ -9,6 +9,7 @@
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/crypto.h"
+#include "../util/plural.h"
 #include "../util/str.h"
 #include "../util/vault.h"
 #include "audit.h"
@@ -85,7 +86,7 @@ static enum rc run_tx(struct db *db, void *ctx)
 	char detail[80];
 	snprintf(detail, sizeof detail, "nyckelkontroll sparad; identiteter som öppnades: %" PRId64,
 	         r->identities);
-	rc = audit_append(db, &system_actor, "key.check", "key_check", 1, detail);
+	rc = audit_append(db, &system_actor, "key_check", "key_file", 1, detail);
 	if (rc)
 		return rc;
 	if (db_prepare(db, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, $1, $2)", &q))
@@ -107,11 +108,6 @@ enum rc keycheck_run(struct db *db, const struct vault *v, struct keycheck_resul
 	if (rc)
 		return rc;
 	return r->outcome == KEYCHECK_WRONG || r->outcome == KEYCHECK_UNOPENED ? RC_DENIED : RC_OK;
-}
-
-static const char *identities_word(int64_t n)
-{
-	return n == 1 ? "sparad identitet" : "sparade identiteter";
 }
 
 enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, char *msg,
@@ -140,13 +136,18 @@ enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, 
 	struct keycheck_result r;
 	rc = keycheck_run(db, v, &r);
 	if (rc == RC_OK) {
-		if (r.outcome == KEYCHECK_ADOPTED)
+		if (r.outcome == KEYCHECK_ADOPTED) {
+			char n[PLURAL_MAX];
 			snprintf(
 			    note, notelen,
 			    "Databasen saknade nyckelkontroll (den skapades av en äldre version). "
-			    "Nyckelfilen %s öppnade alla %" PRId64 " %s och är nu sparad som "
-			    "databasens nyckel.",
-			    keyfile, r.identities, identities_word(r.identities));
+			    "Nyckelfilen %s öppnade %s%s och är nu sparad som databasens nyckel.",
+			    keyfile, r.identities == 1 ? "den enda sparade identiteten" : "alla ",
+			    r.identities == 1
+			        ? ""
+			        : sv_count(n, sizeof n, r.identities, "sparad identitet",
+			                   "sparade identiteter"));
+		}
 		*out = v;
 		return RC_OK;
 	}
@@ -159,13 +160,16 @@ enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, 
 		         "säkerhetskopian); med fel nyckel går personuppgifterna inte att läsa och "
 		         "nya skulle gå förlorade.",
 		         keyfile);
-	else if (r.outcome == KEYCHECK_UNOPENED)
-		snprintf(msg, msglen,
-		         "nyckelfilen %s öppnar inte %" PRId64 " av %" PRId64 " %s. Databasen "
-		         "saknar nyckelkontroll (den skapades av en äldre version), så nyckeln "
-		         "godtas bara om den öppnar alla. Lägg tillbaka rätt nyckelfil.",
-		         keyfile, r.unopened, r.identities, identities_word(r.identities));
-	else
+	else if (r.outcome == KEYCHECK_UNOPENED) {
+		char n[PLURAL_MAX];
+		snprintf(
+		    msg, msglen,
+		    "nyckelfilen %s öppnar inte %" PRId64 " av %s. Databasen saknar "
+		    "nyckelkontroll (den skapades av en äldre version), så nyckeln godtas bara "
+		    "om den öppnar alla. Lägg tillbaka rätt nyckelfil.",
+		    keyfile, r.unopened,
+		    sv_count(n, sizeof n, r.identities, "sparad identitet", "sparade identiteter"));
+	} else
 		snprintf(msg, msglen, "nyckelkontrollen kunde inte läsas eller sparas.");
 	return rc;
 }

@@ -99,10 +99,11 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 		 * POSIX locks of this process's other connections. */
 		int notadb = (sqlite3_errcode(db->h) & 0xff) == SQLITE_NOTADB;
 		if (errbuf && notadb)
-			snprintf(errbuf, (size_t)errlen,
-			         "%s är ingen finsam-databas (inte ens en SQLite-databas) och lämnas "
-			         "orörd. En ny databas skapas med 'finsam init'.",
-			         path);
+			snprintf(
+			    errbuf, (size_t)errlen,
+			    "%s är ingen finsam-databas (inte ens en SQLite-databas) och lämnas "
+			    "orörd. En ny databas skapas med 'finsam init'.",
+			    path);
 		else if (errbuf)
 			snprintf(errbuf, (size_t)errlen, "Databasen %s kunde inte öppnas: %s", path,
 			         sqlite3_errmsg(db->h));

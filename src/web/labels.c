@@ -70,6 +70,7 @@ static const struct label audit_actions[] = {
     {"staff_add", "Lade till personal"},
     {"staff_remove", "Tog bort personal"},
     {"volume", "Registrerade antal"},
+    {"key_check", "Sparade nyckelkontroll"},
     {NULL, NULL},
 };
 
@@ -86,6 +87,7 @@ static const struct label audit_objects[] = {
     {"person", "Person"},
     {"mandate", "Uppdrag"},
     {"identity", "Person i registret"},
+    {"key_file", "Nyckelfilen"},
     {NULL, NULL},
 };
 
