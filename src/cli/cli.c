@@ -540,17 +540,13 @@ static int cmd_audit(int argc, char **argv)
 		fprintf(stderr, "finsam: loggen kunde inte läsas.\n");
 		return 1;
 	}
-	int broken = 0;
+	int broken = rc != RC_OK;
 	char n[PLURAL_MAX];
-	if (rc == RC_OK) {
-		printf("%s kontrollerade, kedjan stämmer.\n",
-		       sv_count(n, sizeof n, count, "post", "poster"));
-	} else {
+	sv_count(n, sizeof n, count, "post", "poster");
+	if (rc != RC_OK)
 		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
 		       "(%s kontrollerade).\n",
-		       (long long)bad, sv_count(n, sizeof n, count, "post", "poster"));
-		broken = 1;
-	}
+		       (long long)bad, n);
 	if (!have_key)
 		printf("Nyckelfilen %s saknas, så ankaret kontrollerades inte; jämför med ett "
 		       "kontrollvärde ur protokollet med --head.\n",
@@ -574,7 +570,9 @@ static int cmd_audit(int argc, char **argv)
 		broken = 1;
 	}
 	if (!broken)
-		printf("Granskningsloggen är hel.\n");
+		printf("Granskningsloggen är hel: %s, kedjan stämmer.\n", n);
+	else if (rc == RC_OK)
+		printf("Kedjan i sig stämmer (%s kontrollerade), men loggen är inte hel.\n", n);
 	return broken ? 1 : 0;
 }
 

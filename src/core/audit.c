@@ -114,16 +114,38 @@ static enum rc anchor_state(struct db *db, const struct vault *v, int64_t id, co
 	}
 	db_finalize(q);
 	if (s == DB_DONE) {
-		/* No anchor: right for an empty log, and for a database from
-		 * before anchors whose key has not yet been checked (keycheck.c
-		 * appends the first anchored entry before it stores the check). */
+		/* No anchor: right only for a database whose key has not been
+		 * checked yet (one from before anchors).  keycheck.c anchors the
+		 * log in the transaction that stores the check, so from then on
+		 * there is always an anchor, even for an empty log. */
 		int checked = key_checked(db);
 		if (checked < 0)
 			return RC_DB;
-		*state = id == 0 || !checked ? AUDIT_ANCHOR_UNSET : AUDIT_ANCHOR_BROKEN;
+		*state = checked ? AUDIT_ANCHOR_BROKEN : AUDIT_ANCHOR_UNSET;
 		return RC_OK;
 	}
 	return s == DB_ROW ? RC_OK : RC_DB;
+}
+
+/* Writes the anchor for head (id, hash). */
+static enum rc write_anchor(struct db *db, const struct vault *v, int64_t id, const char *hash)
+{
+	char mac[VAULT_HASH_HEX_LEN + 1];
+	anchor_mac(v, id, hash, mac);
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "INSERT INTO audit_anchor (id, head_id, head_hash, mac) VALUES (1, $1, $2, $3)"
+	        " ON CONFLICT (id) DO UPDATE SET head_id = excluded.head_id,"
+	        " head_hash = excluded.head_hash, mac = excluded.mac",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, hash);
+	db_bind_text(q, 3, mac);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	return s == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
@@ -178,21 +200,20 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	if (s != DB_DONE)
 		return RC_DB;
 
-	char mac[VAULT_HASH_HEX_LEN + 1];
-	anchor_mac(v, id, hash, mac);
-	if (db_prepare(
-	        db,
-	        "INSERT INTO audit_anchor (id, head_id, head_hash, mac) VALUES (1, $1, $2, $3)"
-	        " ON CONFLICT (id) DO UPDATE SET head_id = excluded.head_id,"
-	        " head_hash = excluded.head_hash, mac = excluded.mac",
-	        &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 2, hash);
-	db_bind_text(q, 3, mac);
-	s = db_step(q);
-	db_finalize(q);
-	return s == DB_DONE ? RC_OK : RC_DB;
+	return write_anchor(db, v, id, hash);
+}
+
+enum rc audit_anchor_empty(struct db *db)
+{
+	const struct vault *v = db_vault(db);
+	if (!v)
+		return RC_DENIED;
+	char hash[CRYPTO_HASH_HEX_LEN + 1];
+	int64_t id;
+	enum rc rc = read_head(db, &id, hash, NULL);
+	if (rc)
+		return rc;
+	return id ? RC_CONFLICT : write_anchor(db, v, 0, AUDIT_GENESIS);
 }
 
 enum rc audit_anchor_check(struct db *db, enum audit_anchor_state *state)

@@ -47,6 +47,10 @@ enum audit_anchor_state {
 	                        anchors whose key has not been checked */
 	AUDIT_ANCHOR_BROKEN /* the anchor is missing, altered, or signs another head */
 };
+/* Anchors an empty log (for a new database, in the transaction that stores
+ * its key check); RC_CONFLICT if the log has entries, RC_DENIED without a
+ * vault. */
+enum rc audit_anchor_empty(struct db *db);
 /* Checks the anchor against the newest entry with the attached vault;
  * RC_DENIED without one. */
 enum rc audit_anchor_check(struct db *db, enum audit_anchor_state *state);

@@ -81,12 +81,21 @@ static enum rc run_tx(struct db *db, void *ctx)
 		return RC_OK; /* nothing written; the caller refuses */
 	}
 	r->outcome = r->identities ? KEYCHECK_ADOPTED : KEYCHECK_STORED;
-	/* The audit entry first: it anchors the chain (audit.c accepts a
-	 * missing anchor only while key_check is empty). */
-	char detail[80];
-	snprintf(detail, sizeof detail, "nyckelkontroll sparad; identiteter som öppnades: %" PRId64,
-	         r->identities);
-	rc = audit_append(db, &system_actor, "key_check", "key_file", 1, detail);
+	/* The log is anchored in this transaction (audit.c accepts a missing
+	 * anchor only while key_check is empty): a new database's empty log
+	 * directly, an older database's through an entry that records the
+	 * adoption. */
+	struct audit_head h;
+	rc = audit_head(db, &h);
+	if (rc == RC_NOT_FOUND && !r->identities) {
+		rc = audit_anchor_empty(db);
+	} else if (rc == RC_OK || rc == RC_NOT_FOUND) {
+		char detail[80];
+		snprintf(detail, sizeof detail,
+		         "nyckelkontroll sparad; identiteter som öppnades: %" PRId64,
+		         r->identities);
+		rc = audit_append(db, &system_actor, "key_check", "key_file", 1, detail);
+	}
 	if (rc)
 		return rc;
 	if (db_prepare(db, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, $1, $2)", &q))
