@@ -141,15 +141,22 @@ enum rc auth_user_add(struct db *db, const struct actor *who, const char *userna
                       const char *display_name, enum role role, const char *password,
                       int64_t *id_out, struct field_error *err)
 {
-	enum rc rc = check_username(username, err);
-	if (rc)
-		return rc;
-	if (str_blank(display_name) || strlen(display_name) > 120 ||
-	    !str_valid_utf8_text(display_name))
-		return field_error_set(err, "display_name", "Ange ett namn på högst 120 tecken.");
+	struct field_error one = {0};
+	field_error_clear(err);
+	enum rc rc = RC_OK;
+	if (check_username(username, &one))
+		rc = field_error_merge(err, &one);
+	const char *why = display_name ? str_line_problem(display_name) : NULL;
+	if (why)
+		rc = field_error_add(err, "display_name", why);
+	else if (str_blank(display_name) || str_utf8_len(display_name) > 120)
+		rc = field_error_add(err, "display_name", "Ange ett namn på högst 120 tecken.");
 	if (role == ROLE_NONE || role == ROLE_API)
-		return field_error_set(err, "role", "Välj en roll för kontot.");
-	if ((rc = auth_password_acceptable(password, err)))
+		rc = field_error_add(err, "role", "Välj en roll för kontot.");
+	field_error_clear(&one);
+	if (auth_password_acceptable(password, &one))
+		rc = field_error_merge(err, &one);
+	if (rc)
 		return rc;
 	char hash[CRYPTO_PWHASH_LEN];
 	if ((rc = crypto_password_hash(password, hash)))
@@ -663,8 +670,11 @@ enum rc auth_token_create(struct db *db, const struct actor *who, const char *na
                           char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
                           struct field_error *err)
 {
-	if (str_blank(name) || strlen(name) > 70 || !str_valid_utf8_text(name))
-		return field_error_set(err, "name", "Ge nyckeln ett namn på högst 70 tecken.");
+	if (str_blank(name) || strlen(name) > 70 || str_line_problem(name))
+		return field_error_set(err, "name",
+		                       str_blank(name) || strlen(name) > 70
+		                           ? "Ge nyckeln ett namn på högst 70 tecken."
+		                           : str_line_problem(name));
 	if (role != ROLE_API && role != ROLE_REVISOR)
 		return field_error_set(err, "role",
 		                       "En API-nyckel kan ha rollen API-klient eller Revisor.");

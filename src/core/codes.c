@@ -94,7 +94,10 @@ static enum rc update_tx(struct db *db, void *v)
 enum rc codes_update(struct db *db, const struct actor *who, const char *list, const char *code,
                      const char *label, int active, struct field_error *err)
 {
-	if (str_blank(label) || str_utf8_len(label) > 120 || !str_valid_utf8_text(label))
+	const char *why = label ? str_line_problem(label) : NULL;
+	if (why)
+		return field_error_set(err, "label", why);
+	if (str_blank(label) || str_utf8_len(label) > 120)
 		return field_error_set(err, "label", "Ange en benämning på högst 120 tecken.");
 	struct upd_ctx c = {who, list, code, label, active};
 	return db_tx(db, update_tx, &c);

@@ -296,55 +296,73 @@ static enum rc refer_tx(struct db *db, void *vctx)
 enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
                         const struct referral *in, int64_t *id_out, struct field_error *err)
 {
-	char today[11];
+	/* Every independent field is checked, so the form shows all its
+	 * mistakes at once. */
+	char today[11], msg[240];
 	str_today(today);
-	if (!str_valid_date(in->referred_on))
-		return field_error_set(err, "referred_on", "Ange anmälningsdatum som 2026-01-31.");
-	if (strcmp(in->referred_on, today) > 0)
-		return field_error_set(err, "referred_on",
-		                       "Anmälningsdatumet kan inte ligga i framtiden.");
+	enum rc bad = RC_OK;
+	field_error_clear(err);
+	if (str_blank(in->referred_on))
+		bad = field_error_add(err, "referred_on", "Anmälningsdatum måste anges.");
+	else if (str_date_problem(in->referred_on, msg, sizeof msg))
+		bad = field_error_add(err, "referred_on", msg);
+	else if (strcmp(in->referred_on, today) > 0)
+		bad = field_error_add(err, "referred_on",
+		                      "Anmälningsdatumet kan inte ligga i framtiden.");
 	if (!codes_valid(db, "referral_source", in->source))
-		return field_error_set(err, "source", "Välj vem som anmälde i listan.");
-	if (!str_blank(in->source_unit) &&
-	    (str_utf8_len(in->source_unit) > 120 || !str_valid_utf8_text(in->source_unit)))
-		return field_error_set(err, "source_unit", "Enheten får vara högst 120 tecken.");
+		bad = field_error_add(err, "source", "Välj vem som anmälde i listan.");
+	if (!str_blank(in->source_unit)) {
+		const char *why = str_line_problem(in->source_unit);
+		if (why)
+			bad = field_error_add(err, "source_unit", why);
+		else if (str_utf8_len(in->source_unit) > 120)
+			bad = field_error_add(err, "source_unit",
+			                      "Enheten får vara högst 120 tecken.");
+	}
 	struct pnr pnr;
 	const char *sex = in->sex;
 	int identified = !str_blank(in->pnr) || !str_blank(in->name);
-	if (identified) {
-		if (in->protected_identity)
-			return field_error_set(
-			    err, "pnr",
-			    "En person med skyddade personuppgifter registreras anonymt: "
-			    "lämna personnummer och namn tomma.");
+	if (identified && in->protected_identity) {
+		bad = field_error_add(err, "pnr",
+		                      "En person med skyddade personuppgifter registreras anonymt: "
+		                      "lämna personnummer och namn tomma.");
+	} else if (identified) {
 		if (str_blank(in->consent_on))
-			return field_error_set(
+			bad = field_error_add(
 			    err, "consent_on",
 			    "Personnummer och namn får bara sparas med skriftligt "
 			    "samtycke. Ange samtyckesdatum, eller registrera anonymt.");
-		if (!str_valid_date(in->consent_on) || strcmp(in->consent_on, today) > 0)
-			return field_error_set(
-			    err, "consent_on",
-			    "Samtyckesdatumet ska vara ett datum som 2026-01-31, "
-			    "inte i framtiden.");
-		if (str_blank(in->consent_form) || strlen(in->consent_form) > 40)
-			return field_error_set(
+		else if (str_date_problem(in->consent_on, msg, sizeof msg))
+			bad = field_error_add(err, "consent_on", msg);
+		else if (strcmp(in->consent_on, today) > 0)
+			bad = field_error_add(err, "consent_on",
+			                      "Samtyckesdatumet kan inte ligga i framtiden.");
+		if (str_blank(in->consent_form) || str_utf8_len(in->consent_form) > 40)
+			bad = field_error_add(
 			    err, "consent_form",
 			    "Ange vilken version av samtyckesblanketten som användes.");
+		else if (str_line_problem(in->consent_form))
+			bad = field_error_add(err, "consent_form",
+			                      str_line_problem(in->consent_form));
 		const char *why = NULL;
 		if (pnr_parse(in->pnr, today, &pnr, &why) != RC_OK)
-			return field_error_set(err, "pnr", why);
-		if (str_blank(in->name) || str_utf8_len(in->name) > 120 ||
-		    !str_valid_utf8_text(in->name))
-			return field_error_set(err, "name",
-			                       "Ange deltagarens namn, högst 120 tecken.");
-		sex = pnr.sex == 'K' ? "K" : "M";
+			bad = field_error_add(err, "pnr", why);
+		else
+			sex = pnr.sex == 'K' ? "K" : "M";
+		if (!str_blank(in->name) && str_line_problem(in->name))
+			bad = field_error_add(err, "name", str_line_problem(in->name));
+		else if (str_blank(in->name) || str_utf8_len(in->name) > 120)
+			bad = field_error_add(err, "name",
+			                      "Ange deltagarens namn, högst 120 tecken.");
 	} else if (!in->protected_identity && !str_blank(in->consent_on)) {
-		return field_error_set(
+		bad = field_error_add(
 		    err, "pnr", "Med samtycke registreras deltagaren med personnummer och namn.");
 	}
-	if (!sex || (strcmp(sex, "K") != 0 && strcmp(sex, "M") != 0))
-		return field_error_set(err, "sex", "Ange kön: kvinna eller man.");
+	if (!(identified && !in->protected_identity) &&
+	    (!sex || (strcmp(sex, "K") != 0 && strcmp(sex, "M") != 0)))
+		bad = field_error_add(err, "sex", "Ange kön: kvinna eller man.");
+	if (bad)
+		return bad;
 	if (identified && !v)
 		return RC_IO; /* no key: identity cannot be stored */
 	struct refer_ctx c = {v, who, in, identified ? &pnr : NULL, sex, 0, err};
@@ -424,19 +442,22 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
                              struct field_error *err)
 {
 	int support = 0, employment = 0, education = 0, support_time = 0;
+	enum rc bad = RC_OK;
 	for (size_t i = 0; i < r->nanswers; i++) {
 		const struct answer *an = &r->answers[i];
-		if (!codes_valid(db, an->list, an->code))
-			return field_error_set(err, an->list ? an->list : "answers",
-			                       "Välj ett alternativ i listan.");
+		if (!codes_valid(db, an->list, an->code)) {
+			bad = field_error_add(err, an->list ? an->list : "answers",
+			                      "Välj ett alternativ i listan.");
+			continue;
+		}
 		if (an->extent > 100)
-			return field_error_set(err, an->list,
-			                       "Omfattningen anges i procent, 0–100.");
+			bad =
+			    field_error_add(err, an->list, "Omfattningen anges i procent, 0–100.");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(r->answers[j].list, an->list) == 0 &&
 			    strcmp(r->answers[j].code, an->code) == 0)
-				return field_error_set(err, an->list,
-				                       "Samma alternativ är valt två gånger.");
+				bad = field_error_add(err, an->list,
+				                      "Samma alternativ är valt två gånger.");
 		if (strcmp(an->list, "support") == 0)
 			support++;
 		else if (strcmp(an->list, "employment") == 0)
@@ -446,22 +467,19 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
 		else if (strcmp(an->list, "support_time") == 0)
 			support_time++;
 		else
-			return field_error_set(err, "answers", "Okänd uppgift i registreringen.");
+			bad = field_error_add(err, "answers", "Okänd uppgift i registreringen.");
 	}
 	if (need_support && support == 0)
-		return field_error_set(
-		    err, "support",
-		    "Ange minst en försörjningskälla (välj Uppgift saknas om den inte "
-		    "är känd).");
-	if (need_support && employment != 1)
-		return field_error_set(err, "employment", "Ange en sysselsättning.");
-	if (employment > 1)
-		return field_error_set(err, "employment", "Ange en sysselsättning.");
+		bad = field_error_add(err, "support",
+		                      "Ange minst en försörjningskälla (välj Uppgift saknas om den "
+		                      "inte är känd).");
+	if ((need_support && employment != 1) || employment > 1)
+		bad = field_error_add(err, "employment", "Ange en sysselsättning.");
 	if (education > 1)
-		return field_error_set(err, "education", "Ange en utbildningsnivå.");
+		bad = field_error_add(err, "education", "Ange en utbildningsnivå.");
 	if (support_time > 1)
-		return field_error_set(err, "support_time", "Ange en tid i offentlig försörjning.");
-	return RC_OK;
+		bad = field_error_add(err, "support_time", "Ange en tid i offentlig försörjning.");
+	return bad;
 }
 
 static enum rc start_tx(struct db *db, void *v)
@@ -484,8 +502,6 @@ static enum rc start_tx(struct db *db, void *v)
 	if (strcmp(c->r->date, referred) < 0)
 		return field_error_set(c->err, "date",
 		                       "Startdatum kan inte ligga före anmälningsdatum.");
-	if ((rc = check_answers(db, c->r, 1, c->err)))
-		return rc;
 	struct db_stmt *q;
 	if (db_prepare(db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1",
 	               &q))
@@ -499,21 +515,29 @@ static enum rc start_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "start", "participation", c->id, "");
 }
 
+/* Adds an error for a missing, malformed, impossible or future date. */
 static enum rc check_date(const char *date, struct field_error *err)
 {
-	char today[11];
+	char today[11], msg[240];
 	str_today(today);
-	if (!str_valid_date(date))
-		return field_error_set(err, "date", "Ange datum som 2026-01-31.");
+	if (str_blank(date))
+		return field_error_add(err, "date", "Datum måste anges.");
+	if (str_date_problem(date, msg, sizeof msg))
+		return field_error_add(err, "date", msg);
 	if (strcmp(date, today) > 0)
-		return field_error_set(err, "date", "Datumet kan inte ligga i framtiden.");
+		return field_error_add(err, "date", "Datumet kan inte ligga i framtiden.");
 	return RC_OK;
 }
 
 enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
                         const struct registration *r, struct field_error *err)
 {
+	/* Date and answers are independent: both are checked before the
+	 * state, which the transaction reads. */
+	field_error_clear(err);
 	enum rc rc = check_date(r->date, err);
+	if (check_answers(db, r, 1, err))
+		rc = RC_INVALID;
 	if (rc)
 		return rc;
 	struct state_ctx c = {who, id, r, r->date, NULL, err};
@@ -540,8 +564,6 @@ static enum rc end_tx(struct db *db, void *v)
 	if (strcmp(c->r->date, start) < 0)
 		return field_error_set(c->err, "date", "Slutdatum kan inte ligga före startdatum.");
 	int felreg = strcmp(c->r->end_reason, "felregistrering") == 0;
-	if (!felreg && (rc = check_answers(db, c->r, 0, c->err)))
-		return rc;
 	struct db_stmt *q;
 	int has_support = 0, has_employment = 0;
 	for (size_t i = 0; i < c->r->nanswers; i++) {
@@ -568,11 +590,14 @@ static enum rc end_tx(struct db *db, void *v)
 enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
                       const struct registration *r, struct field_error *err)
 {
+	field_error_clear(err);
 	enum rc rc = check_date(r->date, err);
+	if (!codes_valid(db, "end_reason", r->end_reason))
+		rc = field_error_add(err, "end_reason", "Välj avslutsorsak i listan.");
+	else if (strcmp(r->end_reason, "felregistrering") != 0 && check_answers(db, r, 0, err))
+		rc = RC_INVALID;
 	if (rc)
 		return rc;
-	if (!codes_valid(db, "end_reason", r->end_reason))
-		return field_error_set(err, "end_reason", "Välj avslutsorsak i listan.");
 	struct state_ctx c = {who, id, r, r->date, r->end_reason, err};
 	return db_tx(db, end_tx, &c);
 }
@@ -611,11 +636,12 @@ static enum rc cancel_tx(struct db *db, void *v)
 enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
                          const char *reason, struct field_error *err)
 {
+	field_error_clear(err);
 	enum rc rc = check_date(date, err);
+	if (!codes_valid(db, "end_reason", reason))
+		rc = field_error_add(err, "end_reason", "Välj orsak i listan.");
 	if (rc)
 		return rc;
-	if (!codes_valid(db, "end_reason", reason))
-		return field_error_set(err, "end_reason", "Välj orsak i listan.");
 	struct state_ctx c = {who, id, NULL, date, reason, err};
 	return db_tx(db, cancel_tx, &c);
 }
@@ -950,12 +976,16 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
                                  const char *month, int64_t hours_tenths, struct field_error *err)
 {
 	char date[11];
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (!month || strlen(month) != 7 ||
 	    (snprintf(date, sizeof date, "%s-01", month), !str_valid_date(date)))
-		return field_error_set(err, "month", "Ange månaden som 2026-03.");
+		rc = field_error_add(err, "month", "Ange månaden som 2026-03.");
 	if (hours_tenths < 0 || hours_tenths > DELTAGARE_MAX_HOURS_TENTHS)
-		return field_error_set(err, "hours",
-		                       "Timmarna ska vara mellan 0 och 744 i en månad.");
+		rc =
+		    field_error_add(err, "hours", "Timmarna ska vara mellan 0 och 744 i en månad.");
+	if (rc)
+		return rc;
 	struct attend_ctx c = {who, id, month, hours_tenths, err};
 	return db_tx(db, attend_tx, &c);
 }

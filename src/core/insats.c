@@ -229,42 +229,69 @@ static enum rc save_tx(struct db *db, void *v)
 enum rc insats_save(struct db *db, const struct actor *who, struct intervention *in,
                     struct field_error *err)
 {
-	if (str_blank(in->name) || str_utf8_len(in->name) > 120 || !str_valid_utf8_text(in->name))
-		return field_error_set(err, "name", "Ange insatsens namn, högst 120 tecken.");
-	if (in->description &&
-	    (str_utf8_len(in->description) > 4000 || !str_valid_utf8_text(in->description)))
-		return field_error_set(err, "description",
-		                       "Beskrivningen får vara högst 4000 tecken.");
+	enum rc rc = RC_OK;
+	field_error_clear(err);
+	const char *why = str_blank(in->name) ? NULL : str_line_problem(in->name);
+	if (why)
+		rc = field_error_add(err, "name", why);
+	else if (str_blank(in->name) || str_utf8_len(in->name) > 120)
+		rc = field_error_add(err, "name", "Ange insatsens namn, högst 120 tecken.");
+	if (in->description && (why = str_text_problem(in->description)))
+		rc = field_error_add(err, "description", why);
+	else if (in->description && str_utf8_len(in->description) > 4000)
+		rc = field_error_add(err, "description",
+		                     "Beskrivningen får vara högst 4000 tecken.");
+	int kind_ok = 1;
 	if (!in->orientation ||
-	    (strcmp(in->orientation, "individ") != 0 && strcmp(in->orientation, "struktur") != 0))
-		return field_error_set(
-		    err, "orientation",
-		    "Välj inriktning: individinriktad eller strukturövergripande.");
-	if (!in->method || (strcmp(in->method, "person") != 0 && strcmp(in->method, "volym") != 0))
-		return field_error_set(err, "method",
-		                       "Välj uppföljningssätt: per person eller bara antal.");
-	if (strcmp(in->orientation, "struktur") == 0 && strcmp(in->method, "person") == 0)
-		return field_error_set(
+	    (strcmp(in->orientation, "individ") != 0 && strcmp(in->orientation, "struktur") != 0)) {
+		kind_ok = 0;
+		rc =
+		    field_error_add(err, "orientation",
+		                    "Välj inriktning: individinriktad eller strukturövergripande.");
+	}
+	if (!in->method ||
+	    (strcmp(in->method, "person") != 0 && strcmp(in->method, "volym") != 0)) {
+		kind_ok = 0;
+		rc = field_error_add(err, "method",
+		                     "Välj uppföljningssätt: per person eller bara antal.");
+	}
+	if (kind_ok && strcmp(in->orientation, "struktur") == 0 &&
+	    strcmp(in->method, "person") == 0)
+		rc = field_error_add(
 		    err, "method",
 		    "En strukturövergripande insats har inga deltagare att följa per "
 		    "person; välj uppföljning med bara antal.");
 	if (!str_blank(in->orientation_detail) &&
 	    !codes_valid(db, "orientation_detail", in->orientation_detail))
-		return field_error_set(err, "orientation_detail",
-		                       "Välj en preciserad inriktning i listan.");
-	if (!str_valid_date(in->start_on))
-		return field_error_set(err, "start_on",
-		                       "Startdatum ska vara ett datum som 2026-01-31.");
-	if (!str_blank(in->end_on) && !str_valid_date(in->end_on))
-		return field_error_set(err, "end_on",
-		                       "Slutdatum ska vara ett datum som 2026-12-31.");
-	if (!str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
-		return field_error_set(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
-	if (in->ntarget_groups > 16)
-		return field_error_set(err, "target_groups", "Välj högst 16 målgrupper.");
-	for (size_t i = 0; i < in->ntarget_groups; i++)
-		if (!codes_valid(db, "target_group", in->target_groups[i]))
-			return field_error_set(err, "target_groups", "Välj målgrupper i listan.");
+		rc = field_error_add(err, "orientation_detail",
+		                     "Välj en preciserad inriktning i listan.");
+	char msg[240];
+	int dates_ok = 1;
+	if (str_blank(in->start_on)) {
+		dates_ok = 0;
+		rc = field_error_add(err, "start_on", "Startdatum måste anges.");
+	} else if (str_date_problem(in->start_on, msg, sizeof msg)) {
+		dates_ok = 0;
+		rc = field_error_add(err, "start_on", msg);
+	}
+	if (!str_blank(in->end_on) && str_date_problem(in->end_on, msg, sizeof msg)) {
+		dates_ok = 0;
+		rc = field_error_add(err, "end_on", msg);
+	}
+	if (dates_ok && !str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
+		rc = field_error_add(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
+	if (in->ntarget_groups > 16) {
+		rc = field_error_add(err, "target_groups", "Välj högst 16 målgrupper.");
+	} else {
+		for (size_t i = 0; i < in->ntarget_groups; i++)
+			if (!codes_valid(db, "target_group", in->target_groups[i])) {
+				rc = field_error_add(err, "target_groups",
+				                     "Välj målgrupper i listan.");
+				break;
+			}
+	}
+	if (rc)
+		return rc;
 	struct save_ctx c = {who, in, err};
 	return db_tx(db, save_tx, &c);
 }
@@ -320,13 +347,19 @@ static enum rc year_tx(struct db *db, void *v)
 enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
                         const struct intervention_year *y, struct field_error *err)
 {
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (y->year < 2000 || y->year > 2100)
-		return field_error_set(err, "year", "Ange ett år mellan 2000 och 2100.");
-	if (y->budget_cost < 0 || y->budget_esf_cost < 0)
-		return field_error_set(err, "budget_cost", "Budgeten kan inte vara negativ.");
+		rc = field_error_add(err, "year", "Ange ett år mellan 2000 och 2100.");
+	if (y->budget_cost < 0)
+		rc = field_error_add(err, "budget_cost", "Budgeten kan inte vara negativ.");
+	if (y->budget_esf_cost < 0)
+		rc = field_error_add(err, "budget_esf_cost", "Budgeten kan inte vara negativ.");
 	if (y->planned_participants > 1000000)
-		return field_error_set(err, "planned_participants",
-		                       "Orimligt många planerade deltagare.");
+		rc = field_error_add(err, "planned_participants",
+		                     "Orimligt många planerade deltagare.");
+	if (rc)
+		return rc;
 	struct year_ctx c = {who, id, y};
 	return db_tx(db, year_tx, &c);
 }
@@ -479,18 +512,30 @@ static enum rc volume_tx(struct db *db, void *vctx)
 enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
                           const struct volume_count *v, struct field_error *err)
 {
-	if (!str_valid_date(v->period_start))
-		return field_error_set(err, "period_start",
-		                       "Periodens första dag ska vara ett datum.");
-	if (!str_valid_date(v->period_end) || strcmp(v->period_end, v->period_start) < 0)
-		return field_error_set(
-		    err, "period_end",
-		    "Periodens sista dag ska vara ett datum, inte före första dagen.");
+	enum rc rc = RC_OK;
+	char msg[240];
+	field_error_clear(err);
+	int start_ok = str_valid_date(v->period_start);
+	if (!start_ok)
+		rc = field_error_add(err, "period_start",
+		                     str_date_problem(v->period_start, msg, sizeof msg)
+		                         ? msg
+		                         : "Periodens första dag ska vara ett datum.");
+	if (!str_valid_date(v->period_end))
+		rc = field_error_add(err, "period_end",
+		                     str_date_problem(v->period_end, msg, sizeof msg)
+		                         ? msg
+		                         : "Periodens sista dag ska vara ett datum.");
+	else if (start_ok && strcmp(v->period_end, v->period_start) < 0)
+		rc = field_error_add(err, "period_end",
+		                     "Periodens sista dag kan inte ligga före första dagen.");
 	if (v->women < 0 || v->women > 10000000)
-		return field_error_set(err, "women",
-		                       "Ange antalet kvinnor som ett heltal, 0 eller mer.");
+		rc = field_error_add(err, "women",
+		                     "Ange antalet kvinnor som ett heltal, 0 eller mer.");
 	if (v->men < 0 || v->men > 10000000)
-		return field_error_set(err, "men", "Ange antalet män som ett heltal, 0 eller mer.");
+		rc = field_error_add(err, "men", "Ange antalet män som ett heltal, 0 eller mer.");
+	if (rc)
+		return rc;
 	struct volume_ctx c = {who, id, v, err};
 	return db_tx(db, volume_tx, &c);
 }

@@ -101,7 +101,16 @@ enum rc org_number_normalize(const char *in, char out[12])
 
 /* ---- shared helpers ------------------------------------------------------- */
 
-/* Checks an optional or required text field; max in characters. */
+/*
+ * The field checks below add their error to err and return RC_INVALID, so
+ * a save function checks every independent field and reports them all; it
+ * begins with field_error_clear(err) and stops before storing when any
+ * check failed.
+ */
+
+/* Checks an optional or required text field; max in characters.  Only a
+ * description may span lines; every other text is one line without
+ * control or invisible format characters (str_line_problem). */
 static enum rc check_text(struct field_error *err, const char *field, const char *v, int required,
                           size_t max, const char *what)
 {
@@ -110,13 +119,15 @@ static enum rc check_text(struct field_error *err, const char *field, const char
 		if (!required)
 			return RC_OK;
 		snprintf(msg, sizeof msg, "%s måste anges.", what);
-		return field_error_set(err, field, msg);
+		return field_error_add(err, field, msg);
 	}
-	if (!str_valid_utf8_text(v))
-		return field_error_set(err, field, "Texten innehåller otillåtna tecken.");
+	const char *why =
+	    strcmp(field, "description") == 0 ? str_text_problem(v) : str_line_problem(v);
+	if (why)
+		return field_error_add(err, field, why);
 	if (str_utf8_len(v) > max) {
 		snprintf(msg, sizeof msg, "%s får vara högst %zu tecken.", what, max);
-		return field_error_set(err, field, msg);
+		return field_error_add(err, field, msg);
 	}
 	return RC_OK;
 }
@@ -129,12 +140,10 @@ static enum rc check_date(struct field_error *err, const char *field, const char
 		if (!required)
 			return RC_OK;
 		snprintf(msg, sizeof msg, "%s måste anges.", what);
-		return field_error_set(err, field, msg);
+		return field_error_add(err, field, msg);
 	}
-	if (!str_valid_date(v)) {
-		snprintf(msg, sizeof msg, "%s ska vara ett datum som 2026-01-31.", what);
-		return field_error_set(err, field, msg);
-	}
+	if (str_date_problem(v, msg, sizeof msg))
+		return field_error_add(err, field, msg);
 	return RC_OK;
 }
 
@@ -269,6 +278,7 @@ static enum rc assoc_create_tx(struct db *db, void *v)
 enum rc org_association_create(struct db *db, const struct actor *who, const char *name,
                                int64_t *id_out, struct field_error *err)
 {
+	field_error_clear(err);
 	enum rc rc = check_text(err, "name", name, 1, 200, "Förbundets namn");
 	if (rc)
 		return rc;
@@ -298,14 +308,15 @@ static enum rc assoc_update_tx(struct db *db, void *v)
 enum rc org_association_update(struct db *db, const struct actor *who, const struct association *in,
                                struct field_error *err)
 {
+	field_error_clear(err);
 	enum rc rc = check_text(err, "name", in->name, 1, 200, "Förbundets namn");
-	if (rc)
-		return rc;
 	char orgnr[12];
 	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, orgnr) != RC_OK)
-		return field_error_set(err, "org_number",
-		                       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
-		                       "och rätt kontrollsiffra.");
+		rc = field_error_add(err, "org_number",
+		                     "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+		                     "och rätt kontrollsiffra.");
+	if (rc)
+		return rc;
 	struct assoc_ctx c = {who, in->name, str_blank(in->org_number) ? NULL : orgnr, in->id};
 	return db_tx(db, assoc_update_tx, &c);
 }
@@ -399,20 +410,23 @@ static enum rc area_save_tx(struct db *db, void *v)
 enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
                       struct field_error *err)
 {
-	enum rc rc;
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (!org_code_valid(org_area_kinds, in->kind))
-		return field_error_set(err, "kind", "Välj kommun eller stadsdel.");
-	if ((rc = check_text(err, "name", in->name, 1, 100, "Namnet")))
-		return rc;
+		rc = field_error_add(err, "kind", "Välj kommun eller stadsdel.");
+	if (check_text(err, "name", in->name, 1, 100, "Namnet"))
+		rc = RC_INVALID;
 	if (!str_blank(in->code)) {
 		if (strlen(in->code) != 4 || !isdigit((unsigned char)in->code[0]) ||
 		    !isdigit((unsigned char)in->code[1]) || !isdigit((unsigned char)in->code[2]) ||
 		    !isdigit((unsigned char)in->code[3]))
-			return field_error_set(err, "code",
-			                       "Kommunkoden har fyra siffror, som 0180.");
+			rc =
+			    field_error_add(err, "code", "Kommunkoden har fyra siffror, som 0180.");
 	}
-	if (strcmp(in->kind, "stadsdel") == 0 && in->parent_id <= 0)
-		return field_error_set(err, "parent_id", "Välj den kommun stadsdelen ligger i.");
+	if (in->kind && strcmp(in->kind, "stadsdel") == 0 && in->parent_id <= 0)
+		rc = field_error_add(err, "parent_id", "Välj den kommun stadsdelen ligger i.");
+	if (rc)
+		return rc;
 	if (strcmp(in->kind, "kommun") == 0)
 		in->parent_id = 0;
 	struct save_ctx c = {who, in, err, NULL};
@@ -532,24 +546,28 @@ static enum rc member_save_tx(struct db *db, void *v)
 enum rc org_member_save(struct db *db, const struct actor *who, struct member *in,
                         struct field_error *err)
 {
-	enum rc rc;
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (!org_code_valid(org_member_kinds, in->kind))
-		return field_error_set(err, "kind",
-		                       "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
-		                       "region eller kommun.");
-	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")))
-		return rc;
+		rc = field_error_add(err, "kind",
+		                     "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
+		                     "region eller kommun.");
+	if (check_text(err, "name", in->name, 1, 120, "Namnet"))
+		rc = RC_INVALID;
 	char norm[12];
 	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, norm) != RC_OK)
-		return field_error_set(err, "org_number",
-		                       "Organisationsnumret ska ha tio siffror, som 222000-1234, "
-		                       "och rätt kontrollsiffra.");
-	if ((rc = check_date(err, "joined_on", in->joined_on, 0, "Inträdesdatum")) ||
-	    (rc = check_date(err, "left_on", in->left_on, 0, "Utträdesdatum")))
+		rc = field_error_add(err, "org_number",
+		                     "Organisationsnumret ska ha tio siffror, som 222000-1234, "
+		                     "och rätt kontrollsiffra.");
+	int dates_ok = !check_date(err, "joined_on", in->joined_on, 0, "Inträdesdatum");
+	dates_ok &= !check_date(err, "left_on", in->left_on, 0, "Utträdesdatum");
+	if (!dates_ok)
+		rc = RC_INVALID;
+	else if (!str_blank(in->joined_on) && !str_blank(in->left_on) &&
+	         strcmp(in->left_on, in->joined_on) < 0)
+		rc = field_error_add(err, "left_on", "Utträdet kan inte ligga före inträdet.");
+	if (rc)
 		return rc;
-	if (!str_blank(in->joined_on) && !str_blank(in->left_on) &&
-	    strcmp(in->left_on, in->joined_on) < 0)
-		return field_error_set(err, "left_on", "Utträdet kan inte ligga före inträdet.");
 	if (strcmp(in->kind, "kommun") != 0)
 		in->area_id = 0;
 	struct save_ctx c = {who, in, err, str_blank(in->org_number) ? NULL : norm};
@@ -622,11 +640,15 @@ static enum rc population_tx(struct db *db, void *v)
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
                            int64_t population, struct field_error *err)
 {
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (year < ORG_POPULATION_YEAR_MIN || year > ORG_POPULATION_YEAR_MAX)
-		return field_error_set(err, "year", "Ange ett år mellan 1990 och 2100.");
+		rc = field_error_add(err, "year", "Ange ett år mellan 1990 och 2100.");
 	if (population < 0 || population > ORG_POPULATION_MAX)
-		return field_error_set(err, "population",
-		                       "Ange folkmängden som ett heltal, 0 eller mer.");
+		rc = field_error_add(err, "population",
+		                     "Ange folkmängden som ett heltal, 0 eller mer.");
+	if (rc)
+		return rc;
 	struct pop_ctx c = {who, member_id, year, population, err};
 	return db_tx(db, population_tx, &c);
 }
@@ -716,11 +738,15 @@ static enum rc body_save_tx(struct db *db, void *v)
 enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
                       struct field_error *err)
 {
-	enum rc rc;
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (!org_code_valid(org_body_kinds, in->kind))
-		return field_error_set(err, "kind", "Välj vilken sorts organ det är.");
-	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")) ||
-	    (rc = check_text(err, "description", in->description, 0, 2000, "Beskrivningen")))
+		rc = field_error_add(err, "kind", "Välj vilken sorts organ det är.");
+	if (check_text(err, "name", in->name, 1, 120, "Namnet"))
+		rc = RC_INVALID;
+	if (check_text(err, "description", in->description, 0, 2000, "Beskrivningen"))
+		rc = RC_INVALID;
+	if (rc)
 		return rc;
 	struct save_ctx c = {who, in, err, NULL};
 	return db_tx(db, body_save_tx, &c);
@@ -807,25 +833,33 @@ static enum rc person_save_tx(struct db *db, void *v)
 enum rc org_person_save(struct db *db, const struct actor *who, struct person *in,
                         struct field_error *err)
 {
-	enum rc rc;
-	if ((rc = check_text(err, "name", in->name, 1, 120, "Namnet")) ||
-	    (rc = check_text(err, "title", in->title, 0, 120, "Befattningen")) ||
-	    (rc = check_text(err, "email", in->email, 0, 200, "E-postadressen")) ||
-	    (rc = check_text(err, "phone", in->phone, 0, 40, "Telefonnumret")))
-		return rc;
-	if (!str_blank(in->email)) {
+	enum rc rc = RC_OK;
+	field_error_clear(err);
+	if (check_text(err, "name", in->name, 1, 120, "Namnet"))
+		rc = RC_INVALID;
+	if (check_text(err, "title", in->title, 0, 120, "Befattningen"))
+		rc = RC_INVALID;
+	if (check_text(err, "email", in->email, 0, 200, "E-postadressen"))
+		rc = RC_INVALID;
+	else if (!str_blank(in->email)) {
 		const char *at = strchr(in->email, '@');
 		if (!at || at == in->email || !strchr(at, '.') || strchr(in->email, ' '))
-			return field_error_set(err, "email",
-			                       "E-postadressen ska se ut som namn@exempel.se.");
+			rc = field_error_add(err, "email",
+			                     "E-postadressen ska se ut som namn@exempel.se.");
 	}
-	if (!str_blank(in->phone)) {
+	if (check_text(err, "phone", in->phone, 0, 40, "Telefonnumret"))
+		rc = RC_INVALID;
+	else if (!str_blank(in->phone)) {
 		for (const char *p = in->phone; *p; p++)
-			if (!isdigit((unsigned char)*p) && !strchr(" +-()", *p))
-				return field_error_set(err, "phone",
-				                       "Telefonnumret får bara innehålla siffror, "
-				                       "mellanslag, +, - och parenteser.");
+			if (!isdigit((unsigned char)*p) && !strchr(" +-()", *p)) {
+				rc = field_error_add(err, "phone",
+				                     "Telefonnumret får bara innehålla siffror, "
+				                     "mellanslag, +, - och parenteser.");
+				break;
+			}
 	}
+	if (rc)
+		return rc;
 	struct save_ctx c = {who, in, err, NULL};
 	return db_tx(db, person_save_tx, &c);
 }
@@ -945,29 +979,33 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate *in,
                          struct field_error *err)
 {
-	enum rc rc;
+	enum rc rc = RC_OK;
+	field_error_clear(err);
 	if (in->person_id <= 0)
-		return field_error_set(err, "person_id", "Välj vem uppdraget gäller.");
+		rc = field_error_add(err, "person_id", "Välj vem uppdraget gäller.");
 	if (in->body_id <= 0)
-		return field_error_set(err, "body_id", "Välj vilket organ uppdraget gäller.");
+		rc = field_error_add(err, "body_id", "Välj vilket organ uppdraget gäller.");
 	if (!org_code_valid(org_mandate_roles, in->role))
-		return field_error_set(err, "role",
-		                       "Välj en roll, till exempel ledamot eller ersättare.");
+		rc = field_error_add(err, "role",
+		                     "Välj en roll, till exempel ledamot eller ersättare.");
 	if (!str_blank(in->party)) {
 		size_t len = strlen(in->party);
-		int ok = len <= 6;
+		int ok = len <= 6 && !str_line_problem(in->party);
 		for (const char *p = in->party; ok && *p; p++)
 			ok = isalpha((unsigned char)*p) || (unsigned char)*p >= 0x80;
 		if (!ok)
-			return field_error_set(
+			rc = field_error_add(
 			    err, "party",
 			    "Partibeteckningen skrivs med bokstäver, som M, S eller KD.");
 	}
-	if ((rc = check_date(err, "start_on", in->start_on, 1, "Startdatum")) ||
-	    (rc = check_date(err, "end_on", in->end_on, 0, "Slutdatum")))
+	int dates_ok = !check_date(err, "start_on", in->start_on, 1, "Startdatum");
+	dates_ok &= !check_date(err, "end_on", in->end_on, 0, "Slutdatum");
+	if (!dates_ok)
+		rc = RC_INVALID;
+	else if (!str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
+		rc = field_error_add(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
+	if (rc)
 		return rc;
-	if (!str_blank(in->end_on) && strcmp(in->end_on, in->start_on) < 0)
-		return field_error_set(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
 	struct save_ctx c = {who, in, err, NULL};
 	return db_tx(db, mandate_save_tx, &c);
 }

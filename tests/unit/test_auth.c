@@ -60,6 +60,20 @@ static void user_add_validates_fields(void **state)
 	    auth_user_add(t->db, &test_actor, "kalle", "Kalle", ROLE_NONE, PW, NULL, &e),
 	    RC_INVALID);
 	assert_string_equal(e.field, "role");
+	/* Every wrong field at once; a display name is one line without
+	 * invisible direction characters. */
+	assert_int_equal(auth_user_add(t->db, &test_actor, "Anna Berg", "Anna\xe2\x80\xae grebnA",
+	                               ROLE_NONE, "kort", NULL, &e),
+	                 RC_INVALID);
+	assert_int_equal(field_error_count(&e), 4);
+	assert_non_null(field_error_for(&e, "username"));
+	assert_non_null(strstr(field_error_for(&e, "display_name"), "osynliga"));
+	assert_non_null(field_error_for(&e, "role"));
+	assert_non_null(field_error_for(&e, "password"));
+	assert_int_equal(
+	    auth_user_add(t->db, &test_actor, "kalle", "Kalle\r\nAdmin", ROLE_ADMIN, PW, NULL, &e),
+	    RC_INVALID);
+	assert_string_equal(e.field, "display_name");
 	assert_int_equal(
 	    auth_user_add(t->db, &test_actor, "anna.berg", "Anna", ROLE_ADMIN, PW, NULL, &e),
 	    RC_INVALID);

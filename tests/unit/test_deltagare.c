@@ -330,6 +330,47 @@ static void identity_needs_consent_and_no_protection(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM participation"), 0);
 }
 
+/* The referral and the start report every wrong field at once, with a
+ * date message that says what is wrong, and refuse hidden characters. */
+static void registrations_report_every_field_error(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	r.referred_on = "2025-02-30";
+	r.source = "okand";
+	r.source_unit = "Soc\r\ntj";
+	r.consent_form = NULL;
+	r.name = "Anna \xe2\x80\xae grebnA";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(field_error_count(&e), 5);
+	assert_string_equal(e.field, "referred_on");
+	assert_string_equal(field_error_for(&e, "referred_on"),
+	                    "Datumet finns inte – ange ett giltigt datum som 2025-02-28.");
+	assert_non_null(field_error_for(&e, "source"));
+	assert_non_null(field_error_for(&e, "source_unit"));
+	assert_non_null(field_error_for(&e, "consent_form"));
+	assert_non_null(strstr(field_error_for(&e, "name"), "osynliga"));
+	assert_int_equal(count(f, "SELECT count(*) FROM participation"), 0);
+
+	r = anonymous(f, "K");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct registration bad = {"2025-02-30", NULL, NULL, 0};
+	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &bad, &e), RC_INVALID);
+	assert_int_equal(field_error_count(&e), 3);
+	assert_non_null(strstr(field_error_for(&e, "date"), "Datumet finns inte"));
+	assert_non_null(field_error_for(&e, "support"));
+	assert_non_null(field_error_for(&e, "employment"));
+	struct registration end = {"31/1", "nej", NULL, 0};
+	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, end.date, end.end_reason, &e),
+	                 RC_INVALID);
+	assert_int_equal(field_error_count(&e), 2);
+	assert_string_equal(field_error_for(&e, "date"),
+	                    "Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
+	assert_non_null(field_error_for(&e, "end_reason"));
+}
+
 static void anonymous_referral_keeps_only_sex_and_dates(void **state)
 {
 	struct fx *f = *state;
@@ -642,6 +683,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(referral_with_consent_seals_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_needs_consent_and_no_protection, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(registrations_report_every_field_error, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(anonymous_referral_keeps_only_sex_and_dates, setup,
 	                                    teardown),

@@ -233,6 +233,59 @@ static void every_write_is_audited(void **state)
 	assert_string_equal(list[0].object_type, "member");
 }
 
+/* Names are one line: no CR/LF, no right-to-left override or other
+ * invisible format characters; every wrong field is reported at once. */
+static void names_are_one_visible_line_and_all_errors_come_back(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	add_member(f, "kommun", "Kommun\r\nX", &e, RC_INVALID);
+	assert_string_equal(e.field, "name");
+	add_member(f, "kommun", "Kommun \xe2\x80\xae X", &e, RC_INVALID);
+	assert_string_equal(e.field, "name");
+	assert_non_null(strstr(e.message, "osynliga"));
+	add_member(f, "kommun", "Gr\xc3\xa4storps kommun", &e, RC_OK);
+
+	struct member m = {0};
+	m.association_id = f->assoc;
+	m.kind = "kung";
+	m.name = "A\tB";
+	m.org_number = "202100-5522";
+	m.joined_on = "2026-02-30";
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_INVALID);
+	assert_int_equal(field_error_count(&e), 4);
+	assert_string_equal(e.field, "kind");
+	assert_non_null(field_error_for(&e, "name"));
+	assert_non_null(field_error_for(&e, "org_number"));
+	assert_string_equal(field_error_for(&e, "joined_on"),
+	                    "Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
+
+	struct person p = {0};
+	p.association_id = f->assoc;
+	p.name = "\xe2\x81\xa6"
+	         "Eva\xe2\x81\xa9";
+	p.title = "Chef\nX";
+	p.email = "inte-en-adress";
+	assert_int_equal(org_person_save(f->t.db, &test_actor, &p, &e), RC_INVALID);
+	assert_int_equal(field_error_count(&e), 3);
+	assert_non_null(field_error_for(&e, "name"));
+	assert_non_null(field_error_for(&e, "title"));
+	assert_non_null(field_error_for(&e, "email"));
+
+	/* A description may span lines, but not hide an override. */
+	struct body b = {0};
+	b.association_id = f->assoc;
+	b.kind = "styrelse";
+	b.name = "Styrelsen";
+	b.description = "Rad ett.\r\nRad tv\xc3\xa5.";
+	assert_int_equal(org_body_save(f->t.db, &test_actor, &b, &e), RC_OK);
+	b.id = 0;
+	b.name = "Beredningen";
+	b.description = "x\xe2\x80\xaey";
+	assert_int_equal(org_body_save(f->t.db, &test_actor, &b, &e), RC_INVALID);
+	assert_string_equal(e.field, "description");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -244,6 +297,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(mandates_check_dates_party_and_membership, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(every_write_is_audited, setup, teardown),
+	    cmocka_unit_test_setup_teardown(names_are_one_visible_line_and_all_errors_come_back,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }
