@@ -293,11 +293,11 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	                    identity ? "med samtycke" : "anonym");
 }
 
-enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
-                        const struct referral *in, int64_t *id_out, struct field_error *err)
+/* Checks a referral's own fields, every one: the form shows all its
+ * mistakes at once.  Fills *pnr and *sex_out for the store. */
+static enum rc refer_validate(struct db *db, const struct referral *in, struct pnr *pnr_out,
+                              const char **sex_out, struct field_error *err)
 {
-	/* Every independent field is checked, so the form shows all its
-	 * mistakes at once. */
 	char today[11], msg[240];
 	str_today(today);
 	enum rc bad = RC_OK;
@@ -361,8 +361,28 @@ enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor
 	if (!(identified && !in->protected_identity) &&
 	    (!sex || (strcmp(sex, "K") != 0 && strcmp(sex, "M") != 0)))
 		bad = field_error_add(err, "sex", "Ange kön: kvinna eller man.");
+	*sex_out = sex;
+	if (identified && !bad)
+		*pnr_out = pnr;
+	return bad;
+}
+
+enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct field_error *err)
+{
+	struct pnr pnr;
+	const char *sex;
+	return refer_validate(db, in, &pnr, &sex, err);
+}
+
+enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
+                        const struct referral *in, int64_t *id_out, struct field_error *err)
+{
+	struct pnr pnr;
+	const char *sex = NULL;
+	enum rc bad = refer_validate(db, in, &pnr, &sex, err);
 	if (bad)
 		return bad;
+	int identified = !str_blank(in->pnr) || !str_blank(in->name);
 	if (identified && !v)
 		return RC_IO; /* no key: identity cannot be stored */
 	struct refer_ctx c = {v, who, in, identified ? &pnr : NULL, sex, 0, err};

@@ -85,6 +85,9 @@ struct participation {
 	const char *consent_withdrawn_on;
 };
 
+/* Checks a referral's fields without storing anything: RC_INVALID with
+ * every wrong field, for a form that failed its own checks first. */
+enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct field_error *err);
 enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
                         const struct referral *in, int64_t *id_out, struct field_error *err);
 enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,

@@ -99,7 +99,7 @@ static int failed(struct req *r, enum rc rc, const struct field_error *e)
 	if (rc == RC_OK)
 		return 0;
 	if (rc == RC_INVALID)
-		respond_api_error(r, 422, "invalid", e->field, e->message);
+		respond_api_field_errors(r, e);
 	else
 		respond_rc(r, rc);
 	return 1;

@@ -175,15 +175,16 @@ void entity_api_get(struct req *r)
 /* Shared tail of create and update: check, save, reload, answer. */
 static void api_save(struct req *r, const struct entity *e, struct form *f, int64_t id, int created)
 {
-	if (form_read_json(f, r->arena, r->json) != RC_OK || form_check(f) != RC_OK) {
-		respond_api_error(r, 422, "invalid", f->err.field, f->err.message);
+	enum rc read = form_read_json(f, r->arena, r->json);
+	if (form_check(f) != RC_OK || read != RC_OK) {
+		respond_api_field_errors(r, &f->err);
 		return;
 	}
 	struct field_error err = {0};
 	int64_t saved = 0;
 	enum rc rc = e->save(r, id, f, &saved, &err);
 	if (rc == RC_INVALID) {
-		respond_api_error(r, 422, "invalid", err.field, err.message);
+		respond_api_field_errors(r, &err);
 		return;
 	}
 	if (rc) {

@@ -193,9 +193,42 @@ void respond_api_error(struct req *r, int status, const char *code, const char *
 	json_t *e =
 	    json_pack("{s:i,s:s,s:s}", "status", status, "code", code ? code : status_code(status),
 	              "message", message ? message : status_title(status));
-	if (e && field && *field)
+	if (e && field && *field) {
 		json_object_set_new(e, "field", json_string(field));
+		json_object_set_new(e, "errors",
+		                    json_pack("[{s:s,s:s}]", "field", field, "message",
+		                              message ? message : status_title(status)));
+	}
 	respond_json(r, status, json_pack("{s:o}", "error", e));
+}
+
+void respond_api_field_errors(struct req *r, const struct field_error *fe)
+{
+	int n = field_error_count(fe);
+	if (n == 0) {
+		respond_api_error(r, 422, "invalid", NULL, NULL);
+		return;
+	}
+	/* The first error stays as field and message, as before; errors
+	 * lists every one. */
+	json_t *e = json_pack("{s:i,s:s,s:s}", "status", 422, "code", "invalid", "message",
+	                      fe->message[0] ? fe->message : status_title(422));
+	json_t *all = json_array();
+	for (int i = 0; e && all && i < n; i++) {
+		const char *field, *message;
+		field_error_get(fe, i, &field, &message);
+		json_t *one = json_pack("{s:s}", "message", message);
+		if (one && *field)
+			json_object_set_new(one, "field", json_string(field));
+		json_array_append_new(all, one);
+	}
+	if (e && fe->field[0])
+		json_object_set_new(e, "field", json_string(fe->field));
+	if (e)
+		json_object_set_new(e, "errors", all);
+	else
+		json_decref(all);
+	respond_json(r, 422, json_pack("{s:o}", "error", e));
 }
 
 void respond_error(struct req *r, int status, const char *message)

@@ -27,12 +27,25 @@ static void codes_page(struct req *r, const struct field_error *err)
 	html_printf(
 	    b, "<h1>Kodlistor</h1><p>Benämningarna kan ändras och alternativ tas ur bruk. "
 	       "Koderna ändras aldrig, så tidigare registreringar behåller sin betydelse.</p>");
-	if (err && err->field[0])
-		html_printf(
-		    b,
-		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2>"
-		    "<p>%s</p></div>",
-		    err->message);
+	/* A failed save shows the row again with what was typed, its error
+	 * beside it and linked from the summary. */
+	const char *plist = err ? kv_get(&r->form, "list") : NULL;
+	const char *pcode = err ? kv_get(&r->form, "code") : NULL;
+	const char *plabel = err ? kv_get(&r->form, "label") : NULL;
+	if (err && field_error_count(err)) {
+		html_printf(b, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">"
+		               "<h2>Något behöver rättas</h2><ul>");
+		for (int i = 0; i < field_error_count(err); i++) {
+			const char *field, *message;
+			field_error_get(err, i, &field, &message);
+			if (plist && pcode && strcmp(field, "label") == 0)
+				html_printf(b, "<li><a href=\"#c-%s-%s\">%s</a></li>", plist, pcode,
+				            message);
+			else
+				html_printf(b, "<li>%s</li>", message);
+		}
+		html_printf(b, "</ul></div>");
+	}
 	for (size_t l = 0; l < NLISTS; l++) {
 		struct code_item *c;
 		size_t n;
@@ -44,16 +57,37 @@ static void codes_page(struct req *r, const struct field_error *err)
 		            "<th scope=\"col\">Status</th></tr></thead><tbody>",
 		            code_lists[l].title, code_lists[l].title);
 		for (size_t i = 0; i < n; i++) {
+			int posted = plist && pcode && strcmp(plist, c[i].list) == 0 &&
+			             strcmp(pcode, c[i].code) == 0;
+			const char *msg = posted ? field_error_for(err, "label") : NULL;
+			const char *pa = posted ? kv_get(&r->form, "active") : NULL;
+			int active = pa ? strcmp(pa, "1") == 0 : c[i].active;
 			html_printf(
 			    b,
 			    "<tr><td>%s</td><td><form class=\"inline\" method=\"post\" "
-			    "action=\"/kodlistor\">"
+			    "action=\"/kodlistor\" novalidate>"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"list\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"code\" value=\"%s\">"
 			    "<label class=\"visually-hidden\" for=\"c-%s-%s\">Benämning för "
-			    "%s</label>"
-			    "<input type=\"text\" id=\"c-%s-%s\" name=\"label\" value=\"%s\">"
+			    "%s</label>",
+			    c[i].code, r->who.csrf, c[i].list, c[i].code, c[i].list, c[i].code,
+			    c[i].code);
+			if (msg)
+				html_printf(b,
+				            "<p class=\"field-error\" id=\"e-c-%s-%s\">%s</p>"
+				            "<input type=\"text\" id=\"c-%s-%s\" name=\"label\" "
+				            "value=\"%s\" required aria-required=\"true\" "
+				            "aria-invalid=\"true\" aria-describedby=\"e-c-%s-%s\">",
+				            c[i].list, c[i].code, msg, c[i].list, c[i].code,
+				            plabel ? plabel : "", c[i].list, c[i].code);
+			else
+				html_printf(b,
+				            "<input type=\"text\" id=\"c-%s-%s\" name=\"label\" "
+				            "value=\"%s\" required aria-required=\"true\">",
+				            c[i].list, c[i].code, c[i].label);
+			html_printf(
+			    b,
 			    "<select name=\"active\" aria-label=\"Status för %s\">"
 			    "<option value=\"1\"%s>I bruk</option><option value=\"0\"%s>Ur "
 			    "bruk</option>"
@@ -61,9 +95,7 @@ static void codes_page(struct req *r, const struct field_error *err)
 			    "<span "
 			    "class=\"visually-hidden\">%s</span></button></form></td><td>%s</td></"
 			    "tr>",
-			    c[i].code, r->who.csrf, c[i].list, c[i].code, c[i].list, c[i].code,
-			    c[i].code, c[i].list, c[i].code, c[i].label, c[i].code,
-			    c[i].active ? " selected" : "", c[i].active ? "" : " selected",
+			    c[i].code, active ? " selected" : "", active ? "" : " selected",
 			    c[i].code, c[i].active ? "I bruk" : "Ur bruk");
 		}
 		html_printf(b, "</tbody></table>");

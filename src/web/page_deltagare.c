@@ -143,22 +143,23 @@ void page_referral_post(struct req *r)
 	struct form f;
 	referral_setup(r, &f);
 	form_read_kv(&f, r->arena, &r->form);
-	if (form_check(&f) == RC_OK) {
-		struct referral in = {0};
-		in.intervention_id = r->ids[0];
-		in.referred_on = form_get(&f, "referred_on");
-		in.source = form_get(&f, "source");
-		in.source_member_id = form_id(&f, "source_member_id");
-		in.source_unit = form_get(&f, "source_unit");
-		in.home_area_id = form_id(&f, "home_area_id");
-		in.home_district_id = form_id(&f, "home_district_id");
-		in.sex = form_get(&f, "sex");
-		in.consent_on = form_get(&f, "consent_on");
-		in.consent_form = form_get(&f, "consent_form");
-		in.pnr = form_get(&f, "pnr");
-		in.name = form_get(&f, "name");
-		in.protected_identity = form_get(&f, "protected") != NULL;
-		struct field_error err = {0};
+	int form_ok = form_check(&f) == RC_OK;
+	struct referral in = {0};
+	in.intervention_id = r->ids[0];
+	in.referred_on = form_get(&f, "referred_on");
+	in.source = form_get(&f, "source");
+	in.source_member_id = form_id(&f, "source_member_id");
+	in.source_unit = form_get(&f, "source_unit");
+	in.home_area_id = form_id(&f, "home_area_id");
+	in.home_district_id = form_id(&f, "home_district_id");
+	in.sex = form_get(&f, "sex");
+	in.consent_on = form_get(&f, "consent_on");
+	in.consent_form = form_get(&f, "consent_form");
+	in.pnr = form_get(&f, "pnr");
+	in.name = form_get(&f, "name");
+	in.protected_identity = form_get(&f, "protected") != NULL;
+	struct field_error err = {0};
+	if (form_ok) {
 		int64_t id = 0;
 		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
 		if (rc == RC_OK) {
@@ -170,10 +171,13 @@ void page_referral_post(struct req *r)
 			respond_rc(r, rc);
 			return;
 		}
-		form_fail(&f, &err);
+	} else {
+		/* The core's rules too, so every mistake shows at once. */
+		deltagare_refer_check(r->db, &in, &err);
 	}
-	/* The number is never sent back into the page. */
-	form_set(&f, r->arena, "pnr", NULL);
+	form_fail(&f, &err);
+	/* What was typed stays, the number too: it goes back only in the body
+	 * of this POST's answer (autocomplete off), never in a URL or a log. */
 	r->status = 422;
 	referral_page(r, &f);
 }
@@ -432,41 +436,190 @@ static int may_write(struct req *r, const struct participation *p)
 	       insats_is_staff(r->db, p->intervention_id, r->who.user_id, "deltagaransvarig");
 }
 
-/* Support sources as checkboxes with extent, and one select per other list. */
-static void answers_markup(struct req *r, struct buf *b, const char *prefix, int with_profile)
+/*
+ * The page's small forms (start, end, cancel, hours, correction, ...) are
+ * written by hand, one per action.  When a POST to one of them fails, the
+ * page is shown again with what was typed in that form and every error
+ * beside its field; the summary at the top links each error to its field.
+ * A control's id is f-FORM-FIELD, so the forms' fields never share an id.
+ */
+struct posted {
+	const char *form;              /* the action: "start", "avslut", ... */
+	const struct field_error *err; /* every error */
+};
+
+/* The fields each form has, for the summary's links. */
+static const struct {
+	const char *form;
+	const char *fields[6];
+} form_fields[] = {
+    {"start", {"date", "support", "employment", "education", "support_time", NULL}},
+    {"avslut", {"date", "end_reason", "support", "employment", NULL}},
+    {"avbryt", {"date", "end_reason", NULL}},
+    {"timmar", {"month", "hours", NULL}},
+    {"aterkalla", {"date", NULL}},
+    {"rattelse", {"field", "value", NULL}},
+    {"hem", {"value", NULL}},
+    {"identitet", {"reason", NULL}},
+};
+
+static int form_has_field(const char *form, const char *field)
 {
+	for (size_t i = 0; i < sizeof form_fields / sizeof form_fields[0]; i++)
+		if (strcmp(form_fields[i].form, form) == 0)
+			for (size_t k = 0; form_fields[i].fields[k]; k++)
+				if (strcmp(form_fields[i].fields[k], field) == 0)
+					return 1;
+	return 0;
+}
+
+static int is_posted(const struct posted *ps, const char *form)
+{
+	return ps && ps->form && strcmp(ps->form, form) == 0;
+}
+
+/* What was typed in a field of the posted form; def for any other form. */
+static const char *kept(struct req *r, const struct posted *ps, const char *form, const char *field,
+                        const char *def)
+{
+	if (!is_posted(ps, form))
+		return def;
+	const char *v = kv_get(&r->form, field);
+	return v ? v : "";
+}
+
+/* 1 if the posted form sent name=value (a ticked checkbox). */
+static int kept_has(struct req *r, const struct posted *ps, const char *form, const char *name,
+                    const char *value)
+{
+	if (!is_posted(ps, form))
+		return 0;
+	for (size_t i = 0; i < r->form.n; i++)
+		if (strcmp(r->form.items[i].name, name) == 0 &&
+		    strcmp(r->form.items[i].value, value) == 0)
+			return 1;
+	return 0;
+}
+
+static const char *error_of(const struct posted *ps, const char *form, const char *field)
+{
+	return is_posted(ps, form) ? field_error_for(ps->err, field) : NULL;
+}
+
+/* The summary of the posted form's errors, each linked to its field. */
+static void posted_summary(struct req *r, const struct posted *ps)
+{
+	int n = ps ? field_error_count(ps->err) : 0;
+	if (n == 0)
+		return;
+	html_printf(&r->out, "<div class=\"error-summary\" role=\"alert\" tabindex=\"-1\">"
+	                     "<h2>Något behöver rättas</h2><ul>");
+	for (int i = 0; i < n; i++) {
+		const char *field, *message;
+		field_error_get(ps->err, i, &field, &message);
+		if (ps->form && form_has_field(ps->form, field))
+			html_printf(&r->out, "<li><a href=\"#f-%s-%s\">%s</a></li>", ps->form,
+			            field, message);
+		else
+			html_printf(&r->out, "<li>%s</li>", message);
+	}
+	html_printf(&r->out, "</ul></div>");
+}
+
+/*
+ * Opens a field of a small form: the label (marked when required), a hint
+ * and the field's error; returns the attributes for its control (id, name,
+ * aria-describedby, aria-invalid, required), markup this program built.
+ */
+static const char *field_open(struct req *r, const struct posted *ps, const char *form,
+                              const char *field, const char *label, const char *hint, int required)
+{
+	const char *msg = error_of(ps, form, field);
+	html_printf(&r->out, "<div class=\"field%s\"><label for=\"f-%s-%s\">%s",
+	            msg ? " invalid" : "", form, field, label);
+	if (required)
+		html_printf(&r->out, " <span class=\"req\">(måste fyllas i)</span>");
+	html_printf(&r->out, "</label>");
+	if (hint)
+		html_printf(&r->out, "<p class=\"hint\" id=\"h-%s-%s\">%s</p>", form, field, hint);
+	if (msg)
+		html_printf(&r->out, "<p class=\"field-error\" id=\"e-%s-%s\">%s</p>", form, field,
+		            msg);
+	struct buf at;
+	buf_init(&at, 1024);
+	html_printf(&at, " id=\"f-%s-%s\" name=\"%s\"", form, field, field);
+	if (hint || msg) {
+		html_printf(&at, " aria-describedby=\"");
+		if (hint)
+			html_printf(&at, "h-%s-%s%s", form, field, msg ? " " : "");
+		if (msg)
+			html_printf(&at, "e-%s-%s", form, field);
+		html_printf(&at, "\"");
+	}
+	if (msg)
+		html_printf(&at, " aria-invalid=\"true\"");
+	if (required)
+		html_printf(&at, " required aria-required=\"true\"");
+	char *attrs = arena_strdup(r->arena, buf_cstr(&at));
+	buf_release(&at);
+	return attrs ? attrs : "";
+}
+
+/* A select of codes from a code list, keeping the posted choice. */
+static void code_select(struct req *r, const struct posted *ps, const char *form, const char *field,
+                        const char *label, const char *list, int required)
+{
+	const struct org_code *o = web_code_options(r, list);
+	const char *cur = kept(r, ps, form, field, "");
+	const char *attrs = field_open(r, ps, form, field, label, NULL, required);
+	html_printf(&r->out, "<select");
+	html_raw_trusted_markup(&r->out, attrs);
+	html_printf(&r->out, "><option value=\"\">– välj –</option>");
+	for (size_t i = 0; o && o[i].code; i++)
+		html_printf(&r->out, "<option value=\"%s\"%s>%s</option>", o[i].code,
+		            strcmp(o[i].code, cur) == 0 ? " selected" : "", o[i].label);
+	html_printf(&r->out, "</select></div>");
+}
+
+/* Support sources as checkboxes with extent, and one select per other
+ * list; what was posted stays ticked and chosen. */
+static void answers_markup(struct req *r, const struct posted *ps, const char *form,
+                           int with_profile)
+{
+	struct buf *b = &r->out;
 	const struct org_code *support = web_code_options(r, "support");
+	const char *msg = error_of(ps, form, "support");
 	html_printf(b,
-	            "<fieldset><legend>Försörjning</legend><p class=\"hint\">Kryssa i alla källor; "
-	            "ange omfattning i procent om den är känd.</p>");
-	for (size_t i = 0; support && support[i].code; i++)
+	            "<fieldset id=\"f-%s-support\" class=\"field%s\" "
+	            "aria-describedby=\"h-%s-support%s%s%s\">"
+	            "<legend>Försörjning%s</legend><p class=\"hint\" id=\"h-%s-support\">Kryssa i "
+	            "alla källor; ange omfattning i procent om den är känd.</p>",
+	            form, msg ? " invalid" : "", form, msg ? " e-" : "", msg ? form : "",
+	            msg ? "-support" : "", with_profile ? " (måste fyllas i)" : "", form);
+	if (msg)
+		html_printf(b, "<p class=\"field-error\" id=\"e-%s-support\">%s</p>", form, msg);
+	for (size_t i = 0; support && support[i].code; i++) {
+		char ext[80];
+		snprintf(ext, sizeof ext, "extent_%s", support[i].code);
 		html_printf(
 		    b,
 		    "<div class=\"check\"><input type=\"checkbox\" id=\"%s-s-%s\" name=\"support\" "
-		    "value=\"%s\"><label for=\"%s-s-%s\">%s</label>"
+		    "value=\"%s\"%s><label for=\"%s-s-%s\">%s</label>"
 		    "<label for=\"%s-e-%s\" class=\"visually-hidden\">Omfattning i procent för "
 		    "%s</label>"
-		    "<input type=\"number\" min=\"0\" max=\"100\" id=\"%s-e-%s\" "
-		    "name=\"extent_%s\" "
-		    "placeholder=\"%%\"></div>",
-		    prefix, support[i].code, support[i].code, prefix, support[i].code,
-		    support[i].label, prefix, support[i].code, support[i].label, prefix,
-		    support[i].code, support[i].code);
+		    "<input type=\"text\" inputmode=\"numeric\" id=\"%s-e-%s\" name=\"%s\" "
+		    "value=\"%s\" placeholder=\"%%\" size=\"4\"></div>",
+		    form, support[i].code, support[i].code,
+		    kept_has(r, ps, form, "support", support[i].code) ? " checked" : "", form,
+		    support[i].code, support[i].label, form, support[i].code, support[i].label,
+		    form, support[i].code, ext, kept(r, ps, form, ext, ""));
+	}
 	html_printf(b, "</fieldset>");
 	const char *lists[] = {"employment", "education", "support_time"};
 	const char *labels[] = {"Sysselsättning", "Högsta avslutade utbildning",
 	                        "Tid i offentlig försörjning före insatsen"};
-	for (int k = 0; k < (with_profile ? 3 : 1); k++) {
-		const struct org_code *o = web_code_options(r, lists[k]);
-		html_printf(
-		    b,
-		    "<div class=\"field\"><label for=\"%s-%s\">%s</label><select id=\"%s-%s\" "
-		    "name=\"%s\"><option value=\"\">– välj –</option>",
-		    prefix, lists[k], labels[k], prefix, lists[k], lists[k]);
-		for (size_t i = 0; o && o[i].code; i++)
-			html_printf(b, "<option value=\"%s\">%s</option>", o[i].code, o[i].label);
-		html_printf(b, "</select></div>");
-	}
+	for (int k = 0; k < (with_profile ? 3 : 1); k++)
+		code_select(r, ps, form, lists[k], labels[k], lists[k], k == 0 && with_profile);
 }
 
 /* Reads the answers of a start or end form. */
@@ -503,30 +656,20 @@ static struct answer *read_answers(struct req *r, size_t *n)
 static void small_form_begin(struct req *r, int64_t id, const char *action, const char *heading)
 {
 	html_printf(&r->out,
-	            "<h2>%s</h2><form method=\"post\" action=\"/deltagare/%lld/%s\" class=\"edit\">"
-	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	            "<h2>%s</h2><form method=\"post\" action=\"/deltagare/%lld/%s\" class=\"edit\" "
+	            "novalidate><input type=\"hidden\" name=\"csrf\" value=\"%s\">",
 	            heading, (long long)id, action, r->who.csrf);
 }
 
-static void date_field(struct req *r, const char *id, const char *label, const char *value)
+/* A required date, today unless the posted form said otherwise. */
+static void date_field(struct req *r, const struct posted *ps, const char *form, const char *label,
+                       const char *today)
 {
-	html_printf(&r->out,
-	            "<div class=\"field\"><label for=\"%s\">%s</label><input type=\"date\" "
-	            "id=\"%s\" name=\"date\" value=\"%s\" required></div>",
-	            id, label, id, value ? value : "");
-}
-
-static void code_select(struct req *r, const char *id, const char *name, const char *label,
-                        const char *list)
-{
-	const struct org_code *o = web_code_options(r, list);
-	html_printf(&r->out,
-	            "<div class=\"field\"><label for=\"%s\">%s</label><select id=\"%s\" "
-	            "name=\"%s\"><option value=\"\">– välj –</option>",
-	            id, label, id, name);
-	for (size_t i = 0; o && o[i].code; i++)
-		html_printf(&r->out, "<option value=\"%s\">%s</option>", o[i].code, o[i].label);
-	html_printf(&r->out, "</select></div>");
+	const char *v = kept(r, ps, form, "date", today);
+	const char *attrs = field_open(r, ps, form, "date", label, NULL, 1);
+	html_printf(&r->out, "<input type=\"date\"");
+	html_raw_trusted_markup(&r->out, attrs);
+	html_printf(&r->out, " value=\"%s\"></div>", v);
 }
 
 static void submit(struct req *r, const char *label)
@@ -536,9 +679,10 @@ static void submit(struct req *r, const char *label)
 	            label);
 }
 
-/* The participation page; error (if any) is shown at the top, and an
- * identity (pnr, name) when one was asked for and granted. */
-static void participation_page(struct req *r, const struct field_error *error, const char *pnr,
+/* The participation page; a failed POST (ps) is shown again with its
+ * values and errors, and an identity (pnr, name) when one was asked for
+ * and granted. */
+static void participation_page(struct req *r, const struct posted *ps, const char *pnr,
                                const char *name)
 {
 	struct participation p;
@@ -564,12 +708,7 @@ static void participation_page(struct req *r, const struct field_error *error, c
 	int w = may_write(r, &p);
 	page_begin(r, title);
 	html_printf(b, "<h1>%s</h1>", title);
-	if (error && error->field[0])
-		html_printf(
-		    b,
-		    "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas</h2>"
-		    "<p>%s</p></div>",
-		    error->message);
+	posted_summary(r, ps);
 	if (pnr)
 		html_printf(
 		    b,
@@ -598,14 +737,23 @@ static void participation_page(struct req *r, const struct field_error *error, c
 	    p.end_reason ? web_code_label(r, "end_reason", p.end_reason) : "–", consent_label(&p));
 
 	if (p.identified && r->who.role == ROLE_DELTAGARANSVARIG && w && !pnr) {
+		static const struct org_code reasons[] = {{"kontakt", "Kontakt med deltagaren"},
+		                                          {"uppfoljning", "Uppföljning"},
+		                                          {"samordning", "Samordning med part"},
+		                                          {NULL, NULL}};
 		small_form_begin(r, p.id, "identitet", "Identitet");
-		html_printf(b,
-		            "<div class=\"field\"><label for=\"f-reason\">Skäl att visa identiteten"
-		            "</label><select id=\"f-reason\" name=\"reason\">"
-		            "<option value=\"kontakt\">Kontakt med deltagaren</option>"
-		            "<option value=\"uppfoljning\">Uppföljning</option>"
-		            "<option value=\"samordning\">Samordning med part</option></select>"
-		            "<p class=\"hint\">Visningen loggas med skälet.</p></div>");
+		const char *cur = kept(r, ps, "identitet", "reason", "kontakt");
+		const char *attrs =
+		    field_open(r, ps, "identitet", "reason", "Skäl att visa identiteten",
+		               "Visningen loggas med skälet.", 1);
+		html_printf(b, "<select");
+		html_raw_trusted_markup(b, attrs);
+		html_printf(b, ">");
+		for (size_t i = 0; reasons[i].code; i++)
+			html_printf(b, "<option value=\"%s\"%s>%s</option>", reasons[i].code,
+			            strcmp(cur, reasons[i].code) == 0 ? " selected" : "",
+			            reasons[i].label);
+		html_printf(b, "</select></div>");
 		submit(r, "Visa identitet");
 	}
 
@@ -628,19 +776,19 @@ static void participation_page(struct req *r, const struct field_error *error, c
 
 	if (w && strcmp(p.state, "queued") == 0) {
 		small_form_begin(r, p.id, "start", "Inregistrering (start)");
-		date_field(r, "f-start-date", "Startdatum", today);
-		answers_markup(r, b, "st", 1);
+		date_field(r, ps, "start", "Startdatum", today);
+		answers_markup(r, ps, "start", 1);
 		submit(r, "Registrera start");
 		small_form_begin(r, p.id, "avbryt", "Avbryt anmälan");
-		date_field(r, "f-cancel-date", "Datum", today);
-		code_select(r, "f-cancel-reason", "end_reason", "Orsak", "end_reason");
+		date_field(r, ps, "avbryt", "Datum", today);
+		code_select(r, ps, "avbryt", "end_reason", "Orsak", "end_reason", 1);
 		submit(r, "Avbryt anmälan");
 	}
 	if (w && strcmp(p.state, "active") == 0) {
 		small_form_begin(r, p.id, "avslut", "Utregistrering (avslut)");
-		date_field(r, "f-end-date", "Slutdatum", today);
-		code_select(r, "f-end-reason", "end_reason", "Avslutsorsak", "end_reason");
-		answers_markup(r, b, "en", 0);
+		date_field(r, ps, "avslut", "Slutdatum", today);
+		code_select(r, ps, "avslut", "end_reason", "Avslutsorsak", "end_reason", 1);
+		answers_markup(r, ps, "avslut", 0);
 		submit(r, "Registrera avslut");
 	}
 	if (p.start_on) {
@@ -658,21 +806,19 @@ static void participation_page(struct req *r, const struct field_error *error, c
 			html_printf(b, "</tbody></table>");
 		}
 		if (w) {
-			html_printf(b,
-			            "<form method=\"post\" action=\"/deltagare/%lld/timmar\" "
-			            "class=\"edit\">"
-			            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			            "<div class=\"field\"><label for=\"f-month\">Månad</label><p "
-			            "class=\"hint\" "
-			            "id=\"h-month\">Som 2026-03.</p><input type=\"text\" "
-			            "id=\"f-month\" name=\"month\" "
-			            "aria-describedby=\"h-month\" value=\"%s\"></div><div "
-			            "class=\"field\"><label "
-			            "for=\"f-hours\">Timmar</label><input type=\"text\" "
-			            "inputmode=\"decimal\" "
-			            "id=\"f-hours\" name=\"hours\"></div>",
-			            (long long)p.id, r->who.csrf,
-			            arena_strndup(r->arena, today, 7));
+			small_form_begin(r, p.id, "timmar", "Registrera timmar");
+			const char *attrs =
+			    field_open(r, ps, "timmar", "month", "Månad", "Som 2026-03.", 1);
+			html_printf(b, "<input type=\"text\"");
+			html_raw_trusted_markup(b, attrs);
+			html_printf(
+			    b, " value=\"%s\"></div>",
+			    kept(r, ps, "timmar", "month", arena_strndup(r->arena, today, 7)));
+			attrs =
+			    field_open(r, ps, "timmar", "hours", "Timmar", "Till exempel 12,5.", 1);
+			html_printf(b, "<input type=\"text\" inputmode=\"decimal\"");
+			html_raw_trusted_markup(b, attrs);
+			html_printf(b, " value=\"%s\"></div>", kept(r, ps, "timmar", "hours", ""));
 			submit(r, "Spara timmar");
 		}
 	}
@@ -680,7 +826,7 @@ static void participation_page(struct req *r, const struct field_error *error, c
 		small_form_begin(r, p.id, "aterkalla", "Återkalla samtycke");
 		html_printf(b, "<p>Personnummer och namn raderas. Deltagandet finns kvar anonymt i "
 		               "statistiken.</p>");
-		date_field(r, "f-withdraw-date", "Datum för återkallelsen", today);
+		date_field(r, ps, "aterkalla", "Datum för återkallelsen", today);
 		submit(r, "Återkalla samtycke och radera identiteten");
 	}
 	if (w && !p.protected_identity) {
@@ -692,36 +838,51 @@ static void participation_page(struct req *r, const struct field_error *error, c
 		submit(r, "Markera skyddade personuppgifter");
 	}
 	if (w) {
+		static const struct org_code correctable[] = {
+		    {"referred_on", "Anmälningsdatum"},
+		    {"start_on", "Startdatum"},
+		    {"end_on", "Slutdatum"},
+		    {"end_reason", "Avslutsorsak (kod)"},
+		    {"sex", "Kön (K eller M, bara anonyma)"},
+		    {NULL, NULL}};
 		small_form_begin(r, p.id, "rattelse", "Rätta en uppgift");
-		html_printf(
-		    b,
-		    "<div class=\"field\"><label for=\"f-cfield\">Uppgift</label><select "
-		    "id=\"f-cfield\" name=\"field\"><option value=\"referred_on\">Anmälningsdatum"
-		    "</option><option value=\"start_on\">Startdatum</option><option "
-		    "value=\"end_on\">Slutdatum</option><option value=\"end_reason\">Avslutsorsak "
-		    "(kod)</option><option value=\"sex\">Kön (K eller M, bara anonyma)</option>"
-		    "</select></div><div class=\"field\"><label for=\"f-cvalue\">Rätt värde</label>"
-		    "<input type=\"text\" id=\"f-cvalue\" name=\"value\"></div>");
+		const char *cf = kept(r, ps, "rattelse", "field", "");
+		const char *attrs = field_open(r, ps, "rattelse", "field", "Uppgift", NULL, 1);
+		html_printf(b, "<select");
+		html_raw_trusted_markup(b, attrs);
+		html_printf(b, ">");
+		for (size_t i = 0; correctable[i].code; i++)
+			html_printf(b, "<option value=\"%s\"%s>%s</option>", correctable[i].code,
+			            strcmp(cf, correctable[i].code) == 0 ? " selected" : "",
+			            correctable[i].label);
+		html_printf(b, "</select></div>");
+		attrs = field_open(r, ps, "rattelse", "value", "Rätt värde",
+		                   "Datum som 2026-01-31, en kod eller K eller M.", 1);
+		html_printf(b, "<input type=\"text\"");
+		html_raw_trusted_markup(b, attrs);
+		html_printf(b, " value=\"%s\"></div>", kept(r, ps, "rattelse", "value", ""));
 		submit(r, "Rätta");
 		small_form_begin(r, p.id, "rattelse", "Ändra hemkommun");
-		html_printf(b,
-		            "<input type=\"hidden\" name=\"field\" value=\"home_area_id\">"
-		            "<div class=\"field\"><label for=\"f-home\">Hemkommun</label><select "
-		            "id=\"f-home\" name=\"value\">");
+		html_printf(b, "<input type=\"hidden\" name=\"field\" value=\"home_area_id\">");
+		attrs = field_open(r, ps, "hem", "value", "Hemkommun", NULL, 1);
+		html_printf(b, "<select");
+		html_raw_trusted_markup(b, attrs);
+		html_printf(b, ">");
+		const char *home = kept(r, ps, "hem", "value", NULL);
 		struct area *ar;
 		size_t na;
 		int64_t assoc = entity_association(r);
 		if (assoc && !org_area_list(r->db, r->arena, assoc, &ar, &na))
-			for (size_t i = 0; i < na; i++)
-				if (strcmp(ar[i].kind, "kommun") == 0)
-					html_printf(b, "<option value=\"%lld\"%s>%s</option>",
-					            (long long)ar[i].id,
-					            p.home_area_name &&
-					                    strcmp(ar[i].name, p.home_area_name) ==
-					                        0
-					                ? " selected"
-					                : "",
-					            ar[i].name);
+			for (size_t i = 0; i < na; i++) {
+				if (strcmp(ar[i].kind, "kommun") != 0)
+					continue;
+				int sel = home ? strtoll(home, NULL, 10) == ar[i].id
+				               : p.home_area_name &&
+				                     strcmp(ar[i].name, p.home_area_name) == 0;
+				html_printf(b, "<option value=\"%lld\"%s>%s</option>",
+				            (long long)ar[i].id, sel ? " selected" : "",
+				            ar[i].name);
+			}
 		html_printf(b, "</select></div>");
 		submit(r, "Ändra hemkommun");
 	}
@@ -743,8 +904,11 @@ void page_participation(struct req *r)
 	participation_page(r, NULL, NULL, NULL);
 }
 
-/* Ends a POST: back to the page on success, or the page with the error. */
-static void after(struct req *r, enum rc rc, const struct field_error *err, const char *done)
+/* Ends a POST from the small form `form`: back to the page on success
+ * (with `done` for the notice), or the page with what was typed and every
+ * error. */
+static void after(struct req *r, const char *form, enum rc rc, const struct field_error *err,
+                  const char *done)
 {
 	if (rc == RC_OK) {
 		req_redirect_done(r, arena_printf(r->arena, "/deltagare/%" PRId64, r->ids[0]),
@@ -756,7 +920,8 @@ static void after(struct req *r, enum rc rc, const struct field_error *err, cons
 		return;
 	}
 	r->status = 422;
-	participation_page(r, err, NULL, NULL);
+	struct posted ps = {form, err};
+	participation_page(r, &ps, NULL, NULL);
 }
 
 void page_participation_start_post(struct req *r)
@@ -765,7 +930,7 @@ void page_participation_start_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), NULL, a, n};
 	struct field_error err = {0};
-	after(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err, "start");
+	after(r, "start", deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err, "start");
 }
 
 void page_participation_end_post(struct req *r)
@@ -774,13 +939,13 @@ void page_participation_end_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
 	struct field_error err = {0};
-	after(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err, "avslut");
+	after(r, "avslut", deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err, "avslut");
 }
 
 void page_participation_cancel_post(struct req *r)
 {
 	struct field_error err = {0};
-	after(r,
+	after(r, "avbryt",
 	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
 	                       kv_get(&r->form, "end_reason"), &err),
 	      &err, "avbruten");
@@ -790,7 +955,7 @@ void page_participation_withdraw_post(struct req *r)
 {
 	struct field_error err = {0};
 	after(
-	    r,
+	    r, "aterkalla",
 	    deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"), &err),
 	    &err, "aterkallat");
 }
@@ -798,7 +963,7 @@ void page_participation_withdraw_post(struct req *r)
 void page_participation_protect_post(struct req *r)
 {
 	struct field_error err = {0};
-	after(r, deltagare_protect(r->db, &r->actor, r->ids[0]), &err, "skyddad");
+	after(r, "skyddad", deltagare_protect(r->db, &r->actor, r->ids[0]), &err, "skyddad");
 }
 
 void page_participation_correct_post(struct req *r)
@@ -806,9 +971,11 @@ void page_participation_correct_post(struct req *r)
 	struct field_error err = {0};
 	const char *v = kv_get(&r->form, "value");
 	char *val = v ? str_trim(arena_strdup(r->arena, v)) : NULL;
-	after(r,
-	      deltagare_correct(r->db, &r->actor, r->ids[0], kv_get(&r->form, "field"), val, &err),
-	      &err, "rattat");
+	const char *field = kv_get(&r->form, "field");
+	/* Both correction forms post here; the home kommun one is its own. */
+	const char *form = field && strcmp(field, "home_area_id") == 0 ? "hem" : "rattelse";
+	after(r, form, deltagare_correct(r->db, &r->actor, r->ids[0], field, val, &err), &err,
+	      "rattat");
 }
 
 void page_participation_hours_post(struct req *r)
@@ -818,13 +985,17 @@ void page_participation_hours_post(struct req *r)
 	int64_t tenths = -1;
 	char msg[200];
 	enum rc rc;
-	if (!str_parse_number(kv_get(&r->form, "hours"), 1, 0, DELTAGARE_MAX_HOURS_TENTHS, &tenths,
-	                      msg, sizeof msg))
-		rc = field_error_set(&err, "hours", msg);
-	else
-		rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0],
-		                              kv_get(&r->form, "month"), tenths, &err);
-	after(r, rc, &err, "timmar");
+	int number_ok = str_parse_number(kv_get(&r->form, "hours"), 1, 0,
+	                                 DELTAGARE_MAX_HOURS_TENTHS, &tenths, msg, sizeof msg);
+	if (!number_ok)
+		field_error_add(&err, "hours", msg);
+	/* The core checks the month as well (and refuses -1 hours), so both
+	 * mistakes are shown at once; the number's own message comes first. */
+	struct field_error core = {0};
+	rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0], kv_get(&r->form, "month"),
+	                              number_ok ? tenths : -1, &core);
+	field_error_merge(&err, &core);
+	after(r, "timmar", rc, &err, "timmar");
 }
 
 void page_participation_identity_post(struct req *r)
@@ -835,10 +1006,11 @@ void page_participation_identity_post(struct req *r)
 	for (size_t i = 0; reason && i < 3; i++)
 		ok |= strcmp(reason, reasons[i]) == 0;
 	if (!ok) {
-		struct field_error err;
+		struct field_error err = {0};
 		field_error_set(&err, "reason", "Välj ett skäl i listan.");
 		r->status = 422;
-		participation_page(r, &err, NULL, NULL);
+		struct posted ps = {"identitet", &err};
+		participation_page(r, &ps, NULL, NULL);
 		return;
 	}
 	const char *pnr, *name;
@@ -853,25 +1025,26 @@ void page_participation_identity_post(struct req *r)
 
 /* ---- register extract ----------------------------------------------------------------------- */
 
+static const struct field extract_fields[] = {
+    {"pnr", "Personnummer eller samordningsnummer", FT_TEXT, 1, 13, NULL,
+     "Som 19850101-1234 eller 850101-1234.", "off"},
+};
+
+/* The extract form; on an error it keeps what was typed (in the body of
+ * the POST's answer only) and shows the error beside the field. */
 static void extract_form(struct req *r, const struct field_error *err)
 {
 	page_begin(r, "Registerutdrag");
 	html_printf(&r->out,
 	            "<h1>Registerutdrag</h1><p>Allt som finns sparat om en person, för att "
 	            "svara på en begäran om registerutdrag. Uttaget loggas.</p>");
-	if (err && err->field[0])
-		html_printf(&r->out,
-		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
-		            "</h2><p><a href=\"#f-pnr\">%s</a></p></div>",
-		            err->message);
-	html_printf(&r->out,
-	            "<form method=\"post\" action=\"/registerutdrag\" class=\"edit\">"
-	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\"><div class=\"field\">"
-	            "<label for=\"f-pnr\">Personnummer eller samordningsnummer</label>"
-	            "<input type=\"text\" id=\"f-pnr\" name=\"pnr\" autocomplete=\"off\"%s></div>"
-	            "<div class=\"actions\"><button type=\"submit\">Ta fram utdrag</button></div>"
-	            "</form>",
-	            r->who.csrf, err && err->field[0] ? " aria-invalid=\"true\"" : "");
+	struct form f;
+	form_init(&f, extract_fields, 1);
+	if (err && field_error_count(err)) {
+		form_set(&f, r->arena, "pnr", kv_get(&r->form, "pnr"));
+		form_fail(&f, err);
+	}
+	form_render(&r->out, &f, "/registerutdrag", r->who.csrf, "Ta fram utdrag");
 }
 
 void page_extract(struct req *r)

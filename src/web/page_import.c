@@ -52,11 +52,12 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 	    "en start och ett avslut när de datumen är ifyllda. Personnummer och namn får "
 	    "bara finnas med samtycke.</p>"
 	    "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" "
-	    "class=\"edit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-	    "<div class=\"field\"><label for=\"f-file\">Fil (CSV, högst 1 MiB)</label>"
+	    "class=\"edit\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<div class=\"field\"><label for=\"f-file\">Fil (CSV, högst 1 MiB) <span "
+	    "class=\"req\">(måste fyllas i)</span></label>"
 	    "<input type=\"file\" id=\"f-file\" name=\"file\" accept=\".csv,text/csv\" "
-	    "required></div><div class=\"actions\"><button type=\"submit\">Importera"
-	    "</button></div></form>",
+	    "required aria-required=\"true\"></div><div class=\"actions\"><button "
+	    "type=\"submit\">Importera</button></div></form>",
 	    r->who.csrf);
 	html_printf(b,
 	            "<h2>Kolumner</h2><table class=\"wide\"><caption>Kolumner som känns igen"

@@ -445,15 +445,16 @@ void api_member_population_post(struct req *r)
 	};
 	struct form f;
 	form_init(&f, fields, 2);
-	if (form_read_json(&f, r->arena, r->json) != RC_OK || form_check(&f) != RC_OK) {
-		respond_api_error(r, 422, "invalid", f.err.field, f.err.message);
+	enum rc read = form_read_json(&f, r->arena, r->json);
+	if (form_check(&f) != RC_OK || read != RC_OK) {
+		respond_api_field_errors(r, &f.err);
 		return;
 	}
 	struct field_error err = {0};
 	enum rc rc = org_population_set(r->db, &r->actor, r->ids[0], (int)form_id(&f, "year"),
 	                                form_id(&f, "population"), &err);
 	if (rc == RC_INVALID) {
-		respond_api_error(r, 422, "invalid", err.field, err.message);
+		respond_api_field_errors(r, &err);
 		return;
 	}
 	if (rc) {

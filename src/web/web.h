@@ -69,6 +69,9 @@ void respond_json(struct req *r, int status, json_t *v);
 /* API error naming a field. */
 void respond_api_error(struct req *r, int status, const char *code, const char *field,
                        const char *message);
+/* 422 with every field error of fe: {"error": {"status", "code": "invalid",
+ * "field" and "message" of the first, "errors": [{"field", "message"}]}}. */
+void respond_api_field_errors(struct req *r, const struct field_error *fe);
 /* The embedded stylesheet. */
 extern const char web_stylesheet[];
 /* Writes "10 610 905" style thousands grouping (no-break spaces). */

@@ -50,11 +50,14 @@ describe('a participation from referral to end', () => {
     assert.doesNotMatch(page.text, /Födelseår/);
   });
 
-  test('a number without consent is refused, and not sent back', async () => {
+  test('a number without consent is refused, kept only in the form', async () => {
     const r = await refer(c, 1, { pnr: PNR_B, name: 'Utan Samtycke' });
     assert.equal(r.status, 422);
     assert.match(r.text, /skriftligt samtycke/);
-    assert.doesNotMatch(r.text, new RegExp(PNR_B));
+    // The typed number goes back into the form (autocomplete off) so it
+    // need not be typed again; it is never in a URL or a redirect.
+    assert.match(r.text, new RegExp(`id="f-pnr"[^>]*value="${PNR_B}"[^>]*autocomplete="off"`));
+    assert.equal(r.headers.get('location'), null);
     assert.match(r.text, /value="Utan Samtycke"/, 'other input is kept');
   });
 
