@@ -337,13 +337,14 @@ static enum rc refer_validate(struct db *db, const struct referral *in, struct p
 		else if (strcmp(in->consent_on, today) > 0)
 			bad = field_error_add(err, "consent_on",
 			                      "Samtyckesdatumet kan inte ligga i framtiden.");
-		if (str_blank(in->consent_form) || str_utf8_len(in->consent_form) > 40)
+		/* The form's version matters only once there is a consent. */
+		const char *cf = in->consent_form;
+		if (!str_blank(in->consent_on) && (str_blank(cf) || str_utf8_len(cf) > 40))
 			bad = field_error_add(
 			    err, "consent_form",
 			    "Ange vilken version av samtyckesblanketten som användes.");
-		else if (str_line_problem(in->consent_form))
-			bad = field_error_add(err, "consent_form",
-			                      str_line_problem(in->consent_form));
+		else if (!str_blank(in->consent_on) && str_line_problem(cf))
+			bad = field_error_add(err, "consent_form", str_line_problem(cf));
 		const char *why = NULL;
 		if (pnr_parse(in->pnr, today, &pnr, &why) != RC_OK)
 			bad = field_error_add(err, "pnr", why);

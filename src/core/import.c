@@ -177,6 +177,21 @@ static void add_error(struct import_ctx *c, size_t line, int col, const char *me
 	e->message = arena_strdup(c->a, message);
 }
 
+static int column_for(const char *field, int step);
+
+/* Every field error of a core call on one line, each in its column (step:
+ * 0 referral, 1 start, 2 end). */
+static void add_field_errors(struct import_ctx *c, size_t line, int step,
+                             const struct field_error *e)
+{
+	int n = field_error_count(e);
+	for (int i = 0; i < n; i++) {
+		const char *field, *message;
+		field_error_get(e, i, &field, &message);
+		add_error(c, line, column_for(field, step), message);
+	}
+}
+
 static const char *cell(struct import_ctx *c, const struct csv_row *row, int col)
 {
 	int i = c->colidx[col];
@@ -305,11 +320,14 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 	struct field_error e = {0};
 	int64_t id = 0;
 	enum rc rc = deltagare_refer(db, c->v, c->who, &r, &id, &e);
+	if (rc == RC_INVALID) {
+		add_field_errors(c, row->line, 0, &e);
+		return;
+	}
 	if (rc) {
-		add_error(c, row->line, rc == RC_INVALID ? column_for(e.field, 0) : -1,
-		          rc == RC_INVALID  ? e.message
-		          : rc == RC_DENIED ? "Du får inte registrera deltagare i den insatsen."
-		                            : "Raden kunde inte sparas.");
+		add_error(c, row->line, -1,
+		          rc == RC_DENIED ? "Du får inte registrera deltagare i den insatsen."
+		                          : "Raden kunde inte sparas.");
 		return;
 	}
 	c->out->rows++;
@@ -321,7 +339,7 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 	if (start) {
 		struct registration reg = {start, NULL, start_ans, nstart};
 		if ((rc = deltagare_start(db, c->who, id, &reg, &e))) {
-			add_error(c, row->line, column_for(e.field, 1), e.message);
+			add_field_errors(c, row->line, 1, &e);
 			return;
 		}
 		c->out->starts++;
@@ -333,7 +351,7 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 		}
 		struct registration reg = {end, reason, end_ans, nend};
 		if ((rc = deltagare_end(db, c->who, id, &reg, &e))) {
-			add_error(c, row->line, column_for(e.field, 2), e.message);
+			add_field_errors(c, row->line, 2, &e);
 			return;
 		}
 		c->out->ends++;

@@ -170,6 +170,25 @@ static void one_bad_row_writes_nothing_and_names_line_and_column(void **state)
 	assert_string_equal(r.errors[3].column, "Sysselsättning före");
 }
 
+/* A row with several wrong cells names each of them, not only the first,
+ * and a name hiding a direction override is refused. */
+static void every_wrong_cell_of_a_row_is_named(void **state)
+{
+	struct fx *f = *state;
+	const char *in = "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön\n"
+	                 "Steget vidare;2025-02-30;Kommunen;Soc\xe2\x80\xaetj;X\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
+	    RC_INVALID);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(r.nerrors, 3);
+	assert_string_equal(r.errors[0].column, "Anmäld");
+	assert_non_null(strstr(r.errors[0].message, "Datumet finns inte"));
+	assert_string_equal(r.errors[1].column, "Anmälande enhet");
+	assert_string_equal(r.errors[2].column, "Kön");
+}
+
 static void the_referring_unit_is_imported(void **state)
 {
 	struct fx *f = *state;
@@ -220,6 +239,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(imports_every_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(one_bad_row_writes_nothing_and_names_line_and_column,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(every_wrong_cell_of_a_row_is_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(the_referring_unit_is_imported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unknown_and_missing_columns_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_without_consent_is_refused, setup, teardown),
