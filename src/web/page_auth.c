@@ -6,9 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "../core/deltagare.h"
+#include "../core/insats.h"
 #include "../core/org.h"
 #include "../util/arena.h"
 #include "../util/html.h"
+#include "../util/plural.h"
 #include "../util/str.h"
 #include "entity.h"
 #include "form.h"
@@ -88,6 +91,104 @@ void page_logout_post(struct req *r)
 	req_redirect_done(r, "/logga-in", "utloggad");
 }
 
+/* The insatser on the start page: the user's own (staffed on them in the
+ * role own) or all (own NULL),
+ * with queue and participant counts from the tally (no scan). */
+static void start_insatser(struct req *r, int64_t assoc, const char *own, const char *heading,
+                           const char *empty)
+{
+	struct buf *b = &r->out;
+	struct intervention *x;
+	struct insats_counts *c;
+	size_t nx = 0, nc = 0, shown = 0;
+	if (insats_list(r->db, r->arena, assoc, &x, &nx) ||
+	    deltagare_counts(r->db, r->arena, assoc, &c, &nc))
+		nx = nc = 0;
+	html_printf(b, "<h2>%s</h2>", heading);
+	for (size_t i = 0; i < nx; i++) {
+		if (own && !insats_is_staff(r->db, x[i].id, r->who.user_id, own))
+			continue;
+		const struct insats_counts *k = NULL;
+		for (size_t j = 0; j < nc; j++)
+			if (c[j].intervention_id == x[i].id)
+				k = &c[j];
+		if (!shown++)
+			html_printf(
+			    b, "<table class=\"wide\"><caption>Köande och pågående deltaganden"
+			       "</caption><thead><tr><th scope=\"col\">Insats</th>"
+			       "<th scope=\"col\" class=\"num\">I kö</th>"
+			       "<th scope=\"col\" class=\"num\">Pågående</th></tr></thead><tbody>");
+		html_printf(b, "<tr><td><a href=\"/insatser/%lld\">%s</a></td><td class=\"num\">",
+		            (long long)x[i].id, x[i].name);
+		if (k && k->queued)
+			html_printf(b, "<a href=\"/ko?insats=%lld\">", (long long)x[i].id);
+		html_int_sv(b, k ? k->queued : 0);
+		if (k && k->queued)
+			html_printf(b, "</a>");
+		html_printf(b, "</td><td class=\"num\">");
+		html_int_sv(b, k ? k->active : 0);
+		html_printf(b, "</td></tr>");
+	}
+	if (shown)
+		html_printf(b, "</tbody></table>");
+	else
+		html_printf(b, "<p>%s</p>", empty);
+}
+
+/* The work lists with how many each holds, linked to their section. */
+static void start_worklists(struct req *r, int64_t assoc)
+{
+	static const struct {
+		enum worklist which;
+		const char *id, *one, *many;
+	} lists[] = {
+	    {WORK_LONG_RUNNING, "langa", "deltagande har pågått mer än ett år utan avslut",
+	     "deltaganden har pågått mer än ett år utan avslut"},
+	    {WORK_CONSENT, "samtycke", "deltagande saknar samtycke", "deltaganden saknar samtycke"},
+	    {WORK_END_MISSING, "avslut", "avslut saknar uppgifter", "avslut saknar uppgifter"},
+	};
+	struct buf *b = &r->out;
+	html_printf(b, "<h2>Att göra</h2><ul>");
+	int any = 0;
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+		struct paging pg = {0, 1, 0, 0, 0};
+		struct participation *p;
+		size_t n;
+		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &pg, &p, &n) ||
+		    !pg.total)
+			continue;
+		char what[PLURAL_MAX * 2];
+		html_printf(b, "<li><a href=\"/arbetslistor#%s\">%s</a></li>", lists[i].id,
+		            sv_count(what, sizeof what, pg.total, lists[i].one, lists[i].many));
+		any = 1;
+	}
+	if (!any)
+		html_printf(b, "<li>Arbetslistorna är tomma – inget väntar på dig just nu.</li>");
+	html_printf(b, "</ul>");
+}
+
+/* The förbund's organisation in three counts. */
+static void start_organisation(struct req *r, int64_t assoc)
+{
+	struct member *m;
+	struct body *bd;
+	struct person *p;
+	size_t nm = 0, nb = 0, np = 0;
+	org_member_list(r->db, r->arena, assoc, &m, &nm);
+	org_body_list(r->db, r->arena, assoc, &bd, &nb);
+	org_person_list(r->db, r->arena, assoc, &p, &np);
+	char a1[PLURAL_MAX], a2[PLURAL_MAX], a3[PLURAL_MAX];
+	html_printf(&r->out,
+	            "<h2>Förbundets organisation</h2><ul class=\"cards\">"
+	            "<li><a href=\"/medlemmar\">%s</a></li>"
+	            "<li><a href=\"/organ\">%s</a></li>"
+	            "<li><a href=\"/personer\">%s</a></li></ul>",
+	            sv_count(a1, sizeof a1, (long long)nm, "medlem", "medlemmar"),
+	            sv_count(a2, sizeof a2, (long long)nb, "organ", "organ"),
+	            sv_count(a3, sizeof a3, (long long)np, "person", "personer"));
+}
+
+/* The start page shows each role its own work. */
 void page_start(struct req *r)
 {
 	struct association a;
@@ -100,22 +201,49 @@ void page_start(struct req *r)
 	page_begin(r, "Start");
 	html_printf(b, "<h1>%s</h1><p>Välkommen, %s. Du är inloggad som %s.</p>", a.name,
 	            r->who.display_name, auth_role_label(r->who.role));
-	if (auth_allows(r->who.role, PERM_ORG_READ)) {
-		struct member *m;
-		struct body *bd;
-		struct person *p;
-		size_t nm = 0, nb = 0, np = 0;
-		org_member_list(r->db, r->arena, a.id, &m, &nm);
-		org_body_list(r->db, r->arena, a.id, &bd, &nb);
-		org_person_list(r->db, r->arena, a.id, &p, &np);
-		html_printf(
-		    b,
-		    "<h2>Förbundets organisation</h2><ul class=\"cards\">"
-		    "<li><a href=\"/medlemmar\"><span class=\"big\">%zu</span> medlemmar</a></li>"
-		    "<li><a href=\"/organ\"><span class=\"big\">%zu</span> organ</a></li>"
-		    "<li><a href=\"/personer\"><span class=\"big\">%zu</span> personer</a></li>"
-		    "</ul>",
-		    nm, nb, np);
+	switch (r->who.role) {
+	case ROLE_DELTAGARANSVARIG:
+		start_insatser(
+		    r, a.id, "deltagaransvarig", "Mina insatser",
+		    "Du är inte knuten till någon insats än. Be förbundschefen lägga till "
+		    "dig under Bemanning på insatsens sida; sedan syns kön här.");
+		start_worklists(r, a.id);
+		html_printf(b, "<p><a href=\"/ko\">Hela kön</a> · <a href=\"/arbetslistor\">"
+		               "Arbetslistorna</a></p>");
+		break;
+	case ROLE_INSATSANSVARIG:
+		start_insatser(
+		    r, a.id, "insatsansvarig", "Mina insatser",
+		    "Du är inte knuten till någon insats än. Be förbundschefen lägga till "
+		    "dig under Bemanning på insatsens sida.");
+		break;
+	case ROLE_FORBUNDSCHEF:
+		start_insatser(r, a.id, NULL, "Insatserna",
+		               "Inga insatser är registrerade än. Lägg till den första under "
+		               "Insatser, Ny insats.");
+		start_worklists(r, a.id);
+		start_organisation(r, a.id);
+		break;
+	case ROLE_ADMIN: {
+		struct user *u;
+		size_t nu = 0;
+		if (auth_user_list(r->db, r->arena, &u, &nu))
+			nu = 0;
+		char accounts[PLURAL_MAX];
+		html_printf(b,
+		            "<h2>Administration</h2><ul class=\"cards\">"
+		            "<li><a href=\"/anvandare\">%s</a></li>"
+		            "<li><a href=\"/logg\">Granskningslogg</a></li>"
+		            "<li><a href=\"/api-nycklar\">API-nycklar</a></li>"
+		            "<li><a href=\"/kodlistor\">Kodlistor</a></li></ul>",
+		            sv_count(accounts, sizeof accounts, (long long)nu, "konto", "konton"));
+		start_organisation(r, a.id);
+		break;
+	}
+	default:
+		if (auth_allows(r->who.role, PERM_ORG_READ))
+			start_organisation(r, a.id);
+		break;
 	}
 	page_end(r);
 }

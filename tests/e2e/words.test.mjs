@@ -159,3 +159,41 @@ describe('page titles name the object', () => {
     assert.equal(title(bad.text), `Ändra medlem ${mname} – finsam`);
   });
 });
+
+describe('the start page shows each role its own work', () => {
+  const main = (html) => html.slice(html.indexOf('<main'), html.indexOf('</main>'));
+
+  test('a deltagaransvarig sees their insatser with queue links and what to do', async () => {
+    const c = await as('deltagare');
+    const m = main((await c.get('/')).text);
+    assert.match(m, /<h2>Mina insatser<\/h2>/);
+    assert.match(m, /<a href="\/ko\?insats=\d+">\d+<\/a>/);
+    assert.match(m, /<h2>Att göra<\/h2>/);
+    assert.match(m, /<a href="\/arbetslistor#samtycke">\d+ deltaganden? saknar samtycke<\/a>/);
+    assert.doesNotMatch(m, /Förbundets organisation/);
+    assert.doesNotMatch(m, /&lt;/, 'no escaped markup');
+    // Only the insatser they are staffed on: the chef sees more.
+    const chef = main((await (await as('chef')).get('/')).text);
+    const count = (s) => (s.match(/<a href="\/insatser\/\d+">/g) || []).length;
+    assert.ok(count(m) > 0 && count(m) < count(chef), `${count(m)} < ${count(chef)}`);
+  });
+
+  test('the administrator sees accounts and the log; the board the organisation', async () => {
+    const a = main((await (await as('admin')).get('/')).text);
+    assert.match(a, /<a href="\/anvandare">\d+ konton<\/a>/);
+    assert.match(a, /<a href="\/logg">Granskningslogg<\/a>/);
+    const s = main((await (await as('styrelse')).get('/')).text);
+    assert.match(s, /<a href="\/medlemmar">\d+ medlemmar<\/a>/);
+    assert.doesNotMatch(s, /Mina insatser|Att göra/);
+  });
+
+  test('an account on no insats is told what to do next', async () => {
+    const admin = await as('admin');
+    await admin.get('/anvandare');
+    await admin.post('/anvandare', { username: 'ny.handlaggare', display_name: 'Ny Handläggare', role: 'deltagaransvarig', password: 'ett-langt-losen' });
+    const c = new Client(srv.base);
+    await c.login('ny.handlaggare', 'ett-langt-losen');
+    const m = main((await c.get('/')).text);
+    assert.match(m, /Du är inte knuten till någon insats än\. Be förbundschefen lägga till dig under Bemanning/);
+  });
+});
