@@ -24,9 +24,7 @@
 #include "../core/org.h"
 #include "../db/db.h"
 #include "../util/arena.h"
-#include "../util/buf.h"
 #include "../util/crypto.h"
-#include "../util/csv.h"
 #include "../util/plural.h"
 #include "../util/str.h"
 #include "../util/svtime.h"
@@ -602,6 +600,42 @@ static int cmd_extract(int argc, char **argv)
 	return 0;
 }
 
+static ssize_t file_read(void *ctx, char *buf, size_t n)
+{
+	FILE *fp = ctx;
+	size_t got = fread(buf, 1, n, fp);
+	return got == 0 && ferror(fp) ? -1 : (ssize_t)got;
+}
+
+static int file_rewind(void *ctx)
+{
+	FILE *fp = ctx;
+	clearerr(fp);
+	return fseek(fp, 0, SEEK_SET);
+}
+
+/* Prints an import's errors to stderr: the kept ones, then how many in
+ * all when more were found than kept. */
+static void print_import_errors(const struct import_result *res)
+{
+	for (size_t i = 0; i < res->nerrors; i++) {
+		const struct import_error *e = &res->errors[i];
+		if (e->line && e->column)
+			fprintf(stderr, "  rad %zu, kolumn %s: %s\n", e->line, e->column,
+			        e->message);
+		else if (e->line)
+			fprintf(stderr, "  rad %zu: %s\n", e->line, e->message);
+		else
+			fprintf(stderr, "  %s\n", e->message);
+	}
+	if (res->errors_total > res->nerrors)
+		fprintf(stderr,
+		        "  … och %zu fel till: %zu fel i hela filen, de första %zu visas.\n",
+		        res->errors_total - res->nerrors, res->errors_total, res->nerrors);
+}
+
+/* `import participations DB FILE`: streams the file (any size; memory
+ * stays flat), all rows in one transaction or none. */
 static int cmd_import(int argc, char **argv)
 {
 	const char *what = positional(argc, argv, 0, NULL);
@@ -614,28 +648,16 @@ static int cmd_import(int argc, char **argv)
 		fprintf(stderr, "finsam: filen %s kunde inte öppnas.\n", file);
 		return 1;
 	}
-	struct buf data;
-	buf_init(&data, CSV_MAX_BYTES);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		buf_append(&data, chunk, n);
-	int read_error = ferror(fp);
-	fclose(fp);
-	if (read_error || buf_failed(&data)) {
-		fprintf(stderr, "finsam: filen %s kunde inte läsas (högst 16 MiB).\n", file);
-		buf_release(&data);
-		return 1;
-	}
 	struct db *db = open_db(path);
 	const struct vault *v = db ? db_vault(db) : NULL;
 	struct arena *a = arena_new(0);
 	struct association as;
-	struct import_result res;
-	enum rc rc = !db || !v || !a ? RC_IO : org_association_current(db, a, &as);
-	if (!rc)
-		rc = import_participations(db, v, &cli_actor, as.id, data.data ? data.data : "",
-		                           data.len, a, &res);
+	struct import_result res = {0};
+	enum rc rc = !db || !v ? RC_IO : !a ? RC_NOMEM : org_association_current(db, a, &as);
+	if (!rc) {
+		struct import_input in = {file_read, file_rewind, fp, 0, 0};
+		rc = import_participations_from(db, v, &cli_actor, as.id, &in, a, &res);
+	}
 	if (rc == RC_OK) {
 		char rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX];
 		printf(
@@ -646,20 +668,16 @@ static int cmd_import(int argc, char **argv)
 		    res.from_cp1252 ? "; filen lästes som Windows-1252" : "");
 	} else if (rc == RC_INVALID) {
 		fprintf(stderr, "Inget importerades. Rätta följande och försök igen:\n");
-		for (size_t i = 0; i < res.nerrors; i++) {
-			const struct import_error *e = &res.errors[i];
-			if (e->line && e->column)
-				fprintf(stderr, "  rad %zu, kolumn %s: %s\n", e->line, e->column,
-				        e->message);
-			else if (e->line)
-				fprintf(stderr, "  rad %zu: %s\n", e->line, e->message);
-			else
-				fprintf(stderr, "  %s\n", e->message);
-		}
+		print_import_errors(&res);
+	} else if (res.nerrors) {
+		fprintf(stderr, "finsam: inget importerades.\n");
+		print_import_errors(&res);
+	} else if (rc == RC_NOMEM) {
+		fprintf(stderr, "finsam: minnet räckte inte till importen. Inget importerades.\n");
 	}
 	arena_free(a);
 	db_close(db);
-	buf_release(&data);
+	fclose(fp);
 	return rc ? 1 : 0;
 }
 
@@ -723,7 +741,8 @@ static const struct command commands[] = {
      "Kön, Personnummer, Namn, Samtycke, Blankett, Hemkommun, Stadsdel, Startdatum,\n"
      "Slutdatum, Avslutsorsak, Försörjning före, Sysselsättning före, Utbildning,\n"
      "Tid i försörjning, Försörjning efter, Sysselsättning efter.\n"
-     "Alla rader sparas, eller ingen; fel listas med rad och kolumn."},
+     "Alla rader sparas, eller ingen; fel listas med rad och kolumn (de första 200,\n"
+     "och hur många de är). Filen läses rad för rad, så den får vara hur stor som helst."},
     {"version", cmd_version, "version", "Skriver ut programversion och databasschema."},
     {"help", cmd_help, "help [KOMMANDO]", "Visar hjälp."},
 };

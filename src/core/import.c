@@ -101,25 +101,108 @@ static void fold(const char *in, char *out, size_t size)
 	out[j] = '\0';
 }
 
-/* The code of list whose code or label matches text, or NULL. */
-static const char *lookup_code(struct db *db, struct arena *a, const char *list, const char *text)
+/* ---- lookups, loaded once per import ---------------------------------------------------- */
+
+/* The code lists a file's cells are looked up in. */
+enum list { L_SOURCE, L_SUPPORT, L_EMPLOYMENT, L_EDUCATION, L_SUPPORT_TIME, L_REASON, L_COUNT };
+static const char *const list_names[L_COUNT] = {"referral_source", "support",      "employment",
+                                                "education",       "support_time", "end_reason"};
+
+struct coded {
+	const char *code;
+	const char *fcode, *flabel; /* folded */
+};
+
+struct named {
+	int64_t id, parent;
+	const char *fname; /* folded */
+};
+
+/* What one run of the import looks cells up in: every code list,
+ * insats, kommun and stadsdel of the förbund, folded once.  Loaded from
+ * the database inside the transaction, into the run's own arena. */
+struct lookups {
+	struct coded *codes[L_COUNT];
+	size_t ncodes[L_COUNT];
+	struct named *names[3]; /* insatser, kommuner, stadsdelar */
+	size_t nnames[3];
+};
+
+static const char *fold_dup(struct arena *a, const char *s)
 {
-	struct code_item *c;
-	size_t n;
-	char want[200], have[200];
+	char f[200];
+	fold(s, f, sizeof f);
+	return arena_strdup(a, f);
+}
+
+static enum rc load_lookups(struct db *db, struct arena *a, int64_t assoc, struct lookups *l)
+{
+	memset(l, 0, sizeof *l);
+	for (int k = 0; k < L_COUNT; k++) {
+		struct code_item *c;
+		size_t n;
+		enum rc rc = codes_list(db, a, list_names[k], 0, &c, &n);
+		if (rc)
+			return rc;
+		l->codes[k] = arena_alloc(a, (n + 1) * sizeof *l->codes[k]);
+		if (!l->codes[k])
+			return RC_NOMEM;
+		for (size_t i = 0; i < n; i++) {
+			struct coded *x = &l->codes[k][i];
+			x->code = c[i].code;
+			x->fcode = fold_dup(a, c[i].code);
+			x->flabel = fold_dup(a, c[i].label);
+			if (!x->fcode || !x->flabel)
+				return RC_NOMEM;
+		}
+		l->ncodes[k] = n;
+	}
+	static const char *const sql[3] = {
+	    "SELECT id, 0, name FROM intervention WHERE association_id = $1",
+	    "SELECT id, 0, name FROM area WHERE association_id = $1 AND kind = 'kommun'",
+	    "SELECT id, parent_id, name FROM area WHERE association_id = $1 AND kind = 'stadsdel'",
+	};
+	for (int k = 0; k < 3; k++) {
+		struct db_stmt *q;
+		enum rc rc = db_prepare(db, sql[k], &q);
+		if (rc)
+			return rc;
+		db_bind_int64(q, 1, assoc);
+		size_t cap = 0;
+		int step;
+		while ((step = db_step(q)) == DB_ROW) {
+			struct named *arr =
+			    arena_grow(a, l->names[k], &cap, l->nnames[k], sizeof *l->names[k]);
+			const char *f = arr ? fold_dup(a, db_col_text(q, 2)) : NULL;
+			if (!f) {
+				db_finalize(q);
+				return RC_NOMEM;
+			}
+			l->names[k] = arr;
+			arr[l->nnames[k]++] =
+			    (struct named){db_col_int64(q, 0), db_col_int64(q, 1), f};
+		}
+		db_finalize(q);
+		if (step != DB_DONE)
+			return RC_DB;
+	}
+	return RC_OK;
+}
+
+/* The code of a list whose code or label matches text, or NULL. */
+static const char *lookup_code(const struct lookups *l, enum list k, const char *text)
+{
+	char want[200];
 	fold(text, want, sizeof want);
-	if (!want[0] || codes_list(db, a, list, 0, &c, &n))
+	if (!want[0])
 		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		fold(c[i].code, have, sizeof have);
-		if (strcmp(have, want) == 0)
-			return c[i].code;
-		fold(c[i].label, have, sizeof have);
-		if (strcmp(have, want) == 0)
-			return c[i].code;
+	for (size_t i = 0; i < l->ncodes[k]; i++) {
+		const struct coded *c = &l->codes[k][i];
+		if (strcmp(c->fcode, want) == 0 || strcmp(c->flabel, want) == 0)
+			return c->code;
 	}
 	/* Common short forms of referral sources. */
-	if (strcmp(list, "referral_source") == 0) {
+	if (k == L_SOURCE) {
 		if (strcmp(want, "region") == 0)
 			return "region";
 		if (strcmp(want, "egen") == 0 || strcmp(want, "egenanmalan") == 0)
@@ -132,64 +215,59 @@ static const char *lookup_code(struct db *db, struct arena *a, const char *list,
 	return NULL;
 }
 
-/* Id of the row named text in a two-column (id, name) result, or 0. */
-static int64_t lookup_name(struct db *db, int which, int64_t scope, const char *text)
+/* Id of the insats (which 0), kommun (1) or stadsdel of kommun parent (2)
+ * named text, or 0. */
+static int64_t lookup_name(const struct lookups *l, int which, int64_t parent, const char *text)
 {
-	static const char *const sql[] = {
-	    "SELECT id, name FROM intervention WHERE association_id = $1",
-	    "SELECT id, name FROM area WHERE association_id = $1 AND kind = 'kommun'",
-	    "SELECT id, name FROM area WHERE parent_id = $1 AND kind = 'stadsdel'",
-	};
-	char want[200], have[200];
+	char want[200];
 	fold(text, want, sizeof want);
-	struct db_stmt *q;
-	int64_t id = 0;
-	if (!want[0] || db_prepare(db, sql[which], &q))
+	if (!want[0])
 		return 0;
-	db_bind_int64(q, 1, scope);
-	while (!id && db_step(q) == DB_ROW) {
-		fold(db_col_text(q, 1), have, sizeof have);
-		if (strcmp(have, want) == 0)
-			id = db_col_int64(q, 0);
+	for (size_t i = 0; i < l->nnames[which]; i++) {
+		const struct named *x = &l->names[which][i];
+		if ((which != 2 || x->parent == parent) && strcmp(x->fname, want) == 0)
+			return x->id;
 	}
-	db_finalize(q);
-	return id;
+	return 0;
 }
+
+/* ---- rows ---------------------------------------------------------------------------------- */
 
 struct import_ctx {
 	const struct vault *v;
 	const struct actor *who;
 	int64_t assoc;
-	struct csv *csv;
-	int colidx[C_COUNT]; /* column index in the file, or -1 */
-	struct arena *a;
+	const struct import_input *in;
+	struct arena *a; /* the caller's: errors and column names */
 	struct import_result *out;
+	/* Per run of the transaction: */
+	int colidx[C_COUNT];              /* column index in the file, or -1 */
+	const char *header[CSV_MAX_COLS]; /* the header's names, in a */
+	size_t nheader;
+	struct lookups l;
 };
 
-static void add_error(struct import_ctx *c, size_t line, int col, const char *message)
+/* Counts an error, and keeps it when there is room: line (0 for the
+ * whole file), the column of the file (col is a C_ index, or -1), and a
+ * message (copied; never NULL, never empty). */
+static void add_error_named(struct import_ctx *c, size_t line, const char *column,
+                            const char *message)
 {
 	struct import_result *o = c->out;
+	o->errors_total++;
 	if (o->nerrors >= IMPORT_MAX_ERRORS)
 		return;
 	struct import_error *e = &o->errors[o->nerrors++];
 	e->line = line;
-	e->column = col >= 0 && c->colidx[col] >= 0 ? c->csv->rows[0].fields[c->colidx[col]] : NULL;
-	e->message = arena_strdup(c->a, message);
+	e->column = column;
+	str_copy(e->message, sizeof e->message,
+	         message && message[0] ? message : "Raden kunde inte sparas.");
 }
 
-static int column_for(const char *field, int step);
-
-/* Every field error of a core call on one line, each in its column (step:
- * 0 referral, 1 start, 2 end). */
-static void add_field_errors(struct import_ctx *c, size_t line, int step,
-                             const struct field_error *e)
+static void add_error(struct import_ctx *c, size_t line, int col, const char *message)
 {
-	int n = field_error_count(e);
-	for (int i = 0; i < n; i++) {
-		const char *field, *message;
-		field_error_get(e, i, &field, &message);
-		add_error(c, line, column_for(field, step), message);
-	}
+	int i = col >= 0 ? c->colidx[col] : -1;
+	add_error_named(c, line, i >= 0 ? c->header[i] : NULL, message);
 }
 
 static const char *cell(struct import_ctx *c, const struct csv_row *row, int col)
@@ -234,13 +312,13 @@ static int column_for(const char *field, int step)
 
 /* Looks up a code list value; records an error and returns NULL if the
  * cell is filled but matches nothing. */
-static const char *code_cell(struct import_ctx *c, struct db *db, const struct csv_row *row,
-                             int col, const char *list, int *bad)
+static const char *code_cell(struct import_ctx *c, const struct csv_row *row, int col,
+                             enum list list, int *bad)
 {
 	const char *t = cell(c, row, col);
 	if (!t)
 		return NULL;
-	const char *code = lookup_code(db, c->a, list, t);
+	const char *code = lookup_code(&c->l, list, t);
 	if (!code) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "Värdet \"%.80s\" finns inte i listan.", t);
@@ -250,12 +328,36 @@ static const char *code_cell(struct import_ctx *c, struct db *db, const struct c
 	return code;
 }
 
-static void import_row(struct import_ctx *c, struct db *db, const struct csv_row *row)
+/* Imports one row; errors are added to c->out.  Returns RC_OK, or the
+ * store's failure (RC_DB, RC_NOMEM), which ends the import. */
+/* The errors of a core call that refused a row in step (0 referral,
+ * 1 start, 2 end), each in its column. */
+static void row_errors(struct import_ctx *c, size_t line, enum rc rc, const struct field_error *e,
+                       int step)
+{
+	if (rc != RC_INVALID) {
+		add_error(c, line, -1,
+		          rc == RC_DENIED      ? "Du får inte registrera deltagare i den insatsen."
+		          : rc == RC_NOT_FOUND ? "Insatsen finns inte."
+		                               : "Raden kunde inte sparas.");
+		return;
+	}
+	int n = field_error_count(e);
+	for (int i = 0; i < n; i++) {
+		const char *field, *message;
+		field_error_get(e, i, &field, &message);
+		add_error(c, line, column_for(field, step), message);
+	}
+	if (!n)
+		add_error(c, line, -1, e->message);
+}
+
+static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_row *row)
 {
 	int bad = 0;
 	struct referral r = {0};
 	const char *insats = cell(c, row, C_INSATS);
-	r.intervention_id = insats ? lookup_name(db, 0, c->assoc, insats) : 0;
+	r.intervention_id = insats ? lookup_name(&c->l, 0, 0, insats) : 0;
 	if (!r.intervention_id) {
 		add_error(c, row->line, C_INSATS,
 		          insats ? "Det finns ingen insats med det namnet." : "Insatsen saknas.");
@@ -266,7 +368,7 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 		add_error(c, row->line, C_REFERRED, "Anmälningsdatum saknas.");
 		bad = 1;
 	}
-	r.source = code_cell(c, db, row, C_SOURCE, "referral_source", &bad);
+	r.source = code_cell(c, row, C_SOURCE, L_SOURCE, &bad);
 	if (!cell(c, row, C_SOURCE)) {
 		add_error(c, row->line, C_SOURCE, "Uppgift om vem som anmälde saknas.");
 		bad = 1;
@@ -287,109 +389,88 @@ static void import_row(struct import_ctx *c, struct db *db, const struct csv_row
 	if (r.consent_on && !r.consent_form)
 		r.consent_form = "okänd version (import)";
 	const char *home = cell(c, row, C_HOME);
-	if (home && !(r.home_area_id = lookup_name(db, 1, c->assoc, home))) {
+	if (home && !(r.home_area_id = lookup_name(&c->l, 1, 0, home))) {
 		add_error(c, row->line, C_HOME, "Kommunen finns inte i förbundets område.");
 		bad = 1;
 	}
 	const char *district = cell(c, row, C_DISTRICT);
-	if (district && !(r.home_district_id = lookup_name(db, 2, r.home_area_id, district))) {
+	if (district && !(r.home_district_id = lookup_name(&c->l, 2, r.home_area_id, district))) {
 		add_error(c, row->line, C_DISTRICT, "Stadsdelen finns inte i hemkommunen.");
 		bad = 1;
 	}
 	struct answer start_ans[4], end_ans[2];
 	size_t nstart = 0, nend = 0;
 	const char *codes[4] = {
-	    code_cell(c, db, row, C_SUPPORT_BEFORE, "support", &bad),
-	    code_cell(c, db, row, C_EMPLOYMENT_BEFORE, "employment", &bad),
-	    code_cell(c, db, row, C_EDUCATION, "education", &bad),
-	    code_cell(c, db, row, C_SUPPORT_TIME, "support_time", &bad),
+	    code_cell(c, row, C_SUPPORT_BEFORE, L_SUPPORT, &bad),
+	    code_cell(c, row, C_EMPLOYMENT_BEFORE, L_EMPLOYMENT, &bad),
+	    code_cell(c, row, C_EDUCATION, L_EDUCATION, &bad),
+	    code_cell(c, row, C_SUPPORT_TIME, L_SUPPORT_TIME, &bad),
 	};
 	static const char *const lists[4] = {"support", "employment", "education", "support_time"};
 	for (int i = 0; i < 4; i++)
 		if (codes[i])
 			start_ans[nstart++] = (struct answer){lists[i], codes[i], -1};
-	const char *after[2] = {code_cell(c, db, row, C_SUPPORT_AFTER, "support", &bad),
-	                        code_cell(c, db, row, C_EMPLOYMENT_AFTER, "employment", &bad)};
+	const char *after[2] = {code_cell(c, row, C_SUPPORT_AFTER, L_SUPPORT, &bad),
+	                        code_cell(c, row, C_EMPLOYMENT_AFTER, L_EMPLOYMENT, &bad)};
 	for (int i = 0; i < 2; i++)
 		if (after[i])
 			end_ans[nend++] = (struct answer){lists[i], after[i], -1};
-	const char *reason = code_cell(c, db, row, C_REASON, "end_reason", &bad);
+	const char *reason = code_cell(c, row, C_REASON, L_REASON, &bad);
 	if (bad)
-		return;
+		return RC_OK;
 
 	struct field_error e = {0};
 	int64_t id = 0;
 	enum rc rc = deltagare_refer(db, c->v, c->who, &r, &id, &e);
-	if (rc == RC_INVALID) {
-		add_field_errors(c, row->line, 0, &e);
-		return;
-	}
+	if (rc == RC_DB || rc == RC_NOMEM)
+		return rc;
 	if (rc) {
-		add_error(c, row->line, -1,
-		          rc == RC_DENIED ? "Du får inte registrera deltagare i den insatsen."
-		                          : "Raden kunde inte sparas.");
-		return;
+		row_errors(c, row->line, rc, &e, 0);
+		return RC_OK;
 	}
 	c->out->rows++;
 	const char *start = cell(c, row, C_START), *end = cell(c, row, C_END);
 	if (end && !start) {
 		add_error(c, row->line, C_START, "Ett avslutat deltagande behöver ett startdatum.");
-		return;
+		return RC_OK;
 	}
 	if (start) {
 		struct registration reg = {start, NULL, start_ans, nstart};
 		if ((rc = deltagare_start(db, c->who, id, &reg, &e))) {
-			add_field_errors(c, row->line, 1, &e);
-			return;
+			if (rc == RC_DB || rc == RC_NOMEM)
+				return rc;
+			row_errors(c, row->line, rc, &e, 1);
+			return RC_OK;
 		}
 		c->out->starts++;
 	}
 	if (end) {
 		if (!reason) {
 			add_error(c, row->line, C_REASON, "Avslutsorsak saknas.");
-			return;
+			return RC_OK;
 		}
 		struct registration reg = {end, reason, end_ans, nend};
 		if ((rc = deltagare_end(db, c->who, id, &reg, &e))) {
-			add_field_errors(c, row->line, 2, &e);
-			return;
+			if (rc == RC_DB || rc == RC_NOMEM)
+				return rc;
+			row_errors(c, row->line, rc, &e, 2);
+			return RC_OK;
 		}
 		c->out->ends++;
 	}
+	return RC_OK;
 }
 
-static enum rc import_tx(struct db *db, void *v)
+/* Maps the header row to columns; errors for unknown, doubled and
+ * missing columns.  The names are copied into c->a for the errors. */
+static enum rc map_header(struct import_ctx *c, const struct csv_row *h)
 {
-	struct import_ctx *c = v;
-	c->out->rows = c->out->starts = c->out->ends = 0;
-	for (size_t i = 1; i < c->csv->nrows && c->out->nerrors < IMPORT_MAX_ERRORS; i++)
-		import_row(c, db, &c->csv->rows[i]);
-	/* Any error: nothing is written. */
-	return c->out->nerrors ? RC_INVALID : RC_OK;
-}
-
-enum rc import_participations(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t assoc, const char *data, size_t len, struct arena *a,
-                              struct import_result *out)
-{
-	memset(out, 0, sizeof *out);
-	out->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof *out->errors);
-	if (!out->errors)
-		return RC_NOMEM;
-	struct csv csv;
-	char err[200] = "";
-	struct import_ctx c = {v, who, assoc, &csv, {0}, a, out};
-	enum rc rc = csv_parse(a, data, len, &csv, err, sizeof err);
-	if (rc) {
-		out->errors[0] = (struct import_error){0, NULL, arena_strdup(a, err)};
-		out->nerrors = 1;
-		return RC_INVALID;
-	}
-	out->from_cp1252 = (char)csv.from_cp1252;
-	out->delimiter = csv.delimiter;
 	for (int k = 0; k < C_COUNT; k++)
-		c.colidx[k] = -1;
-	const struct csv_row *h = &csv.rows[0];
+		c->colidx[k] = -1;
+	c->nheader = h->n;
+	for (size_t i = 0; i < h->n; i++)
+		if (!(c->header[i] = arena_strdup(c->a, h->fields[i])))
+			return RC_NOMEM;
 	for (size_t i = 0; i < h->n; i++) {
 		char have[200];
 		fold(h->fields[i], have, sizeof have);
@@ -417,40 +498,136 @@ enum rc import_participations(struct db *db, const struct vault *v, const struct
 			         "bort den; "
 			         "se listan över kolumner.",
 			         h->fields[i]);
-			out->errors[out->nerrors++] =
-			    (struct import_error){h->line, h->fields[i], arena_strdup(a, msg)};
-		} else if (c.colidx[found] >= 0) {
+			add_error_named(c, h->line, c->header[i], msg);
+		} else if (c->colidx[found] >= 0) {
 			snprintf(msg, sizeof msg, "Kolumnen \"%.80s\" finns två gånger.",
 			         h->fields[i]);
-			out->errors[out->nerrors++] =
-			    (struct import_error){h->line, h->fields[i], arena_strdup(a, msg)};
+			add_error_named(c, h->line, c->header[i], msg);
 		} else {
-			c.colidx[found] = (int)i;
+			c->colidx[found] = (int)i;
 		}
-		if (out->nerrors >= IMPORT_MAX_ERRORS)
-			break;
 	}
 	static const int required[] = {C_INSATS, C_REFERRED, C_SOURCE};
-	for (size_t k = 0; k < 3 && out->nerrors < IMPORT_MAX_ERRORS; k++)
-		if (c.colidx[required[k]] < 0) {
-			char msg[200];
+	for (size_t k = 0; k < 3; k++)
+		if (c->colidx[required[k]] < 0) {
+			char msg[300];
 			snprintf(msg, sizeof msg, "Kolumnen för %s saknas (till exempel \"%s\").",
 			         import_columns[required[k]].description,
 			         required[k] == C_INSATS     ? "Insats"
 			         : required[k] == C_REFERRED ? "Anmäld"
 			                                     : "Anmäld av");
-			out->errors[out->nerrors++] =
-			    (struct import_error){1, NULL, arena_strdup(a, msg)};
+			add_error_named(c, h->line, NULL, msg);
 		}
-	if (out->nerrors)
-		return RC_INVALID;
-	if (csv.nrows < 2) {
-		out->errors[out->nerrors++] =
-		    (struct import_error){1, NULL, "Filen har inga rader under rubrikraden."};
-		return RC_INVALID;
+	return RC_OK;
+}
+
+static const char nomem_msg[] = "Minnet räckte inte till importen. Inget importerades.";
+
+/* One run of the import, inside the transaction: reads the file from its
+ * first byte, so a second run (the store was busy) starts over cleanly. */
+static enum rc import_tx(struct db *db, void *v)
+{
+	struct import_ctx *c = v;
+	struct import_result *o = c->out;
+	o->rows = o->starts = o->ends = 0;
+	o->nerrors = o->errors_total = 0;
+	o->from_cp1252 = 0;
+	o->delimiter = 0;
+	if (c->in->rewind && c->in->rewind(c->in->ctx)) {
+		add_error_named(c, 0, NULL, "Filen kunde inte läsas.");
+		return RC_IO;
 	}
-	rc = db_tx(db, import_tx, &c);
-	if (rc == RC_INVALID && out->nerrors == 0)
-		out->errors[out->nerrors++] = (struct import_error){0, NULL, "Importen avbröts."};
+	struct csv_source src = {c->in->read, c->in->ctx};
+	struct csv_reader *r = csv_reader_new(&src, c->in->max_rows, c->in->max_bytes);
+	struct arena *run = arena_new(0);
+	enum rc rc = RC_OK;
+	char err[200] = "";
+	struct csv_row row;
+	if (!r || !run) {
+		rc = RC_NOMEM;
+		goto out;
+	}
+	rc = csv_next(r, &row, err, sizeof err);
+	if (rc == RC_OK)
+		rc = map_header(c, &row);
+	if (rc || o->errors_total)
+		goto out;
+	if ((rc = load_lookups(db, run, c->assoc, &c->l)))
+		goto out;
+	size_t data_rows = 0;
+	while ((rc = csv_next(r, &row, err, sizeof err)) == RC_OK) {
+		data_rows++;
+		if ((rc = import_row(c, db, &row)))
+			break;
+	}
+	if (rc == RC_NOT_FOUND) {
+		rc = RC_OK;
+		if (!data_rows)
+			add_error_named(c, 1, NULL, "Filen har inga rader under rubrikraden.");
+	}
+out:
+	if (rc == RC_NOMEM)
+		add_error_named(c, 0, NULL, err[0] ? err : nomem_msg);
+	else if (rc == RC_INVALID || rc == RC_IO)
+		add_error_named(c, 0, NULL, err[0] ? err : "Filen kunde inte läsas.");
+	else if (rc == RC_DB)
+		add_error_named(c, 0, NULL,
+		                "Databasen kunde inte spara importen. Inget importerades.");
+	if (r) {
+		o->from_cp1252 = (char)csv_from_cp1252(r);
+		o->delimiter = csv_delimiter(r);
+	}
+	csv_reader_free(r);
+	arena_free(run);
+	/* Any error: nothing is written. */
+	if (rc == RC_OK && o->errors_total)
+		rc = RC_INVALID;
 	return rc;
+}
+
+enum rc import_participations_from(struct db *db, const struct vault *v, const struct actor *who,
+                                   int64_t assoc, const struct import_input *in, struct arena *a,
+                                   struct import_result *out)
+{
+	memset(out, 0, sizeof *out);
+	/* Without room for the report the caller says what happened. */
+	out->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof *out->errors);
+	if (!out->errors)
+		return RC_NOMEM;
+	struct import_ctx *c = arena_alloc(a, sizeof *c);
+	if (!c) {
+		str_copy(out->errors[0].message, sizeof out->errors[0].message, nomem_msg);
+		out->nerrors = out->errors_total = 1;
+		return RC_NOMEM;
+	}
+	c->v = v;
+	c->who = who;
+	c->assoc = assoc;
+	c->in = in;
+	c->a = a;
+	c->out = out;
+	enum rc rc = db_tx(db, import_tx, c);
+	if (rc && out->errors_total == 0)
+		add_error_named(c, 0, NULL, "Importen avbröts. Inget importerades.");
+	return rc;
+}
+
+static int mem_rewind(void *ctx)
+{
+	((struct csv_mem *)ctx)->pos = 0;
+	return 0;
+}
+
+static ssize_t mem_read(void *ctx, char *buf, size_t n)
+{
+	return csv_mem_read(ctx, buf, n);
+}
+
+enum rc import_participations(struct db *db, const struct vault *v, const struct actor *who,
+                              int64_t assoc, const char *data, size_t len, struct arena *a,
+                              struct import_result *out)
+{
+	struct csv_mem m = {data ? data : "", data ? len : 0, 0};
+	struct import_input in = {mem_read, mem_rewind, &m, CSV_MAX_ROWS, CSV_MAX_BYTES};
+	return import_participations_from(db, v, who, assoc, &in, a, out);
 }

@@ -8,13 +8,18 @@
  * lists may be written as code or label.  Every row goes through the same
  * core functions as the pages, inside one transaction: either every row
  * is written, or none is and every problem found is listed with its line
- * and column.
+ * and column (the first IMPORT_MAX_ERRORS of them, and how many in all).
+ *
+ * The file is read as a stream (util/csv.h): code lists, insatser and
+ * areas are loaded once per import, so memory stays flat however many
+ * rows the file has.
  */
 #ifndef FINSAM_IMPORT_H
 #define FINSAM_IMPORT_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../util/rc.h"
 #include "actor.h"
@@ -23,20 +28,34 @@ struct db;
 struct arena;
 struct vault;
 
+/* Errors kept for the report; every error is counted in errors_total. */
 #define IMPORT_MAX_ERRORS 200
 
 struct import_error {
-	size_t line;        /* line in the file, 1 = header */
+	size_t line;        /* line in the file, 1 = header; 0 = the whole file */
 	const char *column; /* the column as the file names it, or NULL */
-	const char *message;
+	char message[300];  /* never empty */
 };
 
 struct import_result {
 	size_t rows, starts, ends;
-	struct import_error *errors;
+	struct import_error *errors; /* the first IMPORT_MAX_ERRORS, in arena memory */
 	size_t nerrors;
+	size_t errors_total; /* all errors found, nerrors of them kept */
 	char from_cp1252;
 	char delimiter;
+};
+
+/* Where the file comes from.  read() as in struct csv_source; rewind()
+ * goes back to the first byte (0 on success), since the transaction may
+ * run again.  max_rows caps the rows under the header and max_bytes the
+ * size (0: no cap). */
+struct import_input {
+	ssize_t (*read)(void *ctx, char *buf, size_t n);
+	int (*rewind)(void *ctx);
+	void *ctx;
+	size_t max_rows;
+	uint64_t max_bytes;
 };
 
 struct import_column {
@@ -46,8 +65,17 @@ struct import_column {
 };
 extern const struct import_column import_columns[];
 
-/* Imports data[0..len).  RC_OK with counts, or RC_INVALID with errors (in
- * arena memory) and nothing written. */
+/* Imports the file in, streaming: row by row, with memory that does not
+ * grow with the file, in one transaction.  RC_OK with counts; RC_INVALID
+ * with errors (their memory and the column names in arena a) and nothing
+ * written; RC_NOMEM when memory ran out, RC_IO when reading failed and
+ * RC_DB when the store failed (nothing written; an error says so, except
+ * when not even the report fitted in a: then nerrors is 0). */
+enum rc import_participations_from(struct db *db, const struct vault *v, const struct actor *who,
+                                   int64_t assoc, const struct import_input *in, struct arena *a,
+                                   struct import_result *out);
+/* The same for data[0..len) in memory, under the upload caps
+ * (CSV_MAX_ROWS rows under the header, CSV_MAX_BYTES). */
 enum rc import_participations(struct db *db, const struct vault *v, const struct actor *who,
                               int64_t assoc, const char *data, size_t len, struct arena *a,
                               struct import_result *out);

@@ -44,6 +44,12 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 			            e->message);
 		}
 		html_printf(b, "</tbody></table>");
+		if (res->errors_total > res->nerrors)
+			html_printf(
+			    b,
+			    "<p>Filen har %zu fel. De första %zu visas; rätta dem och ladda "
+			    "upp filen igen för att se resten.</p>",
+			    res->errors_total, res->nerrors);
 	}
 	html_printf(
 	    b,
@@ -51,6 +57,10 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 	    "Windows-1252). Första raden ska ange kolumnerna. Varje rad blir en anmälan, och "
 	    "en start och ett avslut när de datumen är ifyllda. Personnummer och namn får "
 	    "bara finnas med samtycke.</p>"
+	    "<p>Här kan du ladda upp en fil på högst 1 MiB, ungefär 10 000 rader. En större "
+	    "fil, till exempel hela förbundets historik, delar du upp, eller så läser "
+	    "administratören in den på servern med <code>finsam import participations</code>, "
+	    "som klarar miljontals rader.</p>"
 	    "<form method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" "
 	    "class=\"edit\" novalidate><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	    "<div class=\"field\"><label for=\"f-file\">Fil (CSV, högst 1 MiB) <span "
@@ -92,7 +102,7 @@ void page_import_post(struct req *r)
 		struct import_result none = {0};
 		struct import_error e = {0, NULL, "Välj en fil att importera."};
 		none.errors = &e;
-		none.nerrors = 1;
+		none.nerrors = none.errors_total = 1;
 		r->status = 422;
 		import_page(r, &none, RC_INVALID);
 		return;
@@ -103,6 +113,18 @@ void page_import_post(struct req *r)
 	struct import_result res;
 	enum rc rc = import_participations(r->db, r->vault, &r->actor, assoc, r->upload,
 	                                   r->upload_len, r->arena, &res);
+	if (rc == RC_NOMEM) {
+		/* Said as what it is, not as an error in the file. */
+		struct import_error e = {0, NULL,
+		                         "Servern fick slut på minne under importen. Inget "
+		                         "importerades. Försök igen med en mindre fil."};
+		struct import_result oom = {0};
+		oom.errors = &e;
+		oom.nerrors = oom.errors_total = 1;
+		r->status = 503;
+		import_page(r, &oom, RC_INVALID);
+		return;
+	}
 	if (rc != RC_OK && rc != RC_INVALID) {
 		respond_rc(r, rc);
 		return;

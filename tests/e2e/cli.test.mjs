@@ -73,6 +73,29 @@ describe('accounts from the command line', () => {
     assert.match(ok.stdout, /Importerade 1 deltagande \(0 starter, 0 avslut\)\./);
   });
 
+  test('a file over 16 MiB is streamed and imported whole', () => {
+    // It was refused for its size; the import now reads row by row.
+    const file = join(dir, 'stor.csv');
+    const unit = 'Socialtjänsten'.padEnd(4000, ' '); // spaces are trimmed
+    const row = `Steget vidare;${today()};Kommunen;${unit};K\n`;
+    writeFileSync(file, 'Insats;Anmäld;Anmäld av;Anmälande enhet;Kön\n' + row.repeat(4300));
+    assert.ok(statSync(file).size > 16 * 1024 * 1024);
+    const r = run(['import', 'participations', srv.db, file]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Importerade 4300 deltaganden/);
+    rmSync(file);
+  });
+
+  test('every error is counted, even past the ones shown', () => {
+    const file = join(dir, 'fel.csv');
+    writeFileSync(file, 'Insats;Anmäld;Anmäld av;Kön\n' + `Steget vidare;${today()};Grannen;K\n`.repeat(250));
+    const r = run(['import', 'participations', srv.db, file]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /rad 201, kolumn Anmäld av: /);
+    assert.doesNotMatch(r.stderr, /rad 202,/);
+    assert.match(r.stderr, /och 50 fel till: 250 fel i hela filen, de första 200 visas/);
+  });
+
   test('the audit chain is intact after all of it', () => {
     assert.match(execFileSync(BIN, ['audit', 'verify', srv.db], { encoding: 'utf8' }), /kedjan stämmer/);
   });

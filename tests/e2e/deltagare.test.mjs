@@ -240,6 +240,25 @@ describe('import from a spreadsheet', () => {
     assert.equal(after, before, 'nothing written');
   });
 
+  test('a file saved as UTF-16 is refused with the advice to save it as UTF-8', async () => {
+    const c = await deltagare();
+    await c.get('/import');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(header + `Steget vidare;${today()};FK;K;;;;\n`, 'utf16le')]);
+    const r = await c.upload('/import', { csrf: c.csrf }, 'file', 'unicode.csv', utf16);
+    assert.equal(r.status, 422);
+    assert.match(r.text, /sparad som UTF-16\. Spara kalkylarket som CSV i UTF-8/);
+  });
+
+  test('the page says how many errors there are when more than are shown', async () => {
+    const c = await deltagare();
+    await c.get('/import');
+    const r = await c.upload('/import', { csrf: c.csrf }, 'file', 'fel.csv',
+      header + `Steget vidare;${today()};Grannen;K;;;;\n`.repeat(230));
+    assert.equal(r.status, 422);
+    assert.match(r.text, /Filen har 230 fel\. De första 200 visas/);
+    assert.equal(r.text.match(/<tr><td>\d+<\/td><td>Anmäld av<\/td>/g).length, 200);
+  });
+
   test('an upload without its CSRF token is refused', async () => {
     const c = await deltagare();
     const r = await c.upload('/import', {}, 'file', 'x.csv', header);

@@ -8,6 +8,7 @@
 #include "core/insats.h"
 #include "core/org.h"
 #include "util/arena.h"
+#include "util/buf.h"
 #include "util/csv.h"
 #include "util/vault.h"
 
@@ -230,6 +231,251 @@ static void identity_without_consent_is_refused(void **state)
 	assert_non_null(strstr(r.errors[0].message, "samtycke"));
 }
 
+/* A synthetic personnummer YYYYMMDDNNNC for serial n (valid check digit). */
+static void synthetic_pnr(unsigned n, char out[13])
+{
+	snprintf(out, 13, "19%02u%02u%02u%03u0", 50 + n % 40, 1 + (n / 40) % 12, 1 + (n / 480) % 28,
+	         (n / 13440) % 1000);
+	int sum = 0;
+	for (int i = 2; i < 11; i++) {
+		int d = (out[i] - '0') * (i % 2 == 0 ? 2 : 1);
+		sum += d > 9 ? d - 9 : d;
+	}
+	out[11] = (char)('0' + (10 - sum % 10) % 10);
+}
+
+/* n data rows under a header: every row with start, end and code-list
+ * cells; every third with consent and a synthetic number. */
+static char *many_rows(size_t n, size_t *len)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "Insats;Anmäld;Anmäld av;Kön;Personnummer;Namn;Samtycke;Hemkommun;Startdatum;"
+	             "Försörjning före;Sysselsättning före;Slutdatum;Avslutsorsak;Försörjning "
+	             "efter;Sysselsättning efter\r\n");
+	for (size_t i = 0; i < n; i++) {
+		char pnr[13] = "";
+		if (i % 3 == 0)
+			synthetic_pnr((unsigned)i, pnr);
+		buf_printf(&b,
+		           "Steget vidare;2025-01-10;%s;%s;%s;%s;%s;Ekeby;2025-02-01;sjukpenning;"
+		           "övrigt;2025-06-30;arbete;Lön eller anställning (inkl. subventionerad);"
+		           "förvärvsarbete\r\n",
+		           i % 2 ? "FK" : "Arbetsförmedlingen", pnr[0] ? "" : "K", pnr,
+		           pnr[0] ? "Test Person" : "", pnr[0] ? "2025-01-10" : "");
+	}
+	assert_false(buf_failed(&b));
+	return buf_detach(&b, len);
+}
+
+/* The review's failure: 6 000 rows failed at row 4 900 with a false "finns
+ * inte i listan", because every cell loaded its code list into the import's
+ * memory.  20 000 rows import now. */
+static void imports_twenty_thousand_rows(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *in = many_rows(20000, &len);
+	struct import_result r;
+	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, f->a, &r);
+	if (rc)
+		fail_msg("rad %zu: %s", r.nerrors ? r.errors[0].line : 0,
+		         r.nerrors ? r.errors[0].message : "?");
+	assert_int_equal(r.rows, 20000);
+	assert_int_equal(r.starts, 20000);
+	assert_int_equal(r.ends, 20000);
+	assert_int_equal(participations(f), 20000);
+	free(in);
+}
+
+/* The import's own memory does not grow with the file: 300 rows in an
+ * arena of 100 KiB (room for the report, not for a code list per cell). */
+static void memory_does_not_grow_with_rows(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *in = many_rows(300, &len);
+	struct arena *small = arena_new(100 * 1024);
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, small, &r), RC_OK);
+	assert_int_equal(r.rows, 300);
+	arena_free(small);
+	free(in);
+}
+
+/* Out of memory is said as such, never as errors without a message (once
+ * printed as "(null)" or nothing). */
+static void running_out_of_memory_is_reported_as_such(void **state)
+{
+	struct fx *f = *state;
+	size_t len;
+	char *in = many_rows(50, &len);
+	struct arena *tiny = arena_new(16 * 1024);
+	struct import_result r;
+	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, tiny, &r);
+	assert_int_equal(rc, RC_NOMEM);
+	for (size_t i = 0; i < r.nerrors; i++) {
+		assert_non_null(r.errors[i].message);
+		assert_true(r.errors[i].message[0] != '\0');
+	}
+	assert_int_equal(participations(f), 0);
+	arena_free(tiny);
+	free(in);
+}
+
+/* All errors are counted, the first IMPORT_MAX_ERRORS kept. */
+static void every_error_is_counted(void **state)
+{
+	struct fx *f = *state;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "Insats;Anmäld;Anmäld av;Kön\n");
+	for (int i = 0; i < 250; i++)
+		buf_puts(&b, "Steget vidare;2025-01-10;Grannen;K\n");
+	buf_puts(&b, "Steget vidare;2025-01-10;FK;K\n");
+	struct import_result r;
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc, buf_cstr(&b),
+	                                       b.len, f->a, &r),
+	                 RC_INVALID);
+	assert_int_equal(r.nerrors, IMPORT_MAX_ERRORS);
+	assert_int_equal(r.errors_total, 250);
+	assert_int_equal(r.errors[IMPORT_MAX_ERRORS - 1].line, IMPORT_MAX_ERRORS + 1);
+	assert_int_equal(participations(f), 0);
+	buf_release(&b);
+}
+
+/* The header is not one of the CSV_MAX_ROWS rows. */
+static void the_header_does_not_count_against_the_row_limit(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "Insats;Anmäld\n");
+	for (int i = 0; i < CSV_MAX_ROWS; i++)
+		buf_puts(&b, "a;b\n");
+	struct arena *a = arena_new(0);
+	struct csv c;
+	char err[200] = "";
+	assert_int_equal(csv_parse(a, buf_cstr(&b), b.len, &c, err, sizeof err), RC_OK);
+	assert_int_equal(c.nrows, CSV_MAX_ROWS + 1);
+	buf_puts(&b, "a;b\n");
+	assert_int_equal(csv_parse(a, buf_cstr(&b), b.len, &c, err, sizeof err), RC_INVALID);
+	assert_non_null(strstr(err, "100000 under rubrikraden"));
+	assert_non_null(strstr(err, "rad 100002"));
+	arena_free(a);
+	buf_release(&b);
+}
+
+/* UTF-16 (Excel's "Unicode text") is refused with the advice to save as
+ * UTF-8, with or without a byte-order mark; it was read as garbled
+ * Windows-1252. */
+static void utf16_is_refused_with_advice(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct csv c;
+	char err[300];
+	static const char le[] = "\xFF\xFEI\0n\0s\0a\0t\0s\0;\0A\0\n\0x\0;\0y\0\n\0";
+	static const char be[] = "\xFE\xFF\0I\0n\0s\0a\0t\0s\0;\0A\0\n";
+	static const char bare[] = "I\0n\0s\0a\0t\0s\0;\0A\0n\0m\0\xE4\0l\0d\0\n\0";
+	const struct {
+		const char *data;
+		size_t len;
+	} cases[] = {{le, sizeof le - 1}, {be, sizeof be - 1}, {bare, sizeof bare - 1}};
+	for (size_t i = 0; i < 3; i++) {
+		err[0] = '\0';
+		assert_int_equal(csv_parse(a, cases[i].data, cases[i].len, &c, err, sizeof err),
+		                 RC_INVALID);
+		assert_non_null(strstr(err, "UTF-16"));
+		assert_non_null(strstr(err, "UTF-8"));
+	}
+	/* A stray NUL in an otherwise fine file is refused too, with its line. */
+	static const char nul[] = "a;b\nc;d\0e\n";
+	assert_int_equal(csv_parse(a, nul, sizeof nul - 1, &c, err, sizeof err), RC_INVALID);
+	assert_non_null(strstr(err, "rad 2"));
+	arena_free(a);
+}
+
+/* A source that hands over a few bytes at a time: rows, quotes, CRLF and
+ * UTF-8 split anywhere read the same as from memory. */
+struct dribble {
+	const char *data;
+	size_t len, pos, step;
+};
+
+static ssize_t dribble_read(void *ctx, char *buf, size_t n)
+{
+	struct dribble *d = ctx;
+	size_t k = d->step++ % 5 + 1;
+	if (k > n)
+		k = n;
+	if (k > d->len - d->pos)
+		k = d->len - d->pos;
+	memcpy(buf, d->data + d->pos, k);
+	d->pos += k;
+	return (ssize_t)k;
+}
+
+static int dribble_rewind(void *ctx)
+{
+	((struct dribble *)ctx)->pos = 0;
+	return 0;
+}
+
+static void reads_a_stream_in_small_pieces(void **state)
+{
+	struct fx *f = *state;
+	const char *in = "\xEF\xBB\xBFInsats;Anmäld;\"Anmäld av\";Anmälande enhet;Kön\r\n"
+	                 "Steget vidare;2025-01-10;FK;\"Enhet \"\"Öst\"\"; norr\";K\r\n"
+	                 "\r\n"
+	                 "Steget vidare;2025-01-11;Egen anmälan;;M\r\n";
+	struct dribble d = {in, strlen(in), 0, 0};
+	struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0};
+	struct import_result r;
+	assert_int_equal(
+	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r),
+	    RC_OK);
+	assert_int_equal(r.rows, 2);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, 1, &p), RC_OK);
+	assert_string_equal(p.source_unit, "Enhet \"Öst\"; norr");
+	/* A line break inside quotes, split across pieces too. */
+	const char *text = "\xEF\xBB\xBF"
+	                   "a;b\r\n\"ett\r\ntvå\";\"sa \"\"hej\"\"\"\r\nx;y";
+	struct dribble d2 = {text, strlen(text), 0, 0};
+	struct csv_source s2 = {dribble_read, &d2};
+	struct csv_reader *cr = csv_reader_new(&s2, 0, 0);
+	struct csv_row row;
+	char err[200];
+	assert_int_equal(csv_next(cr, &row, err, sizeof err), RC_OK);
+	assert_string_equal(row.fields[0], "a");
+	assert_int_equal(csv_next(cr, &row, err, sizeof err), RC_OK);
+	assert_string_equal(row.fields[0], "ett\r\ntvå");
+	assert_string_equal(row.fields[1], "sa \"hej\"");
+	assert_int_equal(row.line, 2);
+	assert_int_equal(csv_next(cr, &row, err, sizeof err), RC_OK);
+	assert_string_equal(row.fields[1], "y");
+	assert_int_equal(row.line, 4);
+	assert_int_equal(csv_next(cr, &row, err, sizeof err), RC_NOT_FOUND);
+	csv_reader_free(cr);
+}
+
+/* Windows-1252 is decided row by row, so a file need not be held whole. */
+static void windows_1252_rows_are_converted(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct csv c;
+	char err[200];
+	const char *in = "Insats;Kommun\nSteget;Ekeby\nSteget;\xD6rebro\nSteget;Göteborg\n";
+	assert_int_equal(csv_parse(a, in, strlen(in), &c, err, sizeof err), RC_OK);
+	assert_true(c.from_cp1252);
+	assert_string_equal(c.rows[2].fields[1], "Örebro");
+	assert_string_equal(c.rows[3].fields[1], "Göteborg");
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +489,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(the_referring_unit_is_imported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(unknown_and_missing_columns_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_without_consent_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(imports_twenty_thousand_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(memory_does_not_grow_with_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(running_out_of_memory_is_reported_as_such, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(every_error_is_counted, setup, teardown),
+	    cmocka_unit_test(the_header_does_not_count_against_the_row_limit),
+	    cmocka_unit_test(utf16_is_refused_with_advice),
+	    cmocka_unit_test_setup_teardown(reads_a_stream_in_small_pieces, setup, teardown),
+	    cmocka_unit_test(windows_1252_rows_are_converted),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
