@@ -99,6 +99,8 @@ enum rc codes_update(struct db *db, const struct actor *who, const char *list, c
 		return field_error_set(err, "label", why);
 	if (str_blank(label) || str_utf8_len(label) > 120)
 		return field_error_set(err, "label", "Ange en benämning på högst 120 tecken.");
+	if (active != 0 && active != 1)
+		return field_error_set(err, "active", "Välj I bruk eller Ur bruk.");
 	struct upd_ctx c = {who, list, code, label, active};
 	return db_tx(db, update_tx, &c);
 }

@@ -28,7 +28,8 @@ int codes_valid(struct db *db, const char *list, const char *code);
 /* Items of a list in display order (retired ones only if all is set). */
 enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,
                    struct code_item **out, size_t *n);
-/* Relabels or retires (active=0) an item; audited. */
+/* Relabels an item, retires it (active 0) or brings it back (active 1);
+ * any other active is refused.  Audited. */
 enum rc codes_update(struct db *db, const struct actor *who, const char *list, const char *code,
                      const char *label, int active, struct field_error *err);
 

@@ -113,9 +113,14 @@ void page_codes_post(struct req *r)
 	const char *list = kv_get(&r->form, "list"), *code = kv_get(&r->form, "code");
 	const char *label = kv_get(&r->form, "label"), *active = kv_get(&r->form, "active");
 	struct field_error err = {0};
-	enum rc rc = list && code && active ? codes_update(r->db, &r->actor, list, code, label,
-	                                                   strcmp(active, "1") == 0, &err)
-	                                    : RC_NOT_FOUND;
+	/* Only the two choices of the select: anything else is refused by the
+	 * core, not taken as "retire". */
+	int act = !active                   ? -1
+	          : strcmp(active, "1") == 0 ? 1
+	          : strcmp(active, "0") == 0 ? 0
+	                                     : -1;
+	enum rc rc = list && code ? codes_update(r->db, &r->actor, list, code, label, act, &err)
+	                          : RC_NOT_FOUND;
 	if (rc == RC_OK) {
 		req_redirect_done(r, "/kodlistor", "kodlista");
 		return;

@@ -278,6 +278,15 @@ describe('code lists as data', () => {
     assert.equal(retire.status, 303);
     const empty = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: ' ', active: '1' });
     assert.equal(empty.status, 422);
+    // Only 1 and 0: "ja" once retired the item.
+    for (const active of ['ja', '2', '']) {
+      const odd = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: 'Flytt', active });
+      assert.equal(odd.status, 422, active);
+      assert.match(odd.text, /Välj I bruk eller Ur bruk/);
+    }
+    const none = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: 'Flytt' });
+    assert.equal(none.status, 422);
+    assert.match((await admin.get('/kodlistor')).text, /"visually-hidden">flytt<\/span><\/button><\/form><\/td><td>I bruk</, 'still in use');
     const c = await deltagare();
     const form = await c.get('/insatser/1/anmalan');
     assert.match(form.text, /Egen anmälan \(självanmälan\)/);
