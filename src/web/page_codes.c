@@ -115,10 +115,7 @@ void page_codes_post(struct req *r)
 	struct field_error err = {0};
 	/* Only the two choices of the select: anything else is refused by the
 	 * core, not taken as "retire". */
-	int act = !active                   ? -1
-	          : strcmp(active, "1") == 0 ? 1
-	          : strcmp(active, "0") == 0 ? 0
-	                                     : -1;
+	int act = !active ? -1 : strcmp(active, "1") == 0 ? 1 : strcmp(active, "0") == 0 ? 0 : -1;
 	enum rc rc = list && code ? codes_update(r->db, &r->actor, list, code, label, act, &err)
 	                          : RC_NOT_FOUND;
 	if (rc == RC_OK) {
