@@ -80,7 +80,8 @@ void list_summary(struct req *r, const struct list_view *v)
 	struct buf *b = &r->out;
 	int64_t total = v->pg.total, from = v->pg.offset + 1;
 	if (total == 0) {
-		html_printf(b, "<p class=\"list-summary\">Listan är tom.</p>");
+		html_printf(b, "<p class=\"list-summary\">%s</p>",
+		            v->empty ? v->empty : "Listan är tom.");
 		return;
 	}
 	if (from > total) {

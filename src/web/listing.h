@@ -35,6 +35,7 @@ struct list_view {
 	int nkeys;
 	int64_t page; /* 1-based */
 	struct paging pg;
+	const char *empty; /* what an empty list says, and what to do next; NULL: "Listan är tom." */
 };
 
 /* Fills v->page and v->pg (offset, limit LIST_PAGE, sort, desc) from the

@@ -252,7 +252,8 @@ void page_participants(struct req *r)
 	    referral_keys,
 	    2,
 	    1,
-	    {0}};
+	    {0},
+	    "Insatsen har inga deltaganden än. Nya registreras med Ny anmälan."};
 	if (list_parse(r, &v))
 		return;
 	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
@@ -295,7 +296,18 @@ void page_queue(struct req *r)
 	if (area)
 		base = arena_printf(r->arena, "%s%ckommun=%lld", base, insats ? '&' : '?',
 		                    (long long)area);
-	struct list_view v = {base, "", NULL, "kön", queue_keys, 2, 1, {0}};
+	struct list_view v = {base,
+	                      "",
+	                      NULL,
+	                      "kön",
+	                      queue_keys,
+	                      2,
+	                      1,
+	                      {0},
+	                      insats || area
+	                          ? "Ingen står i kö med det urvalet just nu."
+	                          : "Ingen står i kö just nu. Nya anmälningar registreras "
+	                            "under Ny anmälan på insatsens sida."};
 	if (list_parse(r, &v))
 		return;
 	struct participation *p;
@@ -374,7 +386,8 @@ void page_worklists(struct req *r)
 		                          lists[i].keys,
 		                          2,
 		                          1,
-		                          {0}};
+		                          {0},
+		                          "Inget att göra här just nu."};
 		if (list_parse(r, &v[i]))
 			return;
 		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &v[i].pg, &p[i],

@@ -197,3 +197,18 @@ describe('the start page shows each role its own work', () => {
     assert.match(m, /Du är inte knuten till någon insats än\. Be förbundschefen lägga till dig under Bemanning/);
   });
 });
+
+describe('empty lists say so and what to do next', () => {
+  test('a new insats without participants, and a queue filter that finds nobody', async () => {
+    const chef = await as('chef');
+    await chef.get('/insatser/ny');
+    const r = await chef.post('/insatser/ny', { name: 'Tom insats', orientation: 'individ', method: 'person', esf: '0', start_on: today(), target_group: 'unga_vuxna' });
+    assert.equal(r.status, 303);
+    const id = r.headers.get('location').split('?')[0].split('/').pop();
+    const list = await chef.get(`/insatser/${id}/deltagare`);
+    assert.match(list.text, /Insatsen har inga deltaganden än\. Nya registreras med Ny anmälan\./);
+    const q = await chef.get(`/ko?insats=${id}`);
+    assert.match(q.text, /Ingen står i kö med det urvalet just nu\./);
+    assert.doesNotMatch(q.text, /Listan är tom/);
+  });
+});
