@@ -66,7 +66,7 @@ static int setup(void **state)
 	 * in the kommun, every fourth in the other insats. */
 	for (int i = 0; i < QUEUED; i++) {
 		struct referral r = {0};
-		char date[11];
+		char date[16]; /* room for any int, so -O1 sees no truncation */
 		snprintf(date, sizeof date, "2025-%02d-%02d", 1 + (i * 7) % 12, 1 + (i * 5) % 28);
 		r.intervention_id = i % 4 == 3 ? f->other : f->insats;
 		r.referred_on = date;
