@@ -17,6 +17,9 @@
 #include "insats.h"
 #include "pnr.h"
 
+/* Longest list a page shows. */
+#define LIST_MAX 500
+
 static const char *col(struct arena *a, struct db_stmt *q, int i)
 {
 	return arena_strdup(a, db_col_text(q, i));
@@ -100,53 +103,87 @@ struct refer_ctx {
 	struct field_error *err;
 };
 
-/* Finds or creates the identity for a parsed number; sets *identity. */
-static enum rc store_identity(struct db *db, const struct refer_ctx *c, int64_t assoc,
-                              int64_t *identity)
+/* The year of birth in a parsed number. */
+static int64_t birth_year_of(const struct pnr *pnr)
+{
+	return (int64_t)(pnr->birth[0] - '0') * 1000 + (pnr->birth[1] - '0') * 100 +
+	       (pnr->birth[2] - '0') * 10 + (pnr->birth[3] - '0');
+}
+
+/*
+ * Seals what was typed (number and name) as the identity of participation
+ * id and points the participation at it.  Every consented participation
+ * owns its own identity: the keyed hash finds the same person for those
+ * with rights to all of them, but one insats never reuses, shows or
+ * changes what another insats stored.
+ */
+static enum rc attach_identity(struct db *db, const struct vault *v, int64_t assoc, int64_t id,
+                               const struct pnr *pnr, const char *name)
 {
 	char hash[VAULT_HASH_HEX_LEN + 1];
-	vault_hash(c->v, c->pnr->digits, hash);
-	struct db_stmt *q;
-	if (db_prepare(db, "SELECT id FROM identity WHERE association_id = $1 AND pnr_hash = $2",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	db_bind_text(q, 2, hash);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		*identity = db_col_int64(q, 0);
-	db_finalize(q);
-	if (s == DB_ROW)
-		return RC_OK;
-	if (s != DB_DONE)
-		return RC_DB;
+	vault_hash(v, pnr->digits, hash);
 	struct arena *a = arena_new(1u << 16);
 	if (!a)
 		return RC_NOMEM;
-	char *sealed_pnr = vault_seal(c->v, a, c->pnr->digits);
-	char *sealed_name = vault_seal(c->v, a, c->in->name);
+	char *sealed_pnr = vault_seal(v, a, pnr->digits);
+	char *sealed_name = vault_seal(v, a, name);
 	char now[21];
 	str_now_iso(now);
+	struct db_stmt *q;
+	int64_t identity = 0;
 	enum rc rc = RC_NOMEM;
 	if (sealed_pnr && sealed_name &&
-	    !(rc = db_prepare(
-	          db,
-	          "INSERT INTO identity (association_id, pnr_hash, sealed_pnr, sealed_name,"
-	          " created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-	          &q))) {
+	    !(rc = db_prepare(db,
+	                      "INSERT INTO identity (association_id, participation_id, pnr_hash,"
+	                      " sealed_pnr, sealed_name, created_at)"
+	                      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+	                      &q))) {
 		db_bind_int64(q, 1, assoc);
-		db_bind_text(q, 2, hash);
-		db_bind_text(q, 3, sealed_pnr);
-		db_bind_text(q, 4, sealed_name);
-		db_bind_text(q, 5, now);
-		s = db_step(q);
+		db_bind_int64(q, 2, id);
+		db_bind_text(q, 3, hash);
+		db_bind_text(q, 4, sealed_pnr);
+		db_bind_text(q, 5, sealed_name);
+		db_bind_text(q, 6, now);
+		enum db_step s = db_step(q);
 		if (s == DB_ROW)
-			*identity = db_col_int64(q, 0);
+			identity = db_col_int64(q, 0);
 		db_finalize(q);
 		rc = s == DB_ROW ? RC_OK : RC_DB;
 	}
 	arena_free(a);
-	return rc;
+	if (rc)
+		return rc;
+	if (db_prepare(db,
+	               "UPDATE participation SET identity_id = $2, birth_year = $3, sex = $4"
+	               " WHERE id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_int64(q, 2, identity);
+	db_bind_int64(q, 3, birth_year_of(pnr));
+	db_bind_text(q, 4, pnr->sex == 'K' ? "K" : "M");
+	return step_done(q);
+}
+
+/* Records consent given on a date with a form version, collected by who. */
+static enum rc insert_consent(struct db *db, const struct actor *who, int64_t id,
+                              const char *given_on, const char *form)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "INSERT INTO consent (participation_id, given_on, form_version, "
+	               "collected_by)"
+	               " VALUES ($1, $2, $3, $4)",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, given_on);
+	db_bind_text(q, 3, form);
+	if (who && who->user_id)
+		db_bind_int64(q, 4, who->user_id);
+	else
+		db_bind_null(q, 4);
+	return step_done(q);
 }
 
 static enum rc refer_tx(struct db *db, void *vctx)
@@ -220,32 +257,18 @@ static enum rc refer_tx(struct db *db, void *vctx)
 			                       "Stadsdelen ska ligga i den valda hemkommunen.");
 	}
 
-	int64_t identity = 0;
 	enum rc rc;
-	if (c->pnr && (rc = store_identity(db, c, assoc, &identity)))
-		return rc;
 	char now[21];
 	str_now_iso(now);
-	if (db_prepare(
-	        db,
-	        "INSERT INTO participation (intervention_id, identity_id, sex, birth_year, state,"
-	        " referred_on, referral_source, referral_member_id, home_area_id,"
-	        " home_district_id, protected, created_at, referral_unit)"
-	        " VALUES ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING "
-	        "id",
-	        &q))
+	if (db_prepare(db,
+	               "INSERT INTO participation (intervention_id, sex, state,"
+	               " referred_on, referral_source, referral_member_id, home_area_id,"
+	               " home_district_id, protected, created_at, referral_unit)"
+	               " VALUES ($1, $3, 'queued', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING "
+	               "id",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, in->intervention_id);
-	if (identity) {
-		db_bind_int64(q, 2, identity);
-		db_bind_int64(q, 4,
-		              (int64_t)(c->pnr->birth[0] - '0') * 1000 +
-		                  (c->pnr->birth[1] - '0') * 100 + (c->pnr->birth[2] - '0') * 10 +
-		                  (c->pnr->birth[3] - '0'));
-	} else {
-		db_bind_null(q, 2);
-		db_bind_null(q, 4);
-	}
 	db_bind_text(q, 3, c->sex);
 	db_bind_text(q, 5, in->referred_on);
 	db_bind_text(q, 6, in->source);
@@ -270,27 +293,13 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	db_finalize(q);
 	if (s != DB_ROW)
 		return RC_DB;
-	if (identity) {
-		if (db_prepare(db,
-		               "INSERT INTO consent (participation_id, given_on, form_version, "
-		               "collected_by)"
-		               " VALUES ($1, $2, $3, $4)",
-		               &q))
-			return RC_DB;
-		db_bind_int64(q, 1, c->id);
-		db_bind_text(q, 2, in->consent_on);
-		db_bind_text(q, 3, in->consent_form);
-		if (c->who && c->who->user_id)
-			db_bind_int64(q, 4, c->who->user_id);
-		else
-			db_bind_null(q, 4);
-		if ((rc = step_done(q)))
-			return rc;
-	}
+	if (c->pnr && ((rc = attach_identity(db, c->v, assoc, c->id, c->pnr, in->name)) ||
+	               (rc = insert_consent(db, c->who, c->id, in->consent_on, in->consent_form))))
+		return rc;
 	if ((rc = history(db, c->who, c->id, "state", NULL, "queued")))
 		return rc;
 	return audit_append(db, c->who, "create", "participation", c->id,
-	                    identity ? "med samtycke" : "anonym");
+	                    c->pnr ? "med samtycke" : "anonym");
 }
 
 /* Checks a referral's own fields, every one: the form shows all its
@@ -833,16 +842,26 @@ enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, co
 
 /* ---- consent, protection, erasure --------------------------------------------------- */
 
-/* Deletes an identity no participation points at any more. */
-static enum rc drop_orphan_identity(struct db *db, int64_t identity)
+/* Erases the identity of one participation: the participation becomes
+ * anonymous (sex and dates stay) and its sealed identity is deleted.
+ * protect also marks it as a person with protected identity. */
+static enum rc erase_identity(struct db *db, int64_t id, int protect)
 {
 	struct db_stmt *q;
 	if (db_prepare(db,
-	               "DELETE FROM identity WHERE id = $1 AND NOT EXISTS"
-	               " (SELECT 1 FROM participation WHERE identity_id = $1)",
+	               protect ? "UPDATE participation SET identity_id = NULL, birth_year = NULL,"
+	                         " protected = 1 WHERE id = $1"
+	                       : "UPDATE participation SET identity_id = NULL, birth_year = NULL"
+	                         " WHERE id = $1",
 	               &q))
 		return RC_DB;
-	db_bind_int64(q, 1, identity);
+	db_bind_int64(q, 1, id);
+	enum rc rc = step_done(q);
+	if (rc)
+		return rc;
+	if (db_prepare(db, "DELETE FROM identity WHERE participation_id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
 	return step_done(q);
 }
 
@@ -861,18 +880,17 @@ static enum rc withdraw_tx(struct db *db, void *v)
 		return allowed;
 	struct db_stmt *q;
 	if (db_prepare(db,
-	               "SELECT p.identity_id, c.id, c.given_on FROM participation p JOIN consent c"
+	               "SELECT c.id, c.given_on FROM participation p JOIN consent c"
 	               " ON c.participation_id = p.id AND c.withdrawn_on IS NULL WHERE p.id = $1",
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	enum db_step s = db_step(q);
-	int64_t identity = 0, consent = 0;
+	int64_t consent = 0;
 	char given[11] = "";
 	if (s == DB_ROW) {
-		identity = db_col_int64(q, 0);
-		consent = db_col_int64(q, 1);
-		str_copy(given, sizeof given, db_col_text(q, 2));
+		consent = db_col_int64(q, 0);
+		str_copy(given, sizeof given, db_col_text(q, 1));
 	}
 	db_finalize(q);
 	if (s == DB_DONE)
@@ -888,15 +906,8 @@ static enum rc withdraw_tx(struct db *db, void *v)
 	db_bind_int64(q, 1, consent);
 	db_bind_text(q, 2, c->date);
 	enum rc rc = step_done(q);
-	if (rc)
-		return rc;
-	/* Erase: the participation becomes anonymous (sex and dates stay). */
-	if (db_prepare(
-	        db, "UPDATE participation SET identity_id = NULL, birth_year = NULL WHERE id = $1",
-	        &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->id);
-	if ((rc = step_done(q)) || (identity && (rc = drop_orphan_identity(db, identity))) ||
+	/* Only this participation's identity: consent is given per insats. */
+	if (rc || (rc = erase_identity(db, c->id, 0)) ||
 	    (rc = history(db, c->who, c->id, "consent", "lämnat", "återkallat")))
 		return rc;
 	return audit_append(db, c->who, "withdraw_consent", "participation", c->id,
@@ -913,45 +924,254 @@ enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64
 	return db_tx(db, withdraw_tx, &c);
 }
 
+/* The participations (id and insats) whose identity has this keyed hash
+ * in a förbund, as a new array from a (freed with it). */
+struct holder {
+	int64_t id, intervention_id;
+};
+static enum rc holders(struct db *db, struct arena *a, int64_t assoc, const char *hash,
+                       struct holder **out, size_t *n)
+{
+	struct db_stmt *q;
+	*out = NULL;
+	*n = 0;
+	if (db_prepare(db,
+	               "SELECT p.id, p.intervention_id FROM identity d JOIN participation p"
+	               " ON p.id = d.participation_id WHERE d.association_id = $1"
+	               " AND d.pnr_hash = $2 ORDER BY p.id",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	db_bind_text(q, 2, hash);
+	size_t cap = 0;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
+		(*out)[*n].id = db_col_int64(q, 0);
+		(*out)[(*n)++].intervention_id = db_col_int64(q, 1);
+	}
+	db_finalize(q);
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+struct protect_ctx {
+	const struct actor *who;
+	int64_t id;
+	struct arena *a;
+};
+
+/*
+ * Protection from insats staff: the identity is erased in every
+ * participation of the person (same keyed hash) that the caller has rights
+ * to.  When the person has participations elsewhere, an administrator's
+ * work item asks for protection there; the caller learns nothing of them.
+ */
 static enum rc protect_tx(struct db *db, void *v)
 {
-	struct consent_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
+	struct protect_ctx *c = v;
+	enum rc rc = may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT coalesce(identity_id, 0) FROM participation WHERE id = $1", &q))
+	if (db_prepare(db,
+	               "SELECT i.association_id, coalesce(d.pnr_hash, '') FROM participation p"
+	               " JOIN intervention i ON i.id = p.intervention_id"
+	               " LEFT JOIN identity d ON d.id = p.identity_id WHERE p.id = $1",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	enum db_step s = db_step(q);
-	int64_t identity = s == DB_ROW ? db_col_int64(q, 0) : 0;
+	int64_t assoc = 0;
+	char hash[VAULT_HASH_HEX_LEN + 1] = "";
+	if (s == DB_ROW) {
+		assoc = db_col_int64(q, 0);
+		str_copy(hash, sizeof hash, db_col_text(q, 1));
+	}
 	db_finalize(q);
 	if (s != DB_ROW)
 		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	/* Every participation of the person loses the identity. */
-	if (identity) {
-		if (db_prepare(db,
-		               "UPDATE participation SET identity_id = NULL, birth_year = NULL,"
-		               " protected = 1 WHERE identity_id = $1",
-		               &q))
-			return RC_DB;
-		db_bind_int64(q, 1, identity);
-	} else {
-		if (db_prepare(db, "UPDATE participation SET protected = 1 WHERE id = $1", &q))
-			return RC_DB;
-		db_bind_int64(q, 1, c->id);
-	}
-	enum rc rc = step_done(q);
-	if (rc || (identity && (rc = drop_orphan_identity(db, identity))) ||
-	    (rc = history(db, c->who, c->id, "protected", NULL, "skyddade personuppgifter")))
+	struct holder *h = NULL;
+	size_t nh = 0, elsewhere = 0;
+	if (hash[0] && (rc = holders(db, c->a, assoc, hash, &h, &nh)))
 		return rc;
-	return audit_append(db, c->who, "protect", "participation", c->id, "identitet raderad");
+	for (size_t i = 0; i < nh; i++) {
+		if (h[i].id == c->id)
+			continue;
+		if (!may_register(db, c->who, h[i].intervention_id)) {
+			elsewhere++;
+			continue;
+		}
+		if ((rc = erase_identity(db, h[i].id, 1)) ||
+		    (rc = history(db, c->who, h[i].id, "protected", NULL,
+		                  "skyddade personuppgifter")) ||
+		    (rc = audit_append(db, c->who, "protect", "participation", h[i].id,
+		                       "identitet raderad")))
+			return rc;
+	}
+	if ((rc = erase_identity(db, c->id, 1)) ||
+	    (rc = history(db, c->who, c->id, "protected", NULL, "skyddade personuppgifter")) ||
+	    (rc = audit_append(db, c->who, "protect", "participation", c->id, "identitet raderad")))
+		return rc;
+	if (!elsewhere)
+		return RC_OK;
+	char now[21];
+	str_now_iso(now);
+	if (db_prepare(db,
+	               "INSERT INTO protection_request (association_id, participation_id,"
+	               " pnr_hash, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5)"
+	               " RETURNING id",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	db_bind_int64(q, 2, c->id);
+	db_bind_text(q, 3, hash);
+	db_bind_text(q, 4, now);
+	if (c->who->user_id)
+		db_bind_int64(q, 5, c->who->user_id);
+	else
+		db_bind_null(q, 5);
+	s = db_step(q);
+	int64_t req = s == DB_ROW ? db_col_int64(q, 0) : 0;
+	db_finalize(q);
+	if (s != DB_ROW)
+		return RC_DB;
+	return audit_append(db, c->who, "protect_request", "protection_request", req,
+	                    "till administratören");
 }
 
 enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id)
 {
-	struct consent_ctx c = {who, id, NULL, NULL};
-	return db_tx(db, protect_tx, &c);
+	if (!who)
+		return RC_DENIED;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return RC_NOMEM;
+	struct protect_ctx c = {who, id, a};
+	enum rc rc = db_tx(db, protect_tx, &c);
+	arena_free(a);
+	return rc;
+}
+
+enum rc deltagare_protect_requests(struct db *db, struct arena *a, const struct actor *who,
+                                   int64_t assoc, struct protect_request **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	if (!who || who->role != ROLE_ADMIN)
+		return RC_DENIED;
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "SELECT r.id, r.requested_at, r.participation_id, i.name,"
+	        " (SELECT count(*) FROM identity d WHERE d.association_id = r.association_id"
+	        "  AND d.pnr_hash = r.pnr_hash)"
+	        " FROM protection_request r JOIN participation p ON p.id = r.participation_id"
+	        " JOIN intervention i ON i.id = p.intervention_id"
+	        " WHERE r.association_id = $1 AND r.handled_at IS NULL"
+	        " ORDER BY r.requested_at, r.id LIMIT $2",
+	        &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	db_bind_int64(q, 2, LIST_MAX);
+	size_t cap = 0;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
+		struct protect_request *r = &(*out)[(*n)++];
+		r->id = db_col_int64(q, 0);
+		r->requested_on = arena_strndup(a, db_col_text(q, 1), 10);
+		r->participation_id = db_col_int64(q, 2);
+		r->intervention_name = col(a, q, 3);
+		r->identified = db_col_int64(q, 4);
+	}
+	db_finalize(q);
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+struct apply_ctx {
+	const struct actor *who;
+	int64_t request;
+	struct arena *a;
+	size_t erased;
+};
+
+static enum rc protect_apply_tx(struct db *db, void *v)
+{
+	struct apply_ctx *c = v;
+	c->erased = 0;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT association_id, pnr_hash FROM protection_request"
+	               " WHERE id = $1 AND handled_at IS NULL",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->request);
+	enum db_step s = db_step(q);
+	int64_t assoc = 0;
+	char hash[VAULT_HASH_HEX_LEN + 1] = "";
+	if (s == DB_ROW) {
+		assoc = db_col_int64(q, 0);
+		str_copy(hash, sizeof hash, db_col_text(q, 1));
+	}
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	struct holder *h;
+	size_t nh;
+	enum rc rc = holders(db, c->a, assoc, hash, &h, &nh);
+	for (size_t i = 0; !rc && i < nh; i++) {
+		if (!(rc = erase_identity(db, h[i].id, 1)) &&
+		    !(rc = history(db, c->who, h[i].id, "protected", NULL,
+		                   "skyddade personuppgifter")))
+			rc = audit_append(db, c->who, "protect", "participation", h[i].id,
+			                  "identitet raderad på begäran");
+	}
+	if (rc)
+		return rc;
+	c->erased = nh;
+	char now[21];
+	str_now_iso(now);
+	/* Every open request for the same person is done; the hash goes. */
+	if (db_prepare(db,
+	               "UPDATE protection_request SET handled_at = $3, handled_by = $4,"
+	               " pnr_hash = NULL WHERE association_id = $1 AND pnr_hash = $2"
+	               " AND handled_at IS NULL",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, assoc);
+	db_bind_text(q, 2, hash);
+	db_bind_text(q, 3, now);
+	if (c->who->user_id)
+		db_bind_int64(q, 4, c->who->user_id);
+	else
+		db_bind_null(q, 4);
+	if ((rc = step_done(q)))
+		return rc;
+	char detail[48];
+	snprintf(detail, sizeof detail, "%zu deltaganden", nh);
+	return audit_append(db, c->who, "protect_apply", "protection_request", c->request, detail);
+}
+
+enum rc deltagare_protect_apply(struct db *db, const struct actor *who, int64_t request,
+                                size_t *erased)
+{
+	if (!who || who->role != ROLE_ADMIN)
+		return RC_DENIED;
+	struct arena *a = arena_new(0);
+	if (!a)
+		return RC_NOMEM;
+	struct apply_ctx c = {who, request, a, 0};
+	enum rc rc = db_tx(db, protect_apply_tx, &c);
+	arena_free(a);
+	if (!rc && erased)
+		*erased = c.erased;
+	return rc;
 }
 
 /* ---- attendance ---------------------------------------------------------------------- */
@@ -1486,22 +1706,30 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 	char hash[VAULT_HASH_HEX_LEN + 1];
 	vault_hash(v, pnr.digits, hash);
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT id, sealed_name, created_at FROM identity WHERE pnr_hash = $1",
+	/* Each consented participation holds its own identity: the name as
+	 * typed there.  The keyed hash finds all of them. */
+	if (db_prepare(db,
+	               "SELECT participation_id, sealed_name, created_at FROM identity"
+	               " WHERE pnr_hash = $1 ORDER BY participation_id LIMIT 512",
 	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, hash);
-	enum db_step s = db_step(q);
 	struct arena *a = arena_new(1u << 20);
 	if (!a) {
 		db_finalize(q);
 		return RC_NOMEM;
 	}
-	int64_t identity = 0;
-	const char *name = NULL, *created = NULL;
-	if (s == DB_ROW) {
-		identity = db_col_int64(q, 0);
-		name = vault_unseal(v, a, db_col_text(q, 1));
-		created = col(a, q, 2);
+	int64_t ids[512];
+	const char *names[512];
+	const char *created = NULL;
+	size_t nids = 0;
+	enum db_step s;
+	while (nids < 512 && (s = db_step(q)) == DB_ROW) {
+		ids[nids] = db_col_int64(q, 0);
+		names[nids] = vault_unseal(v, a, db_col_text(q, 1));
+		if (!created || strcmp(db_col_text(q, 2), created) < 0)
+			created = col(a, q, 2);
+		nids++;
 	}
 	db_finalize(q);
 	enum rc rc = RC_OK;
@@ -1510,31 +1738,22 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 	json_t *doc = json_pack("{s:s,s:s}", "personnummer", shown, "uttag_gjort", today);
 	json_t *parts = json_array();
 	json_object_set_new(doc, "deltaganden", parts);
-	if (s == DB_ROW) {
-		json_object_set_new(doc, "namn", name ? json_string(name) : json_null());
+	if (nids) {
+		/* The name most recently registered; each participation shows its own. */
+		json_object_set_new(doc, "namn",
+		                    names[nids - 1] ? json_string(names[nids - 1]) : json_null());
 		json_object_set_new(doc, "registrerad", json_string(created));
-		if (db_prepare(db,
-		               "SELECT id FROM participation WHERE identity_id = $1 ORDER BY id",
-		               &q)) {
-			rc = RC_DB;
-			goto out;
-		}
-		db_bind_int64(q, 1, identity);
-		int64_t ids[512];
-		size_t nids = 0;
-		while (nids < 512 && db_step(q) == DB_ROW)
-			ids[nids++] = db_col_int64(q, 0);
-		db_finalize(q);
 		for (size_t i = 0; i < nids; i++) {
 			struct participation p;
 			if ((rc = deltagare_get(db, a, ids[i], &p)))
 				goto out;
 			json_t *o = json_pack(
-			    "{s:I,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "deltagande",
-			    (json_int_t)p.id, "insats", p.intervention_name, "status", p.state,
-			    "kon", p.sex, "anmald", p.referred_on, "anmald_av", p.source,
-			    "hemkommun", p.home_area_name, "start", p.start_on, "slut", p.end_on,
-			    "avslutsorsak", p.end_reason, "raknas_i_statistik", p.counts);
+			    "{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "deltagande",
+			    (json_int_t)p.id, "insats", p.intervention_name, "namn",
+			    names[i] ? names[i] : "", "status", p.state, "kon", p.sex, "anmald",
+			    p.referred_on, "anmald_av", p.source, "hemkommun", p.home_area_name,
+			    "start", p.start_on, "slut", p.end_on, "avslutsorsak", p.end_reason,
+			    "raknas_i_statistik", p.counts);
 			if (p.source_unit)
 				json_object_set_new(o, "anmalande_enhet",
 				                    json_string(p.source_unit));
@@ -1547,8 +1766,8 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 			json_array_append_new(parts, o);
 		}
 	}
-	rc = audit_append(db, who, "extract", "identity", identity,
-	                  s == DB_ROW ? "" : "ingen träff");
+	rc = audit_append(db, who, "extract", "identity", nids ? ids[0] : 0,
+	                  nids ? "" : "ingen träff");
 out:
 	arena_free(a);
 	if (rc) {

@@ -104,9 +104,31 @@ enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, co
                           const char *value, struct field_error *err);
 enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
                                    const char *date, struct field_error *err);
-/* The person behind the participation has protected identity: erase it
- * from every participation of that person. */
+/* The person behind the participation has protected identity.  Erases the
+ * identity in this participation and in every participation of the same
+ * person (same keyed hash) the caller may change.  If the person also has
+ * participations the caller may not change, an administrator's work item
+ * asks for protection there; the caller is not told (nothing reveals that
+ * other participations exist). */
 enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id);
+
+/* An open request for protection of a person in participations outside
+ * the requester's insatser. */
+struct protect_request {
+	int64_t id;
+	const char *requested_on;
+	int64_t participation_id; /* where it was asked (already anonymous) */
+	const char *intervention_name;
+	int64_t identified; /* participations still holding the person's identity */
+};
+/* Open requests, oldest first; administrators only. */
+enum rc deltagare_protect_requests(struct db *db, struct arena *a, const struct actor *who,
+                                   int64_t assoc, struct protect_request **out, size_t *n);
+/* The administrator applies protection: the identity is erased in every
+ * participation of the person and the request (and any other open one for
+ * the same person) is closed; audited.  *erased: how many participations. */
+enum rc deltagare_protect_apply(struct db *db, const struct actor *who, int64_t request,
+                                size_t *erased);
 /* Hours in a month ("YYYY-MM"), in tenths of an hour, at most
  * DELTAGARE_MAX_HOURS_TENTHS (every hour of a 31-day month). */
 #define DELTAGARE_MAX_HOURS_TENTHS 7440

@@ -441,6 +441,61 @@ const struct db_migration db_sqlite_migrations[] = {
      " head_id INTEGER NOT NULL,"
      " head_hash TEXT NOT NULL,"
      " mac TEXT NOT NULL);"},
+
+    {10, "identity per participation, protection requests",
+     /* Each consented participation owns the identity typed there, sealed;
+      * the keyed hash is no longer unique and only finds the same person
+      * for those with rights (extract, duplicate check in one insats).
+      * An identity shared by several participations becomes one copy per
+      * participation (the lowest participation keeps the old id).  The
+      * participations let go of the old table before it is dropped, so no
+      * foreign key ever points at a missing row. */
+     "CREATE TABLE identity_copy ("
+     " id INTEGER PRIMARY KEY,"
+     " association_id INTEGER NOT NULL REFERENCES association(id),"
+     " participation_id INTEGER NOT NULL UNIQUE,"
+     " pnr_hash TEXT NOT NULL,"
+     " sealed_pnr TEXT NOT NULL,"
+     " sealed_name TEXT NOT NULL,"
+     " created_at TEXT NOT NULL);"
+     "INSERT INTO identity_copy (id, association_id, participation_id, pnr_hash, sealed_pnr,"
+     " sealed_name, created_at)"
+     " SELECT d.id, d.association_id,"
+     " (SELECT min(p.id) FROM participation p WHERE p.identity_id = d.id),"
+     " d.pnr_hash, d.sealed_pnr, d.sealed_name, d.created_at FROM identity d"
+     " WHERE EXISTS (SELECT 1 FROM participation p WHERE p.identity_id = d.id);"
+     "INSERT INTO identity_copy (association_id, participation_id, pnr_hash, sealed_pnr,"
+     " sealed_name, created_at)"
+     " SELECT d.association_id, p.id, d.pnr_hash, d.sealed_pnr, d.sealed_name, d.created_at"
+     " FROM participation p JOIN identity d ON d.id = p.identity_id"
+     " WHERE p.id > (SELECT min(x.id) FROM participation x WHERE x.identity_id = d.id)"
+     " ORDER BY p.id;"
+     "UPDATE participation SET identity_id = NULL WHERE identity_id IS NOT NULL;"
+     "DROP TABLE identity;"
+     "ALTER TABLE identity_copy RENAME TO identity;"
+     "UPDATE participation SET identity_id ="
+     " (SELECT d.id FROM identity d WHERE d.participation_id = participation.id)"
+     " WHERE id IN (SELECT participation_id FROM identity);"
+     "CREATE INDEX identity_person ON identity(pnr_hash, association_id);"
+     "DROP INDEX participation_identity;"
+     "CREATE UNIQUE INDEX participation_identity ON participation(identity_id)"
+     " WHERE identity_id IS NOT NULL;"
+
+     /* Protection asked for by insats staff for a person who also has
+      * participations they have no rights to: an administrator's work
+      * item.  The keyed hash finds the person; it is cleared when done. */
+     "CREATE TABLE protection_request ("
+     " id INTEGER PRIMARY KEY,"
+     " association_id INTEGER NOT NULL REFERENCES association(id),"
+     " participation_id INTEGER NOT NULL REFERENCES participation(id),"
+     " pnr_hash TEXT,"
+     " requested_at TEXT NOT NULL,"
+     " requested_by INTEGER REFERENCES app_user(id),"
+     " handled_at TEXT,"
+     " handled_by INTEGER REFERENCES app_user(id),"
+     " CHECK ((handled_at IS NULL) = (pnr_hash IS NOT NULL)));"
+     "CREATE INDEX protection_request_open ON protection_request(association_id, requested_at)"
+     " WHERE handled_at IS NULL;"},
 };
 
 const int db_sqlite_migration_count =

@@ -27,6 +27,7 @@ static const struct nav_item nav[] = {
     {"/arbetslistor", "Arbetslistor", PERM_INSATS_READ},
     {"/import", "Import", PERM_PARTICIPANT_WRITE},
     {"/registerutdrag", "Registerutdrag", PERM_EXTRACT},
+    {"/skyddade-personuppgifter", "Skyddade personuppgifter", PERM_EXTRACT},
     {"/anvandare", "Användare", PERM_USER_ADMIN},
     {"/api-nycklar", "API-nycklar", PERM_USER_ADMIN},
     {"/kodlistor", "Kodlistor", PERM_CODES_ADMIN},

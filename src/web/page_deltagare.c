@@ -835,21 +835,21 @@ static void participation_page(struct req *r, const struct posted *ps, const cha
 			submit(r, "Spara timmar");
 		}
 	}
-	if (w && p.identified) {
-		small_form_begin(r, p.id, "aterkalla", "Återkalla samtycke");
-		html_printf(b, "<p>Personnummer och namn raderas. Deltagandet finns kvar anonymt i "
-		               "statistiken.</p>");
-		date_field(r, ps, "aterkalla", "Datum för återkallelsen", today);
-		submit(r, "Återkalla samtycke och radera identiteten");
-	}
-	if (w && !p.protected_identity) {
-		small_form_begin(r, p.id, "skyddad", "Skyddade personuppgifter");
-		html_printf(
-		    b,
-		    "<p>Om personen har fått skyddade personuppgifter raderas identiteten i alla "
-		    "personens deltaganden.</p>");
-		submit(r, "Markera skyddade personuppgifter");
-	}
+	/* Irreversible: each goes through a confirmation page first. */
+	if (w && p.identified)
+		html_printf(b,
+		            "<h2>Återkalla samtycke</h2><p>Personnummer och namn raderas. "
+		            "Deltagandet finns kvar anonymt i statistiken.</p>"
+		            "<p><a class=\"button secondary\" href=\"/deltagare/%lld/aterkalla\">"
+		            "Återkalla samtycke …</a></p>",
+		            (long long)p.id);
+	if (w && !p.protected_identity)
+		html_printf(b,
+		            "<h2>Skyddade personuppgifter</h2><p>Om personen har fått skyddade "
+		            "personuppgifter raderas identiteten i deltagandet.</p>"
+		            "<p><a class=\"button secondary\" href=\"/deltagare/%lld/skyddad\">"
+		            "Markera skyddade personuppgifter …</a></p>",
+		            (long long)p.id);
 	if (w) {
 		static const struct org_code correctable[] = {
 		    {"referred_on", "Anmälningsdatum"},
@@ -964,19 +964,240 @@ void page_participation_cancel_post(struct req *r)
 	      &err, "avbruten");
 }
 
+/* ---- confirmation of what cannot be undone ------------------------------------------ */
+
+enum confirm_kind { CONFIRM_WITHDRAW, CONFIRM_PROTECT };
+
+/* The page that says what will be erased, with an explicit confirmation;
+ * error (if any) at the top, the typed date kept. */
+static void confirm_page(struct req *r, enum confirm_kind kind, const struct field_error *error,
+                         const char *date)
+{
+	struct participation p;
+	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	if (!may_write(r, &p)) {
+		respond_rc(r, RC_DENIED);
+		return;
+	}
+	struct buf *b = &r->out;
+	int withdraw = kind == CONFIRM_WITHDRAW;
+	char *title = arena_printf(r->arena, "%s – deltagande %lld",
+	                           withdraw ? "Återkalla samtycke" : "Skyddade personuppgifter",
+	                           (long long)p.id);
+	page_begin(r, title);
+	html_printf(b, "<h1>%s</h1>", title);
+	if (error && error->field[0])
+		html_printf(b,
+		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
+		            "</h2><p><a href=\"#f-%s\">%s</a></p></div>",
+		            strcmp(error->field, "date") == 0 ? "date" : "confirm", error->message);
+	if (withdraw)
+		html_printf(
+		    b,
+		    "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer "
+		    "och namn som sparats för deltagandet i %s raderas. Deltagandet finns "
+		    "kvar anonymt: kön, datum och registrerade uppgifter stannar i "
+		    "statistiken.</p></div>",
+		    p.intervention_name);
+	else
+		html_printf(
+		    b, "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer "
+		       "och namn raderas i det här deltagandet och i personens andra deltaganden "
+		       "i insatser där du är deltagaransvarig. Deltagandena finns kvar anonymt i "
+		       "statistiken och kan inte längre få identitet.</p><p>Finns personen i "
+		       "andra insatser tar administratören hand om dem.</p></div>");
+	html_printf(b,
+	            "<form method=\"post\" action=\"/deltagare/%lld/%s\" class=\"edit\">"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	            (long long)p.id, withdraw ? "aterkalla" : "skyddad", r->who.csrf);
+	if (withdraw) {
+		char today[11];
+		str_today(today);
+		html_printf(
+		    b,
+		    "<div class=\"field\"><label for=\"f-date\">Datum för återkallelsen</label>"
+		    "<input type=\"date\" id=\"f-date\" name=\"date\" value=\"%s\" required%s>"
+		    "</div>",
+		    date ? date : today,
+		    error && strcmp(error->field, "date") == 0 ? " aria-invalid=\"true\"" : "");
+	}
+	html_printf(
+	    b,
+	    "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
+	    "value=\"ja\" required%s><label for=\"f-confirm\">Jag förstår att "
+	    "personnummer och namn raderas och inte kan återställas</label></div>"
+	    "<div class=\"actions\"><button type=\"submit\">%s</button>"
+	    "<a href=\"/deltagare/%lld\">Avbryt, radera inget</a></div></form>",
+	    error && strcmp(error->field, "confirm") == 0 ? " aria-invalid=\"true\"" : "",
+	    withdraw ? "Återkalla samtycke och radera identiteten"
+	             : "Markera skyddade personuppgifter och radera identiteten",
+	    (long long)p.id);
+	page_end(r);
+}
+
+/* RC_OK when the form carries the explicit confirmation. */
+static enum rc confirmed(struct req *r, struct field_error *err)
+{
+	const char *c = kv_get(&r->form, "confirm");
+	if (c && strcmp(c, "ja") == 0)
+		return RC_OK;
+	return field_error_set(err, "confirm", "Kryssa i att du förstår att uppgifterna raderas.");
+}
+
+/* After a confirmed POST: back to the participation, or the confirmation
+ * page again with the error. */
+static void after_confirm(struct req *r, enum confirm_kind kind, enum rc rc,
+                          const struct field_error *err)
+{
+	if (rc != RC_INVALID) {
+		after(r, kind == CONFIRM_WITHDRAW ? "aterkalla" : "skyddad", rc, err,
+		      kind == CONFIRM_WITHDRAW ? "aterkallat" : "skyddad");
+		return;
+	}
+	r->status = 422;
+	confirm_page(r, kind, err, kv_get(&r->form, "date"));
+}
+
+void page_participation_withdraw(struct req *r)
+{
+	confirm_page(r, CONFIRM_WITHDRAW, NULL, NULL);
+}
+
 void page_participation_withdraw_post(struct req *r)
 {
 	struct field_error err = {0};
-	after(
-	    r, "aterkalla",
-	    deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"), &err),
-	    &err, "aterkallat");
+	enum rc rc = confirmed(r, &err);
+	if (!rc)
+		rc = deltagare_withdraw_consent(r->db, &r->actor, r->ids[0],
+		                                kv_get(&r->form, "date"), &err);
+	after_confirm(r, CONFIRM_WITHDRAW, rc, &err);
+}
+
+void page_participation_protect(struct req *r)
+{
+	confirm_page(r, CONFIRM_PROTECT, NULL, NULL);
 }
 
 void page_participation_protect_post(struct req *r)
 {
 	struct field_error err = {0};
-	after(r, "skyddad", deltagare_protect(r->db, &r->actor, r->ids[0]), &err, "skyddad");
+	enum rc rc = confirmed(r, &err);
+	if (!rc)
+		rc = deltagare_protect(r->db, &r->actor, r->ids[0]);
+	after_confirm(r, CONFIRM_PROTECT, rc, &err);
+}
+
+/* ---- protection requests: the administrator's work list ------------------------------ */
+
+void page_protect_requests(struct req *r)
+{
+	int64_t assoc = entity_association(r);
+	if (!assoc)
+		return;
+	struct protect_request *q;
+	size_t n;
+	enum rc rc = deltagare_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	struct buf *b = &r->out;
+	page_begin(r, "Skyddade personuppgifter");
+	html_printf(b,
+	            "<h1>Skyddade personuppgifter</h1><p>Personal i en insats har markerat att en "
+	            "person har skyddade personuppgifter, och personen finns också i insatser där "
+	            "de inte är deltagaransvariga. Tillämpa skyddet så raderas identiteten i alla "
+	            "personens deltaganden.</p>");
+	if (!n) {
+		html_printf(b, "<p role=\"status\">Inga begäranden väntar.</p>");
+		page_end(r);
+		return;
+	}
+	html_printf(b, "<table><caption>Väntande begäranden, äldst först</caption><thead><tr>"
+	               "<th scope=\"col\">Begärd</th><th scope=\"col\">Från deltagande</th>"
+	               "<th scope=\"col\" class=\"num\">Deltaganden med identitet</th>"
+	               "<th scope=\"col\">Åtgärd</th></tr></thead><tbody>");
+	for (size_t i = 0; i < n; i++)
+		html_printf(
+		    b,
+		    "<tr><td>%s</td><td><a href=\"/deltagare/%lld\">%lld</a> (%s)</td>"
+		    "<td class=\"num\">%lld</td><td><a href=\"/skyddade-personuppgifter/%lld\">"
+		    "Tillämpa skydd för begäran %lld …</a></td></tr>",
+		    q[i].requested_on, (long long)q[i].participation_id,
+		    (long long)q[i].participation_id, q[i].intervention_name,
+		    (long long)q[i].identified, (long long)q[i].id, (long long)q[i].id);
+	html_printf(b, "</tbody></table>");
+	page_end(r);
+}
+
+/* The confirmation page of one request; error shown at the top. */
+static void protect_request_page(struct req *r, const struct field_error *error)
+{
+	int64_t assoc = entity_association(r);
+	if (!assoc)
+		return;
+	struct protect_request *q;
+	size_t n;
+	enum rc rc = deltagare_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	size_t i = 0;
+	while (!rc && i < n && q[i].id != r->ids[0])
+		i++;
+	if (rc || i == n) {
+		respond_rc(r, rc ? rc : RC_NOT_FOUND);
+		return;
+	}
+	struct buf *b = &r->out;
+	char *title = arena_printf(r->arena, "Tillämpa skyddade personuppgifter, begäran %lld",
+	                           (long long)q[i].id);
+	page_begin(r, title);
+	html_printf(b, "<h1>%s</h1>", title);
+	if (error && error->field[0])
+		html_printf(b,
+		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
+		            "</h2><p><a href=\"#f-confirm\">%s</a></p></div>",
+		            error->message);
+	html_printf(
+	    b,
+	    "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer och "
+	    "namn raderas i %lld %s där personen har identitet, i alla insatser. "
+	    "Deltagandena finns kvar anonymt i statistiken.</p></div>"
+	    "<form method=\"post\" action=\"/skyddade-personuppgifter/%lld\" "
+	    "class=\"edit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	    "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
+	    "value=\"ja\" required%s><label for=\"f-confirm\">Jag förstår att personnummer "
+	    "och namn raderas och inte kan återställas</label></div>"
+	    "<div class=\"actions\"><button type=\"submit\">Tillämpa skyddet och radera "
+	    "identiteten</button><a href=\"/skyddade-personuppgifter\">Avbryt, radera inget"
+	    "</a></div></form>",
+	    (long long)q[i].identified, q[i].identified == 1 ? "deltagande" : "deltaganden",
+	    (long long)q[i].id, r->who.csrf, error ? " aria-invalid=\"true\"" : "");
+	page_end(r);
+}
+
+void page_protect_request(struct req *r)
+{
+	protect_request_page(r, NULL);
+}
+
+void page_protect_request_post(struct req *r)
+{
+	struct field_error err = {0};
+	enum rc rc = confirmed(r, &err);
+	if (rc) {
+		r->status = 422;
+		protect_request_page(r, &err);
+		return;
+	}
+	rc = deltagare_protect_apply(r->db, &r->actor, r->ids[0], NULL);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	req_redirect(r, "/skyddade-personuppgifter");
 }
 
 void page_participation_correct_post(struct req *r)

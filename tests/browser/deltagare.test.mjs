@@ -99,7 +99,7 @@ describe('a deltagaransvarig in the browser', () => {
   test('shows the identity on request, after giving a reason', async () => {
     await page.getByLabel('Skäl att visa identiteten').selectOption('kontakt');
     await page.getByRole('button', { name: 'Visa identitet' }).click();
-    await page.getByText('Webb Testsson').waitFor();
+    await page.getByText('Webb Testsson').first().waitFor(); // and per participation
     assert.ok(await page.getByText(PERSON).isVisible());
     await axe(page, 'identitet visad');
   });
@@ -169,7 +169,7 @@ describe('the administrator', () => {
     await axe(page, 'registerutdrag');
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
     await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
-    await page.getByText('Webb Testsson').waitFor();
+    await page.getByText('Webb Testsson').first().waitFor(); // and per participation
     assert.ok(await page.getByText('Steget vidare').count() >= 1);
     await axe(page, 'utdrag');
     // The second person has no number stored at all: nothing to find.
@@ -180,6 +180,11 @@ describe('the administrator', () => {
   test('withdrawn consent erases the identity while the figures stay', async () => {
     const d = await login('deltagare');
     await d.page.goto(srv.base + first);
+    // Irreversible: a confirmation page says what is erased first.
+    await d.page.getByRole('link', { name: 'Återkalla samtycke …' }).click();
+    await d.page.getByText('Det här går inte att ångra').waitFor();
+    await axe(d.page, 'bekräfta återkallelse');
+    await d.page.getByLabel('Jag förstår att personnummer och namn raderas').check();
     await d.page.getByRole('button', { name: 'Återkalla samtycke och radera identiteten' }).click();
     await d.page.getByText('Återkallat', { exact: true }).waitFor();
     assert.ok(await d.page.getByText('Avslutad').first().isVisible());
@@ -190,6 +195,23 @@ describe('the administrator', () => {
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
     await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
     await page.getByText('Inga uppgifter finns sparade om personen.').waitFor();
+    await context.close();
+  });
+
+  test('the protection confirmation and the administrator\'s work list are accessible', async () => {
+    const d = await login('deltagare');
+    await d.page.goto(srv.base + second);
+    await d.page.getByRole('link', { name: 'Markera skyddade personuppgifter …' }).click();
+    await d.page.getByText('Det här går inte att ångra').waitFor();
+    await axe(d.page, 'bekräfta skyddade personuppgifter');
+    // Without the confirmation ticked the browser does not send the form.
+    await d.page.getByRole('button', { name: /Markera skyddade personuppgifter och radera/ }).click();
+    assert.match(d.page.url(), /\/skyddad$/);
+    await d.context.close();
+    const { context, page } = await login('admin');
+    await page.getByRole('link', { name: 'Skyddade personuppgifter' }).click();
+    await page.getByText('Inga begäranden väntar.').waitFor();
+    await axe(page, 'skyddade personuppgifter');
     await context.close();
   });
 

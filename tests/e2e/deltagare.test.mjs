@@ -159,7 +159,17 @@ describe('a participation from referral to end', () => {
 
   test('withdrawn consent erases the identity while the figures stay', async () => {
     const id = withConsent.split('/').pop();
-    const r = await c.post(`/deltagare/${id}/aterkalla`, { date: today() });
+    // Irreversible: a confirmation page says what is erased, and the POST
+    // needs the explicit confirmation.
+    const confirm = await c.get(`/deltagare/${id}/aterkalla`);
+    assert.equal(confirm.status, 200);
+    assert.match(confirm.text, /class="warning"/);
+    assert.match(confirm.text, /går inte att ångra/);
+    const unconfirmed = await c.post(`/deltagare/${id}/aterkalla`, { date: today() });
+    assert.equal(unconfirmed.status, 422);
+    assert.match(unconfirmed.text, /Kryssa i att du förstår/);
+    assert.match((await c.get(withConsent)).text, /Visa identitet/, 'nothing erased yet');
+    const r = await c.post(`/deltagare/${id}/aterkalla`, { date: today(), confirm: 'ja' });
     assert.equal(r.status, 303);
     const page = await c.get(withConsent);
     assert.match(page.text, /Återkallat/);
@@ -171,6 +181,76 @@ describe('a participation from referral to end', () => {
     await admin.get('/registerutdrag');
     const x = await admin.post('/registerutdrag', { pnr: PNR_A });
     assert.match(x.text, /Inga uppgifter finns sparade/);
+  });
+});
+
+// Review issue 6, item 1: a deltagaransvarig of insats A types a number
+// that insats B (where they are not staffed) already holds.
+describe('a personnummer never opens another insats', () => {
+  const PNR_X = pnr('19660512345');
+  let a, b, admin, inA, inB;
+
+  test('staff of B registers the person with consent', async () => {
+    admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/anvandare');
+    const u = await admin.post('/anvandare', {
+      username: 'berit.b', display_name: 'Berit Bemannad', role: 'deltagaransvarig', password: 'ett-langt-losenord',
+    });
+    assert.equal(u.status, 303, u.text.slice(0, 300));
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    const insats = await chef.get('/insatser/6');
+    const uid = insats.text.match(/<option value="(\d+)">Berit Bemannad/)[1];
+    const s = await chef.post('/insatser/6/bemanning', { user_id: uid, role: 'deltagaransvarig' });
+    assert.equal(s.status, 303);
+    b = new Client(srv.base);
+    await b.login('berit.b', 'ett-langt-losenord');
+    const r = await refer(b, 6, { consent_on: today(), consent_form: '2024:1', pnr: PNR_X, name: 'Bodil Bnamn' });
+    assert.equal(r.status, 303, r.text.slice(0, 300));
+    inB = r.headers.get('location');
+  });
+
+  test('staff of A typing the same number sees only what they typed', async () => {
+    a = await deltagare();
+    const r = await refer(a, 1, { consent_on: today(), consent_form: '2024:1', pnr: PNR_X, name: 'Agda Anamn' });
+    assert.equal(r.status, 303, r.text.slice(0, 300));
+    inA = r.headers.get('location');
+    const shownA = await a.post(`${inA}/identitet`, { reason: 'kontakt' });
+    assert.equal(shownA.status, 200);
+    assert.match(shownA.text, /Agda Anamn/, 'the typed name is kept');
+    assert.doesNotMatch(shownA.text, /Bodil/, 'nothing of insats B');
+  });
+
+  test('protection in A erases A, leaves B, and asks the administrator', async () => {
+    const page = await a.get(`${inA}/skyddad`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /class="warning"/);
+    const none = await a.post(`${inA}/skyddad`, {});
+    assert.equal(none.status, 422, 'not without the explicit confirmation');
+    const r = await a.post(`${inA}/skyddad`, { confirm: 'ja' });
+    assert.equal(r.status, 303);
+    const after = await a.get(inA);
+    assert.match(after.text, /Skyddade personuppgifter/);
+    assert.doesNotMatch(after.text, /Visa identitet/);
+    const shownB = await b.post(`${inB}/identitet`, { reason: 'kontakt' });
+    assert.equal(shownB.status, 200);
+    assert.match(shownB.text, /Bodil Bnamn/, 'B untouched');
+    // Only the administrator sees the work item.
+    assert.equal((await a.get('/skyddade-personuppgifter')).status, 403);
+    const list = await admin.get('/skyddade-personuppgifter');
+    assert.equal(list.status, 200);
+    const req = list.text.match(/href="(\/skyddade-personuppgifter\/\d+)"/)[1];
+    assert.match(list.text, new RegExp(`href="${inA}"`));
+    const confirm = await admin.get(req);
+    assert.match(confirm.text, /class="warning"/);
+    assert.match(confirm.text, /1 deltagande /);
+    assert.equal((await admin.post(req, {})).status, 422);
+    assert.equal((await admin.post(req, { confirm: 'ja' })).status, 303);
+    assert.match((await admin.get('/skyddade-personuppgifter')).text, /Inga begäranden väntar/);
+    assert.doesNotMatch((await b.get(inB)).text, /Visa identitet/, 'now applied in B too');
+    const x = JSON.parse(finsam(['extract', srv.db, PNR_X]));
+    assert.equal(x.deltaganden.length, 0);
   });
 });
 

@@ -296,10 +296,12 @@ static void referral_with_consent_seals_identity(void **state)
 	         digits, digits);
 	assert_int_equal(count(f, sql), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
-	/* The same person in a second insats: one identity, two episodes. */
+	/* The same person in a second insats: each consented participation
+	 * owns the identity typed there; the keyed hash ties them together. */
 	r = with_consent(f, f->other_insats, f->pnr_a);
 	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_OK);
-	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 2);
+	assert_int_equal(count(f, "SELECT count(DISTINCT pnr_hash) FROM identity"), 1);
 	assert_int_equal(
 	    count(f, "SELECT count(*) FROM participation WHERE identity_id IS NOT NULL"), 2);
 }
@@ -492,20 +494,192 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	                 RC_INVALID);
 }
 
-static void protection_erases_identity_everywhere(void **state)
+/* Review issue 6, item 1: a deltagaransvarig of insats A types the number
+ * insats B (where they are not staffed) already holds, with another name.
+ * They see only what they typed; B is untouched; protection in A leaves B
+ * intact and puts a request on the administrator's work list. */
+static void number_from_another_insats_reveals_and_erases_nothing(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
-	int64_t id, id2;
+	int64_t in_b, in_a;
+	struct referral r = with_consent(f, f->other_insats, f->pnr_b);
+	r.name = "Bertil Bsson";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &in_b, &e), RC_OK);
+	r = with_consent(f, f->insats, f->pnr_b);
+	r.name = "Adam Asson";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
+	const char *pnr, *name;
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->dr, in_a, "kontakt", f->a, &pnr, &name), RC_OK);
+	assert_string_equal(name, "Adam Asson"); /* what was typed, not B's name */
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    RC_OK);
+	assert_string_equal(name, "Bertil Bsson");
+	/* Withdrawal in A: B keeps its identity. */
+	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, in_a, "2025-04-01", &e),
+	                 RC_OK);
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    RC_OK);
+	assert_string_equal(name, "Bertil Bsson");
+	/* Register again in A and protect there: A is erased, B is not. */
+	r.name = "Adam Asson";
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
+	assert_int_equal(deltagare_protect(f->t.db, &f->dr, in_a), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, in_a, &p), RC_OK);
+	assert_false(p.identified);
+	assert_true(p.protected_identity);
+	assert_int_equal(deltagare_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_true(p.identified);
+	assert_false(p.protected_identity);
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    RC_OK);
+	assert_string_equal(name, "Bertil Bsson");
+	/* The administrator's work list holds the request; only they see it. */
+	struct protect_request *req;
+	size_t n;
+	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->dr, f->assoc, &req, &n),
+	                 RC_DENIED);
+	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(req[0].participation_id, in_a);
+	assert_int_equal(req[0].identified, 1);
+	size_t erased = 0;
+	assert_int_equal(deltagare_protect_apply(f->t.db, &f->dr, req[0].id, &erased), RC_DENIED);
+	assert_int_equal(deltagare_protect_apply(f->t.db, &f->admin, req[0].id, &erased), RC_OK);
+	assert_int_equal(erased, 1);
+	assert_int_equal(deltagare_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_false(p.identified);
+	assert_true(p.protected_identity);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM protection_request WHERE pnr_hash IS NOT"
+	                          " NULL OR handled_at IS NULL"),
+	                 0);
+	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
+	                 RC_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(deltagare_protect_apply(f->t.db, &f->admin, req ? req[0].id : 1, &erased),
+	                 RC_NOT_FOUND);
+}
+
+/* Migration 10: an identity two participations shared becomes one copy per
+ * participation, each still readable, the old id kept by the first. */
+static void shared_identity_becomes_one_copy_per_participation(void **state)
+{
+	(void)state;
+	struct testdb t;
+	assert_int_equal(crypto_setup(), 0);
+	snprintf(t.dir, sizeof t.dir, "/tmp/finsam-test-XXXXXX");
+	assert_non_null(mkdtemp(t.dir));
+	snprintf(t.path, sizeof t.path, "%s/old.db", t.dir);
+	char key[160], err[300] = "";
+	snprintf(key, sizeof key, "%s.key", t.path);
+	assert_int_equal(crypto_key_create(key), RC_OK);
+	struct vault *v;
+	assert_int_equal(vault_open(key, &v), RC_OK);
+	struct arena *a = arena_new(0);
+	assert_int_equal(db_open_at_version(t.path, 9, &t.db, err, sizeof err), RC_OK);
+	char hash[VAULT_HASH_HEX_LEN + 1];
+	vault_hash(v, "199001012380", hash);
+	const char *sp = vault_seal(v, a, "199001012380"), *sn = vault_seal(v, a, "Delad Person");
+	/* db_exec runs one statement each. */
+	assert_int_equal(db_exec(t.db, "INSERT INTO association (name, created_at)"
+	                               " VALUES ('F', '2020-01-01')"),
+	                 RC_OK);
+	assert_int_equal(db_exec(t.db,
+	                         "INSERT INTO intervention (association_id, name, orientation,"
+	                         " method, start_on, created_at) VALUES"
+	                         " (1, 'A', 'individ', 'person', '2024-01-01', '2024-01-01'),"
+	                         " (1, 'B', 'individ', 'person', '2024-01-01', '2024-01-01')"),
+	                 RC_OK);
+	struct db_stmt *q;
+	assert_int_equal(
+	    db_prepare(t.db,
+	               "INSERT INTO identity (id, association_id, pnr_hash, sealed_pnr,"
+	               " sealed_name, created_at) VALUES (7, 1, $1, $2, $3, '2025')",
+	               &q),
+	    RC_OK);
+	db_bind_text(q, 1, hash);
+	db_bind_text(q, 2, sp);
+	db_bind_text(q, 3, sn);
+	assert_int_equal(db_step(q), DB_DONE);
+	db_finalize(q);
+	assert_int_equal(
+	    db_exec(t.db, "INSERT INTO participation (id, intervention_id, identity_id, sex,"
+	                  " birth_year, state, referred_on, referral_source, created_at) VALUES"
+	                  " (3, 1, 7, 'K', 1990, 'queued', '2025-01-01', 'fk', '2025'),"
+	                  " (5, 2, 7, 'K', 1990, 'queued', '2025-01-01', 'fk', '2025'),"
+	                  " (6, 2, NULL, 'M', NULL, 'queued', '2025-01-01', 'fk', '2025')"),
+	    RC_OK);
+	db_close(t.db);
+	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &t.db, err, sizeof err), RC_OK);
+	db_set_vault(t.db, v, 0); /* audit entries are anchored with it */
+	assert_int_equal(db_prepare(t.db,
+	                            "SELECT p.id, p.identity_id, d.participation_id, d.pnr_hash,"
+	                            " d.sealed_name FROM participation p LEFT JOIN identity d"
+	                            " ON d.id = p.identity_id ORDER BY p.id",
+	                            &q),
+	                 RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_int_equal(db_col_int64(q, 1), 7); /* the first keeps the old id */
+	assert_int_equal(db_col_int64(q, 2), 3);
+	assert_string_equal(db_col_text(q, 3), hash);
+	assert_string_equal(vault_unseal(v, a, db_col_text(q, 4)), "Delad Person");
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_true(db_col_int64(q, 1) != 7); /* its own copy */
+	assert_int_equal(db_col_int64(q, 2), 5);
+	assert_string_equal(db_col_text(q, 3), hash);
+	assert_string_equal(vault_unseal(v, a, db_col_text(q, 4)), "Delad Person");
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_null(db_col_text(q, 1)); /* anonymous stays anonymous */
+	assert_int_equal(db_step(q), DB_DONE);
+	db_finalize(q);
+	/* Withdrawal in one leaves the other's copy. */
+	struct actor cli = {0, "admin", "127.0.0.1", ROLE_ADMIN};
+	struct field_error e;
+	assert_int_equal(deltagare_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_INVALID);
+	assert_int_equal(db_exec(t.db, "INSERT INTO consent (participation_id, given_on,"
+	                               " form_version) VALUES (3, '2025-01-01', '1')"),
+	                 RC_OK);
+	assert_int_equal(deltagare_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(t.db, a, 5, &p), RC_OK);
+	assert_true(p.identified);
+	testdb_close(&t);
+	vault_close(v);
+	arena_free(a);
+}
+
+/* Protection reaches every participation of the person the caller has
+ * rights to, and asks nobody when there are no others. */
+static void protection_erases_identity_in_own_insatser(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id, id2, other;
+	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->other_insats, f->dr_user,
+	                                  "deltagaransvarig", 1, &e),
+	                 RC_OK);
 	struct referral r = with_consent(f, f->insats, f->pnr_b);
 	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	r = with_consent(f, f->other_insats, f->pnr_b);
 	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
+	r = with_consent(f, f->insats, f->pnr_a); /* someone else */
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
 	assert_int_equal(deltagare_protect(f->t.db, &f->dr, id), RC_OK);
-	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation WHERE identity_id IS NULL"
 	                          " AND protected = 1 AND sex = 'M'"),
 	                 2);
+	assert_int_equal(count(f, "SELECT count(*) FROM protection_request"), 0);
+	/* Someone not staffed on the insats cannot protect (and erase) at all. */
+	assert_int_equal(deltagare_protect(f->t.db, &f->other, other), RC_DENIED);
+	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 }
 
 static void only_own_deltagaransvarig_sees_identity_and_it_is_logged(void **state)
@@ -692,7 +866,11 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(cancel_and_corrections_keep_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(withdrawal_erases_identity_and_keeps_figures, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(protection_erases_identity_everywhere, setup, teardown),
+	    cmocka_unit_test_setup_teardown(number_from_another_insats_reveals_and_erases_nothing,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(protection_erases_identity_in_own_insatser, setup,
+	                                    teardown),
+	    cmocka_unit_test(shared_identity_becomes_one_copy_per_participation),
 	    cmocka_unit_test_setup_teardown(
 	        only_own_deltagaransvarig_sees_identity_and_it_is_logged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(register_extract_shows_everything_about_one_person,
