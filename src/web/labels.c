@@ -64,6 +64,8 @@ static const struct label audit_actions[] = {
     {"correct", "Rättade"},
     {"withdraw_consent", "Återkallade samtycke"},
     {"protect", "Markerade skyddade personuppgifter"},
+    {"protect_request", "Begärde skyddade personuppgifter hos administratören"},
+    {"protect_apply", "Tillämpade skyddade personuppgifter"},
     {"attendance", "Registrerade deltagartimmar"},
     {"view_identity", "Visade identitet"},
     {"extract", "Gjorde registerutdrag"},
@@ -88,6 +90,7 @@ static const struct label audit_objects[] = {
     {"mandate", "Uppdrag"},
     {"identity", "Person i registret"},
     {"key_file", "Nyckelfilen"},
+    {"protection_request", "Begäran om skyddade personuppgifter"},
     {NULL, NULL},
 };
 
