@@ -208,14 +208,14 @@ describe('a personnummer never opens another insats', () => {
     await b.login('berit.b', 'ett-langt-losenord');
     const r = await refer(b, 6, { consent_on: today(), consent_form: '2024:1', pnr: PNR_X, name: 'Bodil Bnamn' });
     assert.equal(r.status, 303, r.text.slice(0, 300));
-    inB = r.headers.get('location');
+    inB = r.headers.get('location').split('?')[0];
   });
 
   test('staff of A typing the same number sees only what they typed', async () => {
     a = await deltagare();
     const r = await refer(a, 1, { consent_on: today(), consent_form: '2024:1', pnr: PNR_X, name: 'Agda Anamn' });
     assert.equal(r.status, 303, r.text.slice(0, 300));
-    inA = r.headers.get('location');
+    inA = r.headers.get('location').split('?')[0];
     const shownA = await a.post(`${inA}/identitet`, { reason: 'kontakt' });
     assert.equal(shownA.status, 200);
     assert.match(shownA.text, /Agda Anamn/, 'the typed name is kept');
