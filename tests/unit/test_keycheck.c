@@ -53,7 +53,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Stores an identity sealed with v, as deltagare.c does. */
+/* Stores an identity sealed with v, as deltagare.c does (each owned by its
+ * own participation, migration 10). */
 static void add_identity(struct fx *f, const struct vault *v, const char *pnr)
 {
 	char hash[VAULT_HASH_HEX_LEN + 1];
@@ -61,8 +62,10 @@ static void add_identity(struct fx *f, const struct vault *v, const char *pnr)
 	struct db_stmt *q;
 	assert_int_equal(
 	    db_prepare(f->t.db,
-	               "INSERT INTO identity (association_id, pnr_hash, sealed_pnr,"
-	               " sealed_name, created_at) VALUES (1, $1, $2, $3, '2024-01-01')",
+	               "INSERT INTO identity (association_id, participation_id, pnr_hash,"
+	               " sealed_pnr, sealed_name, created_at) VALUES (1,"
+	               " (SELECT coalesce(max(participation_id), 0) + 1 FROM identity),"
+	               " $1, $2, $3, '2024-01-01')",
 	               &q),
 	    RC_OK);
 	db_bind_text(q, 1, hash);
