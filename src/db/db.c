@@ -96,15 +96,34 @@ enum rc db_step_rc(enum db_step s)
 	}
 }
 
+enum rc db_failure(struct db *db)
+{
+	return db ? BASE(db)->fail : RC_OK;
+}
+
+void db_failure_clear(struct db *db)
+{
+	if (db)
+		BASE(db)->fail = RC_OK;
+}
+
+enum rc db_refine(struct db *db, enum rc rc)
+{
+	if (rc != RC_DB || !db)
+		return rc;
+	enum rc f = BASE(db)->fail;
+	return f == RC_DB_FULL || f == RC_DB_READONLY || f == RC_DB_IO ? f : rc;
+}
+
 enum rc db_exec(struct db *db, const char *sql)
 {
 	struct db_stmt *q;
 	enum rc rc = db_prepare(db, sql, &q);
 	if (rc)
-		return rc;
+		return db_refine(db, rc);
 	enum db_step s = db_step(q);
 	db_finalize(q);
-	return db_step_rc(s);
+	return db_refine(db, db_step_rc(s));
 }
 
 static void pause_ms(long ms)
@@ -135,13 +154,17 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 			rc = db_exec(db, "COMMIT");
 			busy = busy || b->last_busy;
 		}
-		if (rc != RC_OK)
+		if (rc != RC_OK) {
+			/* The rollback must not hide why the transaction failed. */
+			enum rc why = b->fail;
 			db_exec(db, "ROLLBACK");
+			b->fail = why;
+		}
 		b->tx_depth = 0;
 		if (rc == RC_OK || !(rc == RC_DB && busy))
-			return rc;
+			return db_refine(db, rc);
 	}
-	return rc;
+	return db_refine(db, rc);
 }
 
 int db_schema_latest(void)

@@ -97,6 +97,19 @@ enum rc db_step_rc(enum db_step s);
  */
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx);
 
+/*
+ * What kind of failure the store last reported on this connection since
+ * db_failure_clear: RC_DB_FULL (disk or size limit full), RC_DB_READONLY
+ * (file or file system not writable), RC_DB_IO (file cannot be opened, read
+ * or written), RC_DB for anything else, RC_OK if nothing failed.  Callers
+ * that got RC_DB from a module use it to tell the administrator's problems
+ * apart from bugs.  db_exec and db_tx already return these codes.
+ */
+enum rc db_failure(struct db *db);
+void db_failure_clear(struct db *db);
+/* rc refined: RC_DB becomes db_failure(db) when that is more specific. */
+enum rc db_refine(struct db *db, enum rc rc);
+
 /* The backend's last error text, for the server log (never shown to users). */
 const char *db_errmsg(struct db *db);
 /* The schema version the store is at. */

@@ -34,6 +34,7 @@ struct db_base {
 	int last_busy;       /* the last failed step was busy/serialization */
 	struct vault *vault; /* see db_set_vault() */
 	int owns_vault;
+	enum rc fail; /* class of the last failure (RC_DB_FULL, …, RC_DB); RC_OK if none */
 };
 
 struct db_stmt_base {

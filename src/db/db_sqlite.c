@@ -38,6 +38,21 @@ static void sq_close(struct db *db)
 	free(db);
 }
 
+/* The class of an SQLite error, for db_failure(): what the administrator
+ * must fix (disk full, read-only file, broken storage) or RC_DB. */
+static enum rc failure_class(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL: return RC_DB_FULL;
+	case SQLITE_READONLY: return RC_DB_READONLY;
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT: return RC_DB_IO;
+	default: return RC_DB;
+	}
+}
+
 static enum db_step sq_exec_script(struct db *db, const char *sql)
 {
 	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
@@ -48,6 +63,7 @@ static enum db_step sq_exec_script(struct db *db, const char *sql)
 		return DB_BUSY;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT)
 		return DB_CONSTRAINT;
+	db->base.fail = failure_class(rc);
 	return DB_ERROR;
 }
 
@@ -122,7 +138,9 @@ static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		return RC_NOMEM;
 	q->base.ops = &db_sqlite_ops;
 	q->base.db = db;
-	if (sqlite3_prepare_v2(db->h, sql, -1, &q->s, NULL) != SQLITE_OK) {
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &q->s, NULL);
+	if (rc != SQLITE_OK) {
+		db->base.fail = failure_class(rc);
 		fprintf(stderr, "finsam: sql prepare failed: %s\n", sqlite3_errmsg(db->h));
 		free(q);
 		return RC_DB;
@@ -170,6 +188,7 @@ static void sq_bind_null(struct db_stmt *q, int n)
 static enum db_step sq_step(struct db_stmt *q)
 {
 	if (q->bad_bind) {
+		q->base.db->base.fail = RC_DB;
 		fprintf(stderr, "finsam: sql bind to a placeholder the statement lacks: %s\n",
 		        sqlite3_sql(q->s));
 		return DB_ERROR;
@@ -182,6 +201,7 @@ static enum db_step sq_step(struct db_stmt *q)
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED: return DB_BUSY;
 	default:
+		q->base.db->base.fail = failure_class(rc);
 		fprintf(stderr, "finsam: sql step failed: %s\n",
 		        sqlite3_errmsg(sqlite3_db_handle(q->s)));
 		return DB_ERROR;

@@ -17,7 +17,13 @@ enum rc {
 	RC_THROTTLED, /* too many attempts; try later */
 	RC_DB,        /* the store failed: our bug or the machine's */
 	RC_IO,        /* a file or the network failed */
-	RC_NOMEM      /* out of memory or over a size cap */
+	RC_NOMEM,     /* out of memory or over a size cap */
+	/* The store failed for a reason the administrator must fix.  The
+	 * storage layer reports these (db_failure) where it would otherwise
+	 * say RC_DB; the web layer answers 503 and says what is wrong. */
+	RC_DB_FULL,     /* the disk (or the store's size limit) is full */
+	RC_DB_READONLY, /* the store cannot be written: read-only file or file system */
+	RC_DB_IO        /* the store's file cannot be opened, read or written */
 };
 
 /*

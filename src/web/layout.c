@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/plural.h"
@@ -253,8 +254,49 @@ void respond_error(struct req *r, int status, const char *message)
 	page_end(r);
 }
 
+/* A store the administrator must fix: 503 with a page (or JSON) saying
+ * what is wrong, and the real cause in the server log. */
+static void respond_store_failure(struct req *r, enum rc rc)
+{
+	const char *code, *title, *message, *log;
+	if (rc == RC_DB_FULL) {
+		code = "db_full";
+		title = "Databasen är full";
+		message = "Databasen är full – det finns inte plats att spara mer, så ingenting "
+		          "har sparats. Kontakta administratören.";
+		log = "databasen eller disken är full";
+	} else if (rc == RC_DB_READONLY) {
+		code = "db_read_only";
+		title = "Databasen är skrivskyddad";
+		message = "Databasen är skrivskyddad just nu, så ingenting har sparats. Du kan "
+		          "fortfarande läsa. Kontakta administratören.";
+		log = "databasen är skrivskyddad (filen, mappen eller filsystemet går inte att "
+		      "skriva)";
+	} else {
+		code = "db_unavailable";
+		title = "Databasen går inte att nå";
+		message =
+		    "Databasen kunde inte läsas eller skrivas på grund av ett fel i lagringen, "
+		    "så ingenting har sparats. Kontakta administratören.";
+		log = "databasfilen kunde inte öppnas, läsas eller skrivas";
+	}
+	fprintf(stderr, "finsam: %s: %s\n", log, r->db ? db_errmsg(r->db) : "");
+	if (r->is_api) {
+		respond_api_error(r, 503, code, NULL, message);
+		return;
+	}
+	buf_reset(&r->out);
+	r->status = 503;
+	page_begin(r, title);
+	html_printf(&r->out, "<h1>%s</h1><p>%s</p>", title, message);
+	page_end(r);
+}
+
 void respond_rc(struct req *r, enum rc rc)
 {
+	/* A module says RC_DB; the store knows whether it was full, read-only
+	 * or broken. */
+	rc = db_refine(r->db, rc);
 	switch (rc) {
 	case RC_OK: break;
 	case RC_NOT_FOUND: respond_error(r, 404, "Det du sökte finns inte."); break;
@@ -266,6 +308,9 @@ void respond_rc(struct req *r, enum rc rc)
 		respond_error(r, 429, "För många försök. Vänta en stund och försök igen.");
 		break;
 	case RC_INVALID: respond_error(r, 422, "Uppgifterna kunde inte sparas."); break;
+	case RC_DB_FULL:
+	case RC_DB_READONLY:
+	case RC_DB_IO: respond_store_failure(r, rc); break;
 	default: respond_error(r, 500, "Något gick fel hos oss. Försök igen om en stund."); break;
 	}
 }

@@ -98,6 +98,19 @@ void page_import(struct req *r)
 
 void page_import_post(struct req *r)
 {
+	if (r->upload_cut) {
+		/* All or nothing: a file that did not arrive whole is not read. */
+		struct import_result none = {0};
+		struct import_error e = {
+		    0, NULL,
+		    "Filen kom inte fram hel: överföringen avbröts innan den var klar, så "
+		    "ingenting har importerats. Välj filen och ladda upp den igen."};
+		none.errors = &e;
+		none.nerrors = 1;
+		r->status = 400;
+		import_page(r, &none, RC_INVALID);
+		return;
+	}
 	if (!r->upload || r->upload_len == 0) {
 		struct import_result none = {0};
 		struct import_error e = {0, NULL, "Välj en fil att importera."};

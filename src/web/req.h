@@ -41,6 +41,8 @@ struct req {
 	const char *upload;  /* the first file of a multipart POST, or NULL */
 	size_t upload_len;
 	const char *upload_name; /* its file name as the browser sent it */
+	int upload_cut;          /* the multipart body ended before its closing boundary:
+	                   upload is NULL and nothing may be saved */
 	struct kv_list cookies;
 	json_t *json; /* parsed JSON body (API), owned */
 	const char *content_type;

@@ -29,6 +29,8 @@
 #include "../util/str.h"
 #include "../util/vault.h"
 #include "logsafe.h"
+#include "multipart.h"
+#include "pages.h"
 #include "web.h"
 
 #define BODY_MAX (1u << 20) /* 1 MiB: forms and JSON */
@@ -59,6 +61,7 @@ static struct db *pool_get(struct pool *p)
 		pthread_cond_wait(&p->cv, &p->mu);
 	struct db *db = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
+	db_failure_clear(db); /* a failure is reported to the request that met it */
 	return db;
 }
 
@@ -245,9 +248,16 @@ static enum MHD_Result multipart_piece(void *cls, enum MHD_ValueKind kind, const
 	return buf_failed(&m->field) || m->failed ? MHD_NO : MHD_YES;
 }
 
-/* Parses the buffered body as multipart; 0 on success. */
+/* Parses the buffered body as multipart: 0 on success, MULTIPART_BAD if
+ * it cannot be read, MULTIPART_CUT if it ends before its closing boundary:
+ * then no file is kept, only the text fields (the CSRF token comes before
+ * the file), and the handler must refuse the request. */
+enum { MULTIPART_BAD = -1, MULTIPART_CUT = -2 };
 static int parse_multipart(struct req *r, const char *body, size_t len)
 {
+	/* libmicrohttpd's post processor hands over the parts of a cut body as
+	 * if they were whole; check the end ourselves. */
+	int complete = multipart_complete(r->content_type, body, len);
 	struct multipart m;
 	memset(&m, 0, sizeof m);
 	m.r = r;
@@ -256,16 +266,23 @@ static int parse_multipart(struct req *r, const char *body, size_t len)
 	struct MHD_PostProcessor *pp = MHD_create_post_processor((struct MHD_Connection *)r->conn,
 	                                                         16 * 1024, multipart_piece, &m);
 	int ok = pp && MHD_post_process(pp, body, len) == MHD_YES;
-	if (pp)
-		MHD_destroy_post_processor(pp);
+	/* It also says whether the body ended where it should. */
+	if (pp && MHD_destroy_post_processor(pp) != MHD_YES)
+		complete = 0;
 	multipart_flush_field(&m);
-	if (ok && !m.failed && m.file_key[0]) {
+	if (ok && complete && !m.failed && m.file_key[0]) {
 		r->upload_len = m.file.len;
 		r->upload = arena_strndup(r->arena, buf_cstr(&m.file), m.file.len);
 	}
 	buf_release(&m.file);
 	buf_release(&m.field);
-	return ok && !m.failed ? 0 : -1;
+	if (!complete)
+		return MULTIPART_CUT;
+	if (!ok || m.failed) {
+		r->form.n = 0;
+		return MULTIPART_BAD;
+	}
+	return 0;
 }
 
 /* ---- dispatch ------------------------------------------------------------------ */
@@ -313,6 +330,14 @@ static int has_content_type(struct req *r, const char *type)
 	size_t n = strlen(type);
 	return ct && strncasecmp(ct, type, n) == 0 &&
 	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* 1 for a handler that takes a file upload and, when the body ended before
+ * its closing boundary (r->upload_cut), says so on its own page.  For every
+ * other route the dispatcher refuses a cut multipart body itself. */
+static int reports_cut_upload(const struct route *rt)
+{
+	return rt->fn == page_import_post;
 }
 
 static void dispatch(struct req *r, const char *body, size_t body_len)
@@ -372,8 +397,20 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 				return;
 			}
 		} else if (!r->is_api && has_content_type(r, "multipart/form-data")) {
-			if (parse_multipart(r, body, body_len) != 0) {
-				respond_error(r, 400, "Formuläret kunde inte läsas.");
+			int mp = parse_multipart(r, body, body_len);
+			if (mp == MULTIPART_CUT && reports_cut_upload(rt)) {
+				/* The handler says so on its own page; the CSRF
+				 * check below still runs on the fields kept. */
+				r->upload_cut = 1;
+			} else if (mp == MULTIPART_CUT) {
+				respond_error(r, 400,
+				              "Formuläret kom inte fram helt: överföringen avbröts "
+				              "innan den var klar. Ingenting har sparats. Gå "
+				              "tillbaka och skicka formuläret igen.");
+				return;
+			} else if (mp != 0) {
+				respond_error(
+				    r, 400, "Formuläret kunde inte läsas. Ingenting har sparats.");
 				return;
 			}
 		} else if (!r->is_api) {

@@ -339,6 +339,44 @@ describe('import from a spreadsheet', () => {
     assert.equal(r.text.match(/<tr><td>\d+<\/td><td>Anmäld av<\/td>/g).length, 200);
   });
 
+  test('an upload cut before its closing boundary imports nothing and says so', async () => {
+    const c = await deltagare();
+    await c.get('/import');
+    const counts = async () => (await c.get('/insatser/1/deltagare')).text.match(/href="\/deltagare\/\d+"/g).length;
+    const before = await counts();
+    // Four good rows; the body stops inside the last one, without the
+    // closing "--boundary--", as when a connection drops mid-upload.
+    const rows = [1, 2, 3, 4].map(() => `Steget vidare;${today()};FK;K;;;;\n`).join('');
+    const b = 'finsamtestgrans';
+    const body = `--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${c.csrf}\r\n` +
+      `--${b}\r\nContent-Disposition: form-data; name="file"; filename="avbruten.csv"\r\n` +
+      `Content-Type: text/csv\r\n\r\n${header}${rows}`.slice(0, -12);
+    const r = await c.request('POST', '/import', { body, headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } });
+    assert.equal(r.status, 400, r.text.slice(0, 300));
+    assert.match(r.text, /Importera deltagare/, 'on the import page');
+    assert.match(r.text, /Filen kom inte fram hel/);
+    assert.match(r.text, /Inget importerades/);
+    assert.equal(await counts(), before, 'nothing written');
+    // The same file sent whole is imported.
+    const whole = await c.upload('/import', { csrf: c.csrf }, 'file', 'hel.csv', header + rows);
+    assert.match(whole.text, /Importerade 4 deltaganden/);
+    assert.notEqual(await counts(), before);
+  });
+
+  test('a cut multipart body to an ordinary form is refused', async () => {
+    const c = new Client(srv.base);
+    await c.login('chef');
+    await c.get('/medlemmar/ny');
+    const b = 'finsamtestgrans';
+    const body = `--${b}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${c.csrf}\r\n` +
+      `--${b}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nkommun\r\n` +
+      `--${b}\r\nContent-Disposition: form-data; name="name"\r\n\r\nAvbrutna kommunen med långt namn`;
+    const r = await c.request('POST', '/medlemmar/ny', { body, headers: { 'Content-Type': `multipart/form-data; boundary=${b}` } });
+    assert.equal(r.status, 400);
+    assert.match(r.text, /kom inte fram helt/);
+    assert.doesNotMatch((await c.get('/medlemmar')).text, /Avbrutna kommunen/);
+  });
+
   test('an upload without its CSRF token is refused', async () => {
     const c = await deltagare();
     const r = await c.upload('/import', {}, 'file', 'x.csv', header);

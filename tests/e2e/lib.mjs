@@ -26,12 +26,14 @@ async function freePort() {
   });
 }
 
-// Starts `finsam serve` on a fresh demo database.  Returns
-// { base, db, dir, log(), stop() }; stop() resolves to the exit code.
-export async function startServer({ extraArgs = [] } = {}) {
+// Starts `finsam serve` on a fresh demo database.  prepare(dbPath), if
+// given, runs after the demo is written and before the server starts.
+// Returns { base, db, dir, log(), stop() }; stop() resolves to the exit code.
+export async function startServer({ extraArgs = [], prepare } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'finsam-e2e-'));
   const db = join(dir, 'finsam.db');
   finsam(['demo', db]);
+  if (prepare) prepare(db);
   const port = await freePort();
   const child = spawn(BIN, ['serve', db, '--port', String(port), '--threads', '3', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -259,6 +259,43 @@ static void empty_or_foreign_file_is_refused_and_left_alone(void **state)
 	rmdir(dir);
 }
 
+static enum rc insert_blob(struct db *db, void *ctx)
+{
+	(void)ctx;
+	return db_exec(db, "INSERT INTO filler (b) VALUES (randomblob(200000))");
+}
+
+static void full_store_is_told_apart(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(db_exec(t->db, "CREATE TABLE filler (b BLOB)"), RC_OK);
+	/* No room for another page: as when the disk is full.  (A limit
+	 * below the current size leaves it at the current size.) */
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(t->db, "PRAGMA max_page_count = 1", &q), RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	db_finalize(q);
+	assert_int_equal(db_tx(t->db, insert_blob, NULL), RC_DB_FULL);
+	assert_int_equal(db_failure(t->db), RC_DB_FULL);
+	assert_int_equal(db_refine(t->db, RC_DB), RC_DB_FULL);
+	assert_int_equal(db_refine(t->db, RC_NOT_FOUND), RC_NOT_FOUND);
+	db_failure_clear(t->db);
+	assert_int_equal(db_failure(t->db), RC_OK);
+	assert_int_equal(db_refine(t->db, RC_DB), RC_DB);
+}
+
+static void read_only_store_is_told_apart(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(db_exec(t->db, "CREATE TABLE filler (b BLOB)"), RC_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA query_only = 1"), RC_OK);
+	assert_int_equal(db_tx(t->db, insert_blob, NULL), RC_DB_READONLY);
+	assert_int_equal(db_failure(t->db), RC_DB_READONLY);
+	/* A bug stays a bug: a statement that does not compile is RC_DB. */
+	db_failure_clear(t->db);
+	assert_int_equal(db_exec(t->db, "SELECT * FROM no_such_table"), RC_DB);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +313,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(newer_database_is_refused, setup, teardown),
 	    cmocka_unit_test(missing_database_is_not_created_by_open),
 	    cmocka_unit_test(empty_or_foreign_file_is_refused_and_left_alone),
+	    cmocka_unit_test_setup_teardown(full_store_is_told_apart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(read_only_store_is_told_apart, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }

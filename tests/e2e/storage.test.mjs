@@ -1,0 +1,86 @@
+// End-to-end: when the database cannot be written, the user is told what
+// is wrong (503, in Swedish) instead of a generic error, and the server log
+// names the cause for the administrator.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, closeSync, copyFileSync, mkdirSync, openSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Client, startServer } from './lib.mjs';
+
+describe('a full disk', () => {
+  // The database lives on a small tmpfs of its own; once the server runs,
+  // a filler file takes the last free byte, as when a disk fills up.
+  let srv, mnt;
+  after(async () => {
+    if (mnt) execFileSync('umount', ['-l', mnt], { stdio: 'ignore' });
+    if (srv) assert.equal(await srv.stop(), 0);
+  });
+
+  test('a write says the database is full; reading still works', async (t) => {
+    let mounted = false;
+    srv = await startServer({
+      prepare: (db) => {
+        mnt = join(dirname(db), 'liten-disk');
+        mkdirSync(mnt);
+        const size = statSync(db).size + 4 * 1024 * 1024;
+        try {
+          execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', mnt], { stdio: 'ignore' });
+          mounted = true;
+        } catch { mnt = null; return; }
+        for (const f of ['finsam.db', 'finsam.db.key']) {
+          copyFileSync(join(dirname(db), f), join(mnt, f));
+          chmodSync(join(mnt, f), 0o600);
+          rmSync(join(dirname(db), f));
+          symlinkSync(join(mnt, f), join(dirname(db), f));
+        }
+      },
+    });
+    if (!mounted) { t.skip('mounting a tmpfs needs root'); return; }
+    const c = new Client(srv.base);
+    await c.get('/logga-in');
+    const chunk = Buffer.alloc(64 * 1024);
+    const fd = openSync(join(mnt, 'fyllning'), 'w');
+    try { for (;;) writeSync(fd, chunk); } catch (e) { assert.equal(e.code, 'ENOSPC'); }
+    try { for (;;) writeSync(fd, chunk, 0, 512); } catch { /* the last bytes */ }
+    closeSync(fd);
+    const login = await c.request('POST', '/logga-in', { form: { csrf: c.csrf, username: 'chef', password: 'finsam-demo' } });
+    assert.equal(login.status, 503, login.text.slice(0, 300));
+    assert.match(login.text, /Databasen är full/);
+    assert.match(login.text, /Kontakta administratören/);
+    assert.doesNotMatch(login.text, /Något gick fel hos oss/);
+    assert.match(srv.log(), /databasen eller disken är full/);
+    assert.equal((await c.get('/logga-in')).status, 200, 'reading still works');
+  });
+});
+
+// chattr +i makes the file immutable even for root (file modes do not
+// stop root), so the database opens read-only.
+function immutable(path, on) {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', path], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a read-only database', () => {
+  let srv, dbPath;
+  after(async () => {
+    if (dbPath) immutable(dbPath, false);
+    if (srv) assert.equal(await srv.stop(), 0);
+  });
+
+  test('a write says the database is read-only', async (t) => {
+    let ok = true;
+    srv = await startServer({ prepare: (db) => { dbPath = db; ok = immutable(db, true); } });
+    if (!ok) { t.skip('chattr +i is not possible on this file system'); return; }
+    const c = new Client(srv.base);
+    const login = await c.login('chef');
+    assert.equal(login.status, 503, login.text.slice(0, 300));
+    assert.match(login.text, /Databasen är skrivskyddad/);
+    assert.match(srv.log(), /databasen är skrivskyddad/);
+    assert.equal((await c.get('/logga-in')).status, 200, 'reading still works');
+  });
+});
