@@ -244,7 +244,8 @@ static int cmd_init(int argc, char **argv)
 
 static int cmd_serve(int argc, char **argv)
 {
-	static const char *const wv[] = {"--port", "--listen", "--threads", NULL};
+	static const char *const wv[] = {"--port",         "--listen",      "--threads",
+	                                 "--idle-timeout", "--per-address", NULL};
 	struct serve_options o = {0};
 	o.db_path = positional(argc, argv, 0, wv);
 	o.listen = opt_value(argc, argv, "--listen");
@@ -267,6 +268,25 @@ static int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 		o.threads = (int)v;
+	}
+	const char *idle = opt_value(argc, argv, "--idle-timeout");
+	if (idle) {
+		if (!str_to_i64(idle, &v) || v < 1 || v > 3600) {
+			fprintf(stderr, "finsam: --idle-timeout ska vara ett antal sekunder mellan "
+			                "1 och 3600.\n");
+			return 2;
+		}
+		o.idle_timeout = (int)v;
+	}
+	const char *per = opt_value(argc, argv, "--per-address");
+	if (per) {
+		if (!str_to_i64(per, &v) || v < 0 || v > WEB_CONNECTIONS_MAX) {
+			fprintf(stderr,
+			        "finsam: --per-address ska vara ett tal mellan 0 (ingen gräns) "
+			        "och 512.\n");
+			return 2;
+		}
+		o.per_address = v == 0 ? -1 : (int)v;
 	}
 	if (!o.db_path)
 		return usage_error(argv[0]);
@@ -714,9 +734,15 @@ static const struct command commands[] = {
     {"init", cmd_init, "init DB [--name NAMN]",
      "Skapar en ny databas och en nyckelfil DB.key bredvid den (läsbar bara för ägaren).\n"
      "Nyckeln krypterar personuppgifter; säkerhetskopiera den separat från databasen."},
-    {"serve", cmd_serve, "serve DB [--port N] [--listen ADRESS] [--threads N] [--behind-proxy]",
+    {"serve", cmd_serve,
+     "serve DB [--port N] [--listen ADRESS] [--threads N] [--behind-proxy] "
+     "[--idle-timeout SEKUNDER] [--per-address N]",
      "Serverar webbgränssnittet och JSON-API:t (standard 127.0.0.1:8080).\n"
-     "--behind-proxy: lita på X-Forwarded-Proto/-For från en lokal omvänd proxy med TLS."},
+     "--behind-proxy: lita på X-Forwarded-Proto/-For från en lokal omvänd proxy med TLS.\n"
+     "--idle-timeout: stäng en anslutning som varit tyst så länge (standard 10 s).\n"
+     "--per-address: högst så många samtidiga anslutningar från en adress (standard 32,\n"
+     "0 = ingen gräns). Bakom en proxy kommer alla från proxyns adress, så där är\n"
+     "standard ingen gräns: begränsa per klient i proxyn i stället."},
     {"user", cmd_user,
      "user add|passwd|list|disable|enable DB [ANVÄNDARNAMN] [--role ROLL] [--name NAMN] "
      "[--password-stdin]",

@@ -56,6 +56,14 @@ void page_login(struct req *r)
 	login_form(r, NULL, NULL);
 }
 
+void page_login_again(struct req *r, int status, const char *message)
+{
+	const char *user = kv_get(&r->form, "username");
+	buf_reset(&r->out);
+	r->status = status;
+	login_form(r, user ? str_trim(arena_strdup(r->arena, user)) : NULL, message);
+}
+
 void page_login_post(struct req *r)
 {
 	const char *user = kv_get(&r->form, "username");

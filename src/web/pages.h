@@ -12,6 +12,10 @@
 /* page_auth.c */
 void page_login(struct req *r);
 void page_login_post(struct req *r);
+/* The login form again, with the username the request sent kept and
+ * message shown above it (status is the caller's): for a stale login form
+ * or a session that ended while a form was open. */
+void page_login_again(struct req *r, int status, const char *message);
 void page_logout_post(struct req *r);
 void page_start(struct req *r);
 void page_account(struct req *r);

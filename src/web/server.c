@@ -26,6 +26,7 @@
 #include "../core/keycheck.h"
 #include "../db/db.h"
 #include "../util/arena.h"
+#include "../util/html.h"
 #include "../util/str.h"
 #include "../util/vault.h"
 #include "logsafe.h"
@@ -306,6 +307,70 @@ static int csrf_ok(struct req *r, enum csrf_policy policy)
 	return sent && r->who.csrf[0] && str_ct_equal(sent, r->who.csrf);
 }
 
+/* 1 for a field whose value is never written back into a page. */
+static int secret_field(const char *name)
+{
+	return strcmp(name, "csrf") == 0 || strstr(name, "password") || strstr(name, "losenord");
+}
+
+/*
+ * The answer to a browser form sent by a signed-in person whose page was
+ * out of date (its CSRF token missing or from an earlier session): nothing
+ * was saved, but nothing typed is lost either.  The page carries every
+ * field sent, except passwords and the old token, as hidden inputs with the
+ * session's current token, so "Skicka igen" sends it again.  A file cannot
+ * be carried over: the page says so.
+ */
+static void respond_stale_form(struct req *r, int upload)
+{
+	struct buf *b = &r->out;
+	size_t idx, nids;
+	int64_t ids[ROUTER_MAX_IDS];
+	const char *back = router_match(web_routes, web_route_count, sizeof web_routes[0], "GET",
+	                                r->path, &idx, ids, &nids) == ROUTER_OK
+	                       ? r->path
+	                       : "/";
+	buf_reset(b);
+	r->status = 403;
+	page_begin(r, "Sidan var inaktuell");
+	html_printf(b, "<h1>Sidan var inaktuell</h1><p>Sidan du skickade från hade hunnit bli "
+	               "inaktuell (den kan ha öppnats före en ny inloggning eller i en annan "
+	               "flik) och formulärets säkerhetstoken stämde inte längre, så ingenting har "
+	               "sparats ännu.</p>");
+	if (upload) {
+		html_printf(b,
+		            "<p>En fil kan inte skickas igen härifrån. <a href=\"%s\">Gå tillbaka"
+		            "</a> och välj filen igen.</p>",
+		            back);
+		page_end(r);
+		return;
+	}
+	int dropped = 0;
+	html_printf(b,
+	            "<form method=\"post\" action=\"%s\"><input type=\"hidden\" name=\"csrf\" "
+	            "value=\"%s\">",
+	            r->path, r->who.csrf);
+	for (size_t i = 0; i < r->form.n; i++) {
+		const struct kv *f = &r->form.items[i];
+		if (secret_field(f->name)) {
+			dropped |= strcmp(f->name, "csrf") != 0;
+			continue;
+		}
+		html_printf(b, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", f->name,
+		            f->value);
+	}
+	html_printf(b, "<p>Det du fyllde i finns kvar. Skicka det igen om det fortfarande "
+	               "stämmer.</p>");
+	if (dropped)
+		html_printf(b, "<p>Lösenord skickas inte vidare: fyll i dem igen när formuläret "
+		               "visas.</p>");
+	html_printf(b,
+	            "<div class=\"actions\"><button type=\"submit\">Skicka igen</button> "
+	            "<a href=\"%s\">Tillbaka utan att skicka</a></div></form>",
+	            back);
+	page_end(r);
+}
+
 static void authenticate(struct req *r)
 {
 	const char *authz = req_header(r, "Authorization");
@@ -367,9 +432,11 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 		} else if (strcmp(r->method, "GET") == 0) {
 			req_redirect(r, "/logga-in");
 		} else {
-			respond_error(r, 401,
-			              "Du är inte inloggad, eller så har inloggningen gått ut. "
-			              "Logga in igen.");
+			page_login_again(
+			    r, 401,
+			    "Du är inte inloggad längre (inloggningen har gått ut), så "
+			    "det du skickade har inte sparats. Logga in och gör om "
+			    "det.");
 		}
 		return;
 	}
@@ -427,6 +494,17 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 		}
 	}
 	if (!csrf_ok(r, rt->csrf)) {
+		if (rt->csrf == CSRF_LOGIN) {
+			/* Two login tabs, or a cookie that expired: a fresh form. */
+			page_login_again(r, 403,
+			                 "Inloggningssidan hade hunnit bli inaktuell. Fyll i "
+			                 "lösenordet igen och logga in.");
+			return;
+		}
+		if (!r->is_api && r->authed && !r->who.token_id) {
+			respond_stale_form(r, has_content_type(r, "multipart/form-data"));
+			return;
+		}
 		respond_error(
 		    r, 403,
 		    "Formuläret kunde inte kontrolleras (säkerhetstoken saknas eller är fel). "
@@ -671,7 +749,8 @@ int web_serve(const struct serve_options *o)
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* MHD_USE_AUTO: epoll on Linux, so hundreds of sockets cost little. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	const char *listen = o->listen ? o->listen : "127.0.0.1";
 	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
@@ -689,13 +768,23 @@ int web_serve(const struct serve_options *o)
 		return 2;
 	}
 
+	/* Idle connections are closed soon, and one address may hold only so
+	 * many, so a client that opens hundreds of idle sockets cannot take
+	 * every slot.  Behind a proxy every connection has the proxy's
+	 * address: then no cap unless asked for (the proxy limits clients). */
+	unsigned idle =
+	    (unsigned)(o->idle_timeout > 0 ? o->idle_timeout : WEB_IDLE_TIMEOUT_DEFAULT);
+	unsigned per_address = o->per_address > 0   ? (unsigned)o->per_address
+	                       : o->per_address < 0 ? 0
+	                       : o->behind_proxy    ? 0
+	                                            : WEB_PER_ADDRESS_DEFAULT;
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
 	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT,
-	    (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_EXTERNAL_LOGGER,
-	    mhd_log, NULL, MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_MAX,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)(256 * 1024), MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);

@@ -41,7 +41,17 @@ struct serve_options {
 	int port;
 	int threads;
 	int behind_proxy; /* trust X-Forwarded-Proto/-For from a local proxy */
+	int idle_timeout; /* seconds an idle connection is kept; 0 = default */
+	int per_address;  /* connections from one address; 0 = default, -1 = no limit */
 };
+
+/* Defaults: a short idle timeout, and a per-address cap well above what a
+ * browser opens (six or so) but far below the total.  Behind a proxy every
+ * connection comes from the proxy's address, so there is no per-address cap
+ * unless one is given: the proxy must limit its clients. */
+#define WEB_IDLE_TIMEOUT_DEFAULT 10
+#define WEB_PER_ADDRESS_DEFAULT  32
+#define WEB_CONNECTIONS_MAX      512
 
 /* Serves until SIGINT or SIGTERM.  Returns 0 on a clean stop. */
 int web_serve(const struct serve_options *o);

@@ -1,0 +1,55 @@
+// End-to-end: one client cannot take every connection.  Idle sockets from
+// one address are capped and closed after a short idle timeout, so another
+// client is still served at once.
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, test } from 'node:test';
+import { startServer } from './lib.mjs';
+
+const IDLE = 2;
+let srv;
+before(async () => { srv = await startServer({ extraArgs: ['--idle-timeout', String(IDLE)] }); });
+after(async () => { assert.equal(await srv.stop(), 0); });
+
+// Opens n idle TCP connections from another loopback address.
+async function idleSockets(n) {
+  const { port } = new URL(srv.base);
+  const socks = [];
+  await Promise.all(Array.from({ length: n }, () => new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: Number(port), localAddress: '127.0.0.2' });
+    s.closedAt = null;
+    s.on('connect', resolve);
+    s.on('error', () => {});
+    s.on('close', () => { s.closedAt = Date.now(); resolve(); });
+    socks.push(s);
+  })));
+  return socks;
+}
+
+test('600 idle connections from one address do not starve another client', async () => {
+  const socks = await idleSockets(600);
+  try {
+    const t0 = Date.now();
+    const r = await fetch(`${srv.base}/logga-in`, { signal: AbortSignal.timeout(5000) });
+    assert.equal(r.status, 200);
+    assert.ok(Date.now() - t0 < 1500, `served in ${Date.now() - t0} ms`);
+    // The cap per address: most of the 600 are closed at once.
+    await new Promise((res) => setTimeout(res, 500));
+    const open = socks.filter((s) => s.closedAt === null).length;
+    assert.ok(open <= 32, `${open} idle connections still open from one address`);
+    // The idle timeout closes the rest.
+    await new Promise((res) => setTimeout(res, (IDLE + 2) * 1000));
+    const still = socks.filter((s) => s.closedAt === null).length;
+    assert.equal(still, 0, 'idle connections are closed after the idle timeout');
+  } finally {
+    for (const s of socks) s.destroy();
+  }
+});
+
+test('a connection that is used is not cut', async () => {
+  for (let i = 0; i < 3; i++) {
+    const r = await fetch(`${srv.base}/logga-in`);
+    assert.equal(r.status, 200);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+});
