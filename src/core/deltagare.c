@@ -1174,6 +1174,90 @@ enum rc deltagare_protect_apply(struct db *db, const struct actor *who, int64_t 
 	return rc;
 }
 
+/* ---- consent given later ------------------------------------------------------------- */
+
+struct consent_later_ctx {
+	const struct vault *v;
+	const struct actor *who;
+	int64_t id;
+	const struct consent_in *in;
+	const struct pnr *pnr;
+	struct field_error *err;
+};
+
+static enum rc consent_later_tx(struct db *db, void *v)
+{
+	struct consent_later_ctx *c = v;
+	enum rc rc = may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT i.association_id, p.identity_id IS NOT NULL, p.protected, p.sex"
+	               " FROM participation p JOIN intervention i ON i.id = p.intervention_id"
+	               " WHERE p.id = $1",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->id);
+	enum db_step s = db_step(q);
+	int64_t assoc = 0;
+	int identified = 0, protected_identity = 0;
+	char sex[4] = "";
+	if (s == DB_ROW) {
+		assoc = db_col_int64(q, 0);
+		identified = (int)db_col_int64(q, 1);
+		protected_identity = (int)db_col_int64(q, 2);
+		str_copy(sex, sizeof sex, db_col_text(q, 3));
+	}
+	db_finalize(q);
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	if (protected_identity)
+		return field_error_set(
+		    c->err, "pnr", "Personen har skyddade personuppgifter och följs bara anonymt.");
+	if (identified)
+		return field_error_set(c->err, "pnr",
+		                       "Deltagandet har redan samtycke med personnummer och namn.");
+	const char *new_sex = c->pnr->sex == 'K' ? "K" : "M";
+	if ((rc = attach_identity(db, c->v, assoc, c->id, c->pnr, c->in->name)) ||
+	    (rc = insert_consent(db, c->who, c->id, c->in->given_on, c->in->form)) ||
+	    (strcmp(sex, new_sex) != 0 && (rc = history(db, c->who, c->id, "sex", sex, new_sex))) ||
+	    (rc = history(db, c->who, c->id, "consent", NULL, "lämnat")))
+		return rc;
+	return audit_append(db, c->who, "consent_given", "participation", c->id,
+	                    "identitet sparad");
+}
+
+enum rc deltagare_consent_add(struct db *db, const struct vault *v, const struct actor *who,
+                              int64_t id, const struct consent_in *in, struct field_error *err)
+{
+	char today[11];
+	str_today(today);
+	struct pnr pnr;
+	enum rc bad = RC_OK;
+	if (str_blank(in->given_on) || !str_valid_date(in->given_on) ||
+	    strcmp(in->given_on, today) > 0)
+		bad = field_error_add(err, "consent_on",
+		                      "Samtyckesdatumet ska vara ett datum som 2026-01-31, "
+		                      "inte i framtiden.");
+	if (str_blank(in->form) || strlen(in->form) > 40)
+		bad = field_error_add(err, "consent_form",
+		                      "Ange vilken version av samtyckesblanketten som användes.");
+	const char *why = NULL;
+	if (str_blank(in->pnr))
+		bad = field_error_add(err, "pnr", "Ange personnummer eller samordningsnummer.");
+	else if (pnr_parse(in->pnr, today, &pnr, &why) != RC_OK)
+		bad = field_error_add(err, "pnr", why);
+	if (str_blank(in->name) || str_utf8_len(in->name) > 120 || !str_valid_utf8_text(in->name))
+		bad = field_error_add(err, "name", "Ange deltagarens namn, högst 120 tecken.");
+	if (bad)
+		return bad;
+	if (!v)
+		return RC_IO;
+	struct consent_later_ctx c = {v, who, id, in, &pnr, err};
+	return db_tx(db, consent_later_tx, &c);
+}
+
 /* ---- attendance ---------------------------------------------------------------------- */
 
 struct attend_ctx {

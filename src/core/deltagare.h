@@ -112,6 +112,20 @@ enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64
  * other participations exist). */
 enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id);
 
+/* Consent given later for an anonymous participation: what was typed on
+ * the form. */
+struct consent_in {
+	const char *given_on;
+	const char *form; /* version of the consent form */
+	const char *pnr;
+	const char *name;
+};
+/* Records consent given later and stores the identity (sealed) for this
+ * participation only; for a deltagaransvarig of its insats; not for a
+ * protected identity or a participation that already has one; audited. */
+enum rc deltagare_consent_add(struct db *db, const struct vault *v, const struct actor *who,
+                              int64_t id, const struct consent_in *in, struct field_error *err);
+
 /* An open request for protection of a person in participations outside
  * the requester's insatser. */
 struct protect_request {

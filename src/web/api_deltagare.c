@@ -517,6 +517,26 @@ void api_withdraw(struct req *r)
 	participation_reply(r, r->ids[0], 200);
 }
 
+/* Consent given later for an anonymous participation. */
+void api_consent(struct req *r)
+{
+	static const char *const keys[] = {"consent_on", "consent_form", "pnr", "name", NULL};
+	if (!only_keys(r, r->json, keys))
+		return;
+	int bad = 0;
+	struct consent_in in;
+	in.given_on = jstr(r, r->json, "consent_on", &bad);
+	in.form = jstr(r, r->json, "consent_form", &bad);
+	in.pnr = jstr(r, r->json, "pnr", &bad);
+	in.name = jstr(r, r->json, "name", &bad);
+	if (bad)
+		return;
+	struct field_error e = {0};
+	if (failed(r, deltagare_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &e), &e))
+		return;
+	participation_reply(r, r->ids[0], 200);
+}
+
 void api_attendance(struct req *r)
 {
 	static const char *const keys[] = {"month", "hours_tenths", NULL};

@@ -64,6 +64,7 @@ static const struct label audit_actions[] = {
     {"correct", "Rättade"},
     {"withdraw_consent", "Återkallade samtycke"},
     {"protect", "Markerade skyddade personuppgifter"},
+    {"consent_given", "Registrerade samtycke"},
     {"protect_request", "Begärde skyddade personuppgifter hos administratören"},
     {"protect_apply", "Tillämpade skyddade personuppgifter"},
     {"attendance", "Registrerade deltagartimmar"},

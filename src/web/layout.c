@@ -54,7 +54,9 @@ static const struct {
     {"avslut", "Avslutet är registrerat."},
     {"avbruten", "Anmälan är avbruten."},
     {"aterkallat", "Samtycket är återkallat och identiteten är raderad."},
-    {"skyddad", "Identiteten är raderad i alla personens deltaganden."},
+    {"skyddad", "Identiteten är raderad och deltagandet är markerat med skyddade "
+                "personuppgifter."},
+    {"samtycke", "Samtycket är registrerat och identiteten sparad krypterat."},
     {"rattat", "Rättelsen är sparad."},
     {"timmar", "Deltagartimmarna är sparade."},
     {"sparat", "Ändringarna är sparade."},

@@ -474,6 +474,7 @@ static const struct {
     {"rattelse", {"field", "value", NULL}},
     {"hem", {"value", NULL}},
     {"identitet", {"reason", NULL}},
+    {"samtycke", {"consent_on", "consent_form", "pnr", "name", NULL}},
 };
 
 static int form_has_field(const char *form, const char *field)
@@ -835,6 +836,30 @@ static void participation_page(struct req *r, const struct posted *ps, const cha
 			submit(r, "Spara timmar");
 		}
 	}
+	if (w && !p.identified && !p.protected_identity) {
+		small_form_begin(r, p.id, "samtycke", "Registrera samtycke");
+		html_printf(b, "<p>Har deltagaren lämnat skriftligt samtycke efter anmälan sparas "
+		               "personnummer och namn krypterat för det här deltagandet.</p>");
+		static const struct {
+			const char *field, *label, *type, *hint;
+		} cf[] = {
+		    {"consent_on", "Samtycke lämnat", "date", NULL},
+		    {"consent_form", "Samtyckesblankettens version", "text",
+		     "Till exempel 2024:1."},
+		    {"pnr", "Personnummer eller samordningsnummer", "text",
+		     "Sparas krypterat, bara med samtycke."},
+		    {"name", "Namn", "text", NULL},
+		};
+		for (size_t i = 0; i < sizeof cf / sizeof cf[0]; i++) {
+			const char *attrs =
+			    field_open(r, ps, "samtycke", cf[i].field, cf[i].label, cf[i].hint, 1);
+			html_printf(b, "<input type=\"%s\" autocomplete=\"off\"", cf[i].type);
+			html_raw_trusted_markup(b, attrs);
+			html_printf(b, " value=\"%s\"></div>",
+			            kept(r, ps, "samtycke", cf[i].field, i == 0 ? today : ""));
+		}
+		submit(r, "Registrera samtycke");
+	}
 	/* Irreversible: each goes through a confirmation page first. */
 	if (w && p.identified)
 		html_printf(b,
@@ -962,6 +987,16 @@ void page_participation_cancel_post(struct req *r)
 	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
 	                       kv_get(&r->form, "end_reason"), &err),
 	      &err, "avbruten");
+}
+
+void page_participation_consent_post(struct req *r)
+{
+	struct field_error err = {0};
+	struct consent_in in = {kv_get(&r->form, "consent_on"), kv_get(&r->form, "consent_form"),
+	                        kv_get(&r->form, "pnr"), kv_get(&r->form, "name")};
+	after(r, "samtycke",
+	      deltagare_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &err), &err,
+	      "samtycke");
 }
 
 /* ---- confirmation of what cannot be undone ------------------------------------------ */

@@ -63,6 +63,7 @@ void page_participation_cancel_post(struct req *r);
 void page_participation_withdraw_post(struct req *r);
 void page_participation_protect_post(struct req *r);
 void page_participation_withdraw(struct req *r);
+void page_participation_consent_post(struct req *r);
 void page_participation_protect(struct req *r);
 void page_protect_requests(struct req *r);
 void page_protect_request(struct req *r);
@@ -92,6 +93,7 @@ void api_start(struct req *r);
 void api_end(struct req *r);
 void api_cancel(struct req *r);
 void api_withdraw(struct req *r);
+void api_consent(struct req *r);
 void api_attendance(struct req *r);
 void api_codes(struct req *r);
 

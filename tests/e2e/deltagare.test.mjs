@@ -254,6 +254,32 @@ describe('a personnummer never opens another insats', () => {
   });
 });
 
+// Review issue 6, item 22: consent given after an anonymous referral.
+describe('consent given later', () => {
+  test('is recorded on the participation page and takes it off the work list', async () => {
+    const c = await deltagare();
+    const r = await refer(c, 1, { sex: 'K' });
+    assert.equal(r.status, 303);
+    const loc = r.headers.get('location').split('?')[0];
+    const page = await c.get(loc);
+    assert.match(page.text, /Registrera samtycke/);
+    const bad = await c.post(`${loc}/samtycke`, { consent_on: today(), consent_form: '', pnr: '', name: 'Sen Samtyckare' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text, /value="Sen Samtyckare"/, 'what was typed is kept');
+    const ok = await c.post(`${loc}/samtycke`, {
+      consent_on: today(), consent_form: '2024:1', pnr: pnr('19580101234'), name: 'Sen Samtyckare',
+    });
+    assert.equal(ok.status, 303, ok.text.slice(0, 300));
+    const after = await c.get(loc);
+    assert.match(after.text, /Samtycke<\/dt><dd>Lämnat/);
+    assert.doesNotMatch(after.text, /Registrera samtycke/);
+    const shownId = await c.post(`${loc}/identitet`, { reason: 'kontakt' });
+    assert.match(shownId.text, /Sen Samtyckare/);
+    const lists = await c.get('/arbetslistor');
+    assert.doesNotMatch(lists.text, new RegExp(`href="${loc}"`));
+  });
+});
+
 describe('who may register where', () => {
   test('a deltagaransvarig cannot register in an insats they do not staff', async () => {
     const c = await deltagare();

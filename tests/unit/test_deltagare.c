@@ -655,6 +655,54 @@ static void shared_identity_becomes_one_copy_per_participation(void **state)
 	arena_free(a);
 }
 
+/* Review issue 6, item 22: consent given later stores the identity for that
+ * participation, takes it off the consent work list, and is audited. */
+static void consent_given_later_stores_identity_and_leaves_the_work_list(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e = {0};
+	int64_t id, prot;
+	struct referral r = anonymous(f, "M"); /* the number says woman: sex follows it */
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	r.protected_identity = 1;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &prot, &e), RC_OK);
+	struct participation *w;
+	size_t n;
+	struct paging pg = {0, 500, 0, 0, 0};
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	                 RC_OK);
+	size_t before = n;
+	struct consent_in in = {"2025-03-05", "2024:1", f->pnr_a, "Senare Samtycke"};
+	struct field_error e2 = {0};
+	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->other, id, &in, &e2), RC_DENIED);
+	struct consent_in badin = {"2099-01-01", "", "1234", ""};
+	struct field_error e3 = {0};
+	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &badin, &e3), RC_INVALID);
+	assert_int_equal(field_error_count(&e3), 4); /* every field at once */
+	struct field_error e4 = {0};
+	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, prot, &in, &e4), RC_INVALID);
+	assert_string_equal(e4.field, "pnr");
+	struct field_error e5 = {0};
+	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
+	struct participation p;
+	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_true(p.identified);
+	assert_string_equal(p.sex, "K");
+	assert_int_equal(p.birth_year, 1990);
+	assert_string_equal(p.consent_on, "2025-03-05");
+	const char *pnr, *name;
+	assert_int_equal(
+	    deltagare_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name), RC_OK);
+	assert_string_equal(name, "Senare Samtycke");
+	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	                 RC_OK);
+	assert_int_equal(n, before - 1);
+	struct field_error e6 = {0};
+	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6), RC_INVALID);
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'consent_given'"),
+	                 1);
+}
+
 /* Protection reaches every participation of the person the caller has
  * rights to, and asks nobody when there are no others. */
 static void protection_erases_identity_in_own_insatser(void **state)
@@ -871,6 +919,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(protection_erases_identity_in_own_insatser, setup,
 	                                    teardown),
 	    cmocka_unit_test(shared_identity_becomes_one_copy_per_participation),
+	    cmocka_unit_test_setup_teardown(
+	        consent_given_later_stores_identity_and_leaves_the_work_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        only_own_deltagaransvarig_sees_identity_and_it_is_logged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(register_extract_shows_everything_about_one_person,
