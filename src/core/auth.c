@@ -137,9 +137,10 @@ static enum rc user_add_tx(struct db *db, void *vctx)
 	return audit_append(db, c->who, "create", "user", c->id, auth_role_code(c->role));
 }
 
-enum rc auth_user_add(struct db *db, const struct actor *who, const char *username,
-                      const char *display_name, enum role role, const char *password,
-                      int64_t *id_out, struct field_error *err)
+/* Checks an account's fields, every wrong one at once; password may be
+ * NULL when the caller brings a hash. */
+static enum rc check_user(const char *username, const char *display_name, enum role role,
+                          const char *password, struct field_error *err)
 {
 	struct field_error one = {0};
 	field_error_clear(err);
@@ -154,12 +155,17 @@ enum rc auth_user_add(struct db *db, const struct actor *who, const char *userna
 	if (role == ROLE_NONE || role == ROLE_API)
 		rc = field_error_add(err, "role", "Välj en roll för kontot.");
 	field_error_clear(&one);
-	if (auth_password_acceptable(password, &one))
+	if (password && auth_password_acceptable(password, &one))
 		rc = field_error_merge(err, &one);
+	return rc;
+}
+
+enum rc auth_user_add_hashed(struct db *db, const struct actor *who, const char *username,
+                             const char *display_name, enum role role, const char *hash,
+                             int64_t *id_out, struct field_error *err)
+{
+	enum rc rc = check_user(username, display_name, role, NULL, err);
 	if (rc)
-		return rc;
-	char hash[CRYPTO_PWHASH_LEN];
-	if ((rc = crypto_password_hash(password, hash)))
 		return rc;
 	struct user_add_ctx c = {who, username, display_name, hash, role, 0};
 	rc = db_tx(db, user_add_tx, &c);
@@ -169,6 +175,20 @@ enum rc auth_user_add(struct db *db, const struct actor *who, const char *userna
 	if (rc == RC_OK && id_out)
 		*id_out = c.id;
 	return rc;
+}
+
+enum rc auth_user_add(struct db *db, const struct actor *who, const char *username,
+                      const char *display_name, enum role role, const char *password,
+                      int64_t *id_out, struct field_error *err)
+{
+	/* The checks first, so a bad field costs no hash. */
+	enum rc rc = check_user(username, display_name, role, password, err);
+	if (rc)
+		return rc;
+	char hash[CRYPTO_PWHASH_LEN];
+	if ((rc = crypto_password_hash(password, hash)))
+		return rc;
+	return auth_user_add_hashed(db, who, username, display_name, role, hash, id_out, err);
 }
 
 struct user_upd_ctx {
@@ -289,31 +309,57 @@ enum rc auth_user_get(struct db *db, int64_t id, struct user *u)
 	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
 }
 
+/* The stored password hash of user id into out; RC_NOT_FOUND if none.
+ * Read outside any transaction: the caller verifies against it with no
+ * lock held and the transaction then checks it is still the same. */
+static enum rc password_hash_of(struct db *db, int64_t id, char out[CRYPTO_PWHASH_LEN])
+{
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT password_hash FROM app_user WHERE id = $1", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		str_copy(out, CRYPTO_PWHASH_LEN, db_col_text(q, 0));
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+}
+
 struct own_pw_ctx {
 	const struct actor *who;
-	const char *current;
-	const char *hash;
-	struct field_error *err;
+	int64_t keep_session;
+	const char *verified; /* the hash the current password was checked against */
+	const char *hash;     /* the new one */
+	int stale;            /* out: the password changed since it was checked */
 };
 
 static enum rc own_password_tx(struct db *db, void *vctx)
 {
 	struct own_pw_ctx *c = vctx;
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT password_hash FROM app_user WHERE id = $1", &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->who->user_id);
-	enum db_step s = db_step(q);
-	int ok = s == DB_ROW && crypto_password_verify(db_col_text(q, 0), c->current);
-	db_finalize(q);
-	if (s == DB_DONE)
-		return RC_NOT_FOUND;
-	if (!ok)
-		return field_error_set(c->err, "current", "Det nuvarande lösenordet stämmer inte.");
-	if (db_prepare(db, "UPDATE app_user SET password_hash = $1 WHERE id = $2", &q))
+	c->stale = 0;
+	if (db_prepare(db,
+	               "UPDATE app_user SET password_hash = $1 WHERE id = $2 AND password_hash = $3"
+	               " RETURNING id",
+	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, c->hash);
 	db_bind_int64(q, 2, c->who->user_id);
+	db_bind_text(q, 3, c->verified);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	if (s == DB_DONE) {
+		c->stale = 1;
+		return RC_OK;
+	}
+	if (s != DB_ROW)
+		return RC_DB;
+	/* A new password ends every other session of the account: one opened
+	 * with the old password somewhere else must not live on. */
+	if (db_prepare(db, "DELETE FROM session WHERE user_id = $1 AND id <> $2", &q))
+		return RC_DB;
+	db_bind_int64(q, 1, c->who->user_id);
+	db_bind_int64(q, 2, c->keep_session);
 	enum rc rc = db_step_rc(db_step(q));
 	db_finalize(q);
 	if (rc)
@@ -321,8 +367,9 @@ static enum rc own_password_tx(struct db *db, void *vctx)
 	return audit_append(db, c->who, "password", "user", c->who->user_id, "eget byte");
 }
 
-enum rc auth_user_change_password(struct db *db, const struct actor *who, const char *current,
-                                  const char *password, struct field_error *err)
+enum rc auth_user_change_password(struct db *db, const struct actor *who, int64_t keep_session,
+                                  const char *current, const char *password,
+                                  struct field_error *err)
 {
 	if (!who || !who->user_id)
 		return RC_DENIED;
@@ -332,8 +379,21 @@ enum rc auth_user_change_password(struct db *db, const struct actor *who, const 
 	char hash[CRYPTO_PWHASH_LEN];
 	if ((rc = crypto_password_hash(password, hash)))
 		return rc;
-	struct own_pw_ctx c = {who, current ? current : "", hash, err};
-	return db_tx(db, own_password_tx, &c);
+	/* Both argon2id computations run here, with no transaction open, so
+	 * other writers are not held up for their length. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		char stored[CRYPTO_PWHASH_LEN];
+		if ((rc = password_hash_of(db, who->user_id, stored)))
+			return rc;
+		if (!crypto_password_verify(stored, current ? current : ""))
+			return field_error_set(err, "current",
+			                       "Det nuvarande lösenordet stämmer inte.");
+		struct own_pw_ctx c = {who, keep_session, stored, hash, 0};
+		if ((rc = db_tx(db, own_password_tx, &c)) || !c.stale)
+			return rc;
+	}
+	return field_error_set(err, "current",
+	                       "Lösenordet ändrades samtidigt från ett annat håll. Försök igen.");
 }
 
 enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t *n)
@@ -372,25 +432,29 @@ enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t
 
 /* ---- throttling --------------------------------------------------------- */
 
-static void throttle_key(const char *kind, const char *value, char out[CRYPTO_HASH_HEX_LEN + 1])
+/* The key of a throttle counter: SHA-256 over its kind and values, so the
+ * table holds no usernames or addresses. */
+static void throttle_key(const char *kind, const char *a, const char *b,
+                         char out[CRYPTO_HASH_HEX_LEN + 1])
 {
 	char tmp[512];
-	snprintf(tmp, sizeof tmp, "%s:%s", kind, value ? value : "");
+	snprintf(tmp, sizeof tmp, "%s:%s\n%s", kind, a ? a : "", b ? b : "");
 	crypto_sha256_hex(tmp, strlen(tmp), out);
 }
 
-/* 1 if the key is locked at time now. */
+/* 1 if the key is locked at time now, 0 if not, -1 if the store failed. */
 static int throttle_locked(struct db *db, const char *key, int64_t now)
 {
 	struct db_stmt *q;
 	int locked = 0;
 	if (db_prepare(db, "SELECT locked_until FROM login_throttle WHERE key_hash = $1", &q))
-		return 0;
+		return -1;
 	db_bind_text(q, 1, key);
-	if (db_step(q) == DB_ROW)
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
 		locked = db_col_int64(q, 0) > now;
 	db_finalize(q);
-	return locked;
+	return s == DB_ROW || s == DB_DONE ? locked : -1;
 }
 
 /* Counts one failure for key; locks it when max is reached in the window. */
@@ -439,119 +503,231 @@ static enum rc throttle_clear(struct db *db, const char *key)
 	return rc;
 }
 
+/* 1 if user uid logged in successfully from the address (key) within
+ * AUTH_KNOWN_SECONDS, 0 if not, -1 if the store failed. */
+static int address_known(struct db *db, int64_t uid, const char *key, int64_t now)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "SELECT 1 FROM login_known_address"
+	               " WHERE user_id = $1 AND address_hash = $2 AND last_login > $3",
+	               &q))
+		return -1;
+	db_bind_int64(q, 1, uid);
+	db_bind_text(q, 2, key);
+	db_bind_int64(q, 3, now - AUTH_KNOWN_SECONDS);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
+}
+
+static enum rc address_remember(struct db *db, int64_t uid, const char *key, int64_t now)
+{
+	struct db_stmt *q;
+	if (db_prepare(db,
+	               "INSERT INTO login_known_address (user_id, address_hash, last_login)"
+	               " VALUES ($1, $2, $3)"
+	               " ON CONFLICT (user_id, address_hash) DO UPDATE SET last_login = $3",
+	               &q))
+		return RC_DB;
+	db_bind_int64(q, 1, uid);
+	db_bind_text(q, 2, key);
+	db_bind_int64(q, 3, now);
+	enum rc rc = db_step_rc(db_step(q));
+	db_finalize(q);
+	return rc;
+}
+
+/* Deletes rows that no longer matter, so the tables stay small without a
+ * background job: expired sessions of anyone, counters whose window and
+ * lock have passed, addresses no longer counted as known. */
+static enum rc login_sweep(struct db *db, int64_t now)
+{
+	const struct {
+		const char *sql;
+		int n;
+		int64_t arg[2];
+	} sweep[] = {
+	    {"DELETE FROM session WHERE last_seen < $1 OR created_at < $2",
+	     2,
+	     {now - AUTH_IDLE_SECONDS, now - AUTH_ABSOLUTE_SECONDS}},
+	    {"DELETE FROM login_throttle WHERE window_start < $1 AND locked_until < $2",
+	     2,
+	     {now - AUTH_THROTTLE_WINDOW, now}},
+	    {"DELETE FROM login_known_address WHERE last_login < $1",
+	     1,
+	     {now - AUTH_KNOWN_SECONDS, 0}},
+	};
+	for (size_t i = 0; i < sizeof sweep / sizeof sweep[0]; i++) {
+		struct db_stmt *q;
+		if (db_prepare(db, sweep[i].sql, &q))
+			return RC_DB;
+		for (int k = 0; k < sweep[i].n; k++)
+			db_bind_int64(q, k + 1, sweep[i].arg[k]);
+		enum rc rc = db_step_rc(db_step(q));
+		db_finalize(q);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
+}
+
 /* ---- login and sessions ---------------------------------------------------- */
 
-struct login_ctx {
-	const char *username, *password, *address;
-	int64_t now;
-	char *token_out;
-	struct principal *p;
-	enum rc outcome; /* what to tell the caller once the tx committed */
+/* The account row a login reads before it verifies the password. */
+struct login_user {
+	int64_t id; /* 0: no such username */
+	char hash[CRYPTO_PWHASH_LEN];
+	char username[64];
+	char display_name[128];
+	enum role role;
+	int disabled;
 };
 
-static enum rc login_tx(struct db *db, void *vctx)
+static enum rc login_user_read(struct db *db, const char *username, struct login_user *u)
 {
-	struct login_ctx *c = vctx;
-	char ukey[CRYPTO_HASH_HEX_LEN + 1], akey[CRYPTO_HASH_HEX_LEN + 1];
-	throttle_key("user", c->username, ukey);
-	throttle_key("addr", c->address, akey);
-	struct actor who = {0, c->username, c->address, ROLE_NONE};
-
-	if (throttle_locked(db, ukey, c->now) || throttle_locked(db, akey, c->now)) {
-		c->outcome = RC_THROTTLED;
-		who.name = "okänd";
-		return audit_append(db, &who, "login_throttled", "user", 0, "");
-	}
-
 	struct db_stmt *q;
+	memset(u, 0, sizeof *u);
 	if (db_prepare(
 	        db,
 	        "SELECT id, username, display_name, role, password_hash, disabled_at IS NOT NULL"
 	        " FROM app_user WHERE username = $1",
 	        &q))
 		return RC_DB;
-	db_bind_text(q, 1, c->username);
+	db_bind_text(q, 1, username);
 	enum db_step s = db_step(q);
-	int ok = 0;
-	int64_t uid = 0;
 	if (s == DB_ROW) {
-		uid = db_col_int64(q, 0);
-		int disabled = (int)db_col_int64(q, 5);
-		ok = crypto_password_verify(db_col_text(q, 4), c->password) && !disabled;
-		if (ok) {
-			memset(c->p, 0, sizeof *c->p);
-			c->p->user_id = uid;
-			str_copy(c->p->name, sizeof c->p->name, db_col_text(q, 1));
-			str_copy(c->p->display_name, sizeof c->p->display_name, db_col_text(q, 2));
-			c->p->role = auth_role_parse(db_col_text(q, 3));
-		}
-	} else {
-		/* Spend the same time as a real check so that response times do
-		 * not tell which usernames exist. */
-		char dummy[CRYPTO_PWHASH_LEN];
-		if (crypto_password_hash("finsam-no-such-user", dummy) == RC_OK)
-			crypto_password_verify(dummy, c->password);
+		u->id = db_col_int64(q, 0);
+		str_copy(u->username, sizeof u->username, db_col_text(q, 1));
+		str_copy(u->display_name, sizeof u->display_name, db_col_text(q, 2));
+		u->role = auth_role_parse(db_col_text(q, 3));
+		str_copy(u->hash, sizeof u->hash, db_col_text(q, 4));
+		u->disabled = (int)db_col_int64(q, 5);
 	}
 	db_finalize(q);
-	if (s != DB_ROW && s != DB_DONE)
-		return RC_DB;
+	return s == DB_ROW || s == DB_DONE ? RC_OK : RC_DB;
+}
 
-	enum rc rc;
-	if (!ok) {
-		c->outcome = RC_DENIED;
-		if ((rc = throttle_fail(db, ukey, c->now, AUTH_ACCOUNT_MAX_FAILURES)) ||
-		    (rc = throttle_fail(db, akey, c->now, AUTH_ADDRESS_MAX_FAILURES)))
-			return rc;
-		if (!uid)
-			who.name = "okänd";
-		return audit_append(db, &who, "login_failed", "user", uid, "");
+struct login_ctx {
+	const char *username, *address;
+	int64_t now;
+	const struct login_user *seen; /* read before the password was verified */
+	int password_ok;               /* the verification's result */
+	char *token_out;
+	struct principal *p;
+	enum rc outcome; /* what to tell the caller once the tx committed */
+	int stale;       /* the account changed between the check and the tx */
+};
+
+static enum rc login_tx(struct db *db, void *vctx)
+{
+	struct login_ctx *c = vctx;
+	c->stale = 0;
+	/* The verification is only good for the hash it was made against. */
+	struct login_user u;
+	enum rc rc = login_user_read(db, c->username, &u);
+	if (rc)
+		return rc;
+	if (u.id != c->seen->id || strcmp(u.hash, c->seen->hash) != 0) {
+		c->stale = 1;
+		return RC_OK;
 	}
 
+	char pkey[CRYPTO_HASH_HEX_LEN + 1], ukey[CRYPTO_HASH_HEX_LEN + 1],
+	    akey[CRYPTO_HASH_HEX_LEN + 1], known_key[CRYPTO_HASH_HEX_LEN + 1];
+	throttle_key("pair", c->username, c->address, pkey);
+	throttle_key("user", c->username, "", ukey);
+	throttle_key("addr", c->address, "", akey);
+	throttle_key("known", u.username, c->address, known_key);
+	int pair_locked = throttle_locked(db, pkey, c->now);
+	int user_locked = throttle_locked(db, ukey, c->now);
+	int addr_locked = throttle_locked(db, akey, c->now);
+	int ok = u.id && c->password_ok && !u.disabled;
+	int known = ok ? address_known(db, u.id, known_key, c->now) : 0;
+	if (pair_locked < 0 || user_locked < 0 || addr_locked < 0 || known < 0)
+		return RC_DB;
+	struct actor who = {u.id, u.id ? u.username : "okänd", c->address, ROLE_NONE};
+
+	/* The pair is locked outright; a locked account or address lets in
+	 * only the right password from an address the account knows. */
+	int throttled = pair_locked || ((user_locked || addr_locked) && !(ok && known));
+	if (!ok || throttled) {
+		c->outcome = throttled ? RC_THROTTLED : RC_DENIED;
+		if (!ok && ((rc = throttle_fail(db, pkey, c->now, AUTH_PAIR_MAX_FAILURES)) ||
+		            (rc = throttle_fail(db, ukey, c->now, AUTH_ACCOUNT_MAX_FAILURES)) ||
+		            (rc = throttle_fail(db, akey, c->now, AUTH_ADDRESS_MAX_FAILURES))))
+			return rc;
+		return audit_append(db, &who, throttled ? "login_throttled" : "login_failed",
+		                    "user", u.id, "");
+	}
+
+	memset(c->p, 0, sizeof *c->p);
+	c->p->user_id = u.id;
+	str_copy(c->p->name, sizeof c->p->name, u.username);
+	str_copy(c->p->display_name, sizeof c->p->display_name, u.display_name);
+	c->p->role = u.role;
 	char token_hash[CRYPTO_HASH_HEX_LEN + 1];
 	crypto_token(c->token_out);
 	crypto_token(c->p->csrf);
 	crypto_sha256_hex(c->token_out, strlen(c->token_out), token_hash);
+	struct db_stmt *q;
 	if (db_prepare(
 	        db,
 	        "INSERT INTO session (token_hash, user_id, csrf_token, created_at, last_seen)"
-	        " VALUES ($1, $2, $3, $4, $4)",
+	        " VALUES ($1, $2, $3, $4, $4) RETURNING id",
 	        &q))
 		return RC_DB;
 	db_bind_text(q, 1, token_hash);
-	db_bind_int64(q, 2, uid);
+	db_bind_int64(q, 2, u.id);
 	db_bind_text(q, 3, c->p->csrf);
 	db_bind_int64(q, 4, c->now);
-	rc = db_step_rc(db_step(q));
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		c->p->session_id = db_col_int64(q, 0);
 	db_finalize(q);
-	if (rc)
-		return rc;
-	/* Old sessions of anyone are swept here, so the table stays small
-	 * without a background job. */
-	if (db_prepare(db, "DELETE FROM session WHERE last_seen < $1 OR created_at < $2", &q))
+	if (s != DB_ROW)
 		return RC_DB;
-	db_bind_int64(q, 1, c->now - AUTH_IDLE_SECONDS);
-	db_bind_int64(q, 2, c->now - AUTH_ABSOLUTE_SECONDS);
-	rc = db_step_rc(db_step(q));
-	db_finalize(q);
-	if (rc || (rc = throttle_clear(db, ukey)))
+	if ((rc = login_sweep(db, c->now)) || (rc = throttle_clear(db, pkey)) ||
+	    (rc = address_remember(db, u.id, known_key, c->now)))
 		return rc;
 	c->outcome = RC_OK;
-	who.user_id = uid;
-	who.role = c->p->role;
-	return audit_append(db, &who, "login", "user", uid, "");
+	who.role = u.role;
+	return audit_append(db, &who, "login", "user", u.id,
+	                    user_locked || addr_locked ? "genom spärr, känd adress" : "");
 }
 
 enum rc auth_login(struct db *db, const char *username, const char *password, const char *address,
                    int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p)
 {
-	if (!username || !password || strlen(username) > 60 || strlen(password) > AUTH_PASSWORD_MAX)
-		return RC_DENIED;
-	struct login_ctx c = {username, password, address ? address : "", now, token_out, p, RC_DB};
 	token_out[0] = '\0';
-	enum rc rc = db_tx(db, login_tx, &c);
-	if (rc)
-		return rc;
-	return c.outcome;
+	/* Made once per process before anything is timed, so the first login
+	 * for an unknown name does not pay for it. */
+	const char *dummy = crypto_password_dummy_hash();
+	if (!username || !password || strlen(username) > 60 ||
+	    strlen(password) > AUTH_PASSWORD_MAX) {
+		crypto_password_verify(dummy, "");
+		return RC_DENIED;
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct login_user u;
+		enum rc rc = login_user_read(db, username, &u);
+		if (rc)
+			return rc;
+		/* The argon2id work, with no transaction open: exactly one
+		 * verification whether the account exists, is disabled or is
+		 * locked, so response times tell none of these apart. */
+		int ok = crypto_password_verify(u.id ? u.hash : dummy, password);
+		struct login_ctx c = {
+		    username, address ? address : "", now, &u, ok, token_out, p, RC_DB, 0};
+		if ((rc = db_tx(db, login_tx, &c)))
+			return rc;
+		if (!c.stale) {
+			if (c.outcome != RC_OK)
+				token_out[0] = '\0';
+			return c.outcome;
+		}
+	}
+	return RC_DENIED; /* the account kept changing under us */
 }
 
 enum rc auth_session_lookup(struct db *db, const char *token, int64_t now, struct principal *p)
@@ -581,6 +757,7 @@ enum rc auth_session_lookup(struct db *db, const char *token, int64_t now, struc
 		return RC_NOT_FOUND;
 	}
 	memset(p, 0, sizeof *p);
+	p->session_id = sid;
 	str_copy(p->csrf, sizeof p->csrf, db_col_text(q, 1));
 	p->user_id = db_col_int64(q, 4);
 	str_copy(p->name, sizeof p->name, db_col_text(q, 5));

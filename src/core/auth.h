@@ -38,12 +38,26 @@ enum perm {
 	PERM_COUNT
 };
 
-#define AUTH_IDLE_SECONDS         (60 * 60)
-#define AUTH_ABSOLUTE_SECONDS     (12 * 60 * 60)
-#define AUTH_ACCOUNT_MAX_FAILURES 5
-#define AUTH_ADDRESS_MAX_FAILURES 30
+#define AUTH_IDLE_SECONDS     (60 * 60)
+#define AUTH_ABSOLUTE_SECONDS (12 * 60 * 60)
+/*
+ * Login throttling (see docs/architecture.md).  Failures are counted, within
+ * AUTH_THROTTLE_WINDOW, for three keys:
+ *   - the account and address together: at AUTH_PAIR_MAX_FAILURES that pair
+ *     is locked outright (an attacker locks only themselves);
+ *   - the account, from anywhere: at AUTH_ACCOUNT_MAX_FAILURES, and
+ *   - the address, for any accounts: at AUTH_ADDRESS_MAX_FAILURES, the
+ *     account or address is locked for AUTH_LOCK_SECONDS, except that the
+ *     right password from a known address (one this account logged in from
+ *     within AUTH_KNOWN_SECONDS, stored hashed) still passes; such a login
+ *     is audited as passing a lock.
+ */
+#define AUTH_PAIR_MAX_FAILURES    5
+#define AUTH_ACCOUNT_MAX_FAILURES 20
+#define AUTH_ADDRESS_MAX_FAILURES 100
 #define AUTH_THROTTLE_WINDOW      900 /* seconds in which failures count */
 #define AUTH_LOCK_SECONDS         900
+#define AUTH_KNOWN_SECONDS        (180 * 24 * 60 * 60)
 #define AUTH_PASSWORD_MIN         10
 #define AUTH_PASSWORD_MAX         200
 #define AUTH_CSRF_LEN             CRYPTO_TOKEN_LEN
@@ -66,18 +80,26 @@ struct user {
 
 /* A signed-in principal as the web layer sees it. */
 struct principal {
-	int64_t user_id;  /* 0 for an API token */
-	int64_t token_id; /* API token id, or 0 */
-	char name[80];    /* username or "api:<name>" */
+	int64_t user_id;    /* 0 for an API token */
+	int64_t token_id;   /* API token id, or 0 */
+	int64_t session_id; /* the session this request came with, or 0 */
+	char name[80];      /* username or "api:<name>" */
 	char display_name[128];
 	enum role role;
 	char csrf[AUTH_CSRF_LEN + 1]; /* empty for API tokens */
 };
 
-/* Validates and adds a user; the password is hashed with argon2id. */
+/* Validates and adds a user; the password is hashed with argon2id before
+ * the write transaction begins.  Call it outside any db_tx, or the hash
+ * holds the caller's write lock. */
 enum rc auth_user_add(struct db *db, const struct actor *who, const char *username,
                       const char *display_name, enum role role, const char *password,
                       int64_t *id_out, struct field_error *err);
+/* The same with a hash made beforehand by crypto_password_hash(), for
+ * callers that add accounts inside their own transaction (the demo). */
+enum rc auth_user_add_hashed(struct db *db, const struct actor *who, const char *username,
+                             const char *display_name, enum role role, const char *hash,
+                             int64_t *id_out, struct field_error *err);
 enum rc auth_user_passwd(struct db *db, const struct actor *who, const char *username,
                          const char *password, struct field_error *err);
 /* Disables (disable=1) or enables an account; disabling ends its sessions. */
@@ -86,9 +108,12 @@ enum rc auth_user_set_disabled(struct db *db, const struct actor *who, const cha
 /* One user by id. */
 enum rc auth_user_get(struct db *db, int64_t id, struct user *out);
 /* A signed-in user changes their own password: the current one must match.
- * Other sessions of the account end; the caller's stays. */
-enum rc auth_user_change_password(struct db *db, const struct actor *who, const char *current,
-                                  const char *password, struct field_error *err);
+ * Every session of the account except keep_session (the caller's, from
+ * principal.session_id; 0 keeps none) ends.  The argon2id work is done
+ * before the write transaction, so it holds no lock. */
+enum rc auth_user_change_password(struct db *db, const struct actor *who, int64_t keep_session,
+                                  const char *current, const char *password,
+                                  struct field_error *err);
 /* All users, ordered by username, in arena memory. */
 enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t *n);
 /* Checks a password rule: RC_INVALID with a Swedish message if too weak. */
@@ -98,7 +123,10 @@ enum rc auth_password_acceptable(const char *password, struct field_error *err);
  * Checks username and password from address at time now.  On success
  * writes a new session token (give it to the client) and fills *p.
  * RC_DENIED for wrong credentials or a disabled account (one answer for
- * both, so accounts cannot be probed), RC_THROTTLED while locked.
+ * both, so accounts cannot be probed), RC_THROTTLED while locked (see the
+ * throttling rule above).  Every outcome costs exactly one argon2id
+ * verification, done outside any transaction; only the short bookkeeping
+ * (throttle counters, session, audit) takes the write lock.
  */
 enum rc auth_login(struct db *db, const char *username, const char *password, const char *address,
                    int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p);

@@ -78,6 +78,7 @@ struct demo_state {
 	const struct vault *v;
 	const struct actor *who;
 	struct db *db;
+	const char *password_hash; /* of DEMO_PASSWORD, made before the transaction */
 	int64_t assoc;
 	int64_t member_id[NMEMBERS];
 	int next_name;
@@ -579,9 +580,9 @@ static enum rc build(struct demo_state *s)
 	}
 
 	for (int i = 0; i < demo_account_count; i++)
-		if ((rc = auth_user_add(s->db, s->who, demo_accounts[i].username,
-		                        demo_accounts[i].display_name, demo_accounts[i].role,
-		                        DEMO_PASSWORD, NULL, &s->err)))
+		if ((rc = auth_user_add_hashed(s->db, s->who, demo_accounts[i].username,
+		                               demo_accounts[i].display_name, demo_accounts[i].role,
+		                               s->password_hash, NULL, &s->err)))
 			goto out;
 	rc = add_insatser(s, kommun_area[3]);
 out:
@@ -609,6 +610,13 @@ enum rc demo_create(struct db *db, const struct vault *v, const struct actor *wh
 	memset(&s, 0, sizeof s);
 	s.who = who;
 	s.v = v;
+	/* One argon2id hash for every demo account (they share the password),
+	 * made before the transaction so it holds no lock. */
+	char hash[CRYPTO_PWHASH_LEN];
+	enum rc hrc = crypto_password_hash(DEMO_PASSWORD, hash);
+	if (hrc)
+		return hrc;
+	s.password_hash = hash;
 	/* One transaction: a demo is either all there or not at all. */
 	enum rc rc = db_tx(db, demo_tx, &s);
 	if (rc == RC_INVALID)

@@ -496,6 +496,17 @@ const struct db_migration db_sqlite_migrations[] = {
      " CHECK ((handled_at IS NULL) = (pnr_hash IS NOT NULL)));"
      "CREATE INDEX protection_request_open ON protection_request(association_id, requested_at)"
      " WHERE handled_at IS NULL;"},
+
+    {11, "known login addresses",
+     /* Where each account has logged in from: a correct password from such
+      * an address passes a lock on the account or the address.  Only a
+      * hash of username and address is kept. */
+     "CREATE TABLE login_known_address ("
+     " user_id INTEGER NOT NULL REFERENCES app_user(id),"
+     " address_hash TEXT NOT NULL,"
+     " last_login INTEGER NOT NULL,"
+     " PRIMARY KEY (user_id, address_hash));"
+     "CREATE INDEX login_known_address_last ON login_known_address(last_login);"},
 };
 
 const int db_sqlite_migration_count =

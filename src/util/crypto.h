@@ -27,8 +27,19 @@ void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LE
 /* argon2id hash of password into out[CRYPTO_PWHASH_LEN]; RC_NOMEM if the
  * machine lacks the memory the hash needs. */
 enum rc crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);
-/* 1 if password matches the stored hash. */
+/* 1 if password matches the stored hash.  Every call does the full
+ * argon2id work, also for an empty or malformed stored hash (it then checks
+ * against crypto_password_dummy_hash()), so the time taken never tells what
+ * was stored. */
 int crypto_password_verify(const char *stored, const char *password);
+/* An argon2id hash with the same cost as crypto_password_hash() that no
+ * password matches: what a login checks against when the account does not
+ * exist.  Computed once per process, on first use; static memory. */
+const char *crypto_password_dummy_hash(void);
+/* How many argon2id computations (hashes and verifications) this process
+ * has started; lets tests prove that every path of a login costs exactly
+ * one, and where in a call it is done. */
+unsigned long crypto_argon2_count(void);
 /* Creates the key file at path with CRYPTO_KEY_BYTES random bytes as hex,
  * mode 0600, refusing to overwrite an existing file (RC_CONFLICT). */
 enum rc crypto_key_create(const char *path);

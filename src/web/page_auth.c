@@ -81,7 +81,9 @@ void page_login_post(struct req *r)
 	}
 	if (rc == RC_THROTTLED) {
 		r->status = 429;
-		login_form(r, u, "För många misslyckade försök. Vänta en kvart och försök igen.");
+		login_form(r, u,
+		           "För många misslyckade inloggningsförsök. Vänta en kvart och "
+		           "försök igen, eller be förbundets administratör om hjälp.");
 		return;
 	}
 	if (rc == RC_DENIED) {
@@ -293,7 +295,8 @@ void page_account_post(struct req *r)
 		if (strcmp(form_get(&f, "password"), form_get(&f, "password2")) != 0)
 			rc = field_error_set(&err, "password2", "Lösenorden är inte lika.");
 		else
-			rc = auth_user_change_password(r->db, &r->actor, form_get(&f, "current"),
+			rc = auth_user_change_password(r->db, &r->actor, r->who.session_id,
+			                               form_get(&f, "current"),
 			                               form_get(&f, "password"), &err);
 		if (rc == RC_OK) {
 			req_redirect_done(r, "/konto", "losenord");

@@ -1,8 +1,16 @@
 /* Unit tests for accounts, password hashing, sessions, CSRF tokens,
  * throttling, API tokens and the permission table. */
 #include "testutil.h"
+#include <pthread.h>
+#include <sched.h>
+#include <time.h>
+
+#include "core/audit.h"
 #include "core/auth.h"
+#include "core/demo.h"
+#include "core/org.h"
 #include "util/arena.h"
+#include "util/vault.h"
 
 #define PW "ett-bra-losenord"
 #define T0 1800000000LL
@@ -167,37 +175,247 @@ static void wrong_password_and_unknown_user_are_denied_alike(void **state)
 	assert_string_equal(tok, "");
 }
 
-static void account_is_throttled_after_repeated_failures(void **state)
+/* Rows in the audit log with this action (and detail, if given). */
+static int64_t audit_count(struct db *db, const char *action, const char *detail)
 {
-	struct testdb *t = *state;
-	char tok[CRYPTO_TOKEN_LEN + 1];
-	struct principal p;
-	for (int i = 0; i < AUTH_ACCOUNT_MAX_FAILURES; i++)
-		assert_int_equal(
-		    auth_login(t->db, "anna.berg", "fel-losenord", "10.0.0.9", T0 + i, tok, &p),
-		    RC_DENIED);
-	/* Even the right password is refused while locked, from anywhere. */
-	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.7", T0 + 10, tok, &p),
-	                 RC_THROTTLED);
-	assert_int_equal(
-	    auth_login(t->db, "anna.berg", PW, "10.0.0.7", T0 + 10 + AUTH_LOCK_SECONDS, tok, &p),
-	    RC_OK);
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(db,
+	                            "SELECT count(*) FROM audit_log WHERE action = $1"
+	                            " AND (detail = $2 OR $2 = '*')",
+	                            &q),
+	                 RC_OK);
+	db_bind_text(q, 1, action);
+	db_bind_text(q, 2, detail ? detail : "*");
+	assert_int_equal(db_step(q), DB_ROW);
+	int64_t n = db_col_int64(q, 0);
+	db_finalize(q);
+	return n;
 }
 
-static void address_is_throttled_across_accounts(void **state)
+static enum rc login_at(struct testdb *t, const char *user, const char *pw, const char *addr,
+                        int64_t now)
 {
-	struct testdb *t = *state;
 	char tok[CRYPTO_TOKEN_LEN + 1];
 	struct principal p;
+	return auth_login(t->db, user, pw, addr, now, tok, &p);
+}
+
+static void account_and_address_pair_is_locked_after_repeated_failures(void **state)
+{
+	struct testdb *t = *state;
+	for (int i = 0; i < AUTH_PAIR_MAX_FAILURES; i++)
+		assert_int_equal(login_at(t, "anna.berg", "fel-losenord", "10.0.0.9", T0 + i),
+		                 RC_DENIED);
+	/* From that address even the right password is refused while locked. */
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.9", T0 + 10), RC_THROTTLED);
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.9", T0 + 10 + AUTH_LOCK_SECONDS),
+	                 RC_OK);
+}
+
+static void anonymous_failures_do_not_lock_out_the_owner(void **state)
+{
+	struct testdb *t = *state;
+	/* Anna has logged in from the office before. */
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", T0), RC_OK);
+	/* Someone elsewhere guesses her password. */
+	for (int i = 0; i < AUTH_PAIR_MAX_FAILURES; i++)
+		assert_int_equal(login_at(t, "anna.berg", "fel-losenord", "10.6.6.6", T0 + 10 + i),
+		                 RC_DENIED);
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.6.6.6", T0 + 20), RC_THROTTLED);
+	/* The guesser locked only themselves: Anna logs in from the office and
+	 * from a new place alike. */
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", T0 + 30), RC_OK);
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.2", T0 + 31), RC_OK);
+}
+
+static void locked_account_passes_only_right_password_from_known_address(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", T0), RC_OK);
+	/* A spread-out attack: few failures per address, many in all. */
+	char addr[32];
+	for (int i = 0; i < AUTH_ACCOUNT_MAX_FAILURES; i++) {
+		snprintf(addr, sizeof addr, "10.7.%d.%d", i / 200, i % 200);
+		assert_int_equal(login_at(t, "anna.berg", "fel-losenord", addr, T0 + 10 + i),
+		                 RC_DENIED);
+	}
+	int64_t now = T0 + 10 + AUTH_ACCOUNT_MAX_FAILURES;
+	/* Locked: the right password from a new address, and any wrong one,
+	 * get the same answer, so the lock tells an attacker nothing. */
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.8.0.1", now), RC_THROTTLED);
+	assert_int_equal(login_at(t, "anna.berg", "fel-losenord", "10.0.0.1", now), RC_THROTTLED);
+	/* The right password from where Anna logged in before passes, and the
+	 * audit log says it passed a lock. */
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", now + 1), RC_OK);
+	assert_int_equal(audit_count(t->db, "login", "genom spärr, känd adress"), 1);
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.8.0.1", now + 1 + AUTH_LOCK_SECONDS),
+	                 RC_OK);
+}
+
+static void busy_address_locks_only_accounts_new_to_it(void **state)
+{
+	struct testdb *t = *state;
+	struct field_error e;
+	assert_int_equal(
+	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_REVISOR, PW, NULL, &e), RC_OK);
+	/* Anna works behind the office's one address (NAT). */
+	assert_int_equal(login_at(t, "anna.berg", PW, "192.0.2.1", T0), RC_OK);
 	char name[32];
 	for (int i = 0; i < AUTH_ADDRESS_MAX_FAILURES; i++) {
 		snprintf(name, sizeof name, "gissning%d", i);
-		assert_int_equal(
-		    auth_login(t->db, name, "x-x-x-x-x-x", "10.6.6.6", T0 + i, tok, &p), RC_DENIED);
+		assert_int_equal(login_at(t, name, "x-x-x-x-x-x", "192.0.2.1", T0 + i), RC_DENIED);
 	}
-	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.6.6.6", T0 + 60, tok, &p),
-	                 RC_THROTTLED);
-	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0 + 60, tok, &p), RC_OK);
+	int64_t now = T0 + AUTH_ADDRESS_MAX_FAILURES;
+	assert_int_equal(login_at(t, "anna.berg", PW, "192.0.2.1", now), RC_OK);
+	assert_int_equal(login_at(t, "bo.ek", PW, "192.0.2.1", now), RC_THROTTLED);
+	assert_int_equal(login_at(t, "bo.ek", PW, "192.0.2.2", now), RC_OK);
+}
+
+/* Every outcome of a login costs exactly one argon2id computation, so the
+ * time taken does not tell an unknown name from a wrong password, a
+ * disabled account or a locked one. */
+static void every_login_path_costs_one_argon2(void **state)
+{
+	struct testdb *t = *state;
+	struct field_error e;
+	assert_int_equal(
+	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_REVISOR, PW, NULL, &e), RC_OK);
+	assert_int_equal(auth_user_set_disabled(t->db, &test_actor, "bo.ek", 1), RC_OK);
+	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", T0), RC_OK); /* warm */
+	char long_name[80];
+	memset(long_name, 'a', sizeof long_name - 1);
+	long_name[sizeof long_name - 1] = '\0';
+	const struct {
+		const char *user, *pw, *addr;
+		enum rc want;
+	} cases[] = {
+	    {"ingen.alls", PW, "10.0.0.1", RC_DENIED},            /* unknown name */
+	    {"anna.berg", "fel-losenord", "10.0.0.1", RC_DENIED}, /* wrong password */
+	    {"bo.ek", PW, "10.0.0.1", RC_DENIED},                 /* disabled */
+	    {long_name, PW, "10.0.0.1", RC_DENIED},               /* over-long name */
+	    {"anna.berg", PW, "10.0.0.1", RC_OK},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		unsigned long before = crypto_argon2_count();
+		assert_int_equal(login_at(t, cases[i].user, cases[i].pw, cases[i].addr, T0 + 1),
+		                 cases[i].want);
+		assert_int_equal(crypto_argon2_count() - before, 1);
+	}
+	/* Locked, with the right and the wrong password. */
+	for (int i = 0; i < AUTH_PAIR_MAX_FAILURES; i++)
+		login_at(t, "anna.berg", "fel-losenord", "10.6.6.6", T0 + 2);
+	for (int right = 0; right < 2; right++) {
+		unsigned long before = crypto_argon2_count();
+		assert_int_equal(login_at(t, "anna.berg", right ? PW : "fel", "10.6.6.6", T0 + 3),
+		                 RC_THROTTLED);
+		assert_int_equal(crypto_argon2_count() - before, 1);
+	}
+}
+
+/* ---- the argon2id work holds no write lock ------------------------------ */
+
+struct bg_call {
+	struct testdb *t;
+	int what; /* 0: a failing login, 1: an own password change */
+	enum rc rc;
+};
+
+static void *bg_run(void *v)
+{
+	struct bg_call *c = v;
+	if (c->what == 0) {
+		c->rc = login_at(c->t, "anna.berg", "fel-losenord", "10.0.0.1", T0);
+	} else {
+		struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
+		struct field_error e;
+		c->rc = auth_user_change_password(c->t->db, &me, 0, PW, "ett-annat-losen", &e);
+	}
+	return NULL;
+}
+
+struct probe {
+	const char *action;
+	int64_t seen; /* rows with that action when the probe committed */
+};
+
+static enum rc probe_tx(struct db *db, void *v)
+{
+	struct probe *p = v;
+	p->seen = audit_count(db, p->action, NULL);
+	return audit_append(db, &test_actor, "probe", "test", 0, "");
+}
+
+/* Starts the call in a thread and, once its last argon2id computation has
+ * begun, commits a write on a second connection.  The call's audit entry
+ * must not be there yet: the write did not wait for the hashing.  Timing
+ * can only make this fail spuriously (if this thread is not scheduled
+ * for the whole hash), never pass wrongly, so it tries a few times. */
+static void writes_pass_while_hashing(struct testdb *t, int what, const char *action,
+                                      unsigned long computations)
+{
+	char err[300] = "";
+	struct db *db2;
+	assert_int_equal(db_open(t->path, DB_OPEN_EXISTING, &db2, err, sizeof err), RC_OK);
+	/* The same key as the first connection: audit entries are signed. */
+	db_set_vault(db2, (struct vault *)db_vault(t->db), 0);
+	crypto_password_dummy_hash();
+	int passed = 0;
+	for (int attempt = 0; attempt < 5 && !passed; attempt++) {
+		struct bg_call c = {t, what, RC_DB};
+		struct probe p = {action, 0};
+		int64_t before_rows = audit_count(t->db, action, NULL);
+		unsigned long before = crypto_argon2_count();
+		pthread_t th;
+		assert_int_equal(pthread_create(&th, NULL, bg_run, &c), 0);
+		while (crypto_argon2_count() - before < computations)
+			sched_yield();
+		assert_int_equal(db_tx(db2, probe_tx, &p), RC_OK);
+		pthread_join(th, NULL);
+		assert_int_equal(audit_count(t->db, action, NULL), before_rows + 1);
+		passed = p.seen == before_rows;
+		if (what == 1) /* the password changed: only one try */
+			break;
+	}
+	db_close(db2);
+	assert_true(passed);
+}
+
+static void login_hashes_without_holding_the_write_lock(void **state)
+{
+	writes_pass_while_hashing(*state, 0, "login_failed", 1);
+}
+
+static void password_change_hashes_without_holding_the_write_lock(void **state)
+{
+	/* The new hash, then the check of the current password. */
+	writes_pass_while_hashing(*state, 1, "password", 2);
+}
+
+/* The demo adds its accounts inside its one transaction, so it hashes
+ * their shared password once, before that transaction. */
+static void demo_hashes_its_password_once_before_its_transaction(void **state)
+{
+	(void)state;
+	struct testdb t;
+	testdb_open(&t);
+	char key[160];
+	snprintf(key, sizeof key, "%s.key", t.path);
+	assert_int_equal(crypto_key_create(key), RC_OK);
+	struct vault *v;
+	assert_int_equal(vault_open(key, &v), RC_OK);
+	struct field_error e;
+	assert_int_equal(org_association_create(t.db, &test_actor, "Förbundet", NULL, &e), RC_OK);
+	unsigned long before = crypto_argon2_count();
+	assert_int_equal(demo_create(t.db, v, &test_actor), RC_OK);
+	assert_int_equal(crypto_argon2_count() - before, 1);
+	vault_close(v);
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	struct principal p;
+	for (int i = 0; i < demo_account_count; i++)
+		assert_int_equal(auth_login(t.db, demo_accounts[i].username, DEMO_PASSWORD,
+		                            "10.0.0.1", T0, tok, &p),
+		                 RC_OK);
+	testdb_close(&t);
 }
 
 static void disabling_and_new_password_end_sessions(void **state)
@@ -227,14 +445,33 @@ static void own_password_change_needs_the_current_one(void **state)
 	struct testdb *t = *state;
 	struct field_error e;
 	struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
-	assert_int_equal(auth_user_change_password(t->db, &me, "fel", "ett-annat-losen", &e),
+	assert_int_equal(auth_user_change_password(t->db, &me, 0, "fel", "ett-annat-losen", &e),
 	                 RC_INVALID);
 	assert_string_equal(e.field, "current");
-	assert_int_equal(auth_user_change_password(t->db, &me, PW, "ett-annat-losen", &e), RC_OK);
+	assert_int_equal(auth_user_change_password(t->db, &me, 0, PW, "ett-annat-losen", &e),
+	                 RC_OK);
 	char tok[CRYPTO_TOKEN_LEN + 1];
 	struct principal p;
 	assert_int_equal(auth_login(t->db, "anna.berg", "ett-annat-losen", "10.0.0.1", T0, tok, &p),
 	                 RC_OK);
+}
+
+static void own_password_change_ends_the_other_sessions(void **state)
+{
+	struct testdb *t = *state;
+	char mine[CRYPTO_TOKEN_LEN + 1], other[CRYPTO_TOKEN_LEN + 1];
+	struct principal p, q;
+	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, mine, &p), RC_OK);
+	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.2", T0, other, &q), RC_OK);
+	/* The web layer passes the id of the session the request came with. */
+	assert_int_equal(auth_session_lookup(t->db, mine, T0 + 1, &p), RC_OK);
+	assert_true(p.session_id > 0);
+	struct actor me = {p.user_id, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
+	struct field_error e;
+	assert_int_equal(
+	    auth_user_change_password(t->db, &me, p.session_id, PW, "ett-annat-losen", &e), RC_OK);
+	assert_int_equal(auth_session_lookup(t->db, mine, T0 + 2, &p), RC_OK);
+	assert_int_equal(auth_session_lookup(t->db, other, T0 + 2, &q), RC_NOT_FOUND);
 }
 
 static void api_tokens_are_hashed_and_revocable(void **state)
@@ -306,12 +543,25 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(logout_ends_the_session, setup, teardown),
 	    cmocka_unit_test_setup_teardown(wrong_password_and_unknown_user_are_denied_alike, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(account_is_throttled_after_repeated_failures, setup,
+	    cmocka_unit_test_setup_teardown(
+	        account_and_address_pair_is_locked_after_repeated_failures, setup, teardown),
+	    cmocka_unit_test_setup_teardown(anonymous_failures_do_not_lock_out_the_owner, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(address_is_throttled_across_accounts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        locked_account_passes_only_right_password_from_known_address, setup, teardown),
+	    cmocka_unit_test_setup_teardown(busy_address_locks_only_accounts_new_to_it, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(every_login_path_costs_one_argon2, setup, teardown),
+	    cmocka_unit_test_setup_teardown(login_hashes_without_holding_the_write_lock, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(password_change_hashes_without_holding_the_write_lock,
+	                                    setup, teardown),
+	    cmocka_unit_test(demo_hashes_its_password_once_before_its_transaction),
 	    cmocka_unit_test_setup_teardown(disabling_and_new_password_end_sessions, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(own_password_change_needs_the_current_one, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(own_password_change_ends_the_other_sessions, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(api_tokens_are_hashed_and_revocable, setup, teardown),
 	    cmocka_unit_test(permission_table_matches_the_roles),
