@@ -4,7 +4,8 @@
 #   make test     install what is needed, run unit, end-to-end and browser tests
 #   make check    the same tests against an ASan+UBSan build, plus style checks
 #                 and a short run of every fuzz harness
-#   make run      install what is needed, create the demo database, serve it
+#   make run      install what building and serving need (not the test tools),
+#                 create the demo database, serve it
 #   make fuzz     build the libFuzzer harnesses (clang)
 
 CC      ?= gcc
@@ -33,7 +34,7 @@ SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build-san/tests/%)
 DEMO_DB ?= demo/finsam.db
 PORT    ?= 8080
 
-.PHONY: all test check run fuzz clean deps style unit-bins san-bins demo-db
+.PHONY: all test check run fuzz clean deps deps-run style unit-bins san-bins demo-db
 
 all: finsam
 
@@ -62,8 +63,13 @@ build-san/finsam: $(SAN_OBJ) build-san/src/main.o
 unit-bins: $(UNIT_BIN)
 san-bins: build-san/finsam $(SAN_UNIT_BIN)
 
+# Everything, for the tests and CI; deps-run only what building and serving
+# need, so `make run` installs no browser or test tools.
 deps:
 	@scripts/install-deps
+
+deps-run:
+	@scripts/install-deps --run
 
 test: deps
 	@$(MAKE) --no-print-directory finsam unit-bins
@@ -81,9 +87,9 @@ style:
 
 demo-db: finsam
 	@mkdir -p $(dir $(DEMO_DB))
-	@if [ ! -f $(DEMO_DB) ]; then ./finsam init $(DEMO_DB) && ./finsam demo $(DEMO_DB); fi
+	@if [ ! -f $(DEMO_DB) ]; then ./finsam demo $(DEMO_DB); fi
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory demo-db
 	./finsam serve $(DEMO_DB) --port $(PORT)
 

@@ -142,21 +142,33 @@ static void print_field_error(const struct field_error *e)
 	fprintf(stderr, "finsam: %s (%s)\n", e->message, e->field);
 }
 
-/* Reads a password: one line from standard input when it is not a terminal
- * (or --password-stdin is given), else asks twice without echo.  0 on
- * success; out must hold AUTH_PASSWORD_MAX + 2 bytes. */
+/* Reads a password: one line from standard input with --password-stdin,
+ * else asks twice without echo at the terminal.  0 on success, else says
+ * why on stderr and returns -1; out must hold AUTH_PASSWORD_MAX + 2 bytes. */
 static int read_password(int from_stdin, char *out, size_t size)
 {
-	if (from_stdin || !isatty(STDIN_FILENO)) {
-		if (!fgets(out, (int)size, stdin))
+	if (from_stdin) {
+		if (!fgets(out, (int)size, stdin)) {
+			fprintf(stderr, "finsam: inget lösenord på standard in; skicka lösenordet "
+			                "på en rad, till exempel från en fil med < fil.\n");
 			return -1;
+		}
 		out[strcspn(out, "\r\n")] = '\0';
 		return 0;
 	}
+	if (!isatty(STDIN_FILENO)) {
+		fprintf(stderr, "finsam: det finns ingen terminal att fråga efter lösenordet i. "
+		                "Lägg till --password-stdin och skicka lösenordet på en rad på "
+		                "standard in.\n");
+		return -1;
+	}
 	struct termios old, quiet;
 	char again[AUTH_PASSWORD_MAX + 2];
-	if (tcgetattr(STDIN_FILENO, &old) != 0)
+	if (tcgetattr(STDIN_FILENO, &old) != 0) {
+		fprintf(stderr, "finsam: terminalen kunde inte ställas in för att fråga efter "
+		                "lösenordet; använd --password-stdin.\n");
 		return -1;
+	}
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -166,8 +178,10 @@ static int read_password(int from_stdin, char *out, size_t size)
 	char *b = fgets(again, sizeof again, stdin);
 	fprintf(stderr, "\n");
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	if (!a || !b)
+	if (!a || !b) {
+		fprintf(stderr, "finsam: inget lösenord angavs.\n");
 		return -1;
+	}
 	out[strcspn(out, "\r\n")] = '\0';
 	again[strcspn(again, "\r\n")] = '\0';
 	if (strcmp(out, again) != 0) {
