@@ -330,3 +330,16 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 		return RC_DB;
 	return *first_bad ? RC_CONFLICT : RC_OK;
 }
+
+enum rc audit_total(struct db *db, int64_t *total)
+{
+	*total = 0;
+	struct db_stmt *q;
+	if (db_prepare(db, "SELECT coalesce(max(id), 0) FROM audit_log", &q))
+		return RC_DB;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW)
+		*total = db_col_int64(q, 0);
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : RC_DB;
+}

@@ -75,6 +75,9 @@ struct audit_entry {
  * end), in arena memory. */
 enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
                    struct audit_entry **out, size_t *n);
+/* How many entries the log holds: ids run without gaps from 1, so this is
+ * the newest id, read from the primary key without counting. */
+enum rc audit_total(struct db *db, int64_t *total);
 
 /* Recomputes the chain.  *count gets the number of entries; *first_bad the
  * id of the first entry whose hash does not match (0 when intact).

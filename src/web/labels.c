@@ -194,7 +194,10 @@ static const char *history_value(struct req *r, const char *field, const char *v
 void web_history_row(struct req *r, const struct user_names *un, const struct history_entry *h)
 {
 	char at[SVTIME_MAX];
-	html_printf(&r->out, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+	html_printf(&r->out,
+	            "<tr><td data-label=\"Tid\">%s</td><td data-label=\"Av\">%s</td>"
+	            "<td data-label=\"Uppgift\">%s</td><td data-label=\"Före\">%s</td>"
+	            "<td data-label=\"Efter\">%s</td></tr>",
 	            svtime_datetime(at, h->at), label_actor(r, un, h->actor),
 	            label_or(label_history_field(h->field), "Annan uppgift"),
 	            history_value(r, h->field, h->old_value),
@@ -242,8 +245,10 @@ void web_audit_cells(struct req *r, const struct user_names *un, const struct au
 {
 	char at[SVTIME_MAX];
 	struct buf *b = &r->out;
-	html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>", svtime_datetime(at, e->at),
-	            label_actor(r, un, e->actor),
+	html_printf(b,
+	            "<td data-label=\"Tid\">%s</td><td data-label=\"Vem\">%s</td>"
+	            "<td data-label=\"Händelse\">%s</td><td data-label=\"Objekt\">",
+	            svtime_datetime(at, e->at), label_actor(r, un, e->actor),
 	            label_or(label_audit_action(e->action), "Annan händelse"));
 	const char *type = label_or(label_audit_object(e->object_type), "Annat");
 	const char *path = find(object_paths, e->object_type);
@@ -264,5 +269,6 @@ void web_audit_cells(struct req *r, const struct user_names *un, const struct au
 		from = "–";
 	else if (strcmp(from, "cli") == 0)
 		from = "Kommandoraden";
-	html_printf(b, "</td><td>%s</td><td>%s</td>", from, audit_detail(r, e));
+	html_printf(b, "</td><td data-label=\"Varifrån\">%s</td><td data-label=\"Detalj\">%s</td>",
+	            from, audit_detail(r, e));
 }

@@ -56,10 +56,13 @@ static void users_page(struct req *r, struct form *f)
 	            "<th scope=\"col\">Åtgärder</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		char made[SVTIME_MAX];
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-		            u[i].username, u[i].display_name, auth_role_label(u[i].role),
-		            svtime_date(made, u[i].created_at),
-		            u[i].disabled ? "Avstängt" : "Aktivt");
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Användarnamn\">%s</td><td data-label=\"Namn\">%s</td>"
+		    "<td data-label=\"Roll\">%s</td><td data-label=\"Skapat\">%s</td>"
+		    "<td data-label=\"Status\">%s</td><td data-label=\"Åtgärder\">",
+		    u[i].username, u[i].display_name, auth_role_label(u[i].role),
+		    svtime_date(made, u[i].created_at), u[i].disabled ? "Avstängt" : "Aktivt");
 		html_printf(b,
 		            "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
 		            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
@@ -223,9 +226,13 @@ static void tokens_page(struct req *r, struct form *f, const char *new_token)
 	               "<th scope=\"col\">Status</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
 		char made[SVTIME_MAX], used[SVTIME_MAX];
-		html_printf(b, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>", t[i].name,
-		            auth_role_label(t[i].role), svtime_datetime(made, t[i].created_at),
-		            svtime_datetime(used, t[i].last_used_at));
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Namn\">%s</td><td data-label=\"Behörighet\">%s</td>"
+		    "<td data-label=\"Skapad\">%s</td><td data-label=\"Senast använd\">%s</td>"
+		    "<td data-label=\"Status\">",
+		    t[i].name, auth_role_label(t[i].role), svtime_datetime(made, t[i].created_at),
+		    svtime_datetime(used, t[i].last_used_at));
 		if (t[i].revoked)
 			html_printf(b, "Återkallad");
 		else
@@ -302,7 +309,10 @@ void page_audit(struct req *r)
 	}
 	struct audit_entry *e;
 	size_t n;
+	int64_t total = 0;
 	enum rc rc = audit_list(r->db, r->arena, before, AUDIT_PAGE, &e, &n);
+	if (!rc)
+		rc = audit_total(r->db, &total);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -321,11 +331,24 @@ void page_audit(struct req *r)
 	            "<th scope=\"col\">Objekt</th><th scope=\"col\">Varifrån</th>"
 	            "<th scope=\"col\">Detalj</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++) {
-		html_printf(b, "<tr><td>%lld</td>", (long long)e[i].id);
+		html_printf(b, "<tr><td data-label=\"Nr\">%lld</td>", (long long)e[i].id);
 		web_audit_cells(r, &un, &e[i]);
 		html_printf(b, "</tr>");
 	}
 	html_printf(b, "</tbody></table>");
+	/* Ids run without gaps, newest first: this page holds ids
+	 * e[n-1].id..e[0].id, which are rows total-e[0].id+1.. of the list. */
+	if (n) {
+		html_printf(b, "<p class=\"list-summary\">Visar ");
+		html_int_sv(b, total - e[0].id + 1);
+		html_printf(b, "–");
+		html_int_sv(b, total - e[n - 1].id + 1);
+		html_printf(b, " av ");
+		html_int_sv(b, total);
+		html_printf(b, " händelser.</p>");
+	} else {
+		html_printf(b, "<p class=\"list-summary\">Inga händelser här.</p>");
+	}
 	if (n == AUDIT_PAGE && e[n - 1].id > 1)
 		html_printf(b, "<p><a href=\"/logg?fore=%lld\">Äldre händelser</a></p>",
 		            (long long)e[n - 1].id);

@@ -64,8 +64,8 @@ static void codes_page(struct req *r, const struct field_error *err)
 			int active = pa ? strcmp(pa, "1") == 0 : c[i].active;
 			html_printf(
 			    b,
-			    "<tr><td>%s</td><td><form class=\"inline\" method=\"post\" "
-			    "action=\"/kodlistor\" novalidate>"
+			    "<tr><td data-label=\"Kod\">%s</td><td data-label=\"Benämning\"><form "
+			    "class=\"inline\" method=\"post\" action=\"/kodlistor\" novalidate>"
 			    "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"list\" value=\"%s\">"
 			    "<input type=\"hidden\" name=\"code\" value=\"%s\">"
@@ -86,17 +86,17 @@ static void codes_page(struct req *r, const struct field_error *err)
 				            "<input type=\"text\" id=\"c-%s-%s\" name=\"label\" "
 				            "value=\"%s\" required aria-required=\"true\">",
 				            c[i].list, c[i].code, c[i].label);
-			html_printf(
-			    b,
-			    "<select name=\"active\" aria-label=\"Status för %s\">"
-			    "<option value=\"1\"%s>I bruk</option><option value=\"0\"%s>Ur "
-			    "bruk</option>"
-			    "</select> <button type=\"submit\" class=\"secondary\">Spara "
-			    "<span "
-			    "class=\"visually-hidden\">%s</span></button></form></td><td>%s</td></"
-			    "tr>",
-			    c[i].code, active ? " selected" : "", active ? "" : " selected",
-			    c[i].code, c[i].active ? "I bruk" : "Ur bruk");
+			html_printf(b,
+			            "<select name=\"active\" aria-label=\"Status för %s\">"
+			            "<option value=\"1\"%s>I bruk</option><option value=\"0\"%s>Ur "
+			            "bruk</option>"
+			            "</select> <button type=\"submit\" class=\"secondary\">Spara "
+			            "<span "
+			            "class=\"visually-hidden\">%s</span></button></form></td><td "
+			            "data-label=\"Status\">%s</td></"
+			            "tr>",
+			            c[i].code, active ? " selected" : "", active ? "" : " selected",
+			            c[i].code, c[i].active ? "I bruk" : "Ur bruk");
 		}
 		html_printf(b, "</tbody></table>");
 	}

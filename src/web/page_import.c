@@ -37,11 +37,13 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 		for (size_t i = 0; i < res->nerrors; i++) {
 			const struct import_error *e = &res->errors[i];
 			if (e->line)
-				html_printf(b, "<tr><td>%zu</td>", e->line);
+				html_printf(b, "<tr><td data-label=\"Rad\">%zu</td>", e->line);
 			else
-				html_printf(b, "<tr><td>–</td>");
-			html_printf(b, "<td>%s</td><td>%s</td></tr>", e->column ? e->column : "–",
-			            e->message);
+				html_printf(b, "<tr><td data-label=\"Rad\">–</td>");
+			html_printf(
+			    b,
+			    "<td data-label=\"Kolumn\">%s</td><td data-label=\"Fel\">%s</td></tr>",
+			    e->column ? e->column : "–", e->message);
 		}
 		html_printf(b, "</tbody></table>");
 		if (res->errors_total > res->nerrors)
@@ -85,7 +87,10 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 			}
 		}
 		names[j] = '\0';
-		html_printf(b, "<tr><td>%s</td><td>%s</td></tr>", names, c->description);
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Rubrik\">%s</td><td data-label=\"Innehåll\">%s</td></tr>",
+		    names, c->description);
 	}
 	html_printf(b, "</tbody></table><p>Insats, Anmäld och Anmäld av måste finnas.</p>");
 	page_end(r);

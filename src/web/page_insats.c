@@ -257,14 +257,16 @@ void page_insatser(struct req *r)
 			}
 		html_printf(
 		    b,
-		    "<tr><td><a href=\"/insatser/%lld\">%s</a>%s</td><td>%s%s</td><td>%s – %s</td>",
+		    "<tr><td data-label=\"Namn\"><a href=\"/insatser/%lld\">%s</a>%s</td>"
+		    "<td data-label=\"Inriktning\">%s%s</td><td data-label=\"Period\">%s – %s</td>",
 		    (long long)x[i].id, x[i].name, x[i].esf ? " (ESF)" : "",
 		    org_label(orientations, x[i].orientation),
 		    strcmp(x[i].method, "volym") == 0 ? ", antal" : "", x[i].start_on,
 		    x[i].end_on ? x[i].end_on : "");
 		html_printf(b,
-		            "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td "
-		            "class=\"num\">%lld</td></tr>",
+		            "<td class=\"num\" data-label=\"I kö\">%lld</td><td class=\"num\" "
+		            "data-label=\"Pågående\">%lld</td><td class=\"num\" "
+		            "data-label=\"Avslutade\">%lld</td></tr>",
 		            (long long)q, (long long)act, (long long)ended);
 	}
 	html_printf(b, "</tbody></table>");
@@ -417,21 +419,24 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 		               "class=\"num\">Utfall ESF</th>"
 		               "</tr></thead><tbody>");
 		for (size_t i = 0; i < ny; i++) {
-			html_printf(b, "<tr><td>%d</td><td class=\"num\">", y[i].year);
+			html_printf(b,
+			            "<tr><td data-label=\"År\">%d</td><td class=\"num\" "
+			            "data-label=\"Planerade deltagare\">",
+			            y[i].year);
 			if (y[i].planned_participants >= 0)
 				html_int_sv(b, y[i].planned_participants);
 			else
 				html_printf(b, "–");
-			html_printf(b, "</td><td class=\"num\">");
+			html_printf(b, "</td><td class=\"num\" data-label=\"Budget\">");
 			html_money(b, y[i].budget_cost);
-			html_printf(b, "</td><td class=\"num\">");
+			html_printf(b, "</td><td class=\"num\" data-label=\"Varav ESF\">");
 			html_money(b, y[i].budget_esf_cost);
-			html_printf(b, "</td><td class=\"num\">");
+			html_printf(b, "</td><td class=\"num\" data-label=\"Utfall\">");
 			if (y[i].outcome_cost >= 0)
 				html_money(b, y[i].outcome_cost);
 			else
 				html_printf(b, "–");
-			html_printf(b, "</td><td class=\"num\">");
+			html_printf(b, "</td><td class=\"num\" data-label=\"Utfall ESF\">");
 			if (y[i].outcome_esf_cost >= 0)
 				html_money(b, y[i].outcome_esf_cost);
 			else

@@ -118,8 +118,9 @@ void page_members(struct req *r)
 	for (size_t i = 0; i < n; i++) {
 		html_printf(
 		    b,
-		    "<tr><td><a href=\"/medlemmar/%lld\">%s</a>%s</td><td>%s</td><td>%s</td>"
-		    "<td class=\"num\">",
+		    "<tr><td data-label=\"Namn\"><a href=\"/medlemmar/%lld\">%s</a>%s</td>"
+		    "<td data-label=\"Typ\">%s</td><td data-label=\"Organisationsnummer\">%s</td>"
+		    "<td class=\"num\" data-label=\"Folkmängd\">",
 		    (long long)m[i].id, m[i].name, m[i].left_on ? " (utträtt)" : "",
 		    org_label(org_member_kinds, m[i].kind), dash(m[i].org_number));
 		if (m[i].latest_population >= 0) {
@@ -263,8 +264,9 @@ void page_bodies(struct req *r)
 	       "<th scope=\"col\" class=\"num\">Aktuella uppdrag</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
 		html_printf(b,
-		            "<tr><td><a href=\"/organ/%lld\">%s</a></td><td>%s</td>"
-		            "<td class=\"num\">%lld</td></tr>",
+		            "<tr><td data-label=\"Namn\"><a href=\"/organ/%lld\">%s</a></td>"
+		            "<td data-label=\"Typ\">%s</td>"
+		            "<td class=\"num\" data-label=\"Aktuella uppdrag\">%lld</td></tr>",
 		            (long long)bd[i].id, bd[i].name, org_label(org_body_kinds, bd[i].kind),
 		            (long long)bd[i].current_mandates);
 	html_printf(b, "</tbody></table>");
@@ -298,12 +300,16 @@ static void mandate_table(struct req *r, const char *caption, const struct manda
 		if (org_mandate_current(&m[i], today) != current)
 			continue;
 		if (show_body)
-			html_printf(b, "<tr><td><a href=\"/organ/%lld\">%s</a></td>",
-			            (long long)m[i].body_id, m[i].body_name);
+			html_printf(
+			    b, "<tr><td data-label=\"Organ\"><a href=\"/organ/%lld\">%s</a></td>",
+			    (long long)m[i].body_id, m[i].body_name);
 		else
-			html_printf(b, "<tr><td><a href=\"/personer/%lld\">%s</a></td>",
-			            (long long)m[i].person_id, m[i].person_name);
-		html_printf(b, "<td>%s</td><td>%s</td><td>%s</td><td>",
+			html_printf(
+			    b, "<tr><td data-label=\"Namn\"><a href=\"/personer/%lld\">%s</a></td>",
+			    (long long)m[i].person_id, m[i].person_name);
+		html_printf(b,
+		            "<td data-label=\"Roll\">%s</td><td data-label=\"Företräder\">%s</td>"
+		            "<td data-label=\"Parti\">%s</td><td data-label=\"Period\">",
 		            org_label(org_mandate_roles, m[i].role), dash(m[i].member_name),
 		            str_blank(m[i].party) ? "–"
 		                                  : arena_printf(r->arena, "(%s)", m[i].party));
@@ -312,7 +318,7 @@ static void mandate_table(struct req *r, const char *caption, const struct manda
 		if (can_write(r))
 			html_printf(
 			    b,
-			    "<td><a href=\"/uppdrag/%lld/redigera\">Ändra "
+			    "<td data-label=\"Åtgärd\"><a href=\"/uppdrag/%lld/redigera\">Ändra "
 			    "<span class=\"visually-hidden\">uppdraget för %s</span></a></td>",
 			    (long long)m[i].id, show_body ? m[i].body_name : m[i].person_name);
 		html_printf(b, "</tr>");
@@ -373,9 +379,12 @@ void page_people(struct req *r)
 	               "<th scope=\"col\">Namn</th><th scope=\"col\">Befattning</th>"
 	               "<th scope=\"col\">Organisation</th></tr></thead><tbody>");
 	for (size_t i = 0; i < n; i++)
-		html_printf(
-		    b, "<tr><td><a href=\"/personer/%lld\">%s</a></td><td>%s</td><td>%s</td></tr>",
-		    (long long)p[i].id, p[i].name, dash(p[i].title), dash(p[i].employer_name));
+		html_printf(b,
+		            "<tr><td data-label=\"Namn\"><a href=\"/personer/%lld\">%s</a></td>"
+		            "<td data-label=\"Befattning\">%s</td><td "
+		            "data-label=\"Organisation\">%s</td></tr>",
+		            (long long)p[i].id, p[i].name, dash(p[i].title),
+		            dash(p[i].employer_name));
 	html_printf(b, "</tbody></table>");
 	page_end(r);
 }

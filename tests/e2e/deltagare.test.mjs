@@ -115,7 +115,7 @@ describe('a participation from referral to end', () => {
     const admin = new Client(srv.base);
     await admin.login('admin');
     const log = await admin.get('/logg');
-    assert.match(log.text, /Visade identitet<\/td><td><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td>[^<]*<\/td><td>Skäl: Uppföljning/);
+    assert.match(log.text, /Visade identitet<\/td><td[^>]*><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td[^>]*>[^<]*<\/td><td[^>]*>Skäl: Uppföljning/);
     assert.doesNotMatch(log.text, /Testa Testsson/);
     assert.doesNotMatch(srv.log(), /Testa|19870312/);
   });
@@ -340,8 +340,8 @@ describe('import from a spreadsheet', () => {
       `Cresco Åsbygden;${today()};FK;K;;;;\n`);
     assert.equal(r.status, 422);
     assert.match(r.text, /Inget importerades/);
-    assert.match(r.text, /<tr><td>3<\/td><td>Anmäld<\/td>/);
-    assert.match(r.text, /<tr><td>4<\/td><td>–<\/td><td>Du får inte registrera deltagare i den insatsen/);
+    assert.match(r.text, /<tr><td[^>]*>3<\/td><td[^>]*>Anmäld<\/td>/);
+    assert.match(r.text, /<tr><td[^>]*>4<\/td><td[^>]*>–<\/td><td[^>]*>Du får inte registrera deltagare i den insatsen/);
     const after = (await c.get('/insatser/1/deltagare')).text.match(/href="\/deltagare\/\d+"/g).length;
     assert.equal(after, before, 'nothing written');
   });
@@ -438,7 +438,7 @@ describe('code lists as data', () => {
     const codes = await c.get('/api/v1/codes');
     assert.equal(codes.json().end_reason.some((x) => x.code === 'foraldraledighet'), false);
     const log = await admin.get('/logg');
-    assert.match(log.text, /Tog bort ur bruk<\/td><td>Kodlista<\/td><td>[^<]*<\/td><td>Post ”Föräldraledighet”/);
+    assert.match(log.text, /Tog bort ur bruk<\/td><td[^>]*>Kodlista<\/td><td[^>]*>[^<]*<\/td><td[^>]*>Post ”Föräldraledighet”/);
     // Put it back for the other tests.
     await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '1' });
   });
@@ -509,7 +509,7 @@ describe('referring unit and home kommun', () => {
     assert.equal(fix.status, 303);
     const after = await c.get(loc);
     assert.match(after.text, /<dt>Hemkommun<\/dt><dd>Granås/);
-    assert.match(after.text, /<td>Hemkommun<\/td><td>Björkvik<\/td><td>Granås<\/td>/);
+    assert.match(after.text, /<td[^>]*>Hemkommun<\/td><td[^>]*>Björkvik<\/td><td[^>]*>Granås<\/td>/);
     const bad = await c.post(`${loc}/rattelse`, { field: 'home_area_id', value: '7' }); // a stadsdel
     assert.equal(bad.status, 422);
   });
@@ -528,7 +528,7 @@ describe('numbers people type', () => {
     assert.equal(neg.status, 422);
     assert.match(neg.text, /negativt/);
     const page = await admin.get('/medlemmar/5');
-    assert.doesNotMatch(page.text, /<td>100<\/td>/);
+    assert.doesNotMatch(page.text, /<td[^>]*>100<\/td>/);
     const ok = await admin.post('/medlemmar/5/folkmangd', { year: '2025', population: '12 500' });
     assert.equal(ok.status, 303);
   });

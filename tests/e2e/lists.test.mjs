@@ -145,3 +145,18 @@ describe('go to a participation by number', () => {
     assert.match((await c.get('/ko')).text, /<form method="get" action="\/deltagare" class="goto">/);
   });
 });
+
+describe('the audit log', () => {
+  test('says how many events there are and where the page lies', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    const first = await admin.get('/logg');
+    const m = first.text.match(/Visar 1–100 av ([\d\s\u00a0]+) händelser\./);
+    assert.ok(m, 'summary on the first page');
+    const total = num(m[1]);
+    assert.ok(total > 100);
+    const older = first.text.match(/href="(\/logg\?fore=\d+)">Äldre händelser/)[1];
+    const second = await admin.get(older);
+    assert.match(second.text, new RegExp(`Visar 101–200 av ${m[1]} händelser\\.`));
+  });
+});

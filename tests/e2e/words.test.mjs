@@ -42,13 +42,13 @@ describe('history and audit log in words', () => {
     assert.equal(fix.status, 303);
     const page = await c.get(loc);
     const h = section(page.text, 'Historik');
-    for (const word of ['Status', 'Startdatum', 'I kö', 'Pågående', 'Kön', 'Kvinna', 'Man']) assert.match(h, new RegExp(`<td>${word}</td>`), word);
+    for (const word of ['Status', 'Startdatum', 'I kö', 'Pågående', 'Kön', 'Kvinna', 'Man']) assert.match(h, new RegExp(`<td[^>]*>${word}</td>`), word);
     assert.match(h, SV_TIME);
     assert.doesNotMatch(h, ISO_TIME);
     assert.doesNotMatch(h, /\b(queued|active|start_on|state|sex|cli)\b/);
     assert.doesNotMatch(h, />\d{4}-\d\d-\d\d</, 'dates are written out');
     const [, who] = await c.get('/konto').then((k) => k.text.match(/<dt>Namn<\/dt><dd>([^<]+)</));
-    assert.match(h, new RegExp(`<td>${who}</td>`), 'the display name of who did it');
+    assert.match(h, new RegExp(`<td[^>]*>${who}</td>`), 'the display name of who did it');
     assert.ok(id);
   });
 
@@ -56,7 +56,7 @@ describe('history and audit log in words', () => {
     const c = await as('deltagare');
     const page = await c.get('/deltagare/1');
     const h = section(page.text, 'Historik');
-    assert.match(h, /<td>Kommandoraden<\/td>/);
+    assert.match(h, /<td[^>]*>Kommandoraden<\/td>/);
     assert.doesNotMatch(h, /\bcli\b/);
     assert.doesNotMatch(h, ISO_TIME);
   });
@@ -66,14 +66,14 @@ describe('history and audit log in words', () => {
     const log = await admin.get('/logg');
     assert.equal(log.status, 200);
     const body = log.text.slice(log.text.indexOf('<tbody>'));
-    assert.match(body, /<td>Inloggning<\/td>/);
-    assert.match(body, /<td>Kommandoraden<\/td>/);
+    assert.match(body, /<td[^>]*>Inloggning<\/td>/);
+    assert.match(body, /<td[^>]*>Kommandoraden<\/td>/);
     assert.match(body, /<a href="\/deltagare\/\d+">Deltagande \d+<\/a>/);
-    assert.match(body, /<td>Registrerade start<\/td>/);
-    assert.match(body, /<td>Rättade<\/td><td><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td>[^<]*<\/td><td>Kön<\/td>/);
+    assert.match(body, /<td[^>]*>Registrerade start<\/td>/);
+    assert.match(body, /<td[^>]*>Rättade<\/td><td[^>]*><a href="\/deltagare\/\d+">Deltagande \d+<\/a><\/td><td[^>]*>[^<]*<\/td><td[^>]*>Kön<\/td>/);
     assert.match(body, SV_TIME);
     assert.doesNotMatch(body, ISO_TIME);
-    assert.doesNotMatch(body, /<td>(login|view_identity|create|start|correct|cli|system)<\/td>/);
+    assert.doesNotMatch(body, /<td[^>]*>(login|view_identity|create|start|correct|cli|system)<\/td>/);
     assert.doesNotMatch(body, /\b(participation|user|intervention|member) \d+/);
     assert.doesNotMatch(body, /Tid \(UTC\)/);
   });
@@ -82,7 +82,7 @@ describe('history and audit log in words', () => {
     const admin = await as('admin');
     const u = await admin.get('/anvandare');
     assert.doesNotMatch(u.text, ISO_TIME);
-    assert.match(u.text, /<td>\d{1,2} (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec) \d{4}<\/td>/);
+    assert.match(u.text, /<td[^>]*>\d{1,2} (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec) \d{4}<\/td>/);
     await admin.post('/api-nycklar', { name: 'ekonomi', role: 'revisor' });
     const t = await admin.get('/api-nycklar');
     assert.doesNotMatch(t.text, ISO_TIME);

@@ -1,0 +1,91 @@
+// Browser tests at phone width (390 px): no page scrolls sideways (WCAG
+// 1.4.10), every cell of a stacked table carries its column's name, the
+// menu takes little room, and axe finds nothing.  The review found stacked
+// tables without headings, /deltagare/ID overflowing and a four-row menu.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { startServer } from '../e2e/lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+let srv, browser;
+before(async () => {
+  srv = await startServer();
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  assert.equal(await srv.stop(), 0);
+});
+
+async function axe(page, label) {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const problems = result.violations.map((v) =>
+    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(problems, [], `axe found problems on ${label}`);
+}
+
+async function phone(username) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${srv.base}/logga-in`);
+  await page.getByLabel('Användarnamn').fill(username);
+  await page.getByLabel('Lösenord').fill('finsam-demo');
+  await page.getByRole('button', { name: 'Logga in' }).click();
+  await page.waitForURL(`${srv.base}/`);
+  return { context, page };
+}
+
+// Checks one page at 390 px: no sideways scroll, labelled stacked cells, axe.
+async function check(page, path) {
+  await page.goto(srv.base + path);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('table.wide tbody td')].filter((td) => !td.dataset.label).length);
+  assert.equal(unlabelled, 0, `${path}: stacked cells without their column's name`);
+  // The label is shown: each stacked cell starts with its column's name.
+  const shown = await page.evaluate(() => {
+    const td = document.querySelector('table.wide tbody td[data-label]');
+    return td ? getComputedStyle(td, '::before').content : null;
+  });
+  if (shown !== null) assert.notEqual(shown, 'none', `${path}: label not shown`);
+  await axe(page, `${path} at 390 px`);
+}
+
+describe('on a phone', () => {
+  test('the administrator\'s pages fit and label their cells', async () => {
+    const { context, page } = await phone('admin');
+    const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
+    const box = await nav.boundingBox();
+    assert.ok(box.height <= 100, `the menu is ${box.height} px high`);
+    for (const path of ['/', '/forbund', '/medlemmar', '/medlemmar/4', '/organ', '/organ/1', '/personer',
+      '/personer/1', '/insatser', '/insatser/1', '/insatser/1/deltagare', '/ko', '/arbetslistor',
+      '/anvandare', '/api-nycklar', '/logg', '/kodlistor', '/import', '/registerutdrag', '/konto'])
+      await check(page, path);
+    await context.close();
+  });
+
+  test('a participation fits, with the deltagaransvarig\'s forms', async () => {
+    const { context, page } = await phone('deltagare');
+    const id = (await (await page.request.get(`${srv.base}/api/v1/queue?limit=1`)).json()).items[0].id;
+    await check(page, `/deltagare/${id}`);
+    const ended = await page.request.get(`${srv.base}/api/v1/interventions/1/participations?limit=100`);
+    const done = (await ended.json()).items.find((p) => p.state === 'ended');
+    if (done) await check(page, `/deltagare/${done.id}`);
+    await check(page, '/insatser/1/anmalan');
+    await context.close();
+  });
+});
