@@ -81,8 +81,10 @@ const char web_stylesheet[] =
     "text-align:center}\n"
     ".list-summary{margin:.5rem 0}\n"
     "th a.sort{color:var(--ink)}th[aria-sort] a.sort{font-weight:700}"
-    "th[aria-sort=ascending] a.sort::after{content:' \\2191'}"
-    "th[aria-sort=descending] a.sort::after{content:' \\2193'}\n"
+    /* The arrow is decoration: aria-sort says the order, so it is kept
+     * out of the link's name where the browser allows. */
+    "th[aria-sort=ascending] a.sort::after{content:' \\2191';content:' \\2191' / ''}"
+    "th[aria-sort=descending] a.sort::after{content:' \\2193';content:' \\2193' / ''}\n"
     "nav.pager ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.5rem 1.5rem}\n"
     "form.goto{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.5rem 0 1rem}"
     "form.goto label{font-weight:700}form.goto input{width:8rem}\n"

@@ -140,7 +140,8 @@ describe('a deltagaransvarig in the browser', () => {
   });
 
   test('the queue and the work lists show them', async () => {
-    await page.getByRole('link', { name: 'Kö' }).click();
+    await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Kö', exact: true }).click();
+    await page.waitForURL(`${srv.base}/ko`);
     await axe(page, 'kö');
     // The queue is paged, oldest first: sorting newest first brings today's referral up.
     await page.getByRole('link', { name: 'Anmäld', exact: true }).click();
