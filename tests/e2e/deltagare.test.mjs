@@ -362,7 +362,7 @@ describe('import from a spreadsheet', () => {
       header + `Steget vidare;${today()};Grannen;K;;;;\n`.repeat(230));
     assert.equal(r.status, 422);
     assert.match(r.text, /Filen har 230 fel\. De första 200 visas/);
-    assert.equal(r.text.match(/<tr><td>\d+<\/td><td>Anmäld av<\/td>/g).length, 200);
+    assert.equal(r.text.match(/<tr><td[^>]*>\d+<\/td><td[^>]*>Anmäld av<\/td>/g).length, 200);
   });
 
   test('an upload cut before its closing boundary imports nothing and says so', async () => {
@@ -431,7 +431,7 @@ describe('code lists as data', () => {
     }
     const none = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: 'Flytt' });
     assert.equal(none.status, 422);
-    assert.match((await admin.get('/kodlistor')).text, /"visually-hidden">flytt<\/span><\/button><\/form><\/td><td>I bruk</, 'still in use');
+    assert.match((await admin.get('/kodlistor')).text, /"visually-hidden">flytt<\/span><\/button><\/form><\/td><td[^>]*>I bruk</, 'still in use');
     const c = await deltagare();
     const form = await c.get('/insatser/1/anmalan');
     assert.match(form.text, /Egen anmälan \(självanmälan\)/);
