@@ -18,7 +18,6 @@
 #include "pnr.h"
 
 /* Longest list a page shows. */
-#define LIST_MAX 500
 
 static const char *col(struct arena *a, struct db_stmt *q, int i)
 {
@@ -1071,11 +1070,10 @@ enum rc deltagare_protect_requests(struct db *db, struct arena *a, const struct 
 	        " FROM protection_request r JOIN participation p ON p.id = r.participation_id"
 	        " JOIN intervention i ON i.id = p.intervention_id"
 	        " WHERE r.association_id = $1 AND r.handled_at IS NULL"
-	        " ORDER BY r.requested_at, r.id LIMIT $2",
+	        " ORDER BY r.requested_at, r.id",
 	        &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
-	db_bind_int64(q, 2, LIST_MAX);
 	size_t cap = 0;
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
@@ -1514,10 +1512,10 @@ enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
                           struct registered_answer **out, size_t *n)
 {
 	*n = 0;
-	*out = arena_alloc(a, 64 * sizeof **out);
+	*out = NULL;
+	size_t cap = 0;
 	struct db_stmt *q;
-	if (!*out ||
-	    db_prepare(db,
+	if (db_prepare(db,
 	               "SELECT x.phase, x.list, x.code, c.label, coalesce(x.extent, -1)"
 	               " FROM participation_answer x JOIN code_item c"
 	               " ON c.list = x.list AND c.code = x.code"
@@ -1525,7 +1523,12 @@ enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	while (*n < 64 && db_step(q) == DB_ROW) {
+	enum db_step st;
+	while ((st = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
 		struct registered_answer *x = &(*out)[(*n)++];
 		x->phase = col(a, q, 0);
 		x->list = col(a, q, 1);
@@ -1534,23 +1537,30 @@ enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
 		x->extent = (int)db_col_int64(q, 4);
 	}
 	db_finalize(q);
-	return RC_OK;
+	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct history_entry **out,
                           size_t *n)
 {
 	*n = 0;
-	*out = arena_alloc(a, 200 * sizeof **out);
+	*out = NULL;
+	size_t cap = 0;
 	struct db_stmt *q;
-	if (!*out ||
-	    db_prepare(db,
+	/* Every entry: a participation's history is short, and a cut history
+	 * would hide who changed what. */
+	if (db_prepare(db,
 	               "SELECT at, actor, field, old_value, new_value FROM participation_history"
-	               " WHERE participation_id = $1 ORDER BY id DESC LIMIT 200",
+	               " WHERE participation_id = $1 ORDER BY id DESC",
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	while (*n < 200 && db_step(q) == DB_ROW) {
+	enum db_step st;
+	while ((st = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
 		struct history_entry *h = &(*out)[(*n)++];
 		h->at = col(a, q, 0);
 		h->actor = col(a, q, 1);
@@ -1559,29 +1569,34 @@ enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct his
 		h->new_value = col(a, q, 4);
 	}
 	db_finalize(q);
-	return RC_OK;
+	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
                              struct attendance_month **out, size_t *n)
 {
 	*n = 0;
-	*out = arena_alloc(a, 240 * sizeof **out);
+	*out = NULL;
+	size_t cap = 0;
 	struct db_stmt *q;
-	if (!*out ||
-	    db_prepare(db,
+	if (db_prepare(db,
 	               "SELECT month, hours_tenths FROM attendance WHERE participation_id = $1"
-	               " ORDER BY month DESC LIMIT 240",
+	               " ORDER BY month DESC",
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	while (*n < 240 && db_step(q) == DB_ROW) {
+	enum db_step st;
+	while ((st = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
 		(*out)[*n].month = col(a, q, 0);
 		(*out)[*n].hours_tenths = db_col_int64(q, 1);
 		(*n)++;
 	}
 	db_finalize(q);
-	return RC_OK;
+	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct insats_counts **out,
@@ -1794,21 +1809,30 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 	 * typed there.  The keyed hash finds all of them. */
 	if (db_prepare(db,
 	               "SELECT participation_id, sealed_name, created_at FROM identity"
-	               " WHERE pnr_hash = $1 ORDER BY participation_id LIMIT 512",
+	               " WHERE pnr_hash = $1 ORDER BY participation_id",
 	               &q))
 		return RC_DB;
 	db_bind_text(q, 1, hash);
-	struct arena *a = arena_new(1u << 20);
+	/* The extract is complete or it fails: every participation of the
+	 * person, however many. */
+	struct arena *a = arena_new(0);
 	if (!a) {
 		db_finalize(q);
 		return RC_NOMEM;
 	}
-	int64_t ids[512];
-	const char *names[512];
+	int64_t *ids = NULL;
+	const char **names = NULL;
+	size_t cap_ids = 0, cap_names = 0;
 	const char *created = NULL;
 	size_t nids = 0;
 	enum db_step s;
-	while (nids < 512 && (s = db_step(q)) == DB_ROW) {
+	while ((s = db_step(q)) == DB_ROW) {
+		if (!(ids = arena_grow(a, ids, &cap_ids, nids, sizeof *ids)) ||
+		    !(names = arena_grow(a, names, &cap_names, nids, sizeof *names))) {
+			db_finalize(q);
+			arena_free(a);
+			return RC_NOMEM;
+		}
 		ids[nids] = db_col_int64(q, 0);
 		names[nids] = vault_unseal(v, a, db_col_text(q, 1));
 		if (!created || strcmp(db_col_text(q, 2), created) < 0)
@@ -1816,6 +1840,10 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 		nids++;
 	}
 	db_finalize(q);
+	if (s != DB_DONE) {
+		arena_free(a);
+		return RC_DB;
+	}
 	enum rc rc = RC_OK;
 	char shown[14];
 	pnr_format(&pnr, shown);

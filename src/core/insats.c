@@ -55,14 +55,21 @@ static enum rc load_target_groups(struct db *db, struct arena *a, struct interve
 	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, x->id);
-	const char **codes = arena_alloc(a, 16 * sizeof *codes);
-	size_t n = 0;
-	while (codes && n < 16 && db_step(q) == DB_ROW)
+	/* Every target group: the list is data and an administrator may add to it. */
+	const char **codes = NULL;
+	size_t n = 0, cap = 0;
+	enum db_step st;
+	while ((st = db_step(q)) == DB_ROW) {
+		if (!(codes = arena_grow(a, codes, &cap, n, sizeof *codes))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
 		codes[n++] = col(a, q, 0);
+	}
 	db_finalize(q);
 	x->target_groups = codes;
 	x->ntarget_groups = n;
-	return codes ? RC_OK : RC_NOMEM;
+	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
 enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
@@ -544,15 +551,22 @@ enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct vo
                            size_t *n)
 {
 	*n = 0;
-	*out = arena_alloc(a, 500 * sizeof **out);
+	*out = NULL;
+	size_t cap = 0;
 	struct db_stmt *q;
-	if (!*out || db_prepare(db,
-	                        "SELECT id, period_start, period_end, women, men FROM volume_count"
-	                        " WHERE intervention_id = $1 ORDER BY period_start DESC LIMIT 500",
-	                        &q))
+	/* Every period: a volume insats reports a few a year. */
+	if (db_prepare(db,
+	               "SELECT id, period_start, period_end, women, men FROM volume_count"
+	               " WHERE intervention_id = $1 ORDER BY period_start DESC",
+	               &q))
 		return RC_DB;
 	db_bind_int64(q, 1, id);
-	while (*n < 500 && db_step(q) == DB_ROW) {
+	enum db_step st;
+	while ((st = db_step(q)) == DB_ROW) {
+		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
 		struct volume_count *v = &(*out)[(*n)++];
 		v->id = db_col_int64(q, 0);
 		v->period_start = col(a, q, 1);
@@ -561,5 +575,5 @@ enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct vo
 		v->men = db_col_int64(q, 4);
 	}
 	db_finalize(q);
-	return RC_OK;
+	return st == DB_DONE ? RC_OK : RC_DB;
 }

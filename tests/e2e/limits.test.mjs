@@ -30,9 +30,11 @@ test('600 idle connections from one address do not starve another client', async
   const socks = await idleSockets(600);
   try {
     const t0 = Date.now();
-    const r = await fetch(`${srv.base}/logga-in`, { signal: AbortSignal.timeout(5000) });
+    const r = await fetch(`${srv.base}/logga-in`, { signal: AbortSignal.timeout(15000) });
     assert.equal(r.status, 200);
-    assert.ok(Date.now() - t0 < 1500, `served in ${Date.now() - t0} ms`);
+    // Before the cap the request waited for the 30 s idle timeout; the bound
+    // leaves room for a loaded CI machine and a sanitizer build.
+    assert.ok(Date.now() - t0 < 8000, `served in ${Date.now() - t0} ms`);
     // The cap per address: most of the 600 are closed at once.
     await new Promise((res) => setTimeout(res, 500));
     const open = socks.filter((s) => s.closedAt === null).length;

@@ -796,6 +796,54 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	json_decref(x);
 }
 
+/* Regression: the history stopped at 200 entries, the volume periods at
+ * 500 and the register extract at 512 participations, without a word.
+ * Nothing is cut: every entry, period and participation comes back. */
+static void nothing_is_cut_from_history_volume_or_extract(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e = {0};
+	int64_t id;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	for (int i = 0; i < 230; i++)
+		assert_int_equal(deltagare_correct(f->t.db, &f->dr, id, "referred_on",
+		                                   i % 2 ? "2025-01-02" : "2025-01-03", &e),
+		                 RC_OK);
+	struct history_entry *h;
+	size_t n;
+	assert_int_equal(deltagare_history(f->t.db, f->a, id, &h, &n), RC_OK);
+	assert_true(n >= 231);
+	assert_int_equal((int64_t)n,
+	                 count(f, "SELECT count(*) FROM participation_history"
+	                          " WHERE participation_id = (SELECT max(id) FROM participation)"));
+
+	for (int i = 0; i < 510; i++) {
+		char from[11], to[11];
+		snprintf(from, sizeof from, "%04d-%02d-01", 1990 + i / 12, i % 12 + 1);
+		snprintf(to, sizeof to, "%04d-%02d-28", 1990 + i / 12, i % 12 + 1);
+		struct volume_count v = {0, from, to, 1, 1};
+		assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &v, &e), RC_OK);
+	}
+	struct volume_count *vc;
+	assert_int_equal(insats_volume_list(f->t.db, f->a, f->volume, &vc, &n), RC_OK);
+	assert_int_equal(n, 510);
+
+	/* 520 episodes of the same person (each cancelled before the next). */
+	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e),
+	                 RC_OK);
+	for (int i = 1; i < 520; i++) {
+		r = with_consent(f, f->insats, f->pnr_a);
+		assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+		assert_int_equal(
+		    deltagare_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e), RC_OK);
+	}
+	json_t *x;
+	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 520);
+	json_decref(x);
+}
+
 static void only_own_deltagaransvarig_may_register(void **state)
 {
 	struct fx *f = *state;
@@ -925,6 +973,8 @@ int main(void)
 	        only_own_deltagaransvarig_sees_identity_and_it_is_logged, setup, teardown),
 	    cmocka_unit_test_setup_teardown(register_extract_shows_everything_about_one_person,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(nothing_is_cut_from_history_volume_or_extract, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
