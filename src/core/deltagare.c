@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../db/db.h"
 #include "../util/arena.h"
+#include "../util/crypto.h"
 #include "../util/str.h"
 #include "../util/vault.h"
 #include "audit.h"
@@ -98,7 +100,9 @@ struct refer_ctx {
 	const struct referral *in;
 	const struct pnr *pnr; /* NULL when anonymous */
 	const char *sex;
+	const char *once_hash; /* SHA-256 of in->once_key, NULL for none */
 	int64_t id;
+	int replayed;
 	struct field_error *err;
 };
 
@@ -214,6 +218,60 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		    "i individinriktade insatser.");
 	if (!may_register(db, c->who, in->intervention_id))
 		return RC_DENIED;
+	c->replayed = 0;
+	if (c->once_hash) {
+		/* The same submission again (double click, resent form): the
+		 * participation it created, for this user only. */
+		if (db_prepare(db,
+		               "SELECT participation_id FROM form_submission"
+		               " WHERE user_id = $1 AND token_hash = $2",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, c->who->user_id);
+		db_bind_text(q, 2, c->once_hash);
+		s = db_step(q);
+		if (s == DB_ROW) {
+			c->id = db_col_int64(q, 0);
+			c->replayed = 1;
+		}
+		db_finalize(q);
+		if (s != DB_ROW && s != DB_DONE)
+			return RC_DB;
+		if (c->replayed)
+			return RC_OK;
+	}
+	if (c->pnr && !in->confirm_duplicate) {
+		/* The same person already queued or active in this insats, and
+		 * only this one: the keyed hash through identity_person. */
+		char hash[VAULT_HASH_HEX_LEN + 1];
+		vault_hash(c->v, c->pnr->digits, hash);
+		if (db_prepare(db,
+		               "SELECT p.id FROM identity d JOIN participation p"
+		               " ON p.id = d.participation_id"
+		               " WHERE d.pnr_hash = $1 AND d.association_id = $2"
+		               " AND p.intervention_id = $3 AND p.state IN ('queued', 'active')"
+		               " ORDER BY p.id LIMIT 1",
+		               &q))
+			return RC_DB;
+		db_bind_text(q, 1, hash);
+		db_bind_int64(q, 2, assoc);
+		db_bind_int64(q, 3, in->intervention_id);
+		s = db_step(q);
+		int64_t dup = s == DB_ROW ? db_col_int64(q, 0) : 0;
+		db_finalize(q);
+		if (s != DB_ROW && s != DB_DONE)
+			return RC_DB;
+		if (dup) {
+			char msg[240];
+			snprintf(msg, sizeof msg,
+			         "Personen står redan i kö eller deltar i den här insatsen "
+			         "(deltagande %" PRId64 "). Kryssa i \"Registrera ändå\" om det "
+			         "är en ny anmälan.",
+			         dup);
+			field_error_set(c->err, "pnr", msg);
+			return RC_CONFLICT;
+		}
+	}
 	if (in->source_member_id > 0) {
 		if (db_prepare(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
 		               &q))
@@ -297,6 +355,31 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		return rc;
 	if ((rc = history(db, c->who, c->id, "state", NULL, "queued")))
 		return rc;
+	if (c->once_hash) {
+		/* Remembered with what it created, in the same transaction; a
+		 * day is long enough for a resent form. */
+		time_t t = time(NULL) - 24 * 60 * 60;
+		struct tm tm;
+		char old[21];
+		gmtime_r(&t, &tm);
+		strftime(old, sizeof old, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (db_prepare(db, "DELETE FROM form_submission WHERE created_at < $1", &q))
+			return RC_DB;
+		db_bind_text(q, 1, old);
+		if ((rc = step_done(q)))
+			return rc;
+		if (db_prepare(db,
+		               "INSERT INTO form_submission (user_id, token_hash, participation_id,"
+		               " created_at) VALUES ($1, $2, $3, $4)",
+		               &q))
+			return RC_DB;
+		db_bind_int64(q, 1, c->who->user_id);
+		db_bind_text(q, 2, c->once_hash);
+		db_bind_int64(q, 3, c->id);
+		db_bind_text(q, 4, now);
+		if ((rc = step_done(q)))
+			return rc;
+	}
 	return audit_append(db, c->who, "create", "participation", c->id,
 	                    c->pnr ? "med samtycke" : "anonym");
 }
@@ -386,6 +469,13 @@ enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct f
 enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
                         const struct referral *in, int64_t *id_out, struct field_error *err)
 {
+	return deltagare_refer_once(db, v, who, in, id_out, NULL, err);
+}
+
+enum rc deltagare_refer_once(struct db *db, const struct vault *v, const struct actor *who,
+                             const struct referral *in, int64_t *id_out, int *replayed_out,
+                             struct field_error *err)
+{
 	struct pnr pnr;
 	const char *sex = NULL;
 	enum rc bad = refer_validate(db, in, &pnr, &sex, err);
@@ -394,10 +484,20 @@ enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor
 	int identified = !str_blank(in->pnr) || !str_blank(in->name);
 	if (identified && !v)
 		return RC_IO; /* no key: identity cannot be stored */
-	struct refer_ctx c = {v, who, in, identified ? &pnr : NULL, sex, 0, err};
+	/* A key is remembered per user; without a user (the CLI's import)
+	 * there is no one to scope it to, so it is not used. */
+	char once[CRYPTO_HASH_HEX_LEN + 1];
+	const char *once_hash = NULL;
+	if (!str_blank(in->once_key) && who && who->user_id) {
+		crypto_sha256_hex(in->once_key, strlen(in->once_key), once);
+		once_hash = once;
+	}
+	struct refer_ctx c = {v, who, in, identified ? &pnr : NULL, sex, once_hash, 0, 0, err};
 	enum rc rc = db_tx(db, refer_tx, &c);
 	if (!rc && id_out)
 		*id_out = c.id;
+	if (!rc && replayed_out)
+		*replayed_out = c.replayed;
 	return rc;
 }
 

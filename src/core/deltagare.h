@@ -46,6 +46,13 @@ struct referral {
 	const char *consent_on;
 	const char *consent_form; /* version of the consent form */
 	int protected_identity;
+	/* The person already queued or active in this insats is registered
+	 * again anyway (a new referral, not a mistake). */
+	int confirm_duplicate;
+	/* A one-time key for this submission (the form's token or the API's
+	 * Idempotency-Key), NULL for none: a second submission with the same
+	 * key by the same user creates nothing and answers the first one's id. */
+	const char *once_key;
 };
 
 struct answer {
@@ -88,8 +95,17 @@ struct participation {
 /* Checks a referral's fields without storing anything: RC_INVALID with
  * every wrong field, for a form that failed its own checks first. */
 enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct field_error *err);
+/* Registers a referral.  RC_CONFLICT (with an error on "pnr" naming the
+ * participation) when the same person (keyed hash) is already queued or
+ * active in the same insats and in->confirm_duplicate is not set; other
+ * insatser are never looked at.  With in->once_key already used by the
+ * same user, nothing is created and *id_out is the participation that
+ * key created (*replayed_out, if given, is set to 1). */
 enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
                         const struct referral *in, int64_t *id_out, struct field_error *err);
+enum rc deltagare_refer_once(struct db *db, const struct vault *v, const struct actor *who,
+                             const struct referral *in, int64_t *id_out, int *replayed_out,
+                             struct field_error *err);
 enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
                         const struct registration *r, struct field_error *err);
 enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,

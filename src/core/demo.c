@@ -250,6 +250,8 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 			char referred[11];
 			days_ago(day, referred);
 			struct referral r = {0};
+			/* Generated numbers may repeat; the demo wants every one. */
+			r.confirm_duplicate = 1;
 			r.intervention_id = insats_ids[ix];
 			r.referred_on = referred;
 			/* Sources roughly 35/26/14/2/14, the rest from kommun units. */

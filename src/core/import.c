@@ -356,6 +356,9 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 {
 	int bad = 0;
 	struct referral r = {0};
+	/* A file of past episodes may hold the same person twice; each row
+	 * is its own episode, as the file says. */
+	r.confirm_duplicate = 1;
 	const char *insats = cell(c, row, C_INSATS);
 	r.intervention_id = insats ? lookup_name(&c->l, 0, 0, insats) : 0;
 	if (!r.intervention_id) {

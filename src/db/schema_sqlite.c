@@ -507,6 +507,20 @@ const struct db_migration db_sqlite_migrations[] = {
      " last_login INTEGER NOT NULL,"
      " PRIMARY KEY (user_id, address_hash));"
      "CREATE INDEX login_known_address_last ON login_known_address(last_login);"},
+
+    {12, "one-time submission keys",
+     /* A referral form's one-time token or an API Idempotency-Key, as its
+      * SHA-256, with the participation it created: a resent submission by
+      * the same user answers that participation instead of a second one.
+      * Scoped by user so one user's key says nothing about another's.
+      * Rows older than a day are pruned when new ones are written. */
+     "CREATE TABLE form_submission ("
+     " user_id INTEGER NOT NULL REFERENCES app_user(id),"
+     " token_hash TEXT NOT NULL,"
+     " participation_id INTEGER NOT NULL REFERENCES participation(id),"
+     " created_at TEXT NOT NULL,"
+     " PRIMARY KEY (user_id, token_hash));"
+     "CREATE INDEX form_submission_age ON form_submission(created_at);"},
 };
 
 const int db_sqlite_migration_count =

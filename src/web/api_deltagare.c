@@ -402,12 +402,35 @@ void api_referral(struct req *r)
 	                                   "name",
 	                                   "protected",
 	                                   "source_unit",
+	                                   "confirm_duplicate",
 	                                   NULL};
 	if (!only_keys(r, r->json, keys))
 		return;
 	int bad = 0;
 	json_t *j = r->json;
 	struct referral in = {0};
+	json_t *confirm = json_object_get(j, "confirm_duplicate");
+	if (confirm && !json_is_boolean(confirm)) {
+		respond_api_error(r, 422, "invalid", "confirm_duplicate",
+		                  "confirm_duplicate ska vara true eller false.");
+		return;
+	}
+	in.confirm_duplicate = confirm && json_is_true(confirm);
+	/* Idempotency-Key: the same key from the same user answers the
+	 * participation it created instead of creating another. */
+	const char *key = req_header(r, "Idempotency-Key");
+	if (key) {
+		size_t n = strlen(key);
+		int ok = n >= 1 && n <= 200;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = key[i] > 0x20 && key[i] < 0x7f;
+		if (!ok) {
+			respond_api_error(r, 422, "invalid", "Idempotency-Key",
+			                  "Idempotency-Key ska vara 1–200 synliga ASCII-tecken.");
+			return;
+		}
+		in.once_key = key;
+	}
 	in.intervention_id = r->ids[0];
 	in.referred_on = jstr(r, j, "referred_on", &bad);
 	in.source = jstr(r, j, "source", &bad);
@@ -426,9 +449,16 @@ void api_referral(struct req *r)
 		return;
 	struct field_error e = {0};
 	int64_t id = 0;
-	if (failed(r, deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &e), &e))
+	int replayed = 0;
+	enum rc rc = deltagare_refer_once(r->db, r->vault, &r->actor, &in, &id, &replayed, &e);
+	if (rc == RC_CONFLICT && e.field[0]) {
+		/* The person is already queued or active in this insats. */
+		respond_api_error(r, 409, "duplicate", e.field, e.message);
 		return;
-	participation_reply(r, id, 201);
+	}
+	if (failed(r, rc, &e))
+		return;
+	participation_reply(r, id, replayed ? 200 : 201);
 }
 
 /* Reads {"date", "end_reason"?, "answers": [{"list","code","extent"?}]}. */

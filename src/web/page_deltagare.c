@@ -16,6 +16,7 @@
 #include "../core/insats.h"
 #include "../core/org.h"
 #include "../util/arena.h"
+#include "../util/crypto.h"
 #include "../util/html.h"
 #include "../util/str.h"
 #include "entity.h"
@@ -107,7 +108,22 @@ static void referral_setup(struct req *r, struct form *f)
 	area_options(r, f);
 }
 
-static void referral_page(struct req *r, struct form *f)
+/* A one-time token is a fresh crypto_token: base64url, fixed length. */
+static int token_ok(const char *t)
+{
+	if (!t || strlen(t) != CRYPTO_TOKEN_LEN)
+		return 0;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* The form, with its one-time token (hidden) and, when the person is
+ * already in the insats, the "Registrera ändå" checkbox. */
+static void referral_page(struct req *r, struct form *f, const char *token, int duplicate,
+                          int confirmed_dup)
 {
 	struct intervention x;
 	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
@@ -122,7 +138,20 @@ static void referral_page(struct req *r, struct form *f)
 	            "datum sparas. Med skriftligt samtycke sparas personnummer och namn "
 	            "krypterat.</p>",
 	            title);
-	form_render(&r->out, f, r->path, r->who.csrf, "Registrera anmälan");
+	struct buf extra;
+	buf_init(&extra, 4096);
+	html_printf(&extra, "<input type=\"hidden\" name=\"form_token\" value=\"%s\">", token);
+	if (duplicate)
+		html_printf(
+		    &extra,
+		    "<div class=\"field\"><label for=\"f-confirm_duplicate\">Registrera "
+		    "ändå</label><p class=\"hint\" id=\"h-confirm_duplicate\">Om det är en "
+		    "ny anmälan för samma person.</p><input type=\"checkbox\" value=\"1\"%s "
+		    "id=\"f-confirm_duplicate\" name=\"confirm_duplicate\" "
+		    "aria-describedby=\"h-confirm_duplicate\"></div>",
+		    confirmed_dup ? " checked" : "");
+	form_render_with(&r->out, f, r->path, r->who.csrf, "Registrera anmälan", buf_cstr(&extra));
+	buf_release(&extra);
 	html_printf(&r->out, "<p><a href=\"/insatser/%lld\">Tillbaka till insatsen</a></p>",
 	            (long long)x.id);
 	page_end(r);
@@ -135,7 +164,9 @@ void page_referral_new(struct req *r)
 	char today[11];
 	str_today(today);
 	form_set(&f, r->arena, "referred_on", today);
-	referral_page(r, &f);
+	char token[CRYPTO_TOKEN_LEN + 1];
+	crypto_token(token);
+	referral_page(r, &f, token, 0, 0);
 }
 
 void page_referral_post(struct req *r)
@@ -158,7 +189,24 @@ void page_referral_post(struct req *r)
 	in.pnr = form_get(&f, "pnr");
 	in.name = form_get(&f, "name");
 	in.protected_identity = form_get(&f, "protected") != NULL;
+	const char *cd = kv_get(&r->form, "confirm_duplicate");
+	in.confirm_duplicate = cd && strcmp(cd, "1") == 0;
+	/* The token the form was rendered with; a form without one (or with
+	 * a broken one) gets a new one and no protection against resending. */
+	const char *token = kv_get(&r->form, "form_token");
+	if (token_ok(token)) {
+		in.once_key = token;
+	} else {
+		char *fresh = arena_alloc(r->arena, CRYPTO_TOKEN_LEN + 1);
+		if (!fresh) {
+			respond_rc(r, RC_NOMEM);
+			return;
+		}
+		crypto_token(fresh);
+		token = fresh;
+	}
 	struct field_error err = {0};
+	int duplicate = 0;
 	if (form_ok) {
 		int64_t id = 0;
 		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
@@ -167,7 +215,8 @@ void page_referral_post(struct req *r)
 			                  "anmalan");
 			return;
 		}
-		if (rc != RC_INVALID) {
+		duplicate = rc == RC_CONFLICT;
+		if (rc != RC_INVALID && !duplicate) {
 			respond_rc(r, rc);
 			return;
 		}
@@ -179,7 +228,7 @@ void page_referral_post(struct req *r)
 	/* What was typed stays, the number too: it goes back only in the body
 	 * of this POST's answer (autocomplete off), never in a URL or a log. */
 	r->status = 422;
-	referral_page(r, &f);
+	referral_page(r, &f, token, duplicate || in.confirm_duplicate, in.confirm_duplicate);
 }
 
 /* ---- lists -------------------------------------------------------------------------- */

@@ -943,6 +943,69 @@ static void queue_and_work_lists(void **state)
 	(void)a1;
 }
 
+/* Issue 6 item 16: the same person queued twice in one insats is refused
+ * until confirmed, the same number in another insats is never reported,
+ * and the same one-time key twice creates one participation. */
+static void same_person_twice_needs_confirmation_and_a_key_creates_once(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e = {0};
+	int64_t first, other, again, second;
+	struct referral r = with_consent(f, f->other_insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &other, &e), RC_OK);
+	/* Queued in another insats: A's staff learn nothing of it. */
+	r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &first, &e), RC_OK);
+	/* The same number again in A: refused, naming A's participation. */
+	e = (struct field_error){0};
+	again = -1;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_CONFLICT);
+	assert_int_equal(again, -1);
+	assert_string_equal(e.field, "pnr");
+	char want[40];
+	snprintf(want, sizeof want, "(deltagande %lld)", (long long)first);
+	assert_non_null(strstr(e.message, want));
+	assert_non_null(strstr(e.message, "Registrera ändå"));
+	snprintf(want, sizeof want, "(deltagande %lld)", (long long)other);
+	assert_null(strstr(e.message, want));
+	/* Confirmed: a second participation. */
+	r.confirm_duplicate = 1;
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_OK);
+	assert_true(again != first);
+	/* Once started it is still active: still reported. */
+	r.confirm_duplicate = 0;
+	start(f, first, "2025-03-10");
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &second, &e), RC_CONFLICT);
+	/* Another number in the other insats, never seen in A: no warning. */
+	r = with_consent(f, f->insats, f->pnr_b);
+	r.once_key = "nyckel-1";
+	int replayed = -1;
+	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->dr, &r, &second, &replayed, &e),
+	                 RC_OK);
+	assert_int_equal(replayed, 0);
+	int64_t before = count(f, "SELECT count(*) FROM participation");
+	/* The same key again (a double submit): the first one's id, nothing new,
+	 * and no duplicate warning either. */
+	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->dr, &r, &again, &replayed, &e),
+	                 RC_OK);
+	assert_int_equal(again, second);
+	assert_int_equal(replayed, 1);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation"), before);
+	/* Another user's same key says nothing about the first: the other
+	 * user's own referral is checked and created as usual. */
+	r = with_consent(f, f->other_insats, f->pnr_b);
+	r.once_key = "nyckel-1";
+	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->other, &r, &again, &replayed, &e),
+	                 RC_OK);
+	assert_int_equal(replayed, 0);
+	assert_true(again != second);
+	assert_int_equal(count(f, "SELECT count(*) FROM participation"), before + 1);
+	/* Only hashes are kept, never the key itself. */
+	assert_int_equal(
+	    count(f, "SELECT count(*) FROM form_submission WHERE token_hash = 'nyckel-1'"), 0);
+	assert_int_equal(count(f, "SELECT count(*) FROM form_submission"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -979,6 +1042,8 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        same_person_twice_needs_confirmation_and_a_key_creates_once, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("deltagare", tests, NULL, NULL);
 }
