@@ -17,6 +17,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
+#include "../core/codes.h"
 #include "../core/deltagare.h"
 #include "../core/demo.h"
 #include "../core/import.h"
@@ -29,6 +30,7 @@
 #include "../util/str.h"
 #include "../util/svtime.h"
 #include "../util/vault.h"
+#include "../web/labels.h"
 #include "../web/web.h"
 
 #define FINSAM_VERSION "0.1.0"
@@ -608,6 +610,173 @@ static int cmd_audit(int argc, char **argv)
 	return broken ? 1 : 0;
 }
 
+/* A string member of a JSON object, or NULL. */
+static const char *js(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *or_dash(const char *s)
+{
+	return str_blank(s) ? "–" : s;
+}
+
+/* The label of a code in one of the code lists (retired items too). */
+static const char *code_label(struct db *db, struct arena *a, const char *list, const char *code)
+{
+	struct code_item *c;
+	size_t n;
+	if (!code)
+		return "–";
+	if (list && codes_list(db, a, list, 1, &c, &n) == RC_OK)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(c[i].code, code) == 0)
+				return c[i].label;
+	return "okänd kod";
+}
+
+static const struct org_code cli_sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
+static const struct org_code cli_answer_lists[] = {
+    {"support", "Försörjning"},
+    {"employment", "Sysselsättning"},
+    {"education", "Utbildningsnivå"},
+    {"support_time", "Tid i offentlig försörjning"},
+    {NULL, NULL},
+};
+
+/* Who did something, as a reader knows them. */
+static const char *actor_name(struct user *u, size_t nu, struct arena *a, const char *actor)
+{
+	if (str_blank(actor))
+		return "–";
+	if (strcmp(actor, "cli") == 0)
+		return "Kommandoraden";
+	if (strcmp(actor, "system") == 0)
+		return "Systemet";
+	if (strcmp(actor, "okänd") == 0 || strcmp(actor, "anonym") == 0)
+		return "Okänd (ej inloggad)";
+	if (strncmp(actor, "api:", 4) == 0)
+		return arena_printf(a, "API-nyckel %s", actor + 4);
+	for (size_t i = 0; i < nu; i++)
+		if (strcmp(u[i].username, actor) == 0)
+			return u[i].display_name;
+	return actor;
+}
+
+/* A history value in words. */
+static const char *history_value(struct db *db, struct arena *a, const char *field, const char *v)
+{
+	char d[SVTIME_MAX];
+	if (str_blank(v) || !field)
+		return "–";
+	if (strcmp(field, "state") == 0)
+		return label_or(label_state(v), "Okänd status");
+	if (strcmp(field, "referred_on") == 0 || strcmp(field, "start_on") == 0 ||
+	    strcmp(field, "end_on") == 0)
+		return arena_strdup(a, svtime_date(d, v));
+	if (strcmp(field, "end_reason") == 0)
+		return code_label(db, a, "end_reason", v);
+	if (strcmp(field, "sex") == 0)
+		return org_label(cli_sexes, v);
+	return v;
+}
+
+static const char *date_or_dash(char d[SVTIME_MAX], const char *v)
+{
+	return str_blank(v) ? "–" : svtime_date(d, v);
+}
+
+/* The register extract as readable Swedish text on stdout. */
+static void extract_print(struct db *db, struct arena *a, json_t *doc)
+{
+	char d1[SVTIME_MAX], d2[SVTIME_MAX], n[PLURAL_MAX];
+	struct user *u = NULL;
+	size_t nu = 0;
+	if (auth_user_list(db, a, &u, &nu))
+		nu = 0;
+	json_t *parts = json_object_get(doc, "deltaganden");
+	printf("Registerutdrag för %s\n", or_dash(js(doc, "personnummer")));
+	if (js(doc, "namn"))
+		printf("Namn: %s\n", js(doc, "namn"));
+	if (js(doc, "registrerad"))
+		printf("Först registrerad: %s\n", svtime_datetime(d1, js(doc, "registrerad")));
+	printf("Utdraget gjort: %s\n", date_or_dash(d2, js(doc, "uttag_gjort")));
+	if (json_array_size(parts) == 0 && !js(doc, "namn")) {
+		printf("\nInga uppgifter finns sparade om personen.\n");
+		return;
+	}
+	printf("%s\n", sv_count(n, sizeof n, (long long)json_array_size(parts), "deltagande",
+	                        "deltaganden"));
+	size_t i, j;
+	json_t *o, *x;
+	json_array_foreach (parts, i, o) {
+		const char *reason = js(o, "avslutsorsak");
+		printf("\nDeltagande %lld i %s\n",
+		       (long long)json_integer_value(json_object_get(o, "deltagande")),
+		       or_dash(js(o, "insats")));
+		printf("  Namn: %s\n  Status: %s\n  Kön: %s\n  Anmäld: %s\n  Anmäld av: %s\n",
+		       or_dash(js(o, "namn")),
+		       label_or(label_state(js(o, "status")), "Okänd status"),
+		       org_label(cli_sexes, js(o, "kon")), date_or_dash(d1, js(o, "anmald")),
+		       code_label(db, a, "referral_source", js(o, "anmald_av")));
+		if (js(o, "anmalande_enhet"))
+			printf("  Anmälande enhet: %s\n", js(o, "anmalande_enhet"));
+		printf("  Hemkommun: %s\n  Startdatum: %s\n", or_dash(js(o, "hemkommun")),
+		       date_or_dash(d1, js(o, "start")));
+		printf("  Slutdatum: %s\n  Avslutsorsak: %s\n  Räknas i statistiken: %s\n",
+		       date_or_dash(d1, js(o, "slut")),
+		       reason ? code_label(db, a, "end_reason", reason) : "–",
+		       json_is_true(json_object_get(o, "raknas_i_statistik")) ? "Ja" : "Nej");
+		printf("  Samtycke:\n");
+		json_t *arr = json_object_get(o, "samtycken");
+		if (json_array_size(arr) == 0)
+			printf("    Inget samtycke registrerat.\n");
+		json_array_foreach (arr, j, x) {
+			printf("    Lämnat %s (blankettversion %s)",
+			       date_or_dash(d1, js(x, "lamnat")),
+			       or_dash(js(x, "blankettversion")));
+			if (js(x, "aterkallat"))
+				printf(", återkallat %s", date_or_dash(d2, js(x, "aterkallat")));
+			printf("\n");
+		}
+		printf("  Registrerade uppgifter:\n");
+		arr = json_object_get(o, "registreringar");
+		if (json_array_size(arr) == 0)
+			printf("    Inga uppgifter registrerade.\n");
+		json_array_foreach (arr, j, x) {
+			const char *list = js(x, "uppgift"), *extent = js(x, "omfattning");
+			printf("    %s, %s: %s",
+			       strcmp(or_dash(js(x, "tillfalle")), "start") == 0 ? "Start"
+			                                                         : "Avslut",
+			       org_label(cli_answer_lists, list),
+			       code_label(db, a, list, js(x, "kod")));
+			if (extent)
+				printf(" (omfattning %s %%)", extent);
+			printf("\n");
+		}
+		printf("  Historik:\n");
+		arr = json_object_get(o, "historik");
+		if (json_array_size(arr) == 0)
+			printf("    Ingen historik.\n");
+		json_array_foreach (arr, j, x) {
+			const char *field = js(x, "falt");
+			printf("    %s, %s: %s ändrades från %s till %s\n",
+			       svtime_datetime(d1, or_dash(js(x, "tid"))),
+			       actor_name(u, nu, a, js(x, "av")),
+			       label_or(label_history_field(field), "Annan uppgift"),
+			       history_value(db, a, field, js(x, "tidigare")),
+			       history_value(db, a, field, js(x, "nytt")));
+		}
+		printf("  Deltagartimmar:\n");
+		arr = json_object_get(o, "deltagartimmar");
+		if (json_array_size(arr) == 0)
+			printf("    Inga timmar registrerade.\n");
+		json_array_foreach (arr, j, x)
+			printf("    %s: %s timmar\n", or_dash(js(x, "manad")),
+			       or_dash(js(x, "timmar")));
+	}
+}
+
 static int cmd_extract(int argc, char **argv)
 {
 	const char *path = positional(argc, argv, 0, NULL);
@@ -620,11 +789,22 @@ static int cmd_extract(int argc, char **argv)
 	json_t *doc = NULL;
 	struct field_error fe;
 	enum rc rc = deltagare_extract(db, db_vault(db), &cli_actor, pnr, &doc, &fe);
-	db_close(db);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
-	if (rc)
+	if (rc) {
+		db_close(db);
 		return 1;
+	}
+	if (!opt_flag(argc, argv, "--json")) {
+		struct arena *a = arena_new(0);
+		if (a)
+			extract_print(db, a, doc);
+		arena_free(a);
+		db_close(db);
+		json_decref(doc);
+		return a ? 0 : 1;
+	}
+	db_close(db);
 	char *s = json_dumps(doc, JSON_INDENT(2));
 	json_decref(doc);
 	if (!s)
@@ -772,8 +952,9 @@ static const struct command commands[] = {
      "(signerat med nyckelfilen) stämmer med sista posten, så att borttagna poster syns.\n"
      "--head: kontrollerar dessutom att en post ur protokollet finns kvar oförändrad.\n"
      "head: skriver ut senaste postens kontrollvärde, att föra in i styrelsens protokoll."},
-    {"extract", cmd_extract, "extract DB PERSONNUMMER",
-     "Registerutdrag: skriver ut allt som finns sparat om personen, som JSON.\n"
+    {"extract", cmd_extract, "extract DB PERSONNUMMER [--json]",
+     "Registerutdrag: skriver ut allt som finns sparat om personen, som läsbar text.\n"
+     "--json: skriver ut samma uppgifter som JSON, för maskinell behandling.\n"
      "Uttaget loggas i granskningsloggen."},
     {"import", cmd_import, "import participations DB FIL.csv",
      "Importerar deltaganden från ett kalkylark sparat som CSV (semikolon eller komma,\n"

@@ -18,7 +18,9 @@
 #include "../util/arena.h"
 #include "../util/crypto.h"
 #include "../util/html.h"
+#include "../util/plural.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "entity.h"
 #include "form.h"
 #include "labels.h"
@@ -1371,42 +1373,152 @@ void page_extract(struct req *r)
 	page_end(r);
 }
 
-/* Renders a JSON value as nested definition lists. */
-static void json_html(struct buf *b, json_t *v)
+/* A string member of a JSON object, or NULL. */
+static const char *js(json_t *o, const char *key)
 {
-	if (json_is_object(v)) {
-		const char *k;
-		json_t *x;
-		html_printf(b, "<dl class=\"facts\">");
-		json_object_foreach (v, k, x) {
-			html_printf(b, "<dt>%s</dt><dd>", k);
-			json_html(b, x);
-			html_printf(b, "</dd>");
-		}
-		html_printf(b, "</dl>");
-	} else if (json_is_array(v)) {
-		size_t i;
-		json_t *x;
-		if (json_array_size(v) == 0)
-			html_printf(b, "–");
-		html_printf(b, "<ol>");
-		json_array_foreach (v, i, x) {
-			html_printf(b, "<li>");
-			json_html(b, x);
-			html_printf(b, "</li>");
-		}
-		html_printf(b, "</ol>");
-	} else if (json_is_string(v)) {
-		html_printf(b, "%s", json_string_value(v));
-	} else if (json_is_integer(v)) {
-		html_printf(b, "%lld", (long long)json_integer_value(v));
-	} else if (json_is_true(v)) {
-		html_printf(b, "ja");
-	} else if (json_is_false(v)) {
-		html_printf(b, "nej");
-	} else {
-		html_printf(b, "–");
+	return json_string_value(json_object_get(o, key));
+}
+
+static const char *dash_date(char d[SVTIME_MAX], const char *v)
+{
+	return str_blank(v) ? "–" : svtime_date(d, v);
+}
+
+/* Swedish names of the answer lists as the extract names them. */
+static const struct org_code answer_lists[] = {
+    {"support", "Försörjning"},
+    {"employment", "Sysselsättning"},
+    {"education", "Utbildningsnivå"},
+    {"support_time", "Tid i offentlig försörjning"},
+    {NULL, NULL},
+};
+
+static const struct org_code extract_sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
+
+/* One participation of the extract as a readable section. */
+static void extract_participation(struct req *r, const struct user_names *un, json_t *o)
+{
+	struct buf *b = &r->out;
+	char d1[SVTIME_MAX], d2[SVTIME_MAX], d3[SVTIME_MAX];
+	const char *reason = js(o, "avslutsorsak");
+	html_printf(b,
+	            "<section><h3>Deltagande %lld i %s</h3><dl class=\"facts\">"
+	            "<dt>Namn</dt><dd>%s</dd><dt>Status</dt><dd>%s</dd>"
+	            "<dt>Kön</dt><dd>%s</dd><dt>Anmäld</dt><dd>%s</dd>"
+	            "<dt>Anmäld av</dt><dd>%s</dd>",
+	            (long long)json_integer_value(json_object_get(o, "deltagande")),
+	            label_or(js(o, "insats"), "–"), label_or(js(o, "namn"), "–"),
+	            label_or(label_state(js(o, "status")), "Okänd status"),
+	            org_label(extract_sexes, js(o, "kon")), dash_date(d1, js(o, "anmald")),
+	            web_code_label(r, "referral_source", js(o, "anmald_av")));
+	if (js(o, "anmalande_enhet"))
+		html_printf(b, "<dt>Anmälande enhet</dt><dd>%s</dd>", js(o, "anmalande_enhet"));
+	html_printf(b,
+	            "<dt>Hemkommun</dt><dd>%s</dd><dt>Startdatum</dt><dd>%s</dd>"
+	            "<dt>Slutdatum</dt><dd>%s</dd><dt>Avslutsorsak</dt><dd>%s</dd>"
+	            "<dt>Räknas i statistiken</dt><dd>%s</dd></dl>",
+	            label_or(js(o, "hemkommun"), "–"), dash_date(d2, js(o, "start")),
+	            dash_date(d3, js(o, "slut")),
+	            reason ? web_code_label(r, "end_reason", reason) : "–",
+	            json_is_true(json_object_get(o, "raknas_i_statistik")) ? "Ja" : "Nej");
+
+	size_t i;
+	json_t *x;
+	json_t *arr = json_object_get(o, "samtycken");
+	html_printf(b, "<h4>Samtycke</h4>");
+	if (json_array_size(arr) == 0)
+		html_printf(b, "<p>Inget samtycke registrerat.</p>");
+	else
+		html_printf(b, "<ul>");
+	json_array_foreach (arr, i, x) {
+		html_printf(b, "<li>Lämnat %s (blankettversion %s)", dash_date(d1, js(x, "lamnat")),
+		            label_or(js(x, "blankettversion"), "–"));
+		if (js(x, "aterkallat"))
+			html_printf(b, ", återkallat %s", dash_date(d2, js(x, "aterkallat")));
+		html_printf(b, "</li>");
 	}
+	if (json_array_size(arr))
+		html_printf(b, "</ul>");
+
+	arr = json_object_get(o, "registreringar");
+	html_printf(b, "<h4>Registrerade uppgifter</h4>");
+	if (json_array_size(arr) == 0)
+		html_printf(b, "<p>Inga uppgifter registrerade.</p>");
+	else
+		html_printf(b, "<table><caption>Vid start och avslut</caption><thead><tr>"
+		               "<th scope=\"col\">Tillfälle</th><th scope=\"col\">Uppgift</th>"
+		               "<th scope=\"col\">Svar</th><th scope=\"col\" class=\"num\">"
+		               "Omfattning</th></tr></thead><tbody>");
+	json_array_foreach (arr, i, x) {
+		const char *list = js(x, "uppgift"), *extent = js(x, "omfattning");
+		html_printf(b,
+		            "<tr><td data-label=\"Tillfälle\">%s</td><td data-label=\"Uppgift\">%s"
+		            "</td><td data-label=\"Svar\">%s</td><td data-label=\"Omfattning\" "
+		            "class=\"num\">",
+		            strcmp(label_or(js(x, "tillfalle"), ""), "start") == 0 ? "Start"
+		                                                                   : "Avslut",
+		            org_label(answer_lists, list), web_code_label(r, list, js(x, "kod")));
+		if (extent)
+			html_printf(b, "%s %%</td></tr>", extent);
+		else
+			html_printf(b, "–</td></tr>");
+	}
+	if (json_array_size(arr))
+		html_printf(b, "</tbody></table>");
+
+	arr = json_object_get(o, "historik");
+	html_printf(b, "<h4>Historik</h4><table><caption>Ändringar av deltagandet</caption>"
+	               "<thead><tr><th scope=\"col\">Tid</th><th scope=\"col\">Av</th>"
+	               "<th scope=\"col\">Uppgift</th><th scope=\"col\">Före</th>"
+	               "<th scope=\"col\">Efter</th></tr></thead><tbody>");
+	json_array_foreach (arr, i, x) {
+		struct history_entry h = {js(x, "tid"), js(x, "av"), js(x, "falt"),
+		                          js(x, "tidigare"), js(x, "nytt")};
+		web_history_row(r, un, &h);
+	}
+	html_printf(b, "</tbody></table>");
+
+	arr = json_object_get(o, "deltagartimmar");
+	html_printf(b, "<h4>Deltagartimmar</h4>");
+	if (json_array_size(arr) == 0)
+		html_printf(b, "<p>Inga timmar registrerade.</p>");
+	else
+		html_printf(b, "<table><caption>Per månad</caption><thead><tr><th scope=\"col\">"
+		               "Månad</th><th scope=\"col\" class=\"num\">Timmar</th></tr></thead>"
+		               "<tbody>");
+	json_array_foreach (arr, i, x)
+		html_printf(b,
+		            "<tr><td data-label=\"Månad\">%s</td><td data-label=\"Timmar\" "
+		            "class=\"num\">%s</td></tr>",
+		            label_or(js(x, "manad"), "–"), label_or(js(x, "timmar"), "–"));
+	if (json_array_size(arr))
+		html_printf(b, "</tbody></table>");
+	html_printf(b, "</section>");
+}
+
+/* The extract as a readable Swedish document. */
+static void extract_html(struct req *r, json_t *doc)
+{
+	struct buf *b = &r->out;
+	struct user_names un;
+	user_names_load(r, &un);
+	char d[SVTIME_MAX], d2[SVTIME_MAX], n[PLURAL_MAX];
+	json_t *parts = json_object_get(doc, "deltaganden");
+	html_printf(b, "<h2>Registerutdrag för %s</h2><dl class=\"facts\">",
+	            label_or(js(doc, "personnummer"), "–"));
+	if (js(doc, "namn"))
+		html_printf(b, "<dt>Namn</dt><dd>%s</dd>", js(doc, "namn"));
+	if (js(doc, "registrerad"))
+		html_printf(b, "<dt>Först registrerad</dt><dd>%s</dd>",
+		            svtime_datetime(d2, js(doc, "registrerad")));
+	html_printf(
+	    b, "<dt>Utdraget gjort</dt><dd>%s</dd><dt>Deltaganden</dt><dd>%s</dd></dl>",
+	    dash_date(d, js(doc, "uttag_gjort")),
+	    sv_count(n, sizeof n, (long long)json_array_size(parts), "deltagande", "deltaganden"));
+	size_t i;
+	json_t *o;
+	json_array_foreach (parts, i, o)
+		extract_participation(r, &un, o);
 }
 
 void page_extract_post(struct req *r)
@@ -1426,12 +1538,12 @@ void page_extract_post(struct req *r)
 		return;
 	}
 	extract_form(r, NULL);
-	html_printf(&r->out, "<h2>Utdrag</h2>");
 	if (json_array_size(json_object_get(doc, "deltaganden")) == 0 &&
 	    !json_object_get(doc, "namn"))
-		html_printf(&r->out,
-		            "<p role=\"status\">Inga uppgifter finns sparade om personen.</p>");
-	json_html(&r->out, doc);
+		html_printf(&r->out, "<h2>Utdrag</h2><p role=\"status\">Inga uppgifter finns "
+		                     "sparade om personen.</p>");
+	else
+		extract_html(r, doc);
 	json_decref(doc);
 	page_end(r);
 }

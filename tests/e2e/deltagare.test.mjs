@@ -145,16 +145,42 @@ describe('a participation from referral to end', () => {
     assert.equal(x.status, 200);
     assert.match(x.text, /Testa Testsson/);
     assert.match(x.text, /Steget vidare/);
-    assert.match(x.text, /sjukpenning/);
+    assert.match(x.text, /Sjukpenning \(inkl\. rehabiliteringspenning\)/);
     assert.match(x.text, /12,5/);
     assert.match(x.text, /2024:1/);
     const none = await admin.post('/registerutdrag', { pnr: PNR_B });
     assert.match(none.text, /Inga uppgifter finns sparade/);
     const bad = await admin.post('/registerutdrag', { pnr: '19870312-0000' });
     assert.equal(bad.status, 422);
-    const cli = JSON.parse(finsam(['extract', srv.db, PNR_A]));
+    const cli = JSON.parse(finsam(['extract', srv.db, PNR_A, '--json']));
     assert.equal(cli.namn, 'Testa Testsson');
     assert.equal(cli.deltaganden.length, 1);
+  });
+
+  // Review issue 6, items 19-20: the extract handed to the person is a
+  // readable Swedish document, on the page and from the command line.
+  test('the register extract reads as Swedish, without codes or ISO timestamps', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/registerutdrag');
+    const x = await admin.post('/registerutdrag', { pnr: PNR_A });
+    assert.equal(x.status, 200);
+    const visible = x.text.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/g, '')
+      .replace(/<[^>]*>/g, ' ');
+    const cliText = finsam(['extract', srv.db, PNR_A]);
+    for (const [where, text] of [['page', visible], ['cli', cliText]]) {
+      assert.doesNotMatch(text, /\b(queued|active|ended|start_on|end_on|referred_on|state|fk|raknas_i_statistik|uttag_gjort|anmald_av|forvarvsarbete|sjukpenning)\b/, where);
+      assert.doesNotMatch(text, /\d{4}-\d\d-\d\dT/, where);
+      assert.doesNotMatch(text, /\d{4}-\d\d-\d\d/, `${where}: dates in Swedish`);
+      assert.match(text, new RegExp(`Registerutdrag för ${shown(PNR_A)}`), where);
+      assert.match(text, /Deltagande \d+ i Steget vidare/, where);
+      for (const label of [/Status:?\s+Avslutad/, /Anmäld av:?\s+Försäkringskassan/, /Kön:?\s+Kvinna/,
+        /Räknas i statistiken:?\s+Ja/, /Avslutsorsak:?\s+Arbete/, /Förvärvsarbete/, /Startdatum/,
+        /Sjukpenning \(inkl\. rehabiliteringspenning\)/, /12,5/, /2024:1/, /I kö/,
+        /\d{1,2} (jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec) \d{4} \d\d:\d\d/]) {
+        assert.match(text, label, `${where}: ${label}`);
+      }
+    }
   });
 
   test('withdrawn consent erases the identity while the figures stay', async () => {
@@ -249,7 +275,7 @@ describe('a personnummer never opens another insats', () => {
     assert.equal((await admin.post(req, { confirm: 'ja' })).status, 303);
     assert.match((await admin.get('/skyddade-personuppgifter')).text, /Inga begäranden väntar/);
     assert.doesNotMatch((await b.get(inB)).text, /Visa identitet/, 'now applied in B too');
-    const x = JSON.parse(finsam(['extract', srv.db, PNR_X]));
+    const x = JSON.parse(finsam(['extract', srv.db, PNR_X, '--json']));
     assert.equal(x.deltaganden.length, 0);
   });
 });
