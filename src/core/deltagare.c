@@ -1833,6 +1833,93 @@ enum rc deltagare_identity(struct db *db, const struct vault *v, const struct ac
 	return RC_OK;
 }
 
+struct find_ctx {
+	const struct actor *who;
+	int64_t assoc;
+	const char *hash, *reason;
+	struct arena *a;
+	int64_t *ids;
+	size_t n, cap;
+};
+
+/* Audits the search, then reads the matching participation numbers.  A
+ * retry starts the list afresh, so only the committed attempt's numbers
+ * are handed out. */
+static enum rc find_tx(struct db *db, void *ctx)
+{
+	struct find_ctx *c = ctx;
+	c->n = 0;
+	enum rc rc = audit_append(db, c->who, "search_identity", "identity", 0, c->reason);
+	if (rc)
+		return rc;
+	struct db_stmt *q;
+	if (db_prepare(
+	        db,
+	        "SELECT p.id FROM identity d JOIN participation p ON p.id = d.participation_id"
+	        " JOIN intervention_staff s ON s.intervention_id = p.intervention_id"
+	        " WHERE d.pnr_hash = $1 AND d.association_id = $2 AND s.user_id = $3"
+	        " AND s.role = 'deltagaransvarig' ORDER BY p.id DESC",
+	        &q))
+		return RC_DB;
+	db_bind_text(q, 1, c->hash);
+	db_bind_int64(q, 2, c->assoc);
+	db_bind_int64(q, 3, c->who->user_id);
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (!(c->ids = arena_grow(c->a, c->ids, &c->cap, c->n, sizeof *c->ids))) {
+			db_finalize(q);
+			return RC_NOMEM;
+		}
+		c->ids[c->n++] = db_col_int64(q, 0);
+	}
+	db_finalize(q);
+	return s == DB_DONE ? RC_OK : RC_DB;
+}
+
+enum rc deltagare_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
+                              int64_t assoc, const char *pnr_text, const char *reason,
+                              struct arena *a, struct participation **out, size_t *n,
+                              struct field_error *err)
+{
+	static const char *const reasons[] = {"kontakt", "uppfoljning", "samordning"};
+	*out = NULL;
+	*n = 0;
+	if (!who || who->role != ROLE_DELTAGARANSVARIG)
+		return RC_DENIED;
+	field_error_clear(err);
+	enum rc rc = RC_OK;
+	char today[11];
+	str_today(today);
+	struct pnr pnr;
+	const char *why = NULL;
+	if (str_blank(pnr_text))
+		rc = field_error_add(err, "pnr",
+		                     "Personnummer eller samordningsnummer måste anges.");
+	else if (pnr_parse(pnr_text, today, &pnr, &why) != RC_OK)
+		rc = field_error_add(err, "pnr", why);
+	int reason_ok = 0;
+	for (size_t i = 0; reason && i < sizeof reasons / sizeof reasons[0]; i++)
+		reason_ok |= strcmp(reason, reasons[i]) == 0;
+	if (!reason_ok)
+		rc = field_error_add(err, "reason", "Välj ett skäl i listan.");
+	if (rc)
+		return rc;
+	if (!v)
+		return RC_IO;
+	char hash[VAULT_HASH_HEX_LEN + 1];
+	vault_hash(v, pnr.digits, hash);
+	struct find_ctx c = {who, assoc, hash, reason, a, NULL, 0, 0};
+	if ((rc = db_tx(db, find_tx, &c)))
+		return rc;
+	if (c.n && !(*out = arena_alloc(a, c.n * sizeof **out)))
+		return RC_NOMEM;
+	for (size_t i = 0; i < c.n; i++)
+		if ((rc = deltagare_get(db, a, c.ids[i], &(*out)[i])))
+			return rc;
+	*n = c.n;
+	return RC_OK;
+}
+
 /* The parts of a register extract, one constant statement each. */
 enum extract_part { EX_CONSENT, EX_ANSWERS, EX_HISTORY, EX_ATTENDANCE };
 

@@ -225,6 +225,18 @@ enum rc deltagare_identity(struct db *db, const struct vault *v, const struct ac
                            int64_t id, const char *reason, struct arena *a, const char **pnr,
                            const char **name);
 
+/* Search by personnummer for staff who may see identities: the
+ * participations holding this number in the insatser where the caller is
+ * deltagaransvarig, newest first, in arena memory.  Participations in other
+ * insatser are never looked at, so the answer reveals nothing the caller
+ * could not already see.  The search is audited with its reason (one of
+ * the identity-view reasons) before anything is returned; RC_INVALID with a
+ * field error for a malformed number or reason, RC_DENIED for any other
+ * role. */
+enum rc deltagare_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
+                              int64_t assoc, const char *pnr, const char *reason, struct arena *a,
+                              struct participation **out, size_t *n, struct field_error *err);
+
 /* Everything stored about the person with this number (register extract,
  * GDPR art. 15), as a new JSON object; for an administrator; audited. */
 enum rc deltagare_extract(struct db *db, const struct vault *v, const struct actor *who,

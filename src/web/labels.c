@@ -69,6 +69,7 @@ static const struct label audit_actions[] = {
     {"protect_apply", "Tillämpade skyddade personuppgifter"},
     {"attendance", "Registrerade deltagartimmar"},
     {"view_identity", "Visade identitet"},
+    {"search_identity", "Sökte på personnummer"},
     {"extract", "Gjorde registerutdrag"},
     {"staff_add", "Lade till personal"},
     {"staff_remove", "Tog bort personal"},
@@ -219,7 +220,7 @@ static const char *audit_detail(struct req *r, const struct audit_entry *e)
 		                                       : "Okänd roll";
 	if (strcmp(e->action, "end") == 0 || strcmp(e->action, "cancel") == 0)
 		return web_code_label(r, "end_reason", d);
-	if (strcmp(e->action, "view_identity") == 0)
+	if (strcmp(e->action, "view_identity") == 0 || strcmp(e->action, "search_identity") == 0)
 		return arena_printf(r->arena, "Skäl: %s",
 		                    label_or(label_identity_reason(d), "annat"));
 	if (strcmp(e->object_type, "mandate") == 0)

@@ -15,6 +15,7 @@
 #include "../core/deltagare.h"
 #include "../core/insats.h"
 #include "../core/org.h"
+#include "../core/pnr.h"
 #include "../util/arena.h"
 #include "../util/crypto.h"
 #include "../util/html.h"
@@ -33,6 +34,8 @@ static const char *state_label(const char *s)
 {
 	return s ? label_or(label_state(s), "Okänd status") : "–";
 }
+
+static void pnr_search_form(struct req *r);
 
 static const char *dash(const char *s)
 {
@@ -325,6 +328,7 @@ void page_participants(struct req *r)
 		    "anmälan</a></p>",
 		    (long long)x.id);
 	list_goto_form(r);
+	pnr_search_form(r);
 	participation_table(r, &v, "Deltaganden", p, n, 0, 0, COL_REFERRED);
 	html_printf(&r->out, "<p><a href=\"/insatser/%lld\">Tillbaka till insatsen</a></p>",
 	            (long long)x.id);
@@ -398,6 +402,7 @@ void page_queue(struct req *r)
 	html_int_sv(b, v.pg.total);
 	html_printf(b, " i kö.</p>");
 	list_goto_form(r);
+	pnr_search_form(r);
 	participation_table(r, &v, "Kön", p, n, 1, 1, COL_REFERRED);
 	page_end(r);
 }
@@ -451,6 +456,7 @@ void page_worklists(struct req *r)
 	page_begin(r, "Arbetslistor");
 	html_printf(b, "<h1>Arbetslistor</h1>");
 	list_goto_form(r);
+	pnr_search_form(r);
 	for (size_t i = 0; i < NLISTS; i++) {
 		html_printf(b, "<h2 id=\"%s\">%s (", lists[i].id, lists[i].title);
 		html_int_sv(b, v[i].pg.total);
@@ -489,6 +495,115 @@ void page_participation_goto(struct req *r)
 	page_begin(r, "Gå till deltagande");
 	html_printf(&r->out, "<h1>Gå till deltagande</h1><p role=\"alert\">%s</p>", msg);
 	list_goto_form(r);
+	pnr_search_form(r);
+	page_end(r);
+}
+
+/* ---- search by personnummer ------------------------------------------------------------------ */
+
+static const struct org_code search_reasons[] = {{"kontakt", "Kontakt med deltagaren"},
+                                                 {"uppfoljning", "Uppföljning"},
+                                                 {"samordning", "Samordning med part"},
+                                                 {NULL, NULL}};
+
+static const struct field search_fields[] = {
+    {"pnr", "Personnummer eller samordningsnummer", FT_TEXT, 1, 13, NULL,
+     "Söker bara i de insatser där du är deltagaransvarig. Sökningen loggas.", "off"},
+    {"reason", "Skäl", FT_SELECT, 1, 20, search_reasons, NULL, NULL},
+};
+#define NSEARCH (sizeof search_fields / sizeof search_fields[0])
+
+/* The compact search form on the list pages, for those who may see
+ * identities (a deltagaransvarig); a POST, so the number is never in a URL. */
+static void pnr_search_form(struct req *r)
+{
+	if (r->who.role != ROLE_DELTAGARANSVARIG)
+		return;
+	html_printf(&r->out,
+	            "<form method=\"post\" action=\"/deltagare/sok\" class=\"goto\">"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+	            "<label for=\"f-sok-pnr\">Sök på personnummer</label>"
+	            "<input type=\"text\" id=\"f-sok-pnr\" name=\"pnr\" autocomplete=\"off\" "
+	            "size=\"13\" required aria-required=\"true\">"
+	            "<label for=\"f-sok-reason\">Skäl</label>"
+	            "<select id=\"f-sok-reason\" name=\"reason\">",
+	            r->who.csrf);
+	for (const struct org_code *c = search_reasons; c->code; c++)
+		html_printf(&r->out, "<option value=\"%s\">%s</option>", c->code, c->label);
+	html_printf(&r->out, "</select><button type=\"submit\">Sök</button></form>");
+}
+
+/* POST /deltagare/sok: the participations with this number in the caller's
+ * own insatser.  The core checks the role and audits the search; the
+ * number stays in the form of this answer and never reaches a URL. */
+void page_participation_search_post(struct req *r)
+{
+	struct form f;
+	form_init(&f, search_fields, NSEARCH);
+	form_read_kv(&f, r->arena, &r->form);
+	struct participation *p = NULL;
+	size_t n = 0;
+	int searched = 0;
+	if (form_check(&f) != RC_OK) {
+		/* The number is checked too, so every mistake shows at once. */
+		const char *typed = form_get(&f, "pnr");
+		char today[11];
+		struct pnr parsed;
+		const char *why = NULL;
+		str_today(today);
+		if (typed && !field_error_for(&f.err, "pnr") &&
+		    pnr_parse(typed, today, &parsed, &why) != RC_OK) {
+			struct field_error pe = {0};
+			field_error_set(&pe, "pnr", why);
+			form_fail(&f, &pe);
+		}
+	} else {
+		struct field_error err = {0};
+		enum rc rc = deltagare_find_by_pnr(r->db, r->vault, &r->actor,
+		                                   entity_association(r), form_get(&f, "pnr"),
+		                                   form_get(&f, "reason"), r->arena, &p, &n, &err);
+		if (rc == RC_INVALID)
+			form_fail(&f, &err);
+		else if (rc) {
+			respond_rc(r, rc);
+			return;
+		} else
+			searched = 1;
+	}
+	if (!searched)
+		r->status = 422;
+	page_begin(r, "Sök på personnummer");
+	struct buf *b = &r->out;
+	html_printf(b, "<h1>Sök på personnummer</h1>");
+	if (searched) {
+		char what[PLURAL_MAX];
+		if (n == 0)
+			html_printf(
+			    b, "<p role=\"status\">Inget deltagande med det numret i de insatser "
+			       "där du är deltagaransvarig. Numret sparas bara med samtycke, så en "
+			       "anonym registrering hittas inte.</p>");
+		else {
+			html_printf(
+			    b, "<p role=\"status\">%s med det numret i dina insatser.</p>",
+			    sv_count(what, sizeof what, (long long)n, "deltagande", "deltaganden"));
+			html_printf(b, "<table class=\"wide\"><caption>Träffar</caption><thead><tr>"
+			               "<th scope=\"col\">Nr</th><th scope=\"col\">Insats</th>"
+			               "<th scope=\"col\">Status</th><th scope=\"col\">Anmäld</th>"
+			               "</tr></thead><tbody>");
+			for (size_t i = 0; i < n; i++)
+				html_printf(
+				    b,
+				    "<tr><td data-label=\"Nr\"><a href=\"/deltagare/%lld\">%lld</a>"
+				    "</td><td data-label=\"Insats\">%s</td><td "
+				    "data-label=\"Status\">"
+				    "%s</td><td data-label=\"Anmäld\">%s</td></tr>",
+				    (long long)p[i].id, (long long)p[i].id, p[i].intervention_name,
+				    state_label(p[i].state), p[i].referred_on);
+			html_printf(b, "</tbody></table>");
+		}
+		html_printf(b, "<h2>Sök igen</h2>");
+	}
+	form_render(b, &f, "/deltagare/sok", r->who.csrf, "Sök");
 	page_end(r);
 }
 

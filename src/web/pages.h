@@ -57,6 +57,7 @@ void page_referral_post(struct req *r);
 void page_participants(struct req *r);
 void page_participation(struct req *r);
 void page_participation_goto(struct req *r);
+void page_participation_search_post(struct req *r);
 void page_participation_start_post(struct req *r);
 void page_participation_end_post(struct req *r);
 void page_participation_cancel_post(struct req *r);

@@ -88,6 +88,8 @@ const struct route web_routes[] = {
     {"GET", "/insatser/#/anmalan", page_referral_new, PERM_PARTICIPANT_WRITE, CSRF_NONE, NULL},
     {"POST", "/insatser/#/anmalan", page_referral_post, PERM_PARTICIPANT_WRITE, CSRF_SESSION, NULL},
     {"GET", "/deltagare", page_participation_goto, PERM_INSATS_READ, CSRF_NONE, NULL},
+    {"POST", "/deltagare/sok", page_participation_search_post, PERM_PARTICIPANT_WRITE, CSRF_SESSION,
+     NULL},
     {"GET", "/deltagare/#", page_participation, PERM_INSATS_READ, CSRF_NONE, NULL},
     {"POST", "/deltagare/#/start", page_participation_start_post, PERM_PARTICIPANT_WRITE,
      CSRF_SESSION, NULL},

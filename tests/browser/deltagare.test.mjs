@@ -104,6 +104,17 @@ describe('a deltagaransvarig in the browser', () => {
     await axe(page, 'identitet visad');
   });
 
+  test('finds it again by personnummer from the queue, accessibly', async () => {
+    await page.goto(`${srv.base}/ko`);
+    await page.getByLabel('Sök på personnummer').fill(PERSON);
+    await page.getByLabel('Skäl', { exact: true }).selectOption('uppfoljning');
+    await page.getByRole('button', { name: 'Sök', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sök på personnummer' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: first.split('/').pop(), exact: true }).isVisible());
+    assert.ok(!page.url().includes(PERSON.slice(0, 8)), 'the number is never in the URL');
+    await axe(page, 'sök på personnummer');
+  });
+
   test('registers one without consent', async () => {
     await page.goto(`${srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('egen');

@@ -844,6 +844,54 @@ static void nothing_is_cut_from_history_volume_or_extract(void **state)
 	json_decref(x);
 }
 
+/* Search by personnummer: only the caller's own insatser, audited first,
+ * clear errors, and nobody but a deltagaransvarig. */
+static void search_by_pnr_stays_in_own_insatser(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e = {0};
+	int64_t mine, theirs;
+	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &mine, &e), RC_OK);
+	r = with_consent(f, f->other_insats, f->pnr_a);
+	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &theirs, &e), RC_OK);
+	struct participation *p;
+	size_t n;
+	int64_t before =
+	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'");
+	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_a, "kontakt",
+	                                       f->a, &p, &n, &e),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].id, mine);
+	assert_int_equal(
+	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'"),
+	    before + 1);
+	/* The other staff member sees only theirs. */
+	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->other, f->assoc, f->pnr_a,
+	                                       "uppfoljning", f->a, &p, &n, &e),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].id, theirs);
+	/* A number nobody in my insatser holds: nothing, still audited. */
+	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_b, "kontakt",
+	                                       f->a, &p, &n, &e),
+	                 RC_OK);
+	assert_int_equal(n, 0);
+	/* Both mistakes at once. */
+	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, "19900101-0000",
+	                                       "nyfiken", f->a, &p, &n, &e),
+	                 RC_INVALID);
+	assert_int_equal(field_error_count(&e), 2);
+	/* Only a deltagaransvarig searches. */
+	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->admin, f->assoc, f->pnr_a,
+	                                       "kontakt", f->a, &p, &n, &e),
+	                 RC_DENIED);
+	/* Nothing personal in the log. */
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%900101%'"),
+	                 0);
+}
+
 static void only_own_deltagaransvarig_may_register(void **state)
 {
 	struct fx *f = *state;
@@ -1038,6 +1086,7 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(nothing_is_cut_from_history_volume_or_extract, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(search_by_pnr_stays_in_own_insatser, setup, teardown),
 	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
