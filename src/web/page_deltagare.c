@@ -307,7 +307,7 @@ void page_participants(struct req *r)
 	    2,
 	    1,
 	    {0},
-	    "Insatsen har inga deltaganden än. Nya registreras med Ny anmälan."};
+	    NULL};
 	if (list_parse(r, &v))
 		return;
 	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
@@ -317,11 +317,23 @@ void page_participants(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
+	/* An empty list says what to do next, and only points to Ny anmälan
+	 * for someone who may register here. */
+	int may_register = auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
+	                   insats_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig");
+	if (strcmp(x.method, "person") != 0)
+		v.empty = "Insatsen följs upp med antal per period, inte per deltagare. Antalen "
+		          "finns på insatsens sida.";
+	else if (may_register)
+		v.empty = "Insatsen har inga deltaganden än. Nya registreras med Ny anmälan.";
+	else
+		v.empty =
+		    "Insatsen har inga deltaganden än. Insatsens deltagaransvariga registrerar "
+		    "nya anmälningar.";
 	char *title = arena_printf(r->arena, "Deltagare i %s", x.name);
 	page_begin(r, title);
 	html_printf(&r->out, "<h1>%s</h1>", title);
-	if (auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
-	    insats_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig"))
+	if (may_register && strcmp(x.method, "person") == 0)
 		html_printf(
 		    &r->out,
 		    "<p class=\"actions\"><a class=\"button\" href=\"/insatser/%lld/anmalan\">Ny "
@@ -466,6 +478,17 @@ void page_worklists(struct req *r)
 	page_end(r);
 }
 
+/* 1 if text parses as a personnummer or samordningsnummer (ten digits or
+ * more: participation numbers are far shorter). */
+static int looks_like_pnr(const char *text)
+{
+	char today[11];
+	struct pnr parsed;
+	const char *why = NULL;
+	str_today(today);
+	return strlen(text) >= 10 && pnr_parse(text, today, &parsed, &why) == RC_OK;
+}
+
 /* GET /deltagare?nr=123: straight to the participation, or say why not. */
 void page_participation_goto(struct req *r)
 {
@@ -476,6 +499,12 @@ void page_participation_goto(struct req *r)
 	const char *msg;
 	if (!nr || !*nr)
 		msg = "Skriv numret på ett deltagande.";
+	else if (looks_like_pnr(nr))
+		/* A personnummer typed here: never echoed, and pointed to the
+		 * audited search (the number is already in this URL, so say so). */
+		msg = "Det här ser ut som ett personnummer. Sök inte på personnummer här – "
+		      "numret hamnar då i webbadressen. Använd sökningen på personnummer, som "
+		      "bara finns för deltagaransvariga.";
 	else if (!str_to_i64(nr, &id) || id < 1)
 		msg = "Numret på ett deltagande är ett heltal, till exempel 123.";
 	else {

@@ -142,6 +142,11 @@ describe('go to a participation by number', () => {
     const bad = await c.get('/deltagare?nr=abc');
     assert.equal(bad.status, 404);
     assert.match(bad.text, /heltal/);
+    // A personnummer typed here is never echoed; the page points to the audited search.
+    const person = await c.get('/deltagare?nr=197902282065');
+    assert.equal(person.status, 404);
+    assert.doesNotMatch(person.text, /197902282065/);
+    assert.match(person.text, /ser ut som ett personnummer/);
     assert.match((await c.get('/ko')).text, /<form method="get" action="\/deltagare" class="goto">/);
   });
 });

@@ -206,7 +206,14 @@ describe('empty lists say so and what to do next', () => {
     assert.equal(r.status, 303);
     const id = r.headers.get('location').split('?')[0].split('/').pop();
     const list = await chef.get(`/insatser/${id}/deltagare`);
-    assert.match(list.text, /Insatsen har inga deltaganden än\. Nya registreras med Ny anmälan\./);
+    // The förbundschef cannot register, so is not sent to a button that is not there.
+    assert.match(list.text, /Insatsen har inga deltaganden än\. Insatsens deltagaransvariga registrerar nya anmälningar\./);
+    assert.doesNotMatch(list.text, /Ny anmälan/);
+    // A volume insats is followed up by counts, never per participant.
+    const vol = await chef.post('/insatser/ny', { name: 'Tom konferens', orientation: 'struktur', method: 'volym', esf: '0', start_on: today() });
+    assert.equal(vol.status, 303, vol.text);
+    const vid = vol.headers.get('location').split('?')[0].split('/').pop();
+    assert.match((await chef.get(`/insatser/${vid}/deltagare`)).text, /följs upp med antal per period, inte per deltagare/);
     const q = await chef.get(`/ko?insats=${id}`);
     assert.match(q.text, /Ingen står i kö med det urvalet just nu\./);
     assert.doesNotMatch(q.text, /Listan är tom/);
