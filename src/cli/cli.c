@@ -621,66 +621,6 @@ static const char *or_dash(const char *s)
 	return str_blank(s) ? "–" : s;
 }
 
-/* The label of a code in one of the code lists (retired items too). */
-static const char *code_label(struct db *db, struct arena *a, const char *list, const char *code)
-{
-	struct code_item *c;
-	size_t n;
-	if (!code)
-		return "–";
-	if (list && codes_list(db, a, list, 1, &c, &n) == RC_OK)
-		for (size_t i = 0; i < n; i++)
-			if (strcmp(c[i].code, code) == 0)
-				return c[i].label;
-	return "okänd kod";
-}
-
-static const struct org_code cli_sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
-static const struct org_code cli_answer_lists[] = {
-    {"support", "Försörjning"},
-    {"employment", "Sysselsättning"},
-    {"education", "Utbildningsnivå"},
-    {"support_time", "Tid i offentlig försörjning"},
-    {NULL, NULL},
-};
-
-/* Who did something, as a reader knows them. */
-static const char *actor_name(struct user *u, size_t nu, struct arena *a, const char *actor)
-{
-	if (str_blank(actor))
-		return "–";
-	if (strcmp(actor, "cli") == 0)
-		return "Kommandoraden";
-	if (strcmp(actor, "system") == 0)
-		return "Systemet";
-	if (strcmp(actor, "okänd") == 0 || strcmp(actor, "anonym") == 0)
-		return "Okänd (ej inloggad)";
-	if (strncmp(actor, "api:", 4) == 0)
-		return arena_printf(a, "API-nyckel %s", actor + 4);
-	for (size_t i = 0; i < nu; i++)
-		if (strcmp(u[i].username, actor) == 0)
-			return u[i].display_name;
-	return actor;
-}
-
-/* A history value in words. */
-static const char *history_value(struct db *db, struct arena *a, const char *field, const char *v)
-{
-	char d[SVTIME_MAX];
-	if (str_blank(v) || !field)
-		return "–";
-	if (strcmp(field, "state") == 0)
-		return label_or(label_state(v), "Okänd status");
-	if (strcmp(field, "referred_on") == 0 || strcmp(field, "start_on") == 0 ||
-	    strcmp(field, "end_on") == 0)
-		return arena_strdup(a, svtime_date(d, v));
-	if (strcmp(field, "end_reason") == 0)
-		return code_label(db, a, "end_reason", v);
-	if (strcmp(field, "sex") == 0)
-		return org_label(cli_sexes, v);
-	return v;
-}
-
 static const char *date_or_dash(char d[SVTIME_MAX], const char *v)
 {
 	return str_blank(v) ? "–" : svtime_date(d, v);
@@ -717,15 +657,15 @@ static void extract_print(struct db *db, struct arena *a, json_t *doc)
 		printf("  Namn: %s\n  Status: %s\n  Kön: %s\n  Anmäld: %s\n  Anmäld av: %s\n",
 		       or_dash(js(o, "namn")),
 		       label_or(label_state(js(o, "status")), "Okänd status"),
-		       org_label(cli_sexes, js(o, "kon")), date_or_dash(d1, js(o, "anmald")),
-		       code_label(db, a, "referral_source", js(o, "anmald_av")));
+		       org_label(label_sexes, js(o, "kon")), date_or_dash(d1, js(o, "anmald")),
+		       label_code(db, a, "referral_source", js(o, "anmald_av")));
 		if (js(o, "anmalande_enhet"))
 			printf("  Anmälande enhet: %s\n", js(o, "anmalande_enhet"));
 		printf("  Hemkommun: %s\n  Startdatum: %s\n", or_dash(js(o, "hemkommun")),
 		       date_or_dash(d1, js(o, "start")));
 		printf("  Slutdatum: %s\n  Avslutsorsak: %s\n  Räknas i statistiken: %s\n",
 		       date_or_dash(d1, js(o, "slut")),
-		       reason ? code_label(db, a, "end_reason", reason) : "–",
+		       reason ? label_code(db, a, "end_reason", reason) : "–",
 		       json_is_true(json_object_get(o, "raknas_i_statistik")) ? "Ja" : "Nej");
 		printf("  Samtycke:\n");
 		json_t *arr = json_object_get(o, "samtycken");
@@ -748,8 +688,8 @@ static void extract_print(struct db *db, struct arena *a, json_t *doc)
 			printf("    %s, %s: %s",
 			       strcmp(or_dash(js(x, "tillfalle")), "start") == 0 ? "Start"
 			                                                         : "Avslut",
-			       org_label(cli_answer_lists, list),
-			       code_label(db, a, list, js(x, "kod")));
+			       org_label(label_answer_lists, list),
+			       label_code(db, a, list, js(x, "kod")));
 			if (extent)
 				printf(" (omfattning %s %%)", extent);
 			printf("\n");
@@ -762,10 +702,10 @@ static void extract_print(struct db *db, struct arena *a, json_t *doc)
 			const char *field = js(x, "falt");
 			printf("    %s, %s: %s ändrades från %s till %s\n",
 			       svtime_datetime(d1, or_dash(js(x, "tid"))),
-			       actor_name(u, nu, a, js(x, "av")),
+			       label_actor_in(a, u, nu, js(x, "av")),
 			       label_or(label_history_field(field), "Annan uppgift"),
-			       history_value(db, a, field, js(x, "tidigare")),
-			       history_value(db, a, field, js(x, "nytt")));
+			       label_history_value(db, a, field, js(x, "tidigare")),
+			       label_history_value(db, a, field, js(x, "nytt")));
 		}
 		printf("  Deltagartimmar:\n");
 		arr = json_object_get(o, "deltagartimmar");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/codes.h"
 #include "../core/org.h"
 #include "../util/arena.h"
 #include "../util/html.h"
@@ -145,6 +146,11 @@ void user_names_load(struct req *r, struct user_names *un)
 
 const char *label_actor(struct req *r, const struct user_names *un, const char *actor)
 {
+	return label_actor_in(r->arena, un ? un->u : NULL, un ? un->n : 0, actor);
+}
+
+const char *label_actor_in(struct arena *a, const struct user *users, size_t n, const char *actor)
+{
 	if (str_blank(actor))
 		return "–";
 	if (strcmp(actor, "cli") == 0)
@@ -154,10 +160,10 @@ const char *label_actor(struct req *r, const struct user_names *un, const char *
 	if (strcmp(actor, "okänd") == 0 || strcmp(actor, "anonym") == 0)
 		return "Okänd (ej inloggad)";
 	if (strncmp(actor, "api:", 4) == 0)
-		return arena_printf(r->arena, "API-nyckel %s", actor + 4);
-	for (size_t i = 0; un && i < un->n; i++)
-		if (strcmp(un->u[i].username, actor) == 0)
-			return un->u[i].display_name;
+		return arena_printf(a, "API-nyckel %s", actor + 4);
+	for (size_t i = 0; users && i < n; i++)
+		if (strcmp(users[i].username, actor) == 0)
+			return users[i].display_name;
 	return actor; /* an account since removed: its username is all we have */
 }
 
@@ -172,23 +178,43 @@ static const char *user_by_id(const struct user_names *un, const char *id)
 	return NULL;
 }
 
-static const struct org_code sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
+const struct org_code label_sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
 
-/* A history value in words: dates as dates, states and codes as labels. */
-static const char *history_value(struct req *r, const char *field, const char *v)
+const struct org_code label_answer_lists[] = {
+    {"support", "Försörjning"},
+    {"employment", "Sysselsättning"},
+    {"education", "Utbildningsnivå"},
+    {"support_time", "Tid i offentlig försörjning"},
+    {NULL, NULL},
+};
+
+const char *label_code(struct db *db, struct arena *a, const char *list, const char *code)
+{
+	struct code_item *c;
+	size_t n;
+	if (!code)
+		return "–";
+	if (list && codes_list(db, a, list, 1, &c, &n) == RC_OK)
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(c[i].code, code) == 0)
+				return c[i].label;
+	return "okänd kod";
+}
+
+const char *label_history_value(struct db *db, struct arena *a, const char *field, const char *v)
 {
 	char d[SVTIME_MAX];
-	if (str_blank(v))
+	if (str_blank(v) || !field)
 		return "–";
 	if (strcmp(field, "state") == 0)
 		return label_or(label_state(v), "Okänd status");
 	if (strcmp(field, "referred_on") == 0 || strcmp(field, "start_on") == 0 ||
 	    strcmp(field, "end_on") == 0)
-		return arena_strdup(r->arena, svtime_date(d, v));
+		return arena_strdup(a, svtime_date(d, v));
 	if (strcmp(field, "end_reason") == 0)
-		return web_code_label(r, "end_reason", v);
+		return label_code(db, a, "end_reason", v);
 	if (strcmp(field, "sex") == 0)
-		return org_label(sexes, v);
+		return org_label(label_sexes, v);
 	return v; /* the core writes these in Swedish: kommun names, "lämnat" … */
 }
 
@@ -201,8 +227,8 @@ void web_history_row(struct req *r, const struct user_names *un, const struct hi
 	            "<td data-label=\"Efter\">%s</td></tr>",
 	            svtime_datetime(at, h->at), label_actor(r, un, h->actor),
 	            label_or(label_history_field(h->field), "Annan uppgift"),
-	            history_value(r, h->field, h->old_value),
-	            history_value(r, h->field, h->new_value));
+	            label_history_value(r->db, r->arena, h->field, h->old_value),
+	            label_history_value(r->db, r->arena, h->field, h->new_value));
 }
 
 /* The audit detail in words; the core keeps it free of personal data, but

@@ -13,6 +13,9 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/deltagare.h"
+#include "../core/org.h"
+#include "../db/db.h"
+#include "../util/arena.h"
 
 /* Each returns the Swedish label, or NULL for a code it does not know. */
 const char *label_state(const char *code);
@@ -20,6 +23,19 @@ const char *label_history_field(const char *code);
 const char *label_audit_action(const char *code);
 const char *label_audit_object(const char *object_type);
 const char *label_identity_reason(const char *code);
+
+/* Kön, and the names of the lists asked at start and end (Försörjning …). */
+extern const struct org_code label_sexes[];
+extern const struct org_code label_answer_lists[];
+
+/* The label of a code in a code list (retired items too), from the
+ * database; "–" for no code, "okänd kod" for one not in the list.  Arena
+ * memory. */
+const char *label_code(struct db *db, struct arena *a, const char *list, const char *code);
+
+/* A history value in words: dates as dates, states and codes as labels;
+ * "–" for none.  Used by the pages and the command line. */
+const char *label_history_value(struct db *db, struct arena *a, const char *field, const char *v);
 
 /* The same, never NULL: an unknown code reads as fallback. */
 const char *label_or(const char *label, const char *fallback);
@@ -38,6 +54,8 @@ void user_names_load(struct req *r, struct user_names *un);
  * a username → display name, "cli" → "Kommandoraden", "api:x" → "API-nyckel
  * x", "system" → "Systemet", "okänd"/"anonym" → "Okänd (ej inloggad)". */
 const char *label_actor(struct req *r, const struct user_names *un, const char *actor);
+/* The same without a request: names from users[0..n), formatting in a. */
+const char *label_actor_in(struct arena *a, const struct user *users, size_t n, const char *actor);
 
 /* One history row's cells (time, who, what, before, after). */
 void web_history_row(struct req *r, const struct user_names *un, const struct history_entry *h);

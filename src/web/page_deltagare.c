@@ -1528,17 +1528,6 @@ static const char *dash_date(char d[SVTIME_MAX], const char *v)
 	return str_blank(v) ? "–" : svtime_date(d, v);
 }
 
-/* Swedish names of the answer lists as the extract names them. */
-static const struct org_code answer_lists[] = {
-    {"support", "Försörjning"},
-    {"employment", "Sysselsättning"},
-    {"education", "Utbildningsnivå"},
-    {"support_time", "Tid i offentlig försörjning"},
-    {NULL, NULL},
-};
-
-static const struct org_code extract_sexes[] = {{"K", "Kvinna"}, {"M", "Man"}, {NULL, NULL}};
-
 /* One participation of the extract as a readable section. */
 static void extract_participation(struct req *r, const struct user_names *un, json_t *o)
 {
@@ -1553,7 +1542,7 @@ static void extract_participation(struct req *r, const struct user_names *un, js
 	            (long long)json_integer_value(json_object_get(o, "deltagande")),
 	            label_or(js(o, "insats"), "–"), label_or(js(o, "namn"), "–"),
 	            label_or(label_state(js(o, "status")), "Okänd status"),
-	            org_label(extract_sexes, js(o, "kon")), dash_date(d1, js(o, "anmald")),
+	            org_label(label_sexes, js(o, "kon")), dash_date(d1, js(o, "anmald")),
 	            web_code_label(r, "referral_source", js(o, "anmald_av")));
 	if (js(o, "anmalande_enhet"))
 		html_printf(b, "<dt>Anmälande enhet</dt><dd>%s</dd>", js(o, "anmalande_enhet"));
@@ -1595,13 +1584,13 @@ static void extract_participation(struct req *r, const struct user_names *un, js
 		               "Omfattning</th></tr></thead><tbody>");
 	json_array_foreach (arr, i, x) {
 		const char *list = js(x, "uppgift"), *extent = js(x, "omfattning");
-		html_printf(b,
-		            "<tr><td data-label=\"Tillfälle\">%s</td><td data-label=\"Uppgift\">%s"
-		            "</td><td data-label=\"Svar\">%s</td><td data-label=\"Omfattning\" "
-		            "class=\"num\">",
-		            strcmp(label_or(js(x, "tillfalle"), ""), "start") == 0 ? "Start"
-		                                                                   : "Avslut",
-		            org_label(answer_lists, list), web_code_label(r, list, js(x, "kod")));
+		html_printf(
+		    b,
+		    "<tr><td data-label=\"Tillfälle\">%s</td><td data-label=\"Uppgift\">%s"
+		    "</td><td data-label=\"Svar\">%s</td><td data-label=\"Omfattning\" "
+		    "class=\"num\">",
+		    strcmp(label_or(js(x, "tillfalle"), ""), "start") == 0 ? "Start" : "Avslut",
+		    org_label(label_answer_lists, list), web_code_label(r, list, js(x, "kod")));
 		if (extent)
 			html_printf(b, "%s %%</td></tr>", extent);
 		else
