@@ -100,11 +100,11 @@ static int usage_error(const char *cmd)
 
 /* Checks the key of an open database and attaches it (owned by db);
  * prints why not and returns -1 when the key is wrong or unusable. */
-static int attach_key(struct db *db, const char *path)
+static int attach_key(struct db *db, const char *path, enum keycheck_mode mode)
 {
 	char msg[1200], note[1200];
 	struct vault *v;
-	if (keycheck_attach(db, path, &v, msg, sizeof msg, note, sizeof note) != RC_OK) {
+	if (keycheck_attach(db, path, mode, &v, msg, sizeof msg, note, sizeof note) != RC_OK) {
 		fprintf(stderr, "finsam: %s\n", msg);
 		return -1;
 	}
@@ -119,13 +119,17 @@ static int attach_key(struct db *db, const char *path)
  * printed. */
 static struct db *open_db(const char *path)
 {
-	char err[400] = "";
+	char err[1200] = "";
 	struct db *db;
+	if (keycheck_before_upgrade(path, err, sizeof err) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", err);
+		return NULL;
+	}
 	if (db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
 		fprintf(stderr, "finsam: %s\n", err);
 		return NULL;
 	}
-	if (attach_key(db, path) != 0) {
+	if (attach_key(db, path, KEYCHECK_MAY_ADOPT) != 0) {
 		db_close(db);
 		return NULL;
 	}
@@ -225,7 +229,7 @@ static int init_database(const char *path, const char *name, int quiet)
 		return 1;
 	}
 	/* The key check is stored now, before anything else is written. */
-	if (attach_key(db, path) != 0) {
+	if (attach_key(db, path, KEYCHECK_MAY_ADOPT) != 0) {
 		db_close(db);
 		return 1;
 	}
@@ -548,26 +552,33 @@ static int cmd_audit(int argc, char **argv)
 		                "nummer:hash.\n");
 		return 2;
 	}
+	/* A check only: the database is neither upgraded nor written to (no
+	 * key is adopted here). */
 	char err[400] = "";
 	struct db *db;
-	if (db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err) != RC_OK) {
+	if (db_open(path, DB_OPEN_AS_IS, &db, err, sizeof err) != RC_OK) {
 		fprintf(stderr, "finsam: %s\n", err);
 		return 1;
 	}
 	/* Without the key file (a copy handed to an auditor) the chain and a
-	 * head from the minutes can still be checked, the anchor not. */
+	 * head from the minutes can still be checked, the anchor not.  A
+	 * database from before anchors has none to check yet. */
 	char keyfile[4096];
 	struct stat st;
 	int have_key =
 	    vault_keyfile_for(path, keyfile, sizeof keyfile) == 0 && lstat(keyfile, &st) == 0;
-	if (have_key && attach_key(db, path) != 0) {
+	int old_schema = db_opened_version(db) < KEYCHECK_SCHEMA;
+	if (have_key && !old_schema && attach_key(db, path, KEYCHECK_READ_ONLY) != 0) {
 		db_close(db);
+		printf("Granskningsloggen kan inte litas på: nyckelkontrollen saknas eller stämmer "
+		       "inte.\n");
 		return 1;
 	}
 	int64_t count, bad;
 	enum rc rc = audit_verify(db, &count, &bad);
 	enum audit_anchor_state anchor = AUDIT_ANCHOR_UNSET;
-	enum rc arc = have_key && rc != RC_DB ? audit_anchor_check(db, &anchor) : RC_OK;
+	enum rc arc =
+	    have_key && !old_schema && rc != RC_DB ? audit_anchor_check(db, &anchor) : RC_OK;
 	enum rc hrc = head_id && rc != RC_DB ? audit_find(db, head_id, head_hash) : RC_OK;
 	db_close(db);
 	if (rc == RC_DB || arc || hrc == RC_DB) {
@@ -581,7 +592,11 @@ static int cmd_audit(int argc, char **argv)
 		printf("Granskningsloggen är BRUTEN: post %lld stämmer inte med kedjan "
 		       "(%s kontrollerade).\n",
 		       (long long)bad, n);
-	if (!have_key)
+	if (old_schema)
+		printf("Databasen är från en äldre version av finsam och har ännu inget ankare; "
+		       "det skrivs första gången databasen öppnas med sin nyckel (t.ex. finsam "
+		       "serve).\n");
+	else if (!have_key)
 		printf("Nyckelfilen %s saknas, så ankaret kontrollerades inte; jämför med ett "
 		       "kontrollvärde ur protokollet med --head.\n",
 		       keyfile);

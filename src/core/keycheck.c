@@ -18,6 +18,7 @@ static const struct actor system_actor = {0, "system", "", ROLE_ADMIN};
 
 struct run_ctx {
 	const struct vault *v;
+	enum keycheck_mode mode;
 	struct keycheck_result r;
 };
 
@@ -72,6 +73,15 @@ static enum rc run_tx(struct db *db, void *ctx)
 		return RC_OK;
 	if (s != DB_DONE)
 		return RC_DB;
+	/* The table was there before this open: the row was removed. */
+	if (db_opened_version(db) >= KEYCHECK_SCHEMA) {
+		r->outcome = KEYCHECK_MISSING;
+		return RC_OK; /* nothing written; the caller refuses */
+	}
+	if (c->mode == KEYCHECK_READ_ONLY) {
+		r->outcome = KEYCHECK_UNCHECKED;
+		return RC_OK;
+	}
 
 	enum rc rc = try_identities(db, c->v, r);
 	if (rc)
@@ -109,18 +119,73 @@ static enum rc run_tx(struct db *db, void *ctx)
 	return db_step_rc(s);
 }
 
-enum rc keycheck_run(struct db *db, const struct vault *v, struct keycheck_result *r)
+enum rc keycheck_check(struct db *db, const struct vault *v, enum keycheck_mode mode,
+                       struct keycheck_result *r)
 {
-	struct run_ctx c = {.v = v};
+	struct run_ctx c = {.v = v, .mode = mode};
 	enum rc rc = db_tx(db, run_tx, &c);
 	*r = c.r;
 	if (rc)
 		return rc;
-	return r->outcome == KEYCHECK_WRONG || r->outcome == KEYCHECK_UNOPENED ? RC_DENIED : RC_OK;
+	return r->outcome == KEYCHECK_WRONG || r->outcome == KEYCHECK_UNOPENED ||
+	               r->outcome == KEYCHECK_MISSING
+	           ? RC_DENIED
+	           : RC_OK;
 }
 
-enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, char *msg,
-                        size_t msglen, char *note, size_t notelen)
+enum rc keycheck_run(struct db *db, const struct vault *v, struct keycheck_result *r)
+{
+	return keycheck_check(db, v, KEYCHECK_MAY_ADOPT, r);
+}
+
+static void unopened_msg(char *msg, size_t msglen, const char *keyfile,
+                         const struct keycheck_result *r)
+{
+	char n[PLURAL_MAX];
+	snprintf(msg, msglen,
+	         "nyckelfilen %s öppnar inte %" PRId64 " av %s. Databasen saknar "
+	         "nyckelkontroll (den skapades av en äldre version), så nyckeln godtas bara "
+	         "om den öppnar alla. Lägg tillbaka rätt nyckelfil.",
+	         keyfile, r->unopened,
+	         sv_count(n, sizeof n, r->identities, "sparad identitet", "sparade identiteter"));
+}
+
+enum rc keycheck_before_upgrade(const char *db_path, char *msg, size_t msglen)
+{
+	msg[0] = '\0';
+	struct db *db;
+	char err[300];
+	if (db_open(db_path, DB_OPEN_AS_IS, &db, err, sizeof err) != RC_OK)
+		return RC_OK; /* db_open says why */
+	if (db_opened_version(db) >= KEYCHECK_SCHEMA) {
+		db_close(db);
+		return RC_OK;
+	}
+	char keyfile[4096];
+	struct vault *v;
+	enum crypto_key_problem why;
+	if (vault_keyfile_for(db_path, keyfile, sizeof keyfile) ||
+	    vault_open_why(keyfile, &v, &why)) {
+		db_close(db);
+		return RC_OK; /* keycheck_attach says why */
+	}
+	struct keycheck_result r = {0};
+	enum rc rc = try_identities(db, v, &r);
+	db_close(db);
+	vault_close(v);
+	if (rc) {
+		snprintf(msg, msglen, "nyckelkontrollen kunde inte läsas eller sparas.");
+		return rc;
+	}
+	if (r.unopened) {
+		unopened_msg(msg, msglen, keyfile, &r);
+		return RC_DENIED;
+	}
+	return RC_OK;
+}
+
+enum rc keycheck_attach(struct db *db, const char *db_path, enum keycheck_mode mode,
+                        struct vault **out, char *msg, size_t msglen, char *note, size_t notelen)
 {
 	*out = NULL;
 	msg[0] = '\0';
@@ -143,7 +208,7 @@ enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, 
 	}
 	db_set_vault(db, v, 0);
 	struct keycheck_result r;
-	rc = keycheck_run(db, v, &r);
+	rc = keycheck_check(db, v, mode, &r);
 	if (rc == RC_OK) {
 		if (r.outcome == KEYCHECK_ADOPTED) {
 			char n[PLURAL_MAX];
@@ -169,16 +234,15 @@ enum rc keycheck_attach(struct db *db, const char *db_path, struct vault **out, 
 		         "säkerhetskopian); med fel nyckel går personuppgifterna inte att läsa och "
 		         "nya skulle gå förlorade.",
 		         keyfile);
-	else if (r.outcome == KEYCHECK_UNOPENED) {
-		char n[PLURAL_MAX];
-		snprintf(
-		    msg, msglen,
-		    "nyckelfilen %s öppnar inte %" PRId64 " av %s. Databasen saknar "
-		    "nyckelkontroll (den skapades av en äldre version), så nyckeln godtas bara "
-		    "om den öppnar alla. Lägg tillbaka rätt nyckelfil.",
-		    keyfile, r.unopened,
-		    sv_count(n, sizeof n, r.identities, "sparad identitet", "sparade identiteter"));
-	} else
+	else if (r.outcome == KEYCHECK_UNOPENED)
+		unopened_msg(msg, msglen, keyfile, &r);
+	else if (r.outcome == KEYCHECK_MISSING)
+		snprintf(msg, msglen,
+		         "databasens nyckelkontroll saknas, fast databasen redan hade den när den "
+		         "öppnades: den har tagits bort utanför programmet, kanske för att dölja "
+		         "poster som tagits bort ur granskningsloggen. Databasen används inte. "
+		         "Återställ den från en säkerhetskopia.");
+	else
 		snprintf(msg, msglen, "nyckelkontrollen kunde inte läsas eller sparas.");
 	return rc;
 }

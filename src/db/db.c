@@ -243,6 +243,7 @@ static enum rc migrate(struct db *db, int create, int max_version, char *errbuf,
 		    "Databasen har skapats av en nyare version av finsam; uppgradera programmet.");
 		return RC_CONFLICT;
 	}
+	BASE(db)->opened_version = have;
 	for (int i = 0; i < db_sqlite_migration_count; i++) {
 		const struct db_migration *m = &db_sqlite_migrations[i];
 		if (m->version <= have || m->version > max_version)
@@ -279,7 +280,8 @@ static enum rc open_common(const char *path, int create, int max_version, struct
 
 enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char *errbuf, int errlen)
 {
-	return open_common(path, mode == DB_OPEN_CREATE, db_schema_latest(), out, errbuf, errlen);
+	return open_common(path, mode == DB_OPEN_CREATE,
+	                   mode == DB_OPEN_AS_IS ? 0 : db_schema_latest(), out, errbuf, errlen);
 }
 
 enum rc db_open_at_version(const char *path, int max_version, struct db **out, char *errbuf,
@@ -303,6 +305,11 @@ void db_set_vault(struct db *db, struct vault *v, int owns)
 		vault_close(BASE(db)->vault);
 	BASE(db)->vault = v;
 	BASE(db)->owns_vault = owns;
+}
+
+int db_opened_version(struct db *db)
+{
+	return BASE(db)->opened_version;
 }
 
 const struct vault *db_vault(struct db *db)

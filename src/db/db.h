@@ -40,7 +40,8 @@ enum db_step {
 /* How db_open treats the schema. */
 enum db_open_mode {
 	DB_OPEN_EXISTING, /* the file must exist; apply pending migrations */
-	DB_OPEN_CREATE    /* create the file if missing; apply migrations */
+	DB_OPEN_CREATE,   /* create the file if missing; apply migrations */
+	DB_OPEN_AS_IS     /* the file must exist; no migrations (read-only checks) */
 };
 
 /*
@@ -114,6 +115,10 @@ enum rc db_refine(struct db *db, enum rc rc);
 const char *db_errmsg(struct db *db);
 /* The schema version the store is at. */
 int db_schema_version(struct db *db);
+/* The schema version the store had when this connection opened it, before
+ * any migration it applied: 0 for a store created by this open.  Tells a
+ * database being upgraded now from one where rows were removed later. */
+int db_opened_version(struct db *db);
 /* The newest schema version this build knows. */
 int db_schema_latest(void);
 

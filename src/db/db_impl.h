@@ -34,7 +34,8 @@ struct db_base {
 	int last_busy;       /* the last failed step was busy/serialization */
 	struct vault *vault; /* see db_set_vault() */
 	int owns_vault;
-	enum rc fail; /* class of the last failure (RC_DB_FULL, …, RC_DB); RC_OK if none */
+	enum rc fail;       /* class of the last failure (RC_DB_FULL, …, RC_DB); RC_OK if none */
+	int opened_version; /* see db_opened_version() */
 };
 
 struct db_stmt_base {

@@ -709,6 +709,14 @@ int web_serve(const struct serve_options *o)
 		vault_close(app.vault);
 		return 1;
 	}
+	/* A database from before the key check is upgraded by the first
+	 * connection only under a key that opens what it holds. */
+	char msg[1200], note[1200];
+	if (keycheck_before_upgrade(o->db_path, msg, sizeof msg) != RC_OK) {
+		fprintf(stderr, "finsam: %s\n", msg);
+		pool_close(&app.pool);
+		return 1;
+	}
 	for (size_t i = 0; i < nconn; i++) {
 		char err[300] = "";
 		struct db *db;
@@ -723,9 +731,8 @@ int web_serve(const struct serve_options *o)
 	}
 	/* The key file must be the database's own (keycheck.h), and the audit
 	 * log's anchor must match its last entry, before anything is served. */
-	char msg[1200], note[1200];
-	if (keycheck_attach(app.pool.all[0], o->db_path, &app.vault, msg, sizeof msg, note,
-	                    sizeof note) != RC_OK) {
+	if (keycheck_attach(app.pool.all[0], o->db_path, KEYCHECK_MAY_ADOPT, &app.vault, msg,
+	                    sizeof msg, note, sizeof note) != RC_OK) {
 		fprintf(stderr, "finsam: %s\n", msg);
 		pool_close(&app.pool);
 		return 1;

@@ -180,15 +180,23 @@ describe('key file and audit anchor', () => {
     assert.equal(run(['demo', db]).status, 0);
     const n = Number(sqlite(db, 'SELECT count(*) FROM identity').trim());
     assert.ok(n > 1);
-    // As an older build left it: no key check and no anchor.
-    sqlite(db, 'DELETE FROM key_check; DELETE FROM audit_anchor;');
+    // As an older build left it: schema before the key check (migration 9),
+    // so no key_check and audit_anchor tables; migrations 9 and 10 run again.
+    sqlite(db, 'DROP TABLE key_check; DROP TABLE audit_anchor; DROP TABLE protection_request;'
+      + ' DELETE FROM schema_migration WHERE version >= 9;');
     const right = readFileSync(`${db}.key`);
     writeFileSync(`${db}.key`, readFileSync(`${fresh('annan.db')}.key`));
     const wrong = run(['user', 'list', db]);
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, new RegExp(`öppnar inte ${n} av ${n} sparade identiteter`));
-    assert.equal(sqlite(db, 'SELECT count(*) FROM key_check').trim(), '0');
+    // Refused before the upgrade: the right key is still adopted afterwards.
+    assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migration').trim(), '8');
     writeFileSync(`${db}.key`, right);
+    // audit verify only reads: no upgrade, no adoption.
+    const ro = run(['audit', 'verify', db]);
+    assert.equal(ro.status, 0, ro.stdout + ro.stderr);
+    assert.match(ro.stdout, /äldre version av finsam och har ännu inget ankare/);
+    assert.equal(sqlite(db, 'SELECT max(version) FROM schema_migration').trim(), '8');
     const adopt = run(['user', 'list', db]);
     assert.equal(adopt.status, 0, adopt.stderr);
     assert.match(adopt.stderr, new RegExp(`saknade nyckelkontroll.*öppnade alla ${n} sparade identiteter`));
@@ -258,5 +266,30 @@ describe('key file and audit anchor', () => {
     assert.equal(nokey.status, 1);
     assert.match(nokey.stdout, /ankaret kontrollerades inte/);
     assert.match(nokey.stdout, /SAKNAS/);
+  });
+
+  test('deleting the key check and the anchor with the newest entries is tampering, not an old database', () => {
+    const db = fresh('borttagen.db');
+    assert.equal(run(['demo', db]).status, 0);
+    sqlite(db, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > (SELECT max(id)-3 FROM audit_log);'
+      + ' DELETE FROM audit_anchor; DELETE FROM key_check;');
+    const before = readFileSync(db);
+    const v = run(['audit', 'verify', db]);
+    assert.notEqual(v.status, 0, v.stdout);
+    assert.doesNotMatch(v.stdout + v.stderr, /äldre version|är nu sparad|Granskningsloggen är hel/);
+    assert.match(v.stderr, /nyckelkontroll saknas/);
+    assert.match(v.stdout, /kan inte litas på/);
+    // verify only reads: nothing adopted, no new anchor.
+    assert.equal(sqlite(db, 'SELECT count(*) FROM key_check; SELECT count(*) FROM audit_anchor;'), '0\n0\n');
+    assert.ok(readFileSync(db).equals(before));
+    const s = serve(db);
+    assert.equal(s.status, 1, s.stderr);
+    assert.match(s.stderr, /nyckelkontroll saknas/);
+    for (const args of [['user', 'list', db], ['demo', db], ['audit', 'head', db]]) {
+      const r = run(args);
+      assert.equal(r.status, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /nyckelkontroll saknas/);
+    }
+    assert.equal(sqlite(db, 'SELECT count(*) FROM key_check;'), '0\n');
   });
 });

@@ -147,6 +147,72 @@ static void old_database_with_identities_under_two_keys_adopts_neither(void **st
 	assert_int_equal(key_checks(f), 0);
 }
 
+/* A database that had key_check and audit_anchor when it was opened, with
+ * the newest log entries, the anchor and the check deleted (no key needed):
+ * not adopted again, but refused; read-only checks never adopt. */
+static void removed_check_in_a_current_database_is_refused(void **state)
+{
+	struct fx *f = *state;
+	struct keycheck_result r;
+	assert_int_equal(keycheck_run(f->t.db, f->right, &r), RC_OK);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(audit_append(f->t.db, &test_actor, "update", "member", 1, ""),
+		                 RC_OK);
+	db_close(f->t.db);
+	char err[300] = "";
+	assert_int_equal(db_open(f->t.path, DB_OPEN_EXISTING, &f->t.db, err, sizeof err), RC_OK);
+	db_set_vault(f->t.db, f->right, 0);
+	assert_int_equal(db_opened_version(f->t.db), db_schema_latest());
+	assert_int_equal(db_exec(f->t.db, "DROP TRIGGER audit_log_no_delete"), RC_OK);
+	assert_int_equal(
+	    db_exec(f->t.db,
+	            "DELETE FROM audit_log WHERE id > (SELECT max(id) - 3 FROM audit_log)"),
+	    RC_OK);
+	assert_int_equal(db_exec(f->t.db, "DELETE FROM audit_anchor"), RC_OK);
+	assert_int_equal(db_exec(f->t.db, "DELETE FROM key_check"), RC_OK);
+	assert_int_equal(keycheck_check(f->t.db, f->right, KEYCHECK_READ_ONLY, &r), RC_DENIED);
+	assert_int_equal(r.outcome, KEYCHECK_MISSING);
+	assert_int_equal(keycheck_run(f->t.db, f->right, &r), RC_DENIED);
+	assert_int_equal(r.outcome, KEYCHECK_MISSING);
+	assert_int_equal(key_checks(f), 0); /* nothing adopted, no new anchor */
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(f->t.db, "SELECT count(*) FROM audit_anchor", &q), RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_int_equal(db_col_int64(q, 0), 0);
+	db_finalize(q);
+}
+
+/* A database from before the check, upgraded by this very open, adopts;
+ * the same database checked read-only does not. */
+static void database_upgraded_in_this_open_adopts(void **state)
+{
+	struct fx *f = *state;
+	char path[200], err[300] = "";
+	snprintf(path, sizeof path, "%s/old.db", f->t.dir);
+	struct db *db;
+	assert_int_equal(db_open_at_version(path, KEYCHECK_SCHEMA - 1, &db, err, sizeof err),
+	                 RC_OK);
+	db_close(db);
+	assert_int_equal(db_open(path, DB_OPEN_AS_IS, &db, err, sizeof err), RC_OK);
+	assert_int_equal(db_schema_version(db), KEYCHECK_SCHEMA - 1);
+	db_close(db);
+	assert_int_equal(db_open(path, DB_OPEN_EXISTING, &db, err, sizeof err), RC_OK);
+	assert_int_equal(db_opened_version(db), KEYCHECK_SCHEMA - 1);
+	db_set_vault(db, f->right, 0);
+	struct keycheck_result r;
+	assert_int_equal(keycheck_check(db, f->right, KEYCHECK_READ_ONLY, &r), RC_OK);
+	assert_int_equal(r.outcome, KEYCHECK_UNCHECKED);
+	assert_int_equal(keycheck_run(db, f->right, &r), RC_OK);
+	assert_int_equal(r.outcome, KEYCHECK_STORED);
+	db_close(db);
+	unlink(path);
+	snprintf(path + strlen(path), sizeof path - strlen(path), "-wal");
+	unlink(path);
+	path[strlen(path) - 4] = '\0';
+	snprintf(path + strlen(path), sizeof path - strlen(path), "-shm");
+	unlink(path);
+}
+
 /* ---- the key file ---- */
 
 static void write_file(const char *path, const char *text, mode_t mode)
@@ -236,6 +302,9 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        old_database_with_identities_under_two_keys_adopts_neither, setup, teardown),
+	    cmocka_unit_test_setup_teardown(removed_check_in_a_current_database_is_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(database_upgraded_in_this_open_adopts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(key_file_faults_are_told_apart, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("keycheck", tests, NULL, NULL);
