@@ -364,6 +364,11 @@ static const char *text_problem(const char *s, int multiline)
 			           : "Skriv texten på en rad, utan radbrytningar, tabbar eller "
 			             "andra styrtecken.";
 		}
+		/* U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR break the
+		 * line like a newline (U+0085 NEL is a C1 control, above). */
+		if (!multiline && (cp == 0x2028 || cp == 0x2029))
+			return "Skriv texten på en rad, utan radbrytningar, tabbar eller "
+			       "andra styrtecken.";
 		if (invisible_format(cp))
 			return "Texten innehåller osynliga tecken som styr textriktning eller "
 			       "radbrytning (till exempel U+202E). Skriv in texten igen utan dem.";

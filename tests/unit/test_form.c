@@ -2,6 +2,7 @@
  * the JSON mapping the API uses. */
 #include "testutil.h"
 #include "util/arena.h"
+#include "util/str.h"
 #include "util/kv.h"
 #include "web/form.h"
 
@@ -195,6 +196,8 @@ static void one_line_fields_refuse_control_and_bidi_characters(void **state)
 	    "name=An%E2%80%8Bna",                              /* U+200B zero width space */
 	    "name=%EF%BB%BFAnna",                              /* U+FEFF */
 	    "name=Anna%E2%80%8F",                              /* U+200F right-to-left mark */
+	    "name=Anna%E2%80%A8Svensson",                      /* U+2028 line separator */
+	    "name=Anna%E2%80%A9Svensson",                      /* U+2029 paragraph separator */
 	};
 	for (size_t i = 0; i < sizeof bad_line / sizeof bad_line[0]; i++) {
 		struct kv_list kv;
@@ -227,6 +230,20 @@ static void one_line_fields_refuse_control_and_bidi_characters(void **state)
 	assert_int_equal(form_check(&f), RC_INVALID);
 	assert_string_equal(f.err.field, "name");
 	json_decref(o);
+	/* The core's own check (code labels, names) calls them line breaks. */
+	const char *breaks[] = {"Kod\xe2\x80\xa8"
+	                        "B",
+	                        "Kod\xe2\x80\xa9"
+	                        "B",
+	                        "Kod\xc2\x85"
+	                        "B",
+	                        "Kod\nB"};
+	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
+		const char *why = str_line_problem(breaks[i]);
+		assert_non_null(why);
+		assert_non_null(strstr(why, "radbrytning"));
+	}
+	assert_null(str_line_problem("Kod B"));
 	arena_free(a);
 }
 
