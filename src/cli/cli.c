@@ -143,9 +143,22 @@ static struct db *open_db(const char *path)
 	return db;
 }
 
+/* Prints a field error in the user's terms: the message, and the option
+ * they typed when the message alone does not say which; never the internal
+ * field name. */
 static void print_field_error(const struct field_error *e)
 {
-	fprintf(stderr, "finsam: %s (%s)\n", e->message, e->field);
+	static const struct {
+		const char *field, *option;
+	} options[] = {{"display_name", "--name"}, {"name", "--name"}, {"role", "--role"}};
+	const char *option = NULL;
+	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++)
+		if (strcmp(e->field, options[i].field) == 0)
+			option = options[i].option;
+	if (option)
+		fprintf(stderr, "finsam: %s (%s)\n", e->message, option);
+	else
+		fprintf(stderr, "finsam: %s\n", e->message);
 }
 
 /* Reads a password: one line from standard input with --password-stdin,

@@ -269,6 +269,22 @@ describe('key file and audit anchor', () => {
     assert.match(nokey.stdout, /SAKNAS/);
   });
 
+  test('a field error names no internal field code, only the option typed', () => {
+    const db = fresh('faltfel.db');
+    const short = run(['user', 'add', db, 'kort.losen', '--role', 'revisor', '--password-stdin'], 'kort\n');
+    assert.equal(short.status, 1);
+    assert.match(short.stderr, /Lösenordet/);
+    const name = run(['user', 'add', db, 'lang.namn', '--role', 'revisor', '--name', 'x'.repeat(300),
+      '--password-stdin'], 'ett-langt-losen\n');
+    assert.equal(name.status, 1);
+    assert.match(name.stderr, /\(--name\)/);
+    const user = run(['user', 'add', db, 'ogiltigt namn!', '--role', 'revisor', '--password-stdin'], 'ett-langt-losen\n');
+    assert.equal(user.status, 1);
+    for (const r of [short, name, user]) {
+      assert.doesNotMatch(r.stderr, /\((password|username|display_name|role|name)\)/, r.stderr);
+    }
+  });
+
   test('deleting the key check and the anchor with the newest entries is tampering, not an old database', () => {
     const db = fresh('borttagen.db');
     assert.equal(run(['demo', db]).status, 0);
