@@ -53,7 +53,7 @@ static void put(struct out *o, const char *s, size_t n)
 /* First pass: escapes in into esc (cap bytes, NUL-terminated).  Returns 1
  * if in did not fit; then a trailing run of digits and separators is
  * dropped, so no cut personnummer is left for the second pass to miss. */
-static int escape_all(const char *in, char *esc, size_t cap)
+static int escape_all(const char *in, char *esc, size_t cap, int keep_space)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = 0;
@@ -65,7 +65,7 @@ static int escape_all(const char *in, char *esc, size_t cap)
 		if (c == '\\') {
 			e[k++] = '\\';
 			e[k++] = '\\';
-		} else if (c > ' ' && c < 0x7f) {
+		} else if ((c > ' ' || (keep_space && c == ' ')) && c < 0x7f) {
 			e[k++] = (char)c;
 		} else {
 			e[k++] = '\\';
@@ -87,13 +87,14 @@ static int escape_all(const char *in, char *esc, size_t cap)
 	return cut;
 }
 
-const char *logsafe_text(const char *in, const char *today, char out[LOGSAFE_MAX])
+static const char *make_safe(const char *in, const char *today, char out[LOGSAFE_MAX],
+                             int keep_space)
 {
 	/* Escape first, then look for personnummer in what will be written:
 	 * the digits of an escape (\x19) next to digits the client sent must
 	 * not make one either. */
 	char esc[2 * LOGSAFE_MAX];
-	struct out o = {out, 0, escape_all(in ? in : "", esc, sizeof esc)};
+	struct out o = {out, 0, escape_all(in ? in : "", esc, sizeof esc, keep_space)};
 	int cut = o.full;
 	o.full = 0;
 	const char *s = esc;
@@ -121,4 +122,14 @@ const char *logsafe_text(const char *in, const char *today, char out[LOGSAFE_MAX
 	}
 	out[o.len] = '\0';
 	return out;
+}
+
+const char *logsafe_text(const char *in, const char *today, char out[LOGSAFE_MAX])
+{
+	return make_safe(in, today, out, 0);
+}
+
+const char *logsafe_message(const char *in, const char *today, char out[LOGSAFE_MAX])
+{
+	return make_safe(in, today, out, 1);
 }

@@ -23,5 +23,9 @@
  * is cut and marked with "[...]" at the end, never silently.  Returns out.
  */
 const char *logsafe_text(const char *in, const char *today, char out[LOGSAFE_MAX]);
+/* As logsafe_text, but a plain space stays a space: for whole messages
+ * (libmicrohttpd's own), not for fields of the space-separated request
+ * line. */
+const char *logsafe_message(const char *in, const char *today, char out[LOGSAFE_MAX]);
 
 #endif

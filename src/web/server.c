@@ -588,7 +588,7 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	str_today(today);
-	fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_text(msg, today, safe));
+	fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_message(msg, today, safe));
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -786,12 +786,13 @@ int web_serve(const struct serve_options *o)
 	                       : o->behind_proxy    ? 0
 	                                            : WEB_PER_ADDRESS_DEFAULT;
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_SOCK_ADDR,
-	    (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)WEB_CONNECTIONS_MAX,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(256 * 1024), MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	    /* The logger first: libmicrohttpd logs while reading the options. */
+	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_EXTERNAL_LOGGER,
+	    mhd_log, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
+	    on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);

@@ -313,6 +313,13 @@ describe('privacy of logs and audit', () => {
     assert.doesNotMatch(log, /finsam-demo/);
   });
 
+  test('a normal start logs no complaint from libmicrohttpd about the option order', () => {
+    const log = srv.log();
+    assert.match(log, /serverar/);
+    assert.doesNotMatch(log, /not the first option/);
+    assert.doesNotMatch(log, /libmicrohttpd: \S*\\x20/);
+  });
+
   test('a path cannot forge a log line, and a personnummer in it is not logged', async () => {
     const c = new Client(srv.base);
     await c.login('admin');

@@ -74,9 +74,23 @@ static void test_long_input_cut_visibly(void **state)
 	assert_string_equal(clean(NULL, out), "");
 }
 
+/* libmicrohttpd's own messages keep their spaces, nothing else. */
+static void messages_keep_spaces_only(void **state)
+{
+	(void)state;
+	char out[LOGSAFE_MAX];
+	assert_string_equal(logsafe_message("Error while reading request.", TODAY, out),
+	                    "Error while reading request.");
+	assert_string_equal(logsafe_message("a\nb\tc \x1b[2J", TODAY, out),
+	                    "a\\x0ab\\x09c \\x1b[2J");
+	assert_string_equal(logsafe_message("bad 19790228-2065 x", TODAY, out), "bad [pnr] x");
+	assert_string_equal(logsafe_text("a b", TODAY, out), "a\\x20b");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(messages_keep_spaces_only),
 	    cmocka_unit_test(test_plain_path_unchanged),
 	    cmocka_unit_test(test_control_characters_escaped),
 	    cmocka_unit_test(test_personnummer_in_every_form_replaced),
