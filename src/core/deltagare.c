@@ -395,7 +395,7 @@ static enum rc refer_validate(struct db *db, const struct referral *in, struct p
 	field_error_clear(err);
 	if (str_blank(in->referred_on))
 		bad = field_error_add(err, "referred_on", "Anmälningsdatum måste anges.");
-	else if (str_date_problem(in->referred_on, msg, sizeof msg))
+	else if (str_date_problem_named("Anmälningsdatum", in->referred_on, msg, sizeof msg))
 		bad = field_error_add(err, "referred_on", msg);
 	else if (strcmp(in->referred_on, today) > 0)
 		bad = field_error_add(err, "referred_on",
@@ -423,7 +423,7 @@ static enum rc refer_validate(struct db *db, const struct referral *in, struct p
 			    err, "consent_on",
 			    "Personnummer och namn får bara sparas med skriftligt "
 			    "samtycke. Ange samtyckesdatum, eller registrera anonymt.");
-		else if (str_date_problem(in->consent_on, msg, sizeof msg))
+		else if (str_date_problem_named("Samtycke lämnat", in->consent_on, msg, sizeof msg))
 			bad = field_error_add(err, "consent_on", msg);
 		else if (strcmp(in->consent_on, today) > 0)
 			bad = field_error_add(err, "consent_on",
@@ -651,7 +651,7 @@ static enum rc check_date(const char *date, struct field_error *err)
 	str_today(today);
 	if (str_blank(date))
 		return field_error_add(err, "date", "Datum måste anges.");
-	if (str_date_problem(date, msg, sizeof msg))
+	if (str_date_problem_named("Datum", date, msg, sizeof msg))
 		return field_error_add(err, "date", msg);
 	if (strcmp(date, today) > 0)
 		return field_error_add(err, "date", "Datumet kan inte ligga i framtiden.");

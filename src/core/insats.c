@@ -277,11 +277,12 @@ enum rc insats_save(struct db *db, const struct actor *who, struct intervention 
 	if (str_blank(in->start_on)) {
 		dates_ok = 0;
 		rc = field_error_add(err, "start_on", "Startdatum måste anges.");
-	} else if (str_date_problem(in->start_on, msg, sizeof msg)) {
+	} else if (str_date_problem_named("Startdatum", in->start_on, msg, sizeof msg)) {
 		dates_ok = 0;
 		rc = field_error_add(err, "start_on", msg);
 	}
-	if (!str_blank(in->end_on) && str_date_problem(in->end_on, msg, sizeof msg)) {
+	if (!str_blank(in->end_on) &&
+	    str_date_problem_named("Slutdatum", in->end_on, msg, sizeof msg)) {
 		dates_ok = 0;
 		rc = field_error_add(err, "end_on", msg);
 	}
@@ -524,15 +525,17 @@ enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
 	field_error_clear(err);
 	int start_ok = str_valid_date(v->period_start);
 	if (!start_ok)
-		rc = field_error_add(err, "period_start",
-		                     str_date_problem(v->period_start, msg, sizeof msg)
-		                         ? msg
-		                         : "Periodens första dag ska vara ett datum.");
+		rc = field_error_add(
+		    err, "period_start",
+		    str_date_problem_named("Periodens första dag", v->period_start, msg, sizeof msg)
+		        ? msg
+		        : "Periodens första dag ska vara ett datum.");
 	if (!str_valid_date(v->period_end))
-		rc = field_error_add(err, "period_end",
-		                     str_date_problem(v->period_end, msg, sizeof msg)
-		                         ? msg
-		                         : "Periodens sista dag ska vara ett datum.");
+		rc = field_error_add(
+		    err, "period_end",
+		    str_date_problem_named("Periodens sista dag", v->period_end, msg, sizeof msg)
+		        ? msg
+		        : "Periodens sista dag ska vara ett datum.");
 	else if (start_ok && strcmp(v->period_end, v->period_start) < 0)
 		rc = field_error_add(err, "period_end",
 		                     "Periodens sista dag kan inte ligga före första dagen.");

@@ -142,7 +142,7 @@ static enum rc check_date(struct field_error *err, const char *field, const char
 		snprintf(msg, sizeof msg, "%s måste anges.", what);
 		return field_error_add(err, field, msg);
 	}
-	if (str_date_problem(v, msg, sizeof msg))
+	if (str_date_problem_named(what, v, msg, sizeof msg))
 		return field_error_add(err, field, msg);
 	return RC_OK;
 }

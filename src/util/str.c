@@ -484,6 +484,15 @@ int str_date_problem(const char *s, char *msg, size_t size)
 	return 1;
 }
 
+int str_date_problem_named(const char *label, const char *s, char *msg, size_t size)
+{
+	char why[200];
+	if (!str_date_problem(s, why, sizeof why))
+		return 0;
+	snprintf(msg, size, "%s: %s", label, why);
+	return 1;
+}
+
 void str_today(char out[11])
 {
 	time_t t = time(NULL);

@@ -60,6 +60,9 @@ int str_valid_date(const char *s);
  * wrongly ("31/1"), or a day that does not exist ("2026-02-30", which
  * suggests the month's last day).  Returns 0 (msg untouched) when valid. */
 int str_date_problem(const char *s, char *msg, size_t size);
+/* As str_date_problem, with the field's label in front ("Startdatum:
+ * Datumet finns inte – …"), so a form with several dates says which one. */
+int str_date_problem_named(const char *label, const char *s, char *msg, size_t size);
 /*
  * Text as a person may type it.  A one-line value (a name, a unit, a label:
  * anything not a textarea) holds no control characters at all; any text

@@ -191,7 +191,7 @@ static enum rc check_field(struct form *f, size_t i)
 	switch (fd->type) {
 	case FT_CHECKBOX: f->values[i] = "1"; break;
 	case FT_DATE:
-		if (str_date_problem(v, msg, sizeof msg))
+		if (str_date_problem_named(fd->label, v, msg, sizeof msg))
 			return fail(f, fd->name, msg);
 		break;
 	case FT_INT:

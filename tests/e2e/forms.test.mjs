@@ -43,7 +43,7 @@ describe('the referral form', () => {
     });
     assert.equal(r.status, 422);
     assert.equal(r.headers.get('location'), null);
-    assert.match(r.text, /Datumet finns inte – ange ett giltigt datum som 2026-02-28\./);
+    assert.match(r.text, /Anmälningsdatum: Datumet finns inte – ange ett giltigt datum som 2026-02-28\./);
     assert.doesNotMatch(r.text, /Anmälningsdatum måste anges/);
     const links = summaryLinks(r.text);
     for (const f of ['referred_on', 'source', 'source_unit', 'consent_form', 'name'])
@@ -78,7 +78,7 @@ describe('the participation page forms', () => {
     const links = summaryLinks(r.text);
     for (const f of ['date', 'support', 'employment'])
       assert.ok(links.includes(`f-start-${f}`), `summary links ${f}: ${links}`);
-    assert.match(r.text, /Datumet finns inte – ange ett giltigt datum som 2026-02-28\./);
+    assert.match(r.text, /Datum: Datumet finns inte – ange ett giltigt datum som 2026-02-28\./);
     assertInvalid(r.text, 'f-start-date');
     assertInvalid(r.text, 'f-start-employment');
     assert.match(r.text, /id="f-start-date"[^>]*value="2026-02-30"/);

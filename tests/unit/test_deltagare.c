@@ -348,8 +348,9 @@ static void registrations_report_every_field_error(void **state)
 	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_int_equal(field_error_count(&e), 5);
 	assert_string_equal(e.field, "referred_on");
-	assert_string_equal(field_error_for(&e, "referred_on"),
-	                    "Datumet finns inte – ange ett giltigt datum som 2025-02-28.");
+	assert_string_equal(
+	    field_error_for(&e, "referred_on"),
+	    "Anmälningsdatum: Datumet finns inte – ange ett giltigt datum som 2025-02-28.");
 	assert_non_null(field_error_for(&e, "source"));
 	assert_non_null(field_error_for(&e, "source_unit"));
 	assert_non_null(field_error_for(&e, "consent_form"));
@@ -369,7 +370,7 @@ static void registrations_report_every_field_error(void **state)
 	                 RC_INVALID);
 	assert_int_equal(field_error_count(&e), 2);
 	assert_string_equal(field_error_for(&e, "date"),
-	                    "Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
+	                    "Datum: Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
 	assert_non_null(field_error_for(&e, "end_reason"));
 }
 

@@ -122,8 +122,9 @@ static void reports_every_error_at_once_and_keeps_values(void **state)
 	assert_string_equal(f.err.field, "name"); /* the first, for one-error readers */
 	assert_string_equal(field_error_for(&f.err, "name"), "Namn måste anges.");
 	assert_string_equal(field_error_for(&f.err, "kind"), "Välj Typ i listan.");
+	/* The message names its field, so two wrong dates are told apart. */
 	assert_string_equal(field_error_for(&f.err, "day"),
-	                    "Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
+	                    "Datum: Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
 	assert_non_null(field_error_for(&f.err, "count"));
 	assert_non_null(field_error_for(&f.err, "ref"));
 	assert_string_equal(form_get(&f, "day"), "2026-02-30");
@@ -136,7 +137,7 @@ static void reports_every_error_at_once_and_keeps_values(void **state)
 	                       "href=\"#f-count\"", "href=\"#f-ref\""};
 	for (size_t i = 0; i < 5; i++)
 		assert_non_null(strstr(html, links[i]));
-	assert_non_null(strstr(html, "id=\"e-day\">Datumet finns inte"));
+	assert_non_null(strstr(html, "id=\"e-day\">Datum: Datumet finns inte"));
 	assert_non_null(strstr(html, "id=\"e-count\">"));
 	assert_non_null(strstr(html, "value=\"2026-02-30\""));
 	assert_non_null(strstr(html, "value=\"tre\""));
@@ -166,15 +167,15 @@ static void date_messages_tell_wrong_shape_from_missing_day(void **state)
 	struct form f;
 	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2024-02-30"), RC_INVALID);
 	assert_string_equal(f.err.message,
-	                    "Datumet finns inte – ange ett giltigt datum som 2024-02-29.");
+	                    "Datum: Datumet finns inte – ange ett giltigt datum som 2024-02-29.");
 	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2026-04-31"), RC_INVALID);
 	assert_string_equal(f.err.message,
-	                    "Datumet finns inte – ange ett giltigt datum som 2026-04-30.");
+	                    "Datum: Datumet finns inte – ange ett giltigt datum som 2026-04-30.");
 	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=2026-13-01"), RC_INVALID);
 	assert_non_null(strstr(f.err.message, "Datumet finns inte"));
 	assert_int_equal(check_kv(a, &f, "name=A&kind=fk&day=31%2F1+2026"), RC_INVALID);
 	assert_string_equal(f.err.message,
-	                    "Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
+	                    "Datum: Skriv datumet som år-månad-dag, till exempel 2026-01-31.");
 	assert_null(strstr(f.err.message, "måste anges"));
 	arena_free(a);
 }

@@ -257,8 +257,9 @@ static void names_are_one_visible_line_and_all_errors_come_back(void **state)
 	assert_string_equal(e.field, "kind");
 	assert_non_null(field_error_for(&e, "name"));
 	assert_non_null(field_error_for(&e, "org_number"));
-	assert_string_equal(field_error_for(&e, "joined_on"),
-	                    "Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
+	assert_string_equal(
+	    field_error_for(&e, "joined_on"),
+	    "Inträdesdatum: Datumet finns inte – ange ett giltigt datum som 2026-02-28.");
 
 	struct person p = {0};
 	p.association_id = f->assoc;
