@@ -270,8 +270,8 @@ static void respond_store_failure(struct req *r, enum rc rc)
 	} else if (rc == RC_DB_READONLY) {
 		code = "db_read_only";
 		title = "Databasen är skrivskyddad";
-		message = "Databasen är skrivskyddad just nu, så ingenting har sparats. Du kan "
-		          "fortfarande läsa. Kontakta administratören.";
+		message = "Databasen är skrivskyddad just nu, så ingenting har sparats – inte "
+		          "heller en inloggning. Kontakta administratören.";
 		log = "databasen är skrivskyddad (filen, mappen eller filsystemet går inte att "
 		      "skriva)";
 	} else {

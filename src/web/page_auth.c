@@ -240,6 +240,21 @@ void page_start(struct req *r)
 		if (auth_user_list(r->db, r->arena, &u, &nu))
 			nu = 0;
 		char accounts[PLURAL_MAX];
+		/* Requests for protected identity wait for the administrator's
+		 * decision: the work comes first. */
+		struct protect_request *pr;
+		size_t npr = 0;
+		if (deltagare_protect_requests(r->db, r->arena, &r->actor, a.id, &pr, &npr))
+			npr = 0;
+		if (npr) {
+			char what[PLURAL_MAX];
+			html_printf(
+			    b,
+			    "<h2>Att göra</h2><ul class=\"cards\"><li><a "
+			    "href=\"/skyddade-personuppgifter\">%s om skyddade "
+			    "personuppgifter väntar</a></li></ul>",
+			    sv_count(what, sizeof what, (long long)npr, "begäran", "begäranden"));
+		}
 		html_printf(b,
 		            "<h2>Administration</h2><ul class=\"cards\">"
 		            "<li><a href=\"/anvandare\">%s</a></li>"

@@ -1394,7 +1394,7 @@ static void protect_request_page(struct req *r, const struct field_error *error)
 	    b,
 	    "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer och "
 	    "namn raderas i %lld %s där personen har identitet, i alla insatser. "
-	    "Deltagandena finns kvar anonymt i statistiken.</p></div>"
+	    "%s kvar anonymt i statistiken.</p></div>"
 	    "<form method=\"post\" action=\"/skyddade-personuppgifter/%lld\" "
 	    "class=\"edit\"><input type=\"hidden\" name=\"csrf\" value=\"%s\">"
 	    "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
@@ -1404,7 +1404,8 @@ static void protect_request_page(struct req *r, const struct field_error *error)
 	    "identiteten</button><a href=\"/skyddade-personuppgifter\">Avbryt, radera inget"
 	    "</a></div></form>",
 	    (long long)q[i].identified, q[i].identified == 1 ? "deltagande" : "deltaganden",
-	    (long long)q[i].id, r->who.csrf, error ? " aria-invalid=\"true\"" : "");
+	    q[i].identified == 1 ? "Deltagandet finns" : "Deltagandena finns", (long long)q[i].id,
+	    r->who.csrf, error ? " aria-invalid=\"true\"" : "");
 	page_end(r);
 }
 

@@ -264,6 +264,8 @@ describe('a personnummer never opens another insats', () => {
     assert.match(shownB.text, /Bodil Bnamn/, 'B untouched');
     // Only the administrator sees the work item.
     assert.equal((await a.get('/skyddade-personuppgifter')).status, 403);
+    // The administrator's start page puts the waiting request first.
+    assert.match((await admin.get('/')).text, /1 begäran om skyddade personuppgifter väntar/);
     const list = await admin.get('/skyddade-personuppgifter');
     assert.equal(list.status, 200);
     const req = list.text.match(/href="(\/skyddade-personuppgifter\/\d+)"/)[1];
@@ -271,9 +273,11 @@ describe('a personnummer never opens another insats', () => {
     const confirm = await admin.get(req);
     assert.match(confirm.text, /class="warning"/);
     assert.match(confirm.text, /1 deltagande /);
+    assert.match(confirm.text, /Deltagandet finns kvar anonymt/, 'one participation, singular');
     assert.equal((await admin.post(req, {})).status, 422);
     assert.equal((await admin.post(req, { confirm: 'ja' })).status, 303);
     assert.match((await admin.get('/skyddade-personuppgifter')).text, /Inga begäranden väntar/);
+    assert.doesNotMatch((await admin.get('/')).text, /väntar/);
     assert.doesNotMatch((await b.get(inB)).text, /Visa identitet/, 'now applied in B too');
     const x = JSON.parse(finsam(['extract', srv.db, PNR_X, '--json']));
     assert.equal(x.deltaganden.length, 0);
