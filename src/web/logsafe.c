@@ -133,3 +133,20 @@ const char *logsafe_message(const char *in, const char *today, char out[LOGSAFE_
 {
 	return make_safe(in, today, out, 1);
 }
+
+int logsafe_limit_allow(struct logsafe_limit *l, int64_t now, unsigned long *dropped_before)
+{
+	*dropped_before = 0;
+	if (now - l->window_start >= LOGSAFE_LIMIT_WINDOW || now < l->window_start) {
+		*dropped_before = l->dropped;
+		l->window_start = now;
+		l->lines = 0;
+		l->dropped = 0;
+	}
+	if (l->lines >= LOGSAFE_LIMIT_LINES) {
+		l->dropped++;
+		return 0;
+	}
+	l->lines++;
+	return 1;
+}

@@ -10,6 +10,7 @@
 #define FINSAM_LOGSAFE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* The size of a buffer that always holds logsafe_text()'s output. */
 #define LOGSAFE_MAX 600
@@ -27,5 +28,22 @@ const char *logsafe_text(const char *in, const char *today, char out[LOGSAFE_MAX
  * (libmicrohttpd's own), not for fields of the space-separated request
  * line. */
 const char *logsafe_message(const char *in, const char *today, char out[LOGSAFE_MAX]);
+
+/*
+ * A limit on how many lines one source may write into the log per window,
+ * so a client that opens thousands of connections cannot flood it.  The
+ * caller holds any lock; the struct starts zeroed.
+ */
+#define LOGSAFE_LIMIT_LINES  20 /* lines per window */
+#define LOGSAFE_LIMIT_WINDOW 60 /* seconds */
+struct logsafe_limit {
+	int64_t window_start;
+	unsigned lines;
+	unsigned long dropped;
+};
+/* 1 if a line at time now (seconds) may be written, 0 if it is dropped and
+ * counted.  When a new window opens, *dropped_before gets how many lines
+ * the previous window dropped (to be said in the log), else 0. */
+int logsafe_limit_allow(struct logsafe_limit *l, int64_t now, unsigned long *dropped_before);
 
 #endif

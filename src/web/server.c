@@ -588,7 +588,21 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
 	str_today(today);
-	fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_message(msg, today, safe));
+	/* One client opening thousands of connections makes libmicrohttpd
+	 * complain once per connection: a few lines a minute, then a count. */
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static struct logsafe_limit limit;
+	unsigned long dropped;
+	pthread_mutex_lock(&lock);
+	int allow = logsafe_limit_allow(&limit, (int64_t)time(NULL), &dropped);
+	pthread_mutex_unlock(&lock);
+	if (dropped)
+		fprintf(stderr,
+		        "finsam: libmicrohttpd: %lu meddelanden till utelämnades den senaste "
+		        "minuten\n",
+		        dropped);
+	if (allow)
+		fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_message(msg, today, safe));
 }
 
 /* A write that is always rolled back (db_tx's callback returns

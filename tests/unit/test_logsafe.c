@@ -87,10 +87,34 @@ static void messages_keep_spaces_only(void **state)
 	assert_string_equal(logsafe_text("a b", TODAY, out), "a\\x20b");
 }
 
+/* A flood of libmicrohttpd complaints (one per refused connection) is cut
+ * to a few lines a minute, and the next window says how many were left out. */
+static void log_flood_is_limited_and_counted(void **state)
+{
+	(void)state;
+	struct logsafe_limit l = {0};
+	unsigned long dropped = 99;
+	int written = 0;
+	for (int i = 0; i < 1500; i++)
+		written += logsafe_limit_allow(&l, 1000, &dropped);
+	assert_int_equal(written, LOGSAFE_LIMIT_LINES);
+	assert_int_equal(dropped, 0);
+	/* Still inside the window. */
+	assert_int_equal(logsafe_limit_allow(&l, 1000 + LOGSAFE_LIMIT_WINDOW - 1, &dropped), 0);
+	/* A new window: the count of what was left out, and lines again. */
+	assert_int_equal(logsafe_limit_allow(&l, 1000 + LOGSAFE_LIMIT_WINDOW, &dropped), 1);
+	assert_int_equal(dropped, 1500 - LOGSAFE_LIMIT_LINES + 1);
+	assert_int_equal(logsafe_limit_allow(&l, 1000 + LOGSAFE_LIMIT_WINDOW, &dropped), 1);
+	assert_int_equal(dropped, 0);
+	/* A clock that goes back opens a window rather than blocking forever. */
+	assert_int_equal(logsafe_limit_allow(&l, 10, &dropped), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(messages_keep_spaces_only),
+	    cmocka_unit_test(log_flood_is_limited_and_counted),
 	    cmocka_unit_test(test_plain_path_unchanged),
 	    cmocka_unit_test(test_control_characters_escaped),
 	    cmocka_unit_test(test_personnummer_in_every_form_replaced),
