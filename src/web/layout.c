@@ -45,41 +45,53 @@ static int in_section(const char *path, const char *p)
 	return strncmp(path, p, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* What a saved form did, by the code in "?klart=" after its redirect. */
+/* What a saved form did, by the code in "?klart=" after its redirect, and
+ * the sections (as in_section) where the code may show: the page the save
+ * redirects to.  Elsewhere a code says nothing, so a link cannot make a
+ * page claim something that did not happen there. */
 static const struct {
-	const char *code, *message;
+	const char *code, *message, *where[5];
 } flashes[] = {
-    {"anmalan", "Anmälan är registrerad."},
-    {"start", "Starten är registrerad."},
-    {"avslut", "Avslutet är registrerat."},
-    {"avbruten", "Anmälan är avbruten."},
-    {"aterkallat", "Samtycket är återkallat och identiteten är raderad."},
-    {"skyddad", "Identiteten är raderad och deltagandet är markerat med skyddade "
-                "personuppgifter."},
-    {"samtycke", "Samtycket är registrerat och identiteten sparad krypterat."},
-    {"rattat", "Rättelsen är sparad."},
-    {"timmar", "Deltagartimmarna är sparade."},
-    {"sparat", "Ändringarna är sparade."},
-    {"skapat", "Det nya är sparat."},
-    {"insats", "Insatsen är sparad."},
-    {"ar", "Årets plan och budget är sparade."},
-    {"bemanning", "Bemanningen är ändrad."},
-    {"antal", "Antalen är sparade."},
-    {"folkmangd", "Folkmängden är sparad."},
-    {"konto", "Kontot är skapat."},
-    {"avstangt", "Kontot är avstängt. Dess inloggningar är avslutade."},
-    {"aktiverat", "Kontot är aktiverat igen."},
-    {"losenord", "Lösenordet är bytt."},
-    {"nyckel", "Nyckeln är återkallad."},
-    {"kodlista", "Kodlistan är sparad."},
-    {"utloggad", "Du är utloggad."},
+    {"anmalan", "Anmälan är registrerad.", {"/deltagare"}},
+    {"start", "Starten är registrerad.", {"/deltagare"}},
+    {"avslut", "Avslutet är registrerat.", {"/deltagare"}},
+    {"avbruten", "Anmälan är avbruten.", {"/deltagare"}},
+    {"aterkallat", "Samtycket är återkallat och identiteten är raderad.", {"/deltagare"}},
+    {"skyddad",
+     "Identiteten är raderad och deltagandet är markerat med skyddade "
+     "personuppgifter.",
+     {"/deltagare"}},
+    {"samtycke", "Samtycket är registrerat och identiteten sparad krypterat.", {"/deltagare"}},
+    {"rattat", "Rättelsen är sparad.", {"/deltagare"}},
+    {"timmar", "Deltagartimmarna är sparade.", {"/deltagare"}},
+    {"sparat", "Ändringarna är sparade.", {"/forbund", "/medlemmar", "/organ", "/personer"}},
+    {"skapat", "Det nya är sparat.", {"/forbund", "/medlemmar", "/organ", "/personer"}},
+    {"insats", "Insatsen är sparad.", {"/insatser"}},
+    {"ar", "Årets plan och budget är sparade.", {"/insatser"}},
+    {"bemanning", "Bemanningen är ändrad.", {"/insatser"}},
+    {"antal", "Antalen är sparade.", {"/insatser"}},
+    {"folkmangd", "Folkmängden är sparad.", {"/medlemmar"}},
+    {"konto", "Kontot är skapat.", {"/anvandare"}},
+    {"avstangt", "Kontot är avstängt. Dess inloggningar är avslutade.", {"/anvandare"}},
+    {"aktiverat", "Kontot är aktiverat igen.", {"/anvandare"}},
+    {"losenord", "Lösenordet är bytt.", {"/anvandare", "/konto"}},
+    {"nyckel", "Nyckeln är återkallad.", {"/api-nycklar"}},
+    {"kodlista", "Kodlistan är sparad.", {"/kodlistor"}},
+    {"utloggad", "Du är utloggad.", {"/logga-in"}},
 };
 
-const char *flash_message(const char *done)
+const char *flash_message(const char *done, const char *path)
 {
-	for (size_t i = 0; done && i < sizeof flashes / sizeof flashes[0]; i++)
-		if (strcmp(flashes[i].code, done) == 0)
-			return flashes[i].message;
+	for (size_t i = 0; done && path && i < sizeof flashes / sizeof flashes[0]; i++) {
+		if (strcmp(flashes[i].code, done) != 0)
+			continue;
+		for (size_t j = 0; j < sizeof flashes[i].where / sizeof flashes[i].where[0] &&
+		                   flashes[i].where[j];
+		     j++)
+			if (in_section(path, flashes[i].where[j]))
+				return flashes[i].message;
+		return NULL;
+	}
 	return NULL;
 }
 
@@ -126,7 +138,7 @@ void page_begin(struct req *r, const char *title)
 		html_printf(b, "</ul></nav>");
 	}
 	html_printf(b, "<main id=\"innehall\" tabindex=\"-1\">");
-	const char *done = r->status < 400 ? flash_message(req_query(r, "klart")) : NULL;
+	const char *done = r->status < 400 ? flash_message(req_query(r, "klart"), r->path) : NULL;
 	if (done)
 		html_printf(b, "<div class=\"notice\" role=\"status\"><p>%s</p></div>", done);
 }

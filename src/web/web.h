@@ -68,8 +68,9 @@ void page_end(struct req *r);
  * role=status).  done is a short code from the table in layout.c — never
  * personal data. */
 void req_redirect_done(struct req *r, const char *path, const char *done);
-/* The Swedish confirmation for a code, or NULL if there is none. */
-const char *flash_message(const char *done);
+/* The Swedish confirmation for a code on the page at path, or NULL if
+ * the code is unknown or does not belong to that page. */
+const char *flash_message(const char *done, const char *path);
 /* A complete error page (HTML) or error object (API) for status. */
 void respond_error(struct req *r, int status, const char *message);
 /* Maps a core result to a response: 404 for RC_NOT_FOUND, 500 for RC_DB … */

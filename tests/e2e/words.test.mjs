@@ -131,6 +131,23 @@ describe('after a save the next page says what happened', () => {
     assert.match(login.text, /role="status"><p>Du är utloggad\.<\/p>/);
   });
 
+  test('a code shows only on the page its save leads to', async () => {
+    const c = await as('deltagare');
+    await c.get('/insatser/1/anmalan');
+    const r = await c.post('/insatser/1/anmalan', { referred_on: today(), source: 'fk', home_area_id: '1', sex: 'M' });
+    const loc = r.headers.get('location').split('?')[0];
+    for (const code of ['losenord', 'konto', 'nyckel', 'kodlista', 'utloggad', 'insats', 'sparat'])
+      assert.doesNotMatch((await c.get(`${loc}?klart=${code}`)).text, /role="status"/, `${code} on ${loc}`);
+    assert.match((await c.get(`${loc}?klart=start`)).text, /role="status"><p>Starten är registrerad\.<\/p>/);
+    for (const path of ['/', '/ko', '/insatser/1', '/konto'])
+      assert.doesNotMatch((await c.get(`${path}?klart=anmalan`)).text, /role="status"/, `anmalan on ${path}`);
+    assert.match((await c.get('/konto?klart=losenord')).text, /role="status"><p>Lösenordet är bytt\.<\/p>/);
+    const admin = await as('admin');
+    assert.match((await admin.get('/anvandare?klart=losenord')).text, /Lösenordet är bytt\./);
+    assert.doesNotMatch((await admin.get('/api-nycklar?klart=losenord')).text, /role="status"/);
+    assert.match((await admin.get('/medlemmar/1?klart=sparat')).text, /role="status"><p>Ändringarna är sparade\.<\/p>/);
+  });
+
   test('an unknown code says nothing, and a page without one has no notice', async () => {
     const c = await as('deltagare');
     assert.doesNotMatch((await c.get('/ko?klart=%3Cb%3E')).text, /role="status"/);
