@@ -334,3 +334,59 @@ void html_int_sv(struct buf *b, long long v)
 	char n[48];
 	buf_puts(b, sv_number(n, sizeof n, v));
 }
+
+/* ---- confirmation of what cannot be undone ---------------------------------- */
+
+int confirm_given(const struct req *r)
+{
+	const char *c = kv_get(&r->form, "confirm");
+	return c && strcmp(c, "ja") == 0;
+}
+
+void confirm_page_begin(struct req *r, const struct confirm *c, const char *error)
+{
+	struct buf *b = &r->out;
+	page_begin(r, c->title);
+	html_printf(b, "<h1>%s</h1>", c->title);
+	if (error)
+		html_printf(b,
+		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
+		            "</h2><p><a href=\"#%s\">%s</a></p></div>",
+		            c->error_field ? c->error_field : "f-confirm", error);
+	html_printf(b, "<div class=\"warning\"><h2>%s</h2>",
+	            c->heading ? c->heading : "Det här går inte att ångra");
+	for (size_t i = 0; i < sizeof c->warning / sizeof c->warning[0] && c->warning[i]; i++)
+		html_printf(b, "<p>%s</p>", c->warning[i]);
+	html_printf(b,
+	            "</div><form method=\"post\" action=\"%s\" class=\"edit\">"
+	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	            c->action, r->who.csrf);
+}
+
+void confirm_keep_posted(struct req *r)
+{
+	for (size_t i = 0; i < r->form.n; i++) {
+		const char *n = r->form.items[i].name;
+		if (strcmp(n, "csrf") != 0 && strcmp(n, "confirm") != 0 && strcmp(n, "steg") != 0)
+			html_printf(&r->out, "<input type=\"hidden\" name=\"%s\" value=\"%s\">", n,
+			            r->form.items[i].value);
+	}
+}
+
+void confirm_page_end(struct req *r, const struct confirm *c, const char *error)
+{
+	html_printf(&r->out,
+	            "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" "
+	            "name=\"confirm\" value=\"ja\" required%s><label for=\"f-confirm\">%s"
+	            "</label></div><input type=\"hidden\" name=\"steg\" value=\"bekrafta\">"
+	            "<div class=\"actions\"><button type=\"submit\">%s</button>"
+	            "<a href=\"%s\">%s</a></div></form>",
+	            error && !c->error_field ? " aria-invalid=\"true\"" : "", c->check, c->button,
+	            c->cancel, c->cancel_label);
+	page_end(r);
+}
+
+const char *confirm_error(const struct req *r)
+{
+	return kv_get(&r->form, "steg") ? CONFIRM_MISSING : NULL;
+}

@@ -63,15 +63,23 @@ static void users_page(struct req *r, struct form *f)
 		    "<td data-label=\"Status\">%s</td><td data-label=\"Åtgärder\">",
 		    u[i].username, u[i].display_name, auth_role_label(u[i].role),
 		    svtime_date(made, u[i].created_at), u[i].disabled ? "Avstängt" : "Aktivt");
+		/* Enabling is one click; disabling goes through a confirmation. */
+		if (u[i].disabled)
+			html_printf(b,
+			            "<form class=\"inline\" method=\"post\" "
+			            "action=\"/anvandare/%lld/aktivera\">"
+			            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+			            "<button type=\"submit\" class=\"secondary\">Aktivera "
+			            "<span class=\"visually-hidden\">%s</span></button></form> ",
+			            (long long)u[i].id, r->who.csrf, u[i].username);
+		else
+			html_printf(b,
+			            "<a href=\"/anvandare/%lld/stang-av\">Stäng av "
+			            "<span class=\"visually-hidden\">%s</span> …</a> ",
+			            (long long)u[i].id, u[i].username);
 		html_printf(b,
-		            "<form class=\"inline\" method=\"post\" action=\"/anvandare/%lld/%s\">"
-		            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-		            "<button type=\"submit\" class=\"secondary\">%s "
-		            "<span class=\"visually-hidden\">%s</span></button></form> "
 		            "<a href=\"/anvandare/%lld/losenord\">Nytt lösenord "
 		            "<span class=\"visually-hidden\">för %s</span></a></td></tr>",
-		            (long long)u[i].id, u[i].disabled ? "aktivera" : "stang-av",
-		            r->who.csrf, u[i].disabled ? "Aktivera" : "Stäng av", u[i].username,
 		            (long long)u[i].id, u[i].username);
 	}
 	html_printf(b, "</tbody></table><h2>Nytt konto</h2>");
@@ -110,12 +118,37 @@ void page_users_post(struct req *r)
 	users_page(r, &f);
 }
 
+/* The confirmation before an account is disabled; error at the top. */
+static void disable_page(struct req *r, const struct user *u, const char *error)
+{
+	struct confirm c = {arena_printf(r->arena, "Stäng av kontot %s", u->username),
+	                    "Kontot stängs av",
+	                    {arena_printf(r->arena,
+	                                  "%s kan inte logga in förrän kontot aktiveras igen. Alla "
+	                                  "inloggningar med kontot avslutas nu.",
+	                                  u->display_name),
+	                     NULL},
+	                    arena_printf(r->arena, "/anvandare/%lld/stang-av", (long long)u->id),
+	                    "Jag förstår att kontot inte kan logga in förrän det aktiveras igen",
+	                    "Stäng av kontot",
+	                    "/anvandare",
+	                    "Avbryt, stäng inte av",
+	                    NULL};
+	confirm_page_begin(r, &c, error);
+	confirm_page_end(r, &c, error);
+}
+
 static void set_disabled(struct req *r, int disable)
 {
 	struct user u;
 	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
 	if (!rc && disable && u.id == r->who.user_id) {
 		respond_error(r, 409, "Du kan inte stänga av ditt eget konto.");
+		return;
+	}
+	if (!rc && disable && !u.disabled && !confirm_given(r)) {
+		r->status = 422;
+		disable_page(r, &u, CONFIRM_MISSING);
 		return;
 	}
 	if (!rc)
@@ -125,6 +158,21 @@ static void set_disabled(struct req *r, int disable)
 		return;
 	}
 	req_redirect_done(r, "/anvandare", disable ? "avstangt" : "aktiverat");
+}
+
+void page_user_disable(struct req *r)
+{
+	struct user u;
+	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
+	if (!rc && u.id == r->who.user_id) {
+		respond_error(r, 409, "Du kan inte stänga av ditt eget konto.");
+		return;
+	}
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
+	disable_page(r, &u, NULL);
 }
 
 void page_user_disable_post(struct req *r)
@@ -237,12 +285,9 @@ static void tokens_page(struct req *r, struct form *f, const char *new_token)
 			html_printf(b, "Återkallad");
 		else
 			html_printf(b,
-			            "<form class=\"inline\" method=\"post\" "
-			            "action=\"/api-nycklar/%lld/aterkalla\">"
-			            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			            "<button type=\"submit\" class=\"secondary\">Återkalla "
-			            "<span class=\"visually-hidden\">%s</span></button></form>",
-			            (long long)t[i].id, r->who.csrf, t[i].name);
+			            "<a href=\"/api-nycklar/%lld/aterkalla\">Återkalla "
+			            "<span class=\"visually-hidden\">%s</span> …</a>",
+			            (long long)t[i].id, t[i].name);
 		html_printf(b, "</td></tr>");
 	}
 	html_printf(b, "</tbody></table><h2>Ny nyckel</h2>");
@@ -285,8 +330,51 @@ void page_tokens_post(struct req *r)
 	tokens_page(r, &f, NULL);
 }
 
+/* The confirmation before a key is revoked; error at the top.  RC_OK
+ * when the page was written. */
+static enum rc revoke_page(struct req *r, const char *error)
+{
+	struct api_token_info *t;
+	size_t n;
+	enum rc rc = auth_token_list(r->db, r->arena, &t, &n);
+	size_t i = 0;
+	while (!rc && i < n && t[i].id != r->ids[0])
+		i++;
+	if (rc || i == n || t[i].revoked)
+		return rc ? rc : RC_NOT_FOUND;
+	struct confirm c = {
+	    arena_printf(r->arena, "Återkalla API-nyckeln %s", t[i].name),
+	    NULL,
+	    {"API-nyckeln slutar fungera och kan inte återställas. System som använder den "
+	     "får inga fler svar; de behöver en ny nyckel.",
+	     NULL},
+	    arena_printf(r->arena, "/api-nycklar/%lld/aterkalla", (long long)t[i].id),
+	    "Jag förstår att nyckeln slutar fungera och inte kan återställas",
+	    "Återkalla nyckeln",
+	    "/api-nycklar",
+	    "Avbryt, behåll nyckeln",
+	    NULL};
+	confirm_page_begin(r, &c, error);
+	confirm_page_end(r, &c, error);
+	return RC_OK;
+}
+
+void page_token_revoke(struct req *r)
+{
+	enum rc rc = revoke_page(r, NULL);
+	if (rc)
+		respond_rc(r, rc);
+}
+
 void page_token_revoke_post(struct req *r)
 {
+	if (!confirm_given(r)) {
+		r->status = 422;
+		enum rc shown = revoke_page(r, CONFIRM_MISSING);
+		if (shown)
+			respond_rc(r, shown);
+		return;
+	}
 	enum rc rc = auth_token_revoke(r->db, &r->actor, r->ids[0]);
 	if (rc) {
 		respond_rc(r, rc);

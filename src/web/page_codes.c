@@ -108,6 +108,48 @@ void page_codes(struct req *r)
 	codes_page(r, NULL);
 }
 
+/* When the POST would take an item in use out of use without the
+ * confirmation: writes the confirmation page (422, what was posted kept)
+ * and returns 1.  Otherwise 0. */
+static int retire_unconfirmed(struct req *r, const char *list, const char *code, int act)
+{
+	if (act != 0 || confirm_given(r))
+		return 0;
+	struct code_item *c;
+	size_t n;
+	if (codes_list(r->db, r->arena, list, 1, &c, &n))
+		return 0; /* the core answers */
+	size_t i = 0;
+	while (i < n && strcmp(c[i].code, code) != 0)
+		i++;
+	if (i == n || !c[i].active)
+		return 0;
+	const char *title = list;
+	for (size_t l = 0; l < NLISTS; l++)
+		if (strcmp(code_lists[l].list, list) == 0)
+			title = code_lists[l].title;
+	struct confirm cf = {
+	    arena_printf(r->arena, "Ta ”%s” ur bruk", c[i].label),
+	    "Posten tas ur bruk",
+	    {arena_printf(r->arena,
+	                  "”%s” i kodlistan %s går inte längre att välja när något nytt "
+	                  "registreras. Registreringar som redan har den behåller den.",
+	                  c[i].label, title),
+	     NULL},
+	    "/kodlistor",
+	    "Jag förstår att posten inte längre går att välja",
+	    "Ta ur bruk",
+	    "/kodlistor",
+	    "Avbryt, behåll posten i bruk",
+	    NULL};
+	const char *error = confirm_error(r);
+	r->status = 422;
+	confirm_page_begin(r, &cf, error);
+	confirm_keep_posted(r);
+	confirm_page_end(r, &cf, error);
+	return 1;
+}
+
 void page_codes_post(struct req *r)
 {
 	const char *list = kv_get(&r->form, "list"), *code = kv_get(&r->form, "code");
@@ -116,6 +158,8 @@ void page_codes_post(struct req *r)
 	/* Only the two choices of the select: anything else is refused by the
 	 * core, not taken as "retire". */
 	int act = !active ? -1 : strcmp(active, "1") == 0 ? 1 : strcmp(active, "0") == 0 ? 0 : -1;
+	if (list && code && retire_unconfirmed(r, list, code, act))
+		return;
 	enum rc rc = list && code ? codes_update(r->db, &r->actor, list, code, label, act, &err)
 	                          : RC_NOT_FOUND;
 	if (rc == RC_OK) {

@@ -1166,8 +1166,57 @@ void page_participation_start_post(struct req *r)
 	after(r, "start", deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err, "start");
 }
 
+/* Cancelling a queued referral and ending as felregistrering take the
+ * participation out of the count for good: the first POST (from the form
+ * on the participation page) answers 422 with this page, which carries
+ * what was posted and asks for the confirmation.  1 when the page (or an
+ * error) was written, 0 when confirmed. */
+static int end_unconfirmed(struct req *r, int cancel)
+{
+	if (confirm_given(r))
+		return 0;
+	struct participation p;
+	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	if (!rc && !may_write(r, &p))
+		rc = RC_DENIED;
+	if (rc) {
+		respond_rc(r, rc);
+		return 1;
+	}
+	struct confirm c = {
+	    arena_printf(r->arena, "%s – deltagande %lld",
+	                 cancel ? "Avbryt anmälan" : "Avsluta som felregistrering",
+	                 (long long)p.id),
+	    cancel ? "Anmälan avbryts" : "Deltagandet räknas bort",
+	    {cancel ? arena_printf(r->arena,
+	                           "Personen tas bort ur kön till %s och deltagandet avslutas "
+	                           "utan start. Det kan inte startas efteråt; kommer personen "
+	                           "tillbaka behövs en ny anmälan.",
+	                           p.intervention_name)
+	            : "Deltagandet avslutas med orsaken felregistrering och räknas inte längre "
+	              "i statistiken: varken som anmälan, start eller avslut.",
+	     NULL},
+	    arena_printf(r->arena, "/deltagare/%lld/%s", (long long)p.id,
+	                 cancel ? "avbryt" : "avslut"),
+	    cancel ? "Jag förstår att anmälan avbryts och inte kan startas"
+	           : "Jag förstår att deltagandet tas bort ur statistiken",
+	    cancel ? "Avbryt anmälan" : "Avsluta som felregistrering",
+	    arena_printf(r->arena, "/deltagare/%lld", (long long)p.id),
+	    cancel ? "Tillbaka, låt anmälan stå kvar" : "Tillbaka, avsluta inte",
+	    NULL};
+	const char *error = confirm_error(r);
+	r->status = 422;
+	confirm_page_begin(r, &c, error);
+	confirm_keep_posted(r);
+	confirm_page_end(r, &c, error);
+	return 1;
+}
+
 void page_participation_end_post(struct req *r)
 {
+	const char *reason = kv_get(&r->form, "end_reason");
+	if (reason && strcmp(reason, "felregistrering") == 0 && end_unconfirmed(r, 0))
+		return;
 	size_t n;
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
@@ -1177,6 +1226,8 @@ void page_participation_end_post(struct req *r)
 
 void page_participation_cancel_post(struct req *r)
 {
+	if (end_unconfirmed(r, 1))
+		return;
 	struct field_error err = {0};
 	after(r, "avbryt",
 	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
@@ -1213,60 +1264,49 @@ static void confirm_page(struct req *r, enum confirm_kind kind, const struct fie
 		respond_rc(r, RC_DENIED);
 		return;
 	}
-	struct buf *b = &r->out;
 	int withdraw = kind == CONFIRM_WITHDRAW;
-	char *title = arena_printf(r->arena, "%s – deltagande %lld",
-	                           withdraw ? "Återkalla samtycke" : "Skyddade personuppgifter",
-	                           (long long)p.id);
-	page_begin(r, title);
-	html_printf(b, "<h1>%s</h1>", title);
-	if (error && error->field[0])
-		html_printf(b,
-		            "<div class=\"error-summary\" role=\"alert\"><h2>Något behöver rättas"
-		            "</h2><p><a href=\"#f-%s\">%s</a></p></div>",
-		            strcmp(error->field, "date") == 0 ? "date" : "confirm", error->message);
+	int date_error = error && strcmp(error->field, "date") == 0;
+	struct confirm c = {
+	    arena_printf(r->arena, "%s – deltagande %lld",
+	                 withdraw ? "Återkalla samtycke" : "Skyddade personuppgifter",
+	                 (long long)p.id),
+	    NULL,
+	    {NULL},
+	    arena_printf(r->arena, "/deltagare/%lld/%s", (long long)p.id,
+	                 withdraw ? "aterkalla" : "skyddad"),
+	    "Jag förstår att personnummer och namn raderas och inte kan återställas",
+	    withdraw ? "Återkalla samtycke och radera identiteten"
+	             : "Markera skyddade personuppgifter och radera identiteten",
+	    arena_printf(r->arena, "/deltagare/%lld", (long long)p.id),
+	    "Avbryt, radera inget",
+	    date_error ? "f-date" : NULL};
 	if (withdraw)
-		html_printf(
-		    b,
-		    "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer "
-		    "och namn som sparats för deltagandet i %s raderas. Deltagandet finns "
-		    "kvar anonymt: kön, datum och registrerade uppgifter stannar i "
-		    "statistiken.</p></div>",
+		c.warning[0] = arena_printf(
+		    r->arena,
+		    "Personnummer och namn som sparats för deltagandet i %s raderas. Deltagandet "
+		    "finns kvar anonymt: kön, datum och registrerade uppgifter stannar i "
+		    "statistiken.",
 		    p.intervention_name);
-	else
-		html_printf(
-		    b, "<div class=\"warning\"><h2>Det här går inte att ångra</h2><p>Personnummer "
-		       "och namn raderas i det här deltagandet och i personens andra deltaganden "
-		       "i insatser där du är deltagaransvarig. Deltagandena finns kvar anonymt i "
-		       "statistiken och kan inte längre få identitet.</p><p>Finns personen i "
-		       "andra insatser tar administratören hand om dem.</p></div>");
-	html_printf(b,
-	            "<form method=\"post\" action=\"/deltagare/%lld/%s\" class=\"edit\">"
-	            "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
-	            (long long)p.id, withdraw ? "aterkalla" : "skyddad", r->who.csrf);
+	else {
+		c.warning[0] = "Personnummer och namn raderas i det här deltagandet och i "
+		               "personens andra deltaganden i insatser där du är "
+		               "deltagaransvarig. Deltagandena finns kvar anonymt i statistiken "
+		               "och kan inte längre få identitet.";
+		c.warning[1] = "Finns personen i andra insatser tar administratören hand om dem.";
+	}
+	const char *message = error && error->field[0] ? error->message : NULL;
+	confirm_page_begin(r, &c, message);
 	if (withdraw) {
 		char today[11];
 		str_today(today);
 		html_printf(
-		    b,
+		    &r->out,
 		    "<div class=\"field\"><label for=\"f-date\">Datum för återkallelsen</label>"
 		    "<input type=\"date\" id=\"f-date\" name=\"date\" value=\"%s\" required%s>"
 		    "</div>",
-		    date ? date : today,
-		    error && strcmp(error->field, "date") == 0 ? " aria-invalid=\"true\"" : "");
+		    date ? date : today, date_error ? " aria-invalid=\"true\"" : "");
 	}
-	html_printf(
-	    b,
-	    "<div class=\"check\"><input type=\"checkbox\" id=\"f-confirm\" name=\"confirm\" "
-	    "value=\"ja\" required%s><label for=\"f-confirm\">Jag förstår att "
-	    "personnummer och namn raderas och inte kan återställas</label></div>"
-	    "<div class=\"actions\"><button type=\"submit\">%s</button>"
-	    "<a href=\"/deltagare/%lld\">Avbryt, radera inget</a></div></form>",
-	    error && strcmp(error->field, "confirm") == 0 ? " aria-invalid=\"true\"" : "",
-	    withdraw ? "Återkalla samtycke och radera identiteten"
-	             : "Markera skyddade personuppgifter och radera identiteten",
-	    (long long)p.id);
-	page_end(r);
+	confirm_page_end(r, &c, message);
 }
 
 /* RC_OK when the form carries the explicit confirmation. */

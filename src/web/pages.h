@@ -105,12 +105,16 @@ void page_codes_post(struct req *r);
 /* page_admin.c */
 void page_users(struct req *r);
 void page_users_post(struct req *r);
+/* GET: the confirmation page; POST: needs confirm=ja, else 422 and that page. */
+void page_user_disable(struct req *r);
 void page_user_disable_post(struct req *r);
 void page_user_enable_post(struct req *r);
 void page_user_password(struct req *r);
 void page_user_password_post(struct req *r);
 void page_tokens(struct req *r);
 void page_tokens_post(struct req *r);
+/* GET: the confirmation page; POST: needs confirm=ja, else 422 and that page. */
+void page_token_revoke(struct req *r);
 void page_token_revoke_post(struct req *r);
 void page_audit(struct req *r);
 

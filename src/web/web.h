@@ -71,6 +71,39 @@ void req_redirect_done(struct req *r, const char *path, const char *done);
 /* The Swedish confirmation for a code on the page at path, or NULL if
  * the code is unknown or does not belong to that page. */
 const char *flash_message(const char *done, const char *path);
+/* A confirmation page for an action that cannot be undone: the title as
+ * <h1>, a .warning box saying what happens, a form posting to action with
+ * a required checkbox (confirm=ja) and a cancel link.  Without JavaScript:
+ * the POST handler checks confirm_given() and answers 422 with this page
+ * (and the error) when it is missing, changing nothing. */
+struct confirm {
+	const char *title;      /* <title> and <h1> */
+	const char *heading;    /* of the warning box; NULL: "Det här går inte att ångra" */
+	const char *warning[3]; /* paragraphs of the warning box, NULL-terminated */
+	const char *action;     /* where the form posts */
+	const char *check;      /* label of the checkbox */
+	const char *button;     /* the submit button */
+	const char *cancel;     /* href of the cancel link */
+	const char *cancel_label;
+	const char *error_field; /* id the error links to; NULL: the checkbox */
+};
+/* Whether the posted form carries the ticked confirmation. */
+int confirm_given(const struct req *r);
+/* Starts the page: title, error summary (error NULL: none), warning box,
+ * form open with the CSRF token.  The caller may add fields, then calls
+ * confirm_page_end. */
+void confirm_page_begin(struct req *r, const struct confirm *c, const char *error);
+/* Hidden inputs carrying every posted field but csrf and confirm, so that
+ * confirming repeats exactly what was submitted. */
+void confirm_keep_posted(struct req *r);
+/* The checkbox, the button, the cancel link; ends the form and the page. */
+void confirm_page_end(struct req *r, const struct confirm *c, const char *error);
+/* The message when the checkbox was not ticked. */
+#define CONFIRM_MISSING "Kryssa i att du förstår vad som händer."
+/* For a handler whose first POST comes from an ordinary form and leads to
+ * the confirmation page: CONFIRM_MISSING when the POST came from the
+ * confirmation page itself (its hidden "steg"), else NULL (no error yet). */
+const char *confirm_error(const struct req *r);
 /* A complete error page (HTML) or error object (API) for status. */
 void respond_error(struct req *r, int status, const char *message);
 /* Maps a core result to a response: 404 for RC_NOT_FOUND, 500 for RC_DB … */

@@ -449,7 +449,7 @@ describe('code lists as data', () => {
     assert.equal(page.status, 200);
     const r = await admin.post('/kodlistor', { list: 'referral_source', code: 'egen', label: 'Egen anmälan (självanmälan)', active: '1' });
     assert.equal(r.status, 303);
-    const retire = await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '0' });
+    const retire = await admin.post('/kodlistor', { list: 'end_reason', code: 'foraldraledighet', label: 'Föräldraledighet', active: '0', confirm: 'ja' });
     assert.equal(retire.status, 303);
     const empty = await admin.post('/kodlistor', { list: 'end_reason', code: 'flytt', label: ' ', active: '1' });
     assert.equal(empty.status, 422);

@@ -89,7 +89,7 @@ describe('the participation page forms', () => {
   });
 
   test('a cancel with a wrong date and no reason shows both', async () => {
-    const r = await c.post(`/deltagare/${id}/avbryt`, { date: '31/1', end_reason: '' });
+    const r = await c.post(`/deltagare/${id}/avbryt`, { date: '31/1', end_reason: '', confirm: 'ja' });
     assert.equal(r.status, 422);
     const links = summaryLinks(r.text);
     assert.deepEqual(links.sort(), ['f-avbryt-date', 'f-avbryt-end_reason']);
@@ -173,7 +173,7 @@ describe('the code lists', () => {
   test('a label with a line break is refused, kept and linked', async () => {
     const c = await login('admin');
     await c.get('/kodlistor');
-    const r = await c.post('/kodlistor', { list: 'support', code: 'lon', label: 'Lön\r\nX', active: '0' });
+    const r = await c.post('/kodlistor', { list: 'support', code: 'lon', label: 'Lön\r\nX', active: '0', confirm: 'ja' });
     assert.equal(r.status, 422);
     assert.deepEqual(summaryLinks(r.text), ['c-support-lon']);
     assert.match(r.text, /id="c-support-lon"[^>]*value="Lön\r?\nX"[^>]*aria-invalid="true"/);
