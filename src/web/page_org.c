@@ -68,20 +68,25 @@ void page_forbund(struct req *r)
 		html_printf(b, "<p>Inga kommuner eller stadsdelar är registrerade än.</p>");
 	} else {
 		html_printf(b,
-		            "<table><caption>Kommuner och stadsdelar i förbundets område</caption>"
+		            "<table class=\"wide\"><caption>Kommuner och stadsdelar i förbundets "
+		            "område</caption>"
 		            "<thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th>"
 		            "<th scope=\"col\">Kommunkod</th>");
 		action_header(r);
 		html_printf(b, "</tr></thead><tbody>");
 		for (size_t i = 0; i < n; i++) {
-			html_printf(b, "<tr><td>%s%s%s%s</td><td>%s</td><td>%s</td>", ar[i].name,
-			            ar[i].parent_name ? " (" : "",
-			            ar[i].parent_name ? ar[i].parent_name : "",
-			            ar[i].parent_name ? ")" : "",
-			            org_label(org_area_kinds, ar[i].kind), dash(ar[i].code));
+			html_printf(
+			    b,
+			    "<tr><td data-label=\"Namn\">%s%s%s%s</td><td data-label=\"Typ\">%s"
+			    "</td><td data-label=\"Kommunkod\">%s</td>",
+			    ar[i].name, ar[i].parent_name ? " (" : "",
+			    ar[i].parent_name ? ar[i].parent_name : "",
+			    ar[i].parent_name ? ")" : "", org_label(org_area_kinds, ar[i].kind),
+			    dash(ar[i].code));
 			if (can_write(r))
 				html_printf(b,
-				            "<td><a href=\"/forbund/omraden/%lld/redigera\">Ändra "
+				            "<td data-label=\"Åtgärd\"><a "
+				            "href=\"/forbund/omraden/%lld/redigera\">Ändra "
 				            "<span class=\"visually-hidden\">%s</span></a></td>",
 				            (long long)ar[i].id, ar[i].name);
 			html_printf(b, "</tr>");

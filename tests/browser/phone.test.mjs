@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { startServer } from '../e2e/lib.mjs';
+import { finsam, startServer } from '../e2e/lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -15,6 +15,8 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let srv, browser;
 before(async () => {
   srv = await startServer();
+  // An API key, so its revocation's confirmation page can be visited.
+  finsam(['token', 'add', srv.db, 'rapportverktyg']);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -73,8 +75,15 @@ describe('on a phone', () => {
     assert.ok(box.height <= 100, `the menu is ${box.height} px high`);
     for (const path of ['/', '/forbund', '/medlemmar', '/medlemmar/4', '/organ', '/organ/1', '/personer',
       '/personer/1', '/insatser', '/insatser/1', '/insatser/1/deltagare', '/ko', '/arbetslistor',
-      '/anvandare', '/api-nycklar', '/logg', '/kodlistor', '/import', '/registerutdrag', '/konto'])
+      '/anvandare', '/api-nycklar', '/logg', '/kodlistor', '/import', '/registerutdrag', '/konto',
+      // The confirmation pages before something that cannot be undone.
+      '/anvandare/2/stang-av', '/api-nycklar/1/aterkalla'])
       await check(page, path);
+    for (const path of ['/anvandare/2/stang-av', '/api-nycklar/1/aterkalla']) {
+      await page.goto(srv.base + path);
+      assert.equal(await page.locator('.warning').count(), 1, `${path} warns`);
+      assert.ok(await page.getByRole('checkbox').isVisible(), `${path} asks for a tick`);
+    }
     await context.close();
   });
 
