@@ -33,10 +33,21 @@ after(async () => {
 // Runs axe on the page as it stands.  Evaluated through the DevTools
 // protocol, so the page's CSP (no inline script) stays in force.
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  // A click that navigates may still be loading: wait for the page, and run
+  // again if a navigation replaced the document while axe ran.
+  let result;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForLoadState('load');
+      await page.evaluate(AXE);
+      result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      break;
+    } catch (e) {
+      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
+    }
+  }
   const problems = result.violations.map((v) =>
     `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
   assert.deepEqual(problems, [], `axe found problems on ${label}`);

@@ -30,10 +30,21 @@ after(async () => {
 });
 
 async function axe(page, label) {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  // A click that navigates may still be loading: wait for the page, and run
+  // again if a navigation replaced the document while axe ran.
+  let result;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForLoadState('load');
+      await page.evaluate(AXE);
+      result = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+      break;
+    } catch (e) {
+      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
+    }
+  }
   const problems = result.violations.map((v) =>
     `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
   assert.deepEqual(problems, [], `axe found problems on ${label}`);
@@ -140,6 +151,9 @@ describe('a deltagaransvarig in the browser', () => {
 
   test('imports a spreadsheet through the upload page', async () => {
     await page.getByRole('link', { name: 'Import' }).click();
+    // axe only once the import page has loaded (it raced the navigation).
+    await page.waitForURL(`${srv.base}/import`);
+    await page.getByLabel('Fil (CSV, högst 1 MiB)').waitFor();
     await axe(page, 'import');
     await page.getByLabel('Fil (CSV, högst 1 MiB)').setInputFiles({
       name: 'deltagare.csv', mimeType: 'text/csv',
