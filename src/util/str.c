@@ -388,41 +388,15 @@ const char *str_text_problem(const char *s)
 
 int str_valid_utf8_text(const char *s)
 {
+	/* Shortest-form UTF-8 through the one decoder; no control characters
+	 * but tab and line breaks. */
 	const unsigned char *p = (const unsigned char *)s;
+	unsigned int cp;
 	while (*p) {
-		unsigned char c = *p;
-		if (c < 0x80) {
-			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-				return 0;
-			if (c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		int n;
-		unsigned int cp;
-		if ((c & 0xE0) == 0xC0) {
-			n = 1;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			n = 2;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
+		if (!utf8_next(&p, &cp))
 			return 0;
-		}
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		/* Reject overlong forms, surrogates and out-of-range points. */
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0x7f)
 			return 0;
-		p += n + 1;
 	}
 	return 1;
 }
