@@ -18,7 +18,7 @@
 #include "../core/audit.h"
 #include "../core/auth.h"
 #include "../core/codes.h"
-#include "../core/deltagare.h"
+#include "../core/participation.h"
 #include "../core/demo.h"
 #include "../core/import.h"
 #include "../core/keycheck.h"
@@ -756,7 +756,7 @@ static int cmd_extract(int argc, char **argv)
 		return 1;
 	json_t *doc = NULL;
 	struct field_error fe;
-	enum rc rc = deltagare_extract(db, db_vault(db), &cli_actor, pnr, &doc, &fe);
+	enum rc rc = participation_extract(db, db_vault(db), &cli_actor, pnr, &doc, &fe);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
 	if (rc) {

@@ -11,13 +11,13 @@
 
 enum role {
 	ROLE_NONE = 0,
-	ROLE_ADMIN,            /* administratör: kansli, all settings */
-	ROLE_FORBUNDSCHEF,     /* förbundschef */
-	ROLE_INSATSANSVARIG,   /* responsible for one or more insatser */
-	ROLE_DELTAGARANSVARIG, /* works with participants in own insatser */
-	ROLE_STYRELSE,         /* board member: reads aggregates and protocols */
-	ROLE_REVISOR,          /* auditor: reads everything but personal data */
-	ROLE_API,              /* an integration using an API token */
+	ROLE_ADMIN,             /* administratör: kansli, all settings */
+	ROLE_DIRECTOR,          /* förbundschef */
+	ROLE_INTERVENTION_LEAD, /* responsible for one or more insatser */
+	ROLE_CASEWORKER,        /* works with participants in own insatser */
+	ROLE_BOARD,             /* board member: reads aggregates and protocols */
+	ROLE_AUDITOR,           /* auditor: reads everything but personal data */
+	ROLE_API,               /* an integration using an API token */
 	ROLE_COUNT
 };
 

@@ -27,20 +27,21 @@ static const struct {
     [ROLE_NONE] = {"", "Ej inloggad", P(PERM_PUBLIC)},
     [ROLE_ADMIN] = {"admin", "Administratör",
                     BASE | P(PERM_ORG_WRITE) | P(PERM_USER_ADMIN) | P(PERM_AUDIT_READ) |
-                        P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE) | P(PERM_EXTRACT) |
+                        P(PERM_INTERVENTION_READ) | P(PERM_INTERVENTION_WRITE) | P(PERM_EXTRACT) |
                         P(PERM_CODES_ADMIN)},
-    [ROLE_FORBUNDSCHEF] = {"forbundschef", "Förbundschef",
-                           BASE | P(PERM_ORG_WRITE) | P(PERM_AUDIT_READ) | P(PERM_INSATS_READ) |
-                               P(PERM_INSATS_WRITE)},
-    [ROLE_INSATSANSVARIG] = {"insatsansvarig", "Insatsansvarig",
-                             BASE | P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE)},
-    [ROLE_DELTAGARANSVARIG] = {"deltagaransvarig", "Deltagaransvarig",
-                               BASE | P(PERM_INSATS_READ) | P(PERM_PARTICIPANT_WRITE)},
+    [ROLE_DIRECTOR] = {"forbundschef", "Förbundschef",
+                       BASE | P(PERM_ORG_WRITE) | P(PERM_AUDIT_READ) | P(PERM_INTERVENTION_READ) |
+                           P(PERM_INTERVENTION_WRITE)},
+    [ROLE_INTERVENTION_LEAD] = {"insatsansvarig", "Insatsansvarig",
+                                BASE | P(PERM_INTERVENTION_READ) | P(PERM_INTERVENTION_WRITE)},
+    [ROLE_CASEWORKER] = {"deltagaransvarig", "Deltagaransvarig",
+                         BASE | P(PERM_INTERVENTION_READ) | P(PERM_PARTICIPANT_WRITE)},
     /* The board reads aggregates and protocols, not participations. */
-    [ROLE_STYRELSE] = {"styrelse", "Styrelse", BASE},
-    [ROLE_REVISOR] = {"revisor", "Revisor", BASE | P(PERM_AUDIT_READ) | P(PERM_INSATS_READ)},
+    [ROLE_BOARD] = {"styrelse", "Styrelse", BASE},
+    [ROLE_AUDITOR] = {"revisor", "Revisor", BASE | P(PERM_AUDIT_READ) | P(PERM_INTERVENTION_READ)},
     [ROLE_API] = {"api", "API-klient",
-                  BASE | P(PERM_ORG_WRITE) | P(PERM_INSATS_READ) | P(PERM_INSATS_WRITE)},
+                  BASE | P(PERM_ORG_WRITE) | P(PERM_INTERVENTION_READ) |
+                      P(PERM_INTERVENTION_WRITE)},
 };
 
 const char *auth_role_code(enum role r)
@@ -852,7 +853,7 @@ enum rc auth_token_create(struct db *db, const struct actor *who, const char *na
 		                       str_blank(name) || strlen(name) > 70
 		                           ? "Ge nyckeln ett namn på högst 70 tecken."
 		                           : str_line_problem(name));
-	if (role != ROLE_API && role != ROLE_REVISOR)
+	if (role != ROLE_API && role != ROLE_AUDITOR)
 		return field_error_set(err, "role",
 		                       "En API-nyckel kan ha rollen API-klient eller Revisor.");
 	char h[CRYPTO_HASH_HEX_LEN + 1];

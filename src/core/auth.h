@@ -24,17 +24,17 @@ struct db;
 struct arena;
 
 enum perm {
-	PERM_PUBLIC = 0,        /* anyone, logged in or not */
-	PERM_LOGGED_IN,         /* any signed-in principal */
-	PERM_ORG_READ,          /* see the förbund, members, bodies, people */
-	PERM_ORG_WRITE,         /* change them */
-	PERM_USER_ADMIN,        /* manage accounts and API tokens */
-	PERM_AUDIT_READ,        /* read the audit log */
-	PERM_INSATS_READ,       /* see insatser, queues and participations without identity */
-	PERM_INSATS_WRITE,      /* create and change insatser, their years and staff */
-	PERM_PARTICIPANT_WRITE, /* register referrals, starts and ends (in own insatser) */
-	PERM_EXTRACT,           /* make a register extract for a person */
-	PERM_CODES_ADMIN,       /* relabel and retire items of the code lists */
+	PERM_PUBLIC = 0,         /* anyone, logged in or not */
+	PERM_LOGGED_IN,          /* any signed-in principal */
+	PERM_ORG_READ,           /* see the förbund, members, bodies, people */
+	PERM_ORG_WRITE,          /* change them */
+	PERM_USER_ADMIN,         /* manage accounts and API tokens */
+	PERM_AUDIT_READ,         /* read the audit log */
+	PERM_INTERVENTION_READ,  /* see insatser, queues and participations without identity */
+	PERM_INTERVENTION_WRITE, /* create and change insatser, their years and staff */
+	PERM_PARTICIPANT_WRITE,  /* register referrals, starts and ends (in own insatser) */
+	PERM_EXTRACT,            /* make a register extract for a person */
+	PERM_CODES_ADMIN,        /* relabel and retire items of the code lists */
 	PERM_COUNT
 };
 

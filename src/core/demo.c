@@ -15,18 +15,15 @@
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "auth.h"
-#include "deltagare.h"
-#include "insats.h"
+#include "participation.h"
+#include "intervention.h"
 #include "org.h"
 #include "pnr.h"
 
 const struct demo_account demo_accounts[] = {
-    {"admin", "Maria Ekström", ROLE_ADMIN},
-    {"chef", "Johan Lindgren", ROLE_FORBUNDSCHEF},
-    {"insats", "Sara Holm", ROLE_INSATSANSVARIG},
-    {"deltagare", "Emil Nyberg", ROLE_DELTAGARANSVARIG},
-    {"styrelse", "Karin Sjöberg", ROLE_STYRELSE},
-    {"revisor", "Per Åberg", ROLE_REVISOR},
+    {"admin", "Maria Ekström", ROLE_ADMIN},          {"chef", "Johan Lindgren", ROLE_DIRECTOR},
+    {"insats", "Sara Holm", ROLE_INTERVENTION_LEAD}, {"deltagare", "Emil Nyberg", ROLE_CASEWORKER},
+    {"styrelse", "Karin Sjöberg", ROLE_BOARD},       {"revisor", "Per Åberg", ROLE_AUDITOR},
 };
 const int demo_account_count = (int)(sizeof demo_accounts / sizeof demo_accounts[0]);
 
@@ -174,14 +171,14 @@ static const char *male_names[] = {"Erik",   "Lars",    "Anders", "Mikael", "Per
                                    "Daniel", "Stefan",  "Ola",    "Niklas", "Tobias",
                                    "Ali",    "Mats",    "Omar",   "Johan",  "Ahmed"};
 
-struct demo_insats {
+struct demo_intervention {
 	const char *name, *description, *orientation, *method, *detail, *target;
 	int esf, member; /* member: index into members[] */
 	int weight;      /* share of referrals */
 	int64_t budget;  /* kronor per year */
 };
 
-static const struct demo_insats insatser[] = {
+static const struct demo_intervention interventions[] = {
     {"Steget vidare", "Samordnad arbetslivsinriktad rehabilitering för långtidssjukskrivna.",
      "individ", "person", "arbetslivsinriktad", "langtidssjukskrivna", 0, 0, 22, 2400000},
     {"Unga på väg", "Stöd till unga vuxna 16–29 år som varken arbetar eller studerar.", "individ",
@@ -199,15 +196,16 @@ static const struct demo_insats insatser[] = {
     {"Samverkansteam Åsbygden", "Gemensam struktur för handläggare hos parterna.", "struktur",
      "volym", "samverkan", NULL, 0, 0, 0, 900000},
 };
-#define NINSATSER (sizeof insatser / sizeof insatser[0])
+#define N_INTERVENTIONS (sizeof interventions / sizeof interventions[0])
 
-static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids, int64_t area_first)
+static enum rc add_participants(struct demo_state *s, const int64_t *intervention_ids,
+                                int64_t area_first)
 {
 	uint32_t seed = 20260522u;
 	enum rc rc = RC_OK;
 	int total_weight = 0;
-	for (size_t i = 0; i < NINSATSER; i++)
-		total_weight += insatser[i].weight;
+	for (size_t i = 0; i < N_INTERVENTIONS; i++)
+		total_weight += interventions[i].weight;
 	static const struct answer start_sets[][4] = {
 	    {{"support", "sjukpenning", 100},
 	     {"employment", "ovrigt", -1},
@@ -243,8 +241,8 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 		for (int k = 0; k < today_count && !rc; k++) {
 			int w = (int)(rnd(&seed) % (uint32_t)total_weight);
 			size_t ix = 0;
-			while (w >= insatser[ix].weight) {
-				w -= insatser[ix].weight;
+			while (w >= interventions[ix].weight) {
+				w -= interventions[ix].weight;
 				ix++;
 			}
 			char referred[11];
@@ -252,7 +250,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 			struct referral r = {0};
 			/* Generated numbers may repeat; the demo wants every one. */
 			r.confirm_duplicate = 1;
-			r.intervention_id = insats_ids[ix];
+			r.intervention_id = intervention_ids[ix];
 			r.referred_on = referred;
 			/* Sources roughly 35/26/14/2/14, the rest from kommun units. */
 			int src = pct(&seed);
@@ -282,12 +280,12 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 				r.consent_form = "2024:1";
 			}
 			int64_t id;
-			rc = deltagare_refer(s->db, s->v, s->who, &r, &id, &s->err);
+			rc = participation_refer(s->db, s->v, s->who, &r, &id, &s->err);
 			if (rc == RC_INVALID && consent) {
 				/* A generated number that happens to collide with an
 				 * impossible date: register anonymously instead. */
 				r.pnr = r.name = r.consent_on = r.consent_form = NULL;
-				rc = deltagare_refer(s->db, s->v, s->who, &r, &id, &s->err);
+				rc = participation_refer(s->db, s->v, s->who, &r, &id, &s->err);
 			}
 			if (rc)
 				break;
@@ -297,8 +295,8 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 				if (day > 60) {
 					char cancelled[11];
 					days_ago(day - 30, cancelled);
-					rc = deltagare_cancel(s->db, s->who, id, cancelled,
-					                      "eget_val", &s->err);
+					rc = participation_cancel(s->db, s->who, id, cancelled,
+					                          "eget_val", &s->err);
 				}
 				continue;
 			}
@@ -307,7 +305,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 			char started[11];
 			days_ago(day - wait, started);
 			struct registration reg = {started, NULL, start_sets[rnd(&seed) % 5], 4};
-			if ((rc = deltagare_start(s->db, s->who, id, &reg, &s->err)))
+			if ((rc = participation_start(s->db, s->who, id, &reg, &s->err)))
 				break;
 			int length = 60 + (int)(rnd(&seed) % 300);
 			int left = day - wait - length;
@@ -319,7 +317,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 					if (strcmp(month, started) < 0)
 						break;
 					month[7] = '\0';
-					rc = deltagare_attendance_set(
+					rc = participation_attendance_set(
 					    s->db, s->who, id, month,
 					    (int64_t)(100 + rnd(&seed) % 500), &s->err);
 				}
@@ -348,15 +346,15 @@ static enum rc add_participants(struct demo_state *s, const int64_t *insats_ids,
 				if (pct(&seed) < 70)
 					end.answers = end_rehab, end.nanswers = 3;
 			}
-			rc = deltagare_end(s->db, s->who, id, &end, &s->err);
+			rc = participation_end(s->db, s->who, id, &end, &s->err);
 		}
 	}
 	return rc;
 }
 
-static enum rc add_insatser(struct demo_state *s, int64_t area_first)
+static enum rc add_interventions(struct demo_state *s, int64_t area_first)
 {
-	int64_t ids[NINSATSER];
+	int64_t ids[N_INTERVENTIONS];
 	enum rc rc;
 	struct user *users;
 	size_t nusers;
@@ -365,60 +363,60 @@ static enum rc add_insatser(struct demo_state *s, int64_t area_first)
 		return RC_NOMEM;
 	if ((rc = auth_user_list(s->db, a, &users, &nusers)))
 		goto out;
-	for (size_t i = 0; i < NINSATSER; i++) {
+	for (size_t i = 0; i < N_INTERVENTIONS; i++) {
 		struct intervention x = {0};
-		const char *tg[1] = {insatser[i].target};
+		const char *tg[1] = {interventions[i].target};
 		x.association_id = s->assoc;
-		x.name = insatser[i].name;
-		x.description = insatser[i].description;
-		x.responsible_member_id = s->member_id[insatser[i].member];
-		x.orientation = insatser[i].orientation;
-		x.orientation_detail = insatser[i].detail;
-		x.method = insatser[i].method;
-		x.esf = insatser[i].esf;
+		x.name = interventions[i].name;
+		x.description = interventions[i].description;
+		x.responsible_member_id = s->member_id[interventions[i].member];
+		x.orientation = interventions[i].orientation;
+		x.orientation_detail = interventions[i].detail;
+		x.method = interventions[i].method;
+		x.esf = interventions[i].esf;
 		x.start_on = i == 5 ? "2025-01-01" : "2023-01-01";
 		x.end_on = i == 5 ? "2027-06-30" : NULL;
 		x.target_groups = tg;
-		x.ntarget_groups = insatser[i].target ? 1 : 0;
-		if ((rc = insats_save(s->db, s->who, &x, &s->err)))
+		x.ntarget_groups = interventions[i].target ? 1 : 0;
+		if ((rc = intervention_save(s->db, s->who, &x, &s->err)))
 			goto out;
 		ids[i] = x.id;
 		for (int y = 2025; y <= 2026; y++) {
 			struct intervention_year yr = {
 			    y,
-			    insatser[i].weight * 8,
-			    insatser[i].budget * 100,
-			    insatser[i].esf ? insatser[i].budget * 40 : 0,
-			    y == 2025 ? insatser[i].budget * 93 : -1,
-			    y == 2025 && insatser[i].esf ? insatser[i].budget * 38 : -1};
-			if (strcmp(insatser[i].method, "volym") == 0)
+			    interventions[i].weight * 8,
+			    interventions[i].budget * 100,
+			    interventions[i].esf ? interventions[i].budget * 40 : 0,
+			    y == 2025 ? interventions[i].budget * 93 : -1,
+			    y == 2025 && interventions[i].esf ? interventions[i].budget * 38 : -1};
+			if (strcmp(interventions[i].method, "volym") == 0)
 				yr.planned_participants = -1;
-			if ((rc = insats_year_set(s->db, s->who, x.id, &yr, &s->err)))
+			if ((rc = intervention_year_set(s->db, s->who, x.id, &yr, &s->err)))
 				goto out;
 		}
 		/* The structural insats counts its participants per quarter. */
-		for (int qtr = 0; strcmp(insatser[i].method, "volym") == 0 && qtr < 6; qtr++) {
+		for (int qtr = 0; strcmp(interventions[i].method, "volym") == 0 && qtr < 6; qtr++) {
 			static const char *const from[] = {"2025-04-01", "2025-07-01",
 			                                   "2025-10-01", "2026-01-01",
 			                                   "2026-04-01", "2026-07-01"};
 			static const char *const to[] = {"2025-06-30", "2025-09-30", "2025-12-31",
 			                                 "2026-03-31", "2026-06-30", "2026-09-30"};
 			struct volume_count vc = {0, from[qtr], to[qtr], 18 + qtr * 3, 9 + qtr * 2};
-			if ((rc = insats_volume_add(s->db, s->who, x.id, &vc, &s->err)))
+			if ((rc = intervention_volume_add(s->db, s->who, x.id, &vc, &s->err)))
 				goto out;
 		}
 		for (size_t u = 0; u < nusers; u++) {
-			const char *role = users[u].role == ROLE_INSATSANSVARIG ? "insatsansvarig"
-			                   : users[u].role == ROLE_DELTAGARANSVARIG
-			                       ? "deltagaransvarig"
-			                       : NULL;
+			const char *role = users[u].role == ROLE_INTERVENTION_LEAD
+			                       ? "insatsansvarig"
+			                   : users[u].role == ROLE_CASEWORKER ? "deltagaransvarig"
+			                                                      : NULL;
 			/* The demo deltagaransvarig works in all but the last two
 			 * person-followed insatser, so a denial can be shown. */
-			if (!role || (users[u].role == ROLE_DELTAGARANSVARIG &&
+			if (!role || (users[u].role == ROLE_CASEWORKER &&
 			              (strcmp(x.method, "person") != 0 || i >= 5)))
 				continue;
-			if ((rc = insats_staff_set(s->db, s->who, x.id, users[u].id, role, 1,
-			                           &s->err)))
+			if ((rc = intervention_staff_set(s->db, s->who, x.id, users[u].id, role, 1,
+			                                 &s->err)))
 				goto out;
 		}
 	}
@@ -586,7 +584,7 @@ static enum rc build(struct demo_state *s)
 		                               demo_accounts[i].display_name, demo_accounts[i].role,
 		                               s->password_hash, NULL, &s->err)))
 			goto out;
-	rc = add_insatser(s, kommun_area[3]);
+	rc = add_interventions(s, kommun_area[3]);
 out:
 	arena_free(a);
 	return rc;

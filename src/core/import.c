@@ -11,10 +11,10 @@
 #include "../util/csv.h"
 #include "../util/str.h"
 #include "codes.h"
-#include "deltagare.h"
+#include "participation.h"
 
 enum col {
-	C_INSATS,
+	C_INTERVENTION,
 	C_REFERRED,
 	C_SOURCE,
 	C_UNIT,
@@ -38,7 +38,7 @@ enum col {
 };
 
 const struct import_column import_columns[] = {
-    [C_INSATS] = {"insats", "insats", "insatsens namn (måste finnas)"},
+    [C_INTERVENTION] = {"insats", "insats", "insatsens namn (måste finnas)"},
     [C_REFERRED] = {"referred_on", "anmäld|anmälningsdatum|anmält|datum för anmälan", "ÅÅÅÅ-MM-DD"},
     [C_SOURCE] = {"source", "anmäld av|källa|remittent|anmälare",
                   "FK, AF, region, kommun eller egen"},
@@ -119,7 +119,7 @@ struct named {
 };
 
 /* What one run of the import looks cells up in: every code list,
- * insats, kommun and stadsdel of the förbund, folded once.  Loaded from
+ * intervention, kommun and stadsdel of the förbund, folded once.  Loaded from
  * the database inside the transaction, into the run's own arena. */
 struct lookups {
 	struct coded *codes[L_COUNT];
@@ -215,7 +215,7 @@ static const char *lookup_code(const struct lookups *l, enum list k, const char 
 	return NULL;
 }
 
-/* Id of the insats (which 0), kommun (1) or stadsdel of kommun parent (2)
+/* Id of the intervention (which 0), kommun (1) or stadsdel of kommun parent (2)
  * named text, or 0. */
 static int64_t lookup_name(const struct lookups *l, int which, int64_t parent, const char *text)
 {
@@ -285,7 +285,7 @@ static int column_for(const char *field, int step)
 		const char *field;
 		int col[3]; /* referral, start, end */
 	} map[] = {
-	    {"intervention_id", {C_INSATS, C_INSATS, C_INSATS}},
+	    {"intervention_id", {C_INTERVENTION, C_INTERVENTION, C_INTERVENTION}},
 	    {"referred_on", {C_REFERRED, C_REFERRED, C_REFERRED}},
 	    {"source", {C_SOURCE, -1, -1}},
 	    {"source_member_id", {C_SOURCE, -1, -1}},
@@ -359,11 +359,12 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 	/* A file of past episodes may hold the same person twice; each row
 	 * is its own episode, as the file says. */
 	r.confirm_duplicate = 1;
-	const char *insats = cell(c, row, C_INSATS);
-	r.intervention_id = insats ? lookup_name(&c->l, 0, 0, insats) : 0;
+	const char *intervention = cell(c, row, C_INTERVENTION);
+	r.intervention_id = intervention ? lookup_name(&c->l, 0, 0, intervention) : 0;
 	if (!r.intervention_id) {
-		add_error(c, row->line, C_INSATS,
-		          insats ? "Det finns ingen insats med det namnet." : "Insatsen saknas.");
+		add_error(c, row->line, C_INTERVENTION,
+		          intervention ? "Det finns ingen insats med det namnet."
+		                       : "Insatsen saknas.");
 		bad = 1;
 	}
 	r.referred_on = cell(c, row, C_REFERRED);
@@ -424,7 +425,7 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 
 	struct field_error e = {0};
 	int64_t id = 0;
-	enum rc rc = deltagare_refer(db, c->v, c->who, &r, &id, &e);
+	enum rc rc = participation_refer(db, c->v, c->who, &r, &id, &e);
 	if (rc == RC_DB || rc == RC_NOMEM)
 		return rc;
 	if (rc) {
@@ -439,7 +440,7 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 	}
 	if (start) {
 		struct registration reg = {start, NULL, start_ans, nstart};
-		if ((rc = deltagare_start(db, c->who, id, &reg, &e))) {
+		if ((rc = participation_start(db, c->who, id, &reg, &e))) {
 			if (rc == RC_DB || rc == RC_NOMEM)
 				return rc;
 			row_errors(c, row->line, rc, &e, 1);
@@ -453,7 +454,7 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 			return RC_OK;
 		}
 		struct registration reg = {end, reason, end_ans, nend};
-		if ((rc = deltagare_end(db, c->who, id, &reg, &e))) {
+		if ((rc = participation_end(db, c->who, id, &reg, &e))) {
 			if (rc == RC_DB || rc == RC_NOMEM)
 				return rc;
 			row_errors(c, row->line, rc, &e, 2);
@@ -510,15 +511,15 @@ static enum rc map_header(struct import_ctx *c, const struct csv_row *h)
 			c->colidx[found] = (int)i;
 		}
 	}
-	static const int required[] = {C_INSATS, C_REFERRED, C_SOURCE};
+	static const int required[] = {C_INTERVENTION, C_REFERRED, C_SOURCE};
 	for (size_t k = 0; k < 3; k++)
 		if (c->colidx[required[k]] < 0) {
 			char msg[300];
 			snprintf(msg, sizeof msg, "Kolumnen för %s saknas (till exempel \"%s\").",
 			         import_columns[required[k]].description,
-			         required[k] == C_INSATS     ? "Insats"
-			         : required[k] == C_REFERRED ? "Anmäld"
-			                                     : "Anmäld av");
+			         required[k] == C_INTERVENTION ? "Insats"
+			         : required[k] == C_REFERRED   ? "Anmäld"
+			                                       : "Anmäld av");
 			add_error_named(c, h->line, NULL, msg);
 		}
 	return RC_OK;

@@ -521,6 +521,12 @@ const struct db_migration db_sqlite_migrations[] = {
      " created_at TEXT NOT NULL,"
      " PRIMARY KEY (user_id, token_hash));"
      "CREATE INDEX form_submission_age ON form_submission(created_at);"},
+
+    {13, "history field names in English",
+     /* Identifiers in the schema are English (docs/architecture.md, naming);
+      * the one Swedish history field name becomes the glossary's.  Labels
+      * users read come from web/labels.c. */
+     "UPDATE participation_history SET field = 'home_area' WHERE field = 'hemkommun';"},
 };
 
 const int db_sqlite_migration_count =

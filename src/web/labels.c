@@ -41,7 +41,7 @@ static const struct label history_fields[] = {
     {"end_reason", "Avslutsorsak"},
     {"sex", "Kön"},
     {"home_area_id", "Hemkommun"},
-    {"hemkommun", "Hemkommun"},
+    {"home_area", "Hemkommun"},
     {"consent", "Samtycke"},
     {"protected", "Skyddade personuppgifter"},
     {NULL, NULL},

@@ -12,7 +12,7 @@
 
 #include "../core/audit.h"
 #include "../core/auth.h"
-#include "../core/deltagare.h"
+#include "../core/participation.h"
 #include "../core/org.h"
 #include "../db/db.h"
 #include "../util/arena.h"

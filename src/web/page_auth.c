@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/deltagare.h"
-#include "../core/insats.h"
+#include "../core/participation.h"
+#include "../core/intervention.h"
 #include "../core/org.h"
 #include "../util/arena.h"
 #include "../util/html.h"
@@ -104,21 +104,21 @@ void page_logout_post(struct req *r)
 /* The insatser on the start page: the user's own (staffed on them in the
  * role own) or all (own NULL),
  * with queue and participant counts from the tally (no scan). */
-static void start_insatser(struct req *r, int64_t assoc, const char *own, const char *heading,
-                           const char *empty)
+static void start_interventions(struct req *r, int64_t assoc, const char *own, const char *heading,
+                                const char *empty)
 {
 	struct buf *b = &r->out;
 	struct intervention *x;
-	struct insats_counts *c;
+	struct intervention_counts *c;
 	size_t nx = 0, nc = 0, shown = 0;
-	if (insats_list(r->db, r->arena, assoc, &x, &nx) ||
-	    deltagare_counts(r->db, r->arena, assoc, &c, &nc))
+	if (intervention_list(r->db, r->arena, assoc, &x, &nx) ||
+	    participation_counts(r->db, r->arena, assoc, &c, &nc))
 		nx = nc = 0;
 	html_printf(b, "<h2>%s</h2>", heading);
 	for (size_t i = 0; i < nx; i++) {
-		if (own && !insats_is_staff(r->db, x[i].id, r->who.user_id, own))
+		if (own && !intervention_is_staff(r->db, x[i].id, r->who.user_id, own))
 			continue;
-		const struct insats_counts *k = NULL;
+		const struct intervention_counts *k = NULL;
 		for (size_t j = 0; j < nc; j++)
 			if (c[j].intervention_id == x[i].id)
 				k = &c[j];
@@ -164,7 +164,7 @@ static void start_worklists(struct req *r, int64_t assoc)
 		struct paging pg = {0, 1, 0, 0, 0};
 		struct participation *p;
 		size_t n;
-		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &pg, &p, &n) ||
+		if (participation_worklist(r->db, r->arena, assoc, lists[i].which, &pg, &p, &n) ||
 		    !pg.total)
 			continue;
 		char what[PLURAL_MAX * 2];
@@ -212,8 +212,8 @@ void page_start(struct req *r)
 	html_printf(b, "<h1>%s</h1><p>Välkommen, %s. Du är inloggad som %s.</p>", a.name,
 	            r->who.display_name, auth_role_label(r->who.role));
 	switch (r->who.role) {
-	case ROLE_DELTAGARANSVARIG:
-		start_insatser(
+	case ROLE_CASEWORKER:
+		start_interventions(
 		    r, a.id, "deltagaransvarig", "Mina insatser",
 		    "Du är inte knuten till någon insats än. Be förbundschefen lägga till "
 		    "dig under Bemanning på insatsens sida; sedan syns kön här.");
@@ -221,16 +221,16 @@ void page_start(struct req *r)
 		html_printf(b, "<p><a href=\"/ko\">Hela kön</a> · <a href=\"/arbetslistor\">"
 		               "Arbetslistorna</a></p>");
 		break;
-	case ROLE_INSATSANSVARIG:
-		start_insatser(
+	case ROLE_INTERVENTION_LEAD:
+		start_interventions(
 		    r, a.id, "insatsansvarig", "Mina insatser",
 		    "Du är inte knuten till någon insats än. Be förbundschefen lägga till "
 		    "dig under Bemanning på insatsens sida.");
 		break;
-	case ROLE_FORBUNDSCHEF:
-		start_insatser(r, a.id, NULL, "Insatserna",
-		               "Inga insatser är registrerade än. Lägg till den första under "
-		               "Insatser, Ny insats.");
+	case ROLE_DIRECTOR:
+		start_interventions(r, a.id, NULL, "Insatserna",
+		                    "Inga insatser är registrerade än. Lägg till den första under "
+		                    "Insatser, Ny insats.");
 		start_worklists(r, a.id);
 		start_organisation(r, a.id);
 		break;
@@ -244,7 +244,7 @@ void page_start(struct req *r)
 		 * decision: the work comes first. */
 		struct protect_request *pr;
 		size_t npr = 0;
-		if (deltagare_protect_requests(r->db, r->arena, &r->actor, a.id, &pr, &npr))
+		if (participation_protect_requests(r->db, r->arena, &r->actor, a.id, &pr, &npr))
 			npr = 0;
 		if (npr) {
 			char what[PLURAL_MAX];

@@ -35,23 +35,23 @@ void page_person(struct req *r);
 void api_member_population_list(struct req *r);
 void api_member_population_post(struct req *r);
 
-/* page_insats.c */
-void page_insatser(struct req *r);
-void page_insats(struct req *r);
-void page_insats_new(struct req *r);
-void page_insats_new_post(struct req *r);
-void page_insats_edit(struct req *r);
-void page_insats_edit_post(struct req *r);
-void page_insats_year_post(struct req *r);
-void page_insats_staff_post(struct req *r);
-void page_insats_volume_post(struct req *r);
+/* page_intervention.c */
+void page_interventions(struct req *r);
+void page_intervention(struct req *r);
+void page_intervention_new(struct req *r);
+void page_intervention_new_post(struct req *r);
+void page_intervention_edit(struct req *r);
+void page_intervention_edit_post(struct req *r);
+void page_intervention_year_post(struct req *r);
+void page_intervention_staff_post(struct req *r);
+void page_intervention_volume_post(struct req *r);
 /* Options of a code list (NULL-terminated, arena memory) and one label. */
 const struct org_code *web_code_options(struct req *r, const char *list);
 const char *web_code_label(struct req *r, const char *list, const char *code);
 /* "1 500 000 kr" from öre (whole kronor). */
 void html_money(struct buf *b, int64_t ore);
 
-/* page_deltagare.c */
+/* page_participation.c */
 void page_referral_new(struct req *r);
 void page_referral_post(struct req *r);
 void page_participants(struct req *r);
@@ -81,11 +81,11 @@ void page_extract_post(struct req *r);
 void page_import(struct req *r);
 void page_import_post(struct req *r);
 
-/* api_deltagare.c */
-void api_insatser(struct req *r);
-void api_insats(struct req *r);
-void api_insats_create(struct req *r);
-void api_insats_update(struct req *r);
+/* api_participation.c */
+void api_interventions(struct req *r);
+void api_intervention(struct req *r);
+void api_intervention_create(struct req *r);
+void api_intervention_update(struct req *r);
 void api_participations(struct req *r);
 void api_queue(struct req *r);
 void api_participation(struct req *r);

@@ -20,8 +20,8 @@ static int setup(void **state)
 	struct testdb *t = calloc(1, sizeof *t);
 	testdb_open(t);
 	struct field_error e;
-	assert_int_equal(auth_user_add(t->db, &test_actor, "anna.berg", "Anna Berg",
-	                               ROLE_FORBUNDSCHEF, PW, NULL, &e),
+	assert_int_equal(auth_user_add(t->db, &test_actor, "anna.berg", "Anna Berg", ROLE_DIRECTOR,
+	                               PW, NULL, &e),
 	                 RC_OK);
 	*state = t;
 	return 0;
@@ -95,7 +95,7 @@ static void login_creates_session_stored_hashed(void **state)
 	struct principal p;
 	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, tok, &p), RC_OK);
 	assert_int_equal(strlen(tok), CRYPTO_TOKEN_LEN);
-	assert_int_equal(p.role, ROLE_FORBUNDSCHEF);
+	assert_int_equal(p.role, ROLE_DIRECTOR);
 	assert_int_equal(strlen(p.csrf), AUTH_CSRF_LEN);
 	assert_string_not_equal(p.csrf, tok);
 	/* The token itself is nowhere in the store. */
@@ -257,7 +257,7 @@ static void busy_address_locks_only_accounts_new_to_it(void **state)
 	struct testdb *t = *state;
 	struct field_error e;
 	assert_int_equal(
-	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_REVISOR, PW, NULL, &e), RC_OK);
+	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_AUDITOR, PW, NULL, &e), RC_OK);
 	/* Anna works behind the office's one address (NAT). */
 	assert_int_equal(login_at(t, "anna.berg", PW, "192.0.2.1", T0), RC_OK);
 	char name[32];
@@ -279,7 +279,7 @@ static void every_login_path_costs_one_argon2(void **state)
 	struct testdb *t = *state;
 	struct field_error e;
 	assert_int_equal(
-	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_REVISOR, PW, NULL, &e), RC_OK);
+	    auth_user_add(t->db, &test_actor, "bo.ek", "Bo Ek", ROLE_AUDITOR, PW, NULL, &e), RC_OK);
 	assert_int_equal(auth_user_set_disabled(t->db, &test_actor, "bo.ek", 1), RC_OK);
 	assert_int_equal(login_at(t, "anna.berg", PW, "10.0.0.1", T0), RC_OK); /* warm */
 	char long_name[80];
@@ -326,7 +326,7 @@ static void *bg_run(void *v)
 	if (c->what == 0) {
 		c->rc = login_at(c->t, "anna.berg", "fel-losenord", "10.0.0.1", T0);
 	} else {
-		struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
+		struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
 		struct field_error e;
 		c->rc = auth_user_change_password(c->t->db, &me, 0, PW, "ett-annat-losen", &e);
 	}
@@ -444,7 +444,7 @@ static void own_password_change_needs_the_current_one(void **state)
 {
 	struct testdb *t = *state;
 	struct field_error e;
-	struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
+	struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
 	assert_int_equal(auth_user_change_password(t->db, &me, 0, "fel", "ett-annat-losen", &e),
 	                 RC_INVALID);
 	assert_string_equal(e.field, "current");
@@ -466,7 +466,7 @@ static void own_password_change_ends_the_other_sessions(void **state)
 	/* The web layer passes the id of the session the request came with. */
 	assert_int_equal(auth_session_lookup(t->db, mine, T0 + 1, &p), RC_OK);
 	assert_true(p.session_id > 0);
-	struct actor me = {p.user_id, "anna.berg", "10.0.0.1", ROLE_FORBUNDSCHEF};
+	struct actor me = {p.user_id, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
 	struct field_error e;
 	assert_int_equal(
 	    auth_user_change_password(t->db, &me, p.session_id, PW, "ett-annat-losen", &e), RC_OK);
@@ -510,14 +510,10 @@ static void permission_table_matches_the_roles(void **state)
 		enum role role;
 		const char *perms;
 	} want[] = {
-	    {ROLE_NONE, "10000000000"},
-	    {ROLE_ADMIN, "11111111011"},
-	    {ROLE_FORBUNDSCHEF, "11110111000"},
-	    {ROLE_INSATSANSVARIG, "11100011000"},
-	    {ROLE_DELTAGARANSVARIG, "11100010100"},
-	    {ROLE_STYRELSE, "11100000000"},
-	    {ROLE_REVISOR, "11100110000"},
-	    {ROLE_API, "11110011000"},
+	    {ROLE_NONE, "10000000000"},       {ROLE_ADMIN, "11111111011"},
+	    {ROLE_DIRECTOR, "11110111000"},   {ROLE_INTERVENTION_LEAD, "11100011000"},
+	    {ROLE_CASEWORKER, "11100010100"}, {ROLE_BOARD, "11100000000"},
+	    {ROLE_AUDITOR, "11100110000"},    {ROLE_API, "11110011000"},
 	};
 	assert_int_equal(sizeof want / sizeof want[0], ROLE_COUNT);
 	for (size_t i = 0; i < ROLE_COUNT; i++) {

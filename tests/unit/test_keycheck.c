@@ -53,7 +53,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Stores an identity sealed with v, as deltagare.c does (each owned by its
+/* Stores an identity sealed with v, as participation.c does (each owned by its
  * own participation, migration 10). */
 static void add_identity(struct fx *f, const struct vault *v, const char *pnr)
 {

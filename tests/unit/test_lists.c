@@ -5,8 +5,8 @@
  * synthetic and anonymous. */
 #include "testutil.h"
 #include "core/auth.h"
-#include "core/deltagare.h"
-#include "core/insats.h"
+#include "core/participation.h"
+#include "core/intervention.h"
 #include "core/org.h"
 #include "util/arena.h"
 #include "util/vault.h"
@@ -17,12 +17,12 @@ struct fx {
 	struct testdb t;
 	struct vault *v;
 	struct arena *a;
-	int64_t assoc, insats, other, kommun, user;
+	int64_t assoc, intervention, other, kommun, user;
 	struct actor dr;
 	int64_t ids[QUEUED];
 };
 
-static int64_t add_insats(struct fx *f, const char *name)
+static int64_t add_intervention(struct fx *f, const char *name)
 {
 	struct intervention x = {0};
 	struct field_error e;
@@ -31,9 +31,9 @@ static int64_t add_insats(struct fx *f, const char *name)
 	x.orientation = "individ";
 	x.method = "person";
 	x.start_on = "2024-01-01";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_OK);
 	assert_int_equal(
-	    insats_staff_set(f->t.db, &test_actor, x.id, f->user, "deltagaransvarig", 1, &e),
+	    intervention_staff_set(f->t.db, &test_actor, x.id, f->user, "deltagaransvarig", 1, &e),
 	    RC_OK);
 	return x.id;
 }
@@ -56,24 +56,25 @@ static int setup(void **state)
 	k.name = "Ekeby";
 	assert_int_equal(org_area_save(f->t.db, &test_actor, &k, &e), RC_OK);
 	f->kommun = k.id;
-	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig",
-	                               ROLE_DELTAGARANSVARIG, "langt-losenord", &f->user, &e),
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig", ROLE_CASEWORKER,
+	                               "langt-losenord", &f->user, &e),
 	                 RC_OK);
-	f->dr = (struct actor){f->user, "dr", "127.0.0.1", ROLE_DELTAGARANSVARIG};
-	f->insats = add_insats(f, "Steget vidare");
-	f->other = add_insats(f, "Ungdomsspåret");
+	f->dr = (struct actor){f->user, "dr", "127.0.0.1", ROLE_CASEWORKER};
+	f->intervention = add_intervention(f, "Steget vidare");
+	f->other = add_intervention(f, "Ungdomsspåret");
 	/* 522 queued: dates repeat (ties are broken by number), every third
 	 * in the kommun, every fourth in the other insats. */
 	for (int i = 0; i < QUEUED; i++) {
 		struct referral r = {0};
 		char date[16]; /* room for any int, so -O1 sees no truncation */
 		snprintf(date, sizeof date, "2025-%02d-%02d", 1 + (i * 7) % 12, 1 + (i * 5) % 28);
-		r.intervention_id = i % 4 == 3 ? f->other : f->insats;
+		r.intervention_id = i % 4 == 3 ? f->other : f->intervention;
 		r.referred_on = date;
 		r.source = "egen";
 		r.sex = i % 2 ? "K" : "M";
 		r.home_area_id = i % 3 == 0 ? f->kommun : 0;
-		assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &f->ids[i], &e), RC_OK);
+		assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &f->ids[i], &e),
+		                 RC_OK);
 	}
 	*state = f;
 	return 0;
@@ -101,7 +102,7 @@ static int before(const struct participation *a, const struct participation *b, 
 /* Walks the whole queue (filters given) page by page of `limit`; checks the
  * total, the order across page boundaries, and that every row comes once.
  * Returns how many rows were seen. */
-static size_t walk_queue(struct fx *f, int64_t insats, int64_t area, int64_t limit, int sort,
+static size_t walk_queue(struct fx *f, int64_t intervention, int64_t area, int64_t limit, int sort,
                          int desc, int64_t want_total)
 {
 	struct participation prev = {0};
@@ -113,7 +114,8 @@ static size_t walk_queue(struct fx *f, int64_t insats, int64_t area, int64_t lim
 		struct participation *p;
 		size_t n;
 		assert_int_equal(
-		    deltagare_queue(f->t.db, f->a, f->assoc, insats, area, &pg, &p, &n), RC_OK);
+		    participation_queue(f->t.db, f->a, f->assoc, intervention, area, &pg, &p, &n),
+		    RC_OK);
 		assert_int_equal(pg.total, want_total);
 		if (n == 0)
 			break;
@@ -144,16 +146,16 @@ static void the_queue_of_522_is_all_there(void **state)
 	size_t n;
 	/* The first page at the largest page size: 500 rows, but 522 in all. */
 	struct paging pg = {0, PAGING_MAX, PSORT_DATE, 0, 0};
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
 	assert_int_equal(n, 500);
 	assert_int_equal(pg.total, QUEUED);
 	pg = (struct paging){500, PAGING_MAX, PSORT_DATE, 0, 0};
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
 	assert_int_equal(n, 22);
 	assert_int_equal(pg.total, QUEUED);
 	/* Past the end: nothing, and still the total. */
 	pg = (struct paging){QUEUED, 50, PSORT_DATE, 0, 0};
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(pg.total, QUEUED);
 	/* Every order, pages of 50: all 522 once each, in order. */
@@ -173,7 +175,7 @@ static void filtered_queues_count_their_own(void **state)
 	for (int i = 0; i < QUEUED; i++)
 		both += i % 4 == 3 && i % 3 == 0;
 	assert_int_equal(walk_queue(f, f->other, 0, 50, PSORT_DATE, 0, in_other), in_other);
-	assert_int_equal(walk_queue(f, f->insats, 0, 50, PSORT_NR, 1, QUEUED - in_other),
+	assert_int_equal(walk_queue(f, f->intervention, 0, 50, PSORT_NR, 1, QUEUED - in_other),
 	                 QUEUED - in_other);
 	assert_int_equal(walk_queue(f, 0, f->kommun, 50, PSORT_DATE, 1, in_kommun), in_kommun);
 	assert_int_equal(walk_queue(f, f->other, f->kommun, 10, PSORT_NR, 0, both), both);
@@ -192,7 +194,7 @@ static void queue_stays_right_after_starts(void **state)
 	/* Start 30 of them: the queue shrinks to 492 and the total follows. */
 	for (int i = 0; i < 30; i++) {
 		struct registration reg = {"2026-01-15", NULL, answers, 4};
-		assert_int_equal(deltagare_start(f->t.db, &f->dr, f->ids[i], &reg, &e), RC_OK);
+		assert_int_equal(participation_start(f->t.db, &f->dr, f->ids[i], &reg, &e), RC_OK);
 	}
 	assert_int_equal(walk_queue(f, 0, 0, 100, PSORT_DATE, 0, QUEUED - 30), QUEUED - 30);
 	/* The started ones are reachable in the insats's list and the consent
@@ -200,13 +202,13 @@ static void queue_stays_right_after_starts(void **state)
 	struct paging pg = {0, 50, PSORT_DATE, 1, 0};
 	struct participation *p;
 	size_t n;
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &p, &n),
+	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &p, &n),
 	                 RC_OK);
 	assert_int_equal(pg.total, QUEUED);
 	assert_int_equal(n, 50);
 }
 
-static void insats_list_pages_every_participation(void **state)
+static void intervention_list_pages_every_participation(void **state)
 {
 	struct fx *f = *state;
 	int64_t want = QUEUED - QUEUED / 4;
@@ -219,10 +221,11 @@ static void insats_list_pages_every_participation(void **state)
 				struct participation *p;
 				size_t n;
 				assert_int_equal(
-				    deltagare_list(f->t.db, f->a, f->insats, &pg, &p, &n), RC_OK);
+				    participation_list(f->t.db, f->a, f->intervention, &pg, &p, &n),
+				    RC_OK);
 				assert_int_equal(pg.total, want);
 				for (size_t i = 0; i < n; i++) {
-					assert_int_equal(p[i].intervention_id, f->insats);
+					assert_int_equal(p[i].intervention_id, f->intervention);
 					if (sort == PSORT_NR)
 						assert_true(desc ? p[i].id < last_id
 						                 : p[i].id > last_id);
@@ -265,7 +268,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(the_queue_of_522_is_all_there, setup, teardown),
 	    cmocka_unit_test_setup_teardown(filtered_queues_count_their_own, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_stays_right_after_starts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(insats_list_pages_every_participation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(intervention_list_pages_every_participation, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("lists", tests, NULL, NULL);
 }

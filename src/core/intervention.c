@@ -1,7 +1,7 @@
 /*
- * insats.c — insatser; see insats.h.
+ * intervention.c — insatser; see intervention.h.
  */
-#include "insats.h"
+#include "intervention.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -72,7 +72,7 @@ static enum rc load_target_groups(struct db *db, struct arena *a, struct interve
 	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
+enum rc intervention_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
 {
 	struct db_stmt *q;
 	if (db_prepare(db, INTERVENTION_SELECT "WHERE i.id = $1", &q))
@@ -87,8 +87,8 @@ enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct interventi
 	return load_target_groups(db, a, out);
 }
 
-enum rc insats_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
-                    size_t *n)
+enum rc intervention_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
+                          size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -233,8 +233,8 @@ static enum rc save_tx(struct db *db, void *v)
 	return audit_append(db, c->who, creating ? "create" : "update", "intervention", x->id, "");
 }
 
-enum rc insats_save(struct db *db, const struct actor *who, struct intervention *in,
-                    struct field_error *err)
+enum rc intervention_save(struct db *db, const struct actor *who, struct intervention *in,
+                          struct field_error *err)
 {
 	enum rc rc = RC_OK;
 	field_error_clear(err);
@@ -352,8 +352,8 @@ static enum rc year_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "update", "intervention", c->id, detail);
 }
 
-enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
-                        const struct intervention_year *y, struct field_error *err)
+enum rc intervention_year_set(struct db *db, const struct actor *who, int64_t id,
+                              const struct intervention_year *y, struct field_error *err)
 {
 	enum rc rc = RC_OK;
 	field_error_clear(err);
@@ -372,8 +372,8 @@ enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
 	return db_tx(db, year_tx, &c);
 }
 
-enum rc insats_years(struct db *db, struct arena *a, int64_t id, struct intervention_year **out,
-                     size_t *n)
+enum rc intervention_years(struct db *db, struct arena *a, int64_t id,
+                           struct intervention_year **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -448,8 +448,8 @@ static enum rc staff_tx(struct db *db, void *v)
 	                    c->id, c->role);
 }
 
-enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
-                         const char *role, int add, struct field_error *err)
+enum rc intervention_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
+                               const char *role, int add, struct field_error *err)
 {
 	if (!role || (strcmp(role, "insatsansvarig") != 0 && strcmp(role, "deltagaransvarig") != 0))
 		return field_error_set(err, "role", "Välj insatsansvarig eller deltagaransvarig.");
@@ -457,7 +457,7 @@ enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int
 	return db_tx(db, staff_tx, &c);
 }
 
-int insats_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role)
+int intervention_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role)
 {
 	struct db_stmt *q;
 	if (db_prepare(
@@ -517,8 +517,8 @@ static enum rc volume_tx(struct db *db, void *vctx)
 	return audit_append(db, c->who, "volume", "intervention", c->id, c->v->period_start);
 }
 
-enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
-                          const struct volume_count *v, struct field_error *err)
+enum rc intervention_volume_add(struct db *db, const struct actor *who, int64_t id,
+                                const struct volume_count *v, struct field_error *err)
 {
 	enum rc rc = RC_OK;
 	char msg[240];
@@ -550,8 +550,8 @@ enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
 	return db_tx(db, volume_tx, &c);
 }
 
-enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct volume_count **out,
-                           size_t *n)
+enum rc intervention_volume_list(struct db *db, struct arena *a, int64_t id,
+                                 struct volume_count **out, size_t *n)
 {
 	*n = 0;
 	*out = NULL;

@@ -1,5 +1,5 @@
 /*
- * api_deltagare.c — insatser and participants under /api/v1/.
+ * api_participation.c — insatser and participants under /api/v1/.
  *
  * Each endpoint reads a JSON body, calls one core function and answers
  * with JSON; input errors are 422 with the field named.  Like the pages,
@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "../core/codes.h"
-#include "../core/deltagare.h"
-#include "../core/insats.h"
+#include "../core/participation.h"
+#include "../core/intervention.h"
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "entity.h"
@@ -112,7 +112,7 @@ static json_t *nstr(const char *s)
 
 /* ---- insatser ----------------------------------------------------------------- */
 
-static json_t *insats_json(const struct intervention *x)
+static json_t *intervention_json(const struct intervention *x)
 {
 	json_t *tg = json_array();
 	for (size_t i = 0; i < x->ntarget_groups; i++)
@@ -130,37 +130,37 @@ static json_t *insats_json(const struct intervention *x)
 	return o;
 }
 
-void api_insatser(struct req *r)
+void api_interventions(struct req *r)
 {
 	struct intervention *x;
 	size_t n;
 	int64_t assoc = entity_association(r);
 	if (!assoc)
 		return;
-	enum rc rc = insats_list(r->db, r->arena, assoc, &x, &n);
+	enum rc rc = intervention_list(r->db, r->arena, assoc, &x, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, insats_json(&x[i]));
+		json_array_append_new(arr, intervention_json(&x[i]));
 	respond_json(r, 200, json_pack("{s:o}", "items", arr));
 }
 
-static void insats_reply(struct req *r, int64_t id, int status)
+static void intervention_reply(struct req *r, int64_t id, int status)
 {
 	struct intervention x;
 	struct intervention_year *y;
 	size_t ny;
-	enum rc rc = insats_get(r->db, r->arena, id, &x);
+	enum rc rc = intervention_get(r->db, r->arena, id, &x);
 	if (!rc)
-		rc = insats_years(r->db, r->arena, id, &y, &ny);
+		rc = intervention_years(r->db, r->arena, id, &y, &ny);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
 	}
-	json_t *o = insats_json(&x);
+	json_t *o = intervention_json(&x);
 	json_t *years = json_array();
 	for (size_t i = 0; i < ny; i++) {
 		json_t *yo = json_pack("{s:i,s:I,s:I}", "year", y[i].year, "budget_cost",
@@ -182,12 +182,12 @@ static void insats_reply(struct req *r, int64_t id, int status)
 	respond_json(r, status, o);
 }
 
-void api_insats(struct req *r)
+void api_intervention(struct req *r)
 {
-	insats_reply(r, r->ids[0], 200);
+	intervention_reply(r, r->ids[0], 200);
 }
 
-static void insats_write(struct req *r, int64_t id)
+static void intervention_write(struct req *r, int64_t id)
 {
 	static const char *const keys[] = {"name",
 	                                   "description",
@@ -203,7 +203,7 @@ static void insats_write(struct req *r, int64_t id)
 	if (!only_keys(r, r->json, keys))
 		return;
 	struct intervention x = {0};
-	if (id && insats_get(r->db, r->arena, id, &x)) {
+	if (id && intervention_get(r->db, r->arena, id, &x)) {
 		respond_rc(r, RC_NOT_FOUND);
 		return;
 	}
@@ -258,19 +258,19 @@ static void insats_write(struct req *r, int64_t id)
 	if (bad || !x.association_id)
 		return;
 	struct field_error e = {0};
-	if (failed(r, insats_save(r->db, &r->actor, &x, &e), &e))
+	if (failed(r, intervention_save(r->db, &r->actor, &x, &e), &e))
 		return;
-	insats_reply(r, x.id, id ? 200 : 201);
+	intervention_reply(r, x.id, id ? 200 : 201);
 }
 
-void api_insats_create(struct req *r)
+void api_intervention_create(struct req *r)
 {
-	insats_write(r, 0);
+	intervention_write(r, 0);
 }
 
-void api_insats_update(struct req *r)
+void api_intervention_update(struct req *r)
 {
-	insats_write(r, r->ids[0]);
+	intervention_write(r, r->ids[0]);
 }
 
 /* ---- participations ---------------------------------------------------------------- */
@@ -324,17 +324,17 @@ void api_participations(struct req *r)
 	if (list_api_parse(r, api_referral_keys, 2, &pg))
 		return;
 	struct intervention x;
-	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (!rc)
-		rc = deltagare_list(r->db, r->arena, r->ids[0], &pg, &p, &n);
+		rc = participation_list(r->db, r->arena, r->ids[0], &pg, &p, &n);
 	list_reply(r, rc, &pg, p, n);
 }
 
 void api_queue(struct req *r)
 {
-	int64_t insats = 0, area = 0;
+	int64_t intervention = 0, area = 0;
 	const char *qi = req_query(r, "insats"), *qa = req_query(r, "kommun");
-	if ((qi && (!str_to_i64(qi, &insats) || insats < 0)) ||
+	if ((qi && (!str_to_i64(qi, &intervention) || intervention < 0)) ||
 	    (qa && (!str_to_i64(qa, &area) || area < 0))) {
 		respond_api_error(r, 400, NULL, qi ? "insats" : "kommun",
 		                  "Filtret ska vara ett id.");
@@ -348,7 +348,7 @@ void api_queue(struct req *r)
 		return;
 	struct participation *p = NULL;
 	size_t n = 0;
-	enum rc rc = deltagare_queue(r->db, r->arena, assoc, insats, area, &pg, &p, &n);
+	enum rc rc = participation_queue(r->db, r->arena, assoc, intervention, area, &pg, &p, &n);
 	list_reply(r, rc, &pg, p, n);
 }
 
@@ -357,9 +357,9 @@ void api_participation(struct req *r)
 	struct participation p;
 	struct registered_answer *a;
 	size_t na;
-	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
 	if (!rc)
-		rc = deltagare_answers(r->db, r->arena, p.id, &a, &na);
+		rc = participation_answers(r->db, r->arena, p.id, &a, &na);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -380,7 +380,7 @@ void api_participation(struct req *r)
 static void participation_reply(struct req *r, int64_t id, int status)
 {
 	struct participation p;
-	enum rc rc = deltagare_get(r->db, r->arena, id, &p);
+	enum rc rc = participation_get(r->db, r->arena, id, &p);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -450,7 +450,7 @@ void api_referral(struct req *r)
 	struct field_error e = {0};
 	int64_t id = 0;
 	int replayed = 0;
-	enum rc rc = deltagare_refer_once(r->db, r->vault, &r->actor, &in, &id, &replayed, &e);
+	enum rc rc = participation_refer_once(r->db, r->vault, &r->actor, &in, &id, &replayed, &e);
 	if (rc == RC_CONFLICT && e.field[0]) {
 		/* The person is already queued or active in this insats. */
 		respond_api_error(r, 409, "duplicate", e.field, e.message);
@@ -508,7 +508,7 @@ void api_start(struct req *r)
 	if (!read_registration(r, &reg, 0))
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_start(r->db, &r->actor, r->ids[0], &reg, &e), &e))
+	if (failed(r, participation_start(r->db, &r->actor, r->ids[0], &reg, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }
@@ -519,7 +519,7 @@ void api_end(struct req *r)
 	if (!read_registration(r, &reg, 1))
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_end(r->db, &r->actor, r->ids[0], &reg, &e), &e))
+	if (failed(r, participation_end(r->db, &r->actor, r->ids[0], &reg, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }
@@ -530,7 +530,8 @@ void api_cancel(struct req *r)
 	if (!read_registration(r, &reg, 1))
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_cancel(r->db, &r->actor, r->ids[0], reg.date, reg.end_reason, &e),
+	if (failed(r,
+	           participation_cancel(r->db, &r->actor, r->ids[0], reg.date, reg.end_reason, &e),
 	           &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
@@ -542,7 +543,8 @@ void api_withdraw(struct req *r)
 	if (!read_registration(r, &reg, 0))
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_withdraw_consent(r->db, &r->actor, r->ids[0], reg.date, &e), &e))
+	if (failed(r, participation_withdraw_consent(r->db, &r->actor, r->ids[0], reg.date, &e),
+	           &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }
@@ -562,7 +564,8 @@ void api_consent(struct req *r)
 	if (bad)
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &e), &e))
+	if (failed(r, participation_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &e),
+	           &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }
@@ -575,11 +578,12 @@ void api_attendance(struct req *r)
 	int bad = 0;
 	const char *month = jstr(r, r->json, "month", &bad);
 	int64_t tenths =
-	    jint_in(r, r->json, "hours_tenths", -1, 0, DELTAGARE_MAX_HOURS_TENTHS, &bad);
+	    jint_in(r, r->json, "hours_tenths", -1, 0, PARTICIPATION_MAX_HOURS_TENTHS, &bad);
 	if (bad)
 		return;
 	struct field_error e = {0};
-	if (failed(r, deltagare_attendance_set(r->db, &r->actor, r->ids[0], month, tenths, &e), &e))
+	if (failed(r, participation_attendance_set(r->db, &r->actor, r->ids[0], month, tenths, &e),
+	           &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }

@@ -1,5 +1,5 @@
 /*
- * deltagare.h — participants: referral and queue, consent and identity,
+ * participation.h — participants: referral and queue, consent and identity,
  * start and end registration, corrections with history, attendance hours,
  * erasure, the register extract, and the staff's work lists.
  *
@@ -16,8 +16,8 @@
  * reason felregistrering takes the episode out of the statistics
  * (counts = 0) and keeps it in history.
  */
-#ifndef FINSAM_DELTAGARE_H
-#define FINSAM_DELTAGARE_H
+#ifndef FINSAM_PARTICIPATION_H
+#define FINSAM_PARTICIPATION_H
 
 #include <jansson.h>
 #include <stddef.h>
@@ -94,39 +94,40 @@ struct participation {
 
 /* Checks a referral's fields without storing anything: RC_INVALID with
  * every wrong field, for a form that failed its own checks first. */
-enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct field_error *err);
+enum rc participation_refer_check(struct db *db, const struct referral *in,
+                                  struct field_error *err);
 /* Registers a referral.  RC_CONFLICT (with an error on "pnr" naming the
  * participation) when the same person (keyed hash) is already queued or
  * active in the same insats and in->confirm_duplicate is not set; other
  * insatser are never looked at.  With in->once_key already used by the
  * same user, nothing is created and *id_out is the participation that
  * key created (*replayed_out, if given, is set to 1). */
-enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
-                        const struct referral *in, int64_t *id_out, struct field_error *err);
-enum rc deltagare_refer_once(struct db *db, const struct vault *v, const struct actor *who,
-                             const struct referral *in, int64_t *id_out, int *replayed_out,
-                             struct field_error *err);
-enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
-                        const struct registration *r, struct field_error *err);
-enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
-                      const struct registration *r, struct field_error *err);
+enum rc participation_refer(struct db *db, const struct vault *v, const struct actor *who,
+                            const struct referral *in, int64_t *id_out, struct field_error *err);
+enum rc participation_refer_once(struct db *db, const struct vault *v, const struct actor *who,
+                                 const struct referral *in, int64_t *id_out, int *replayed_out,
+                                 struct field_error *err);
+enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
+                            const struct registration *r, struct field_error *err);
+enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
+                          const struct registration *r, struct field_error *err);
 /* A queued referral that never starts (reason from end_reason). */
-enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
-                         const char *reason, struct field_error *err);
+enum rc participation_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
+                             const char *reason, struct field_error *err);
 /* Corrects one field, keeping the old value in the history.  Fields:
  * referred_on, start_on, end_on, end_reason, sex (anonymous only),
  * home_area_id (a kommun's id; the history keeps the names). */
-enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
-                          const char *value, struct field_error *err);
-enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
-                                   const char *date, struct field_error *err);
+enum rc participation_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
+                              const char *value, struct field_error *err);
+enum rc participation_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
+                                       const char *date, struct field_error *err);
 /* The person behind the participation has protected identity.  Erases the
  * identity in this participation and in every participation of the same
  * person (same keyed hash) the caller may change.  If the person also has
  * participations the caller may not change, an administrator's work item
  * asks for protection there; the caller is not told (nothing reveals that
  * other participations exist). */
-enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id);
+enum rc participation_protect(struct db *db, const struct actor *who, int64_t id);
 
 /* Consent given later for an anonymous participation: what was typed on
  * the form. */
@@ -139,8 +140,8 @@ struct consent_in {
 /* Records consent given later and stores the identity (sealed) for this
  * participation only; for a deltagaransvarig of its insats; not for a
  * protected identity or a participation that already has one; audited. */
-enum rc deltagare_consent_add(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t id, const struct consent_in *in, struct field_error *err);
+enum rc participation_consent_add(struct db *db, const struct vault *v, const struct actor *who,
+                                  int64_t id, const struct consent_in *in, struct field_error *err);
 
 /* An open request for protection of a person in participations outside
  * the requester's insatser. */
@@ -152,20 +153,21 @@ struct protect_request {
 	int64_t identified; /* participations still holding the person's identity */
 };
 /* Open requests, oldest first; administrators only. */
-enum rc deltagare_protect_requests(struct db *db, struct arena *a, const struct actor *who,
-                                   int64_t assoc, struct protect_request **out, size_t *n);
+enum rc participation_protect_requests(struct db *db, struct arena *a, const struct actor *who,
+                                       int64_t assoc, struct protect_request **out, size_t *n);
 /* The administrator applies protection: the identity is erased in every
  * participation of the person and the request (and any other open one for
  * the same person) is closed; audited.  *erased: how many participations. */
-enum rc deltagare_protect_apply(struct db *db, const struct actor *who, int64_t request,
-                                size_t *erased);
+enum rc participation_protect_apply(struct db *db, const struct actor *who, int64_t request,
+                                    size_t *erased);
 /* Hours in a month ("YYYY-MM"), in tenths of an hour, at most
- * DELTAGARE_MAX_HOURS_TENTHS (every hour of a 31-day month). */
-#define DELTAGARE_MAX_HOURS_TENTHS 7440
-enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t id,
-                                 const char *month, int64_t hours_tenths, struct field_error *err);
+ * PARTICIPATION_MAX_HOURS_TENTHS (every hour of a 31-day month). */
+#define PARTICIPATION_MAX_HOURS_TENTHS 7440
+enum rc participation_attendance_set(struct db *db, const struct actor *who, int64_t id,
+                                     const char *month, int64_t hours_tenths,
+                                     struct field_error *err);
 
-enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct participation *out);
+enum rc participation_get(struct db *db, struct arena *a, int64_t id, struct participation *out);
 /* Sort keys of the participation lists (struct paging .sort). */
 enum participation_sort {
 	PSORT_DATE, /* the list's date: referral (list, queue, consent), start, end */
@@ -174,13 +176,14 @@ enum participation_sort {
 };
 /* One page of an insats's participations, without identity; pg->total is
  * how many it has in all.  Usual order: newest referral first. */
-enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id, struct paging *pg,
-                       struct participation **out, size_t *n);
+enum rc participation_list(struct db *db, struct arena *a, int64_t intervention_id,
+                           struct paging *pg, struct participation **out, size_t *n);
 /* One page of the queue (queued referrals), optionally for one insats
  * and/or one home kommun; pg->total is the whole queue.  Usual order:
  * oldest referral first. */
-enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                        int64_t area_id, struct paging *pg, struct participation **out, size_t *n);
+enum rc participation_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
+                            int64_t area_id, struct paging *pg, struct participation **out,
+                            size_t *n);
 
 struct registered_answer {
 	const char *phase, *list, *code, *label;
@@ -193,20 +196,20 @@ struct attendance_month {
 	const char *month;
 	int64_t hours_tenths;
 };
-enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
-                          struct registered_answer **out, size_t *n);
-enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct history_entry **out,
-                          size_t *n);
-enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
-                             struct attendance_month **out, size_t *n);
+enum rc participation_answers(struct db *db, struct arena *a, int64_t id,
+                              struct registered_answer **out, size_t *n);
+enum rc participation_history(struct db *db, struct arena *a, int64_t id,
+                              struct history_entry **out, size_t *n);
+enum rc participation_attendance(struct db *db, struct arena *a, int64_t id,
+                                 struct attendance_month **out, size_t *n);
 
 /* Per insats: how many are queued, active and ended (counted). */
-struct insats_counts {
+struct intervention_counts {
 	int64_t intervention_id;
 	int64_t queued, active, ended;
 };
-enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct insats_counts **out,
-                         size_t *n);
+enum rc participation_counts(struct db *db, struct arena *a, int64_t assoc,
+                             struct intervention_counts **out, size_t *n);
 
 enum worklist {
 	WORK_LONG_RUNNING, /* started more than a year ago, no end */
@@ -215,15 +218,15 @@ enum worklist {
 };
 /* One page of a work list, ordered by its date (start, referral, end);
  * pg->total is the whole list. */
-enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                           struct paging *pg, struct participation **out, size_t *n);
+enum rc participation_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
+                               struct paging *pg, struct participation **out, size_t *n);
 
 /* The identity behind a participation, for a deltagaransvarig of its
  * insats; audited with reason.  RC_DENIED for anyone else, RC_NOT_FOUND
  * for an anonymous participation. */
-enum rc deltagare_identity(struct db *db, const struct vault *v, const struct actor *who,
-                           int64_t id, const char *reason, struct arena *a, const char **pnr,
-                           const char **name);
+enum rc participation_identity(struct db *db, const struct vault *v, const struct actor *who,
+                               int64_t id, const char *reason, struct arena *a, const char **pnr,
+                               const char **name);
 
 /* Search by personnummer for staff who may see identities: the
  * participations holding this number in the insatser where the caller is
@@ -233,13 +236,14 @@ enum rc deltagare_identity(struct db *db, const struct vault *v, const struct ac
  * the identity-view reasons) before anything is returned; RC_INVALID with a
  * field error for a malformed number or reason, RC_DENIED for any other
  * role. */
-enum rc deltagare_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t assoc, const char *pnr, const char *reason, struct arena *a,
-                              struct participation **out, size_t *n, struct field_error *err);
+enum rc participation_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
+                                  int64_t assoc, const char *pnr, const char *reason,
+                                  struct arena *a, struct participation **out, size_t *n,
+                                  struct field_error *err);
 
 /* Everything stored about the person with this number (register extract,
  * GDPR art. 15), as a new JSON object; for an administrator; audited. */
-enum rc deltagare_extract(struct db *db, const struct vault *v, const struct actor *who,
-                          const char *pnr, json_t **out, struct field_error *err);
+enum rc participation_extract(struct db *db, const struct vault *v, const struct actor *who,
+                              const char *pnr, json_t **out, struct field_error *err);
 
 #endif

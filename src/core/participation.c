@@ -1,7 +1,7 @@
 /*
- * deltagare.c — participants; see deltagare.h.
+ * participation.c — participants; see participation.h.
  */
-#include "deltagare.h"
+#include "participation.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,7 +16,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "codes.h"
-#include "insats.h"
+#include "intervention.h"
 #include "pnr.h"
 
 /* Longest list a page shows. */
@@ -65,8 +65,8 @@ static int may_register(struct db *db, const struct actor *who, int64_t interven
 		return 0;
 	if (who->user_id == 0 && who->role == ROLE_ADMIN)
 		return 1;
-	return who->role == ROLE_DELTAGARANSVARIG &&
-	       insats_is_staff(db, intervention, who->user_id, "deltagaransvarig");
+	return who->role == ROLE_CASEWORKER &&
+	       intervention_is_staff(db, intervention, who->user_id, "deltagaransvarig");
 }
 
 /* The insats a participation belongs to, or 0. */
@@ -459,22 +459,22 @@ static enum rc refer_validate(struct db *db, const struct referral *in, struct p
 	return bad;
 }
 
-enum rc deltagare_refer_check(struct db *db, const struct referral *in, struct field_error *err)
+enum rc participation_refer_check(struct db *db, const struct referral *in, struct field_error *err)
 {
 	struct pnr pnr;
 	const char *sex;
 	return refer_validate(db, in, &pnr, &sex, err);
 }
 
-enum rc deltagare_refer(struct db *db, const struct vault *v, const struct actor *who,
-                        const struct referral *in, int64_t *id_out, struct field_error *err)
+enum rc participation_refer(struct db *db, const struct vault *v, const struct actor *who,
+                            const struct referral *in, int64_t *id_out, struct field_error *err)
 {
-	return deltagare_refer_once(db, v, who, in, id_out, NULL, err);
+	return participation_refer_once(db, v, who, in, id_out, NULL, err);
 }
 
-enum rc deltagare_refer_once(struct db *db, const struct vault *v, const struct actor *who,
-                             const struct referral *in, int64_t *id_out, int *replayed_out,
-                             struct field_error *err)
+enum rc participation_refer_once(struct db *db, const struct vault *v, const struct actor *who,
+                                 const struct referral *in, int64_t *id_out, int *replayed_out,
+                                 struct field_error *err)
 {
 	struct pnr pnr;
 	const char *sex = NULL;
@@ -658,8 +658,8 @@ static enum rc check_date(const char *date, struct field_error *err)
 	return RC_OK;
 }
 
-enum rc deltagare_start(struct db *db, const struct actor *who, int64_t id,
-                        const struct registration *r, struct field_error *err)
+enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
+                            const struct registration *r, struct field_error *err)
 {
 	/* Date and answers are independent: both are checked before the
 	 * state, which the transaction reads. */
@@ -716,8 +716,8 @@ static enum rc end_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "end", "participation", c->id, c->r->end_reason);
 }
 
-enum rc deltagare_end(struct db *db, const struct actor *who, int64_t id,
-                      const struct registration *r, struct field_error *err)
+enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
+                          const struct registration *r, struct field_error *err)
 {
 	field_error_clear(err);
 	enum rc rc = check_date(r->date, err);
@@ -762,8 +762,8 @@ static enum rc cancel_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "cancel", "participation", c->id, c->reason);
 }
 
-enum rc deltagare_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
-                         const char *reason, struct field_error *err)
+enum rc participation_cancel(struct db *db, const struct actor *who, int64_t id, const char *date,
+                             const char *reason, struct field_error *err)
 {
 	field_error_clear(err);
 	enum rc rc = check_date(date, err);
@@ -822,7 +822,7 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 	db_bind_int64(q, 2, area);
 	enum rc rc = step_done(q);
 	if (rc ||
-	    (rc = history(db, c->who, c->id, "hemkommun", old_name[0] ? old_name : NULL, new_name)))
+	    (rc = history(db, c->who, c->id, "home_area", old_name[0] ? old_name : NULL, new_name)))
 		return rc;
 	return audit_append(db, c->who, "correct", "participation", c->id, "home_area_id");
 }
@@ -930,8 +930,8 @@ static enum rc correct_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "correct", "participation", c->id, c->field);
 }
 
-enum rc deltagare_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
-                          const char *value, struct field_error *err)
+enum rc participation_correct(struct db *db, const struct actor *who, int64_t id, const char *field,
+                              const char *value, struct field_error *err)
 {
 	if (!field || !value)
 		return field_error_set(err, "value", "Ange det rättade värdet.");
@@ -1013,8 +1013,8 @@ static enum rc withdraw_tx(struct db *db, void *v)
 	                    "identitet raderad");
 }
 
-enum rc deltagare_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
-                                   const char *date, struct field_error *err)
+enum rc participation_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
+                                       const char *date, struct field_error *err)
 {
 	enum rc rc = check_date(date, err);
 	if (rc)
@@ -1141,7 +1141,7 @@ static enum rc protect_tx(struct db *db, void *v)
 	                    "till administratören");
 }
 
-enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id)
+enum rc participation_protect(struct db *db, const struct actor *who, int64_t id)
 {
 	if (!who)
 		return RC_DENIED;
@@ -1154,8 +1154,8 @@ enum rc deltagare_protect(struct db *db, const struct actor *who, int64_t id)
 	return rc;
 }
 
-enum rc deltagare_protect_requests(struct db *db, struct arena *a, const struct actor *who,
-                                   int64_t assoc, struct protect_request **out, size_t *n)
+enum rc participation_protect_requests(struct db *db, struct arena *a, const struct actor *who,
+                                       int64_t assoc, struct protect_request **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -1256,8 +1256,8 @@ static enum rc protect_apply_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "protect_apply", "protection_request", c->request, detail);
 }
 
-enum rc deltagare_protect_apply(struct db *db, const struct actor *who, int64_t request,
-                                size_t *erased)
+enum rc participation_protect_apply(struct db *db, const struct actor *who, int64_t request,
+                                    size_t *erased)
 {
 	if (!who || who->role != ROLE_ADMIN)
 		return RC_DENIED;
@@ -1326,8 +1326,8 @@ static enum rc consent_later_tx(struct db *db, void *v)
 	                    "identitet sparad");
 }
 
-enum rc deltagare_consent_add(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t id, const struct consent_in *in, struct field_error *err)
+enum rc participation_consent_add(struct db *db, const struct vault *v, const struct actor *who,
+                                  int64_t id, const struct consent_in *in, struct field_error *err)
 {
 	char today[11];
 	str_today(today);
@@ -1395,8 +1395,9 @@ static enum rc attend_tx(struct db *db, void *v)
 	return audit_append(db, c->who, "attendance", "participation", c->id, c->month);
 }
 
-enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t id,
-                                 const char *month, int64_t hours_tenths, struct field_error *err)
+enum rc participation_attendance_set(struct db *db, const struct actor *who, int64_t id,
+                                     const char *month, int64_t hours_tenths,
+                                     struct field_error *err)
 {
 	char date[11];
 	enum rc rc = RC_OK;
@@ -1404,7 +1405,7 @@ enum rc deltagare_attendance_set(struct db *db, const struct actor *who, int64_t
 	if (!month || strlen(month) != 7 ||
 	    (snprintf(date, sizeof date, "%s-01", month), !str_valid_date(date)))
 		rc = field_error_add(err, "month", "Ange månaden som 2026-03.");
-	if (hours_tenths < 0 || hours_tenths > DELTAGARE_MAX_HOURS_TENTHS)
+	if (hours_tenths < 0 || hours_tenths > PARTICIPATION_MAX_HOURS_TENTHS)
 		rc =
 		    field_error_add(err, "hours", "Timmarna ska vara mellan 0 och 744 i en månad.");
 	if (rc)
@@ -1473,7 +1474,7 @@ static enum rc read_all(struct db_stmt *q, struct arena *a, struct participation
 	return s == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc deltagare_get(struct db *db, struct arena *a, int64_t id, struct participation *out)
+enum rc participation_get(struct db *db, struct arena *a, int64_t id, struct participation *out)
 {
 	struct db_stmt *q;
 	if (db_prepare(db, PARTICIPATION_SELECT "WHERE p.id = $1", &q))
@@ -1535,8 +1536,8 @@ static enum rc read_page(struct db_stmt *q, struct arena *a, const struct paging
 		}                                                                               \
 	}
 
-enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id, struct paging *pg,
-                       struct participation **out, size_t *n)
+enum rc participation_list(struct db *db, struct arena *a, int64_t intervention_id,
+                           struct paging *pg, struct participation **out, size_t *n)
 {
 	static const char *const sql[PSORT_COUNT][2] =
 	    SORTED("WHERE p.intervention_id = $1", "p.referred_on");
@@ -1559,8 +1560,9 @@ enum rc deltagare_list(struct db *db, struct arena *a, int64_t intervention_id, 
 	return read_page(q, a, pg, out, n);
 }
 
-enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                        int64_t area_id, struct paging *pg, struct participation **out, size_t *n)
+enum rc participation_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
+                            int64_t area_id, struct paging *pg, struct participation **out,
+                            size_t *n)
 {
 	/* One constant statement per filter, each served by its own index:
 	 * "($2 = 0 OR ...)" would leave the planner no index to use. */
@@ -1608,8 +1610,8 @@ enum rc deltagare_queue(struct db *db, struct arena *a, int64_t assoc, int64_t i
 	return read_page(q, a, pg, out, n);
 }
 
-enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
-                          struct registered_answer **out, size_t *n)
+enum rc participation_answers(struct db *db, struct arena *a, int64_t id,
+                              struct registered_answer **out, size_t *n)
 {
 	*n = 0;
 	*out = NULL;
@@ -1640,8 +1642,8 @@ enum rc deltagare_answers(struct db *db, struct arena *a, int64_t id,
 	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct history_entry **out,
-                          size_t *n)
+enum rc participation_history(struct db *db, struct arena *a, int64_t id,
+                              struct history_entry **out, size_t *n)
 {
 	*n = 0;
 	*out = NULL;
@@ -1672,8 +1674,8 @@ enum rc deltagare_history(struct db *db, struct arena *a, int64_t id, struct his
 	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
-                             struct attendance_month **out, size_t *n)
+enum rc participation_attendance(struct db *db, struct arena *a, int64_t id,
+                                 struct attendance_month **out, size_t *n)
 {
 	*n = 0;
 	*out = NULL;
@@ -1699,8 +1701,8 @@ enum rc deltagare_attendance(struct db *db, struct arena *a, int64_t id,
 	return st == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct insats_counts **out,
-                         size_t *n)
+enum rc participation_counts(struct db *db, struct arena *a, int64_t assoc,
+                             struct intervention_counts **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
@@ -1719,14 +1721,14 @@ enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct i
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	size_t cap = 0;
-	struct insats_counts *arr = NULL;
+	struct intervention_counts *arr = NULL;
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
 		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
 			db_finalize(q);
 			return RC_NOMEM;
 		}
-		struct insats_counts *c = &arr[(*n)++];
+		struct intervention_counts *c = &arr[(*n)++];
 		c->intervention_id = db_col_int64(q, 0);
 		c->queued = db_col_int64(q, 1);
 		c->active = db_col_int64(q, 2);
@@ -1748,8 +1750,8 @@ enum rc deltagare_counts(struct db *db, struct arena *a, int64_t assoc, struct i
 #define WORK_COUNT \
 	"SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id "
 
-enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                           struct paging *pg, struct participation **out, size_t *n)
+enum rc participation_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
+                               struct paging *pg, struct participation **out, size_t *n)
 {
 	/* Each list's predicate matches a partial index exactly (migration 6). */
 	static const char *const sql[][PSORT_COUNT][2] = {
@@ -1782,9 +1784,9 @@ enum rc deltagare_worklist(struct db *db, struct arena *a, int64_t assoc, enum w
 
 /* ---- identity and extract --------------------------------------------------------------- */
 
-enum rc deltagare_identity(struct db *db, const struct vault *v, const struct actor *who,
-                           int64_t id, const char *reason, struct arena *a, const char **pnr,
-                           const char **name)
+enum rc participation_identity(struct db *db, const struct vault *v, const struct actor *who,
+                               int64_t id, const char *reason, struct arena *a, const char **pnr,
+                               const char **name)
 {
 	*pnr = *name = NULL;
 	if (str_blank(reason))
@@ -1809,8 +1811,8 @@ enum rc deltagare_identity(struct db *db, const struct vault *v, const struct ac
 	db_finalize(q);
 	if (s != DB_ROW)
 		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	if (!who || who->role != ROLE_DELTAGARANSVARIG ||
-	    !insats_is_staff(db, intervention, who->user_id, "deltagaransvarig"))
+	if (!who || who->role != ROLE_CASEWORKER ||
+	    !intervention_is_staff(db, intervention, who->user_id, "deltagaransvarig"))
 		return RC_DENIED;
 	if (!identity)
 		return RC_NOT_FOUND;
@@ -1876,15 +1878,15 @@ static enum rc find_tx(struct db *db, void *ctx)
 	return s == DB_DONE ? RC_OK : RC_DB;
 }
 
-enum rc deltagare_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t assoc, const char *pnr_text, const char *reason,
-                              struct arena *a, struct participation **out, size_t *n,
-                              struct field_error *err)
+enum rc participation_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
+                                  int64_t assoc, const char *pnr_text, const char *reason,
+                                  struct arena *a, struct participation **out, size_t *n,
+                                  struct field_error *err)
 {
 	static const char *const reasons[] = {"kontakt", "uppfoljning", "samordning"};
 	*out = NULL;
 	*n = 0;
-	if (!who || who->role != ROLE_DELTAGARANSVARIG)
+	if (!who || who->role != ROLE_CASEWORKER)
 		return RC_DENIED;
 	field_error_clear(err);
 	enum rc rc = RC_OK;
@@ -1914,7 +1916,7 @@ enum rc deltagare_find_by_pnr(struct db *db, const struct vault *v, const struct
 	if (c.n && !(*out = arena_alloc(a, c.n * sizeof **out)))
 		return RC_NOMEM;
 	for (size_t i = 0; i < c.n; i++)
-		if ((rc = deltagare_get(db, a, c.ids[i], &(*out)[i])))
+		if ((rc = participation_get(db, a, c.ids[i], &(*out)[i])))
 			return rc;
 	*n = c.n;
 	return RC_OK;
@@ -1975,8 +1977,8 @@ static json_t *extract_part(struct db *db, enum extract_part which, int64_t id)
 	return arr;
 }
 
-enum rc deltagare_extract(struct db *db, const struct vault *v, const struct actor *who,
-                          const char *pnr_text, json_t **out, struct field_error *err)
+enum rc participation_extract(struct db *db, const struct vault *v, const struct actor *who,
+                              const char *pnr_text, json_t **out, struct field_error *err)
 {
 	*out = NULL;
 	if (!who || who->role != ROLE_ADMIN)
@@ -2044,7 +2046,7 @@ enum rc deltagare_extract(struct db *db, const struct vault *v, const struct act
 		json_object_set_new(doc, "registrerad", json_string(created));
 		for (size_t i = 0; i < nids; i++) {
 			struct participation p;
-			if ((rc = deltagare_get(db, a, ids[i], &p)))
+			if ((rc = participation_get(db, a, ids[i], &p)))
 				goto out;
 			json_t *o = json_pack(
 			    "{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "deltagande",

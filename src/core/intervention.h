@@ -1,5 +1,5 @@
 /*
- * insats.h — insatser (interventions): what the förbund funds.
+ * intervention.h — insatser (interventions): what the förbund funds.
  *
  * An insats is individinriktad (works with participants, followed per
  * person or as a volume of counts) or strukturövergripande (no
@@ -11,8 +11,8 @@
  * deltagaransvarig sees identities only in the insatser they are assigned
  * to.
  */
-#ifndef FINSAM_INSATS_H
-#define FINSAM_INSATS_H
+#ifndef FINSAM_INTERVENTION_H
+#define FINSAM_INTERVENTION_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -48,30 +48,30 @@ struct intervention_year {
 };
 
 /* Creates (id 0; sets in->id) or updates an insats. */
-enum rc insats_save(struct db *db, const struct actor *who, struct intervention *in,
-                    struct field_error *err);
-enum rc insats_get(struct db *db, struct arena *a, int64_t id, struct intervention *out);
-enum rc insats_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
-                    size_t *n);
-enum rc insats_year_set(struct db *db, const struct actor *who, int64_t id,
-                        const struct intervention_year *y, struct field_error *err);
-enum rc insats_years(struct db *db, struct arena *a, int64_t id, struct intervention_year **out,
-                     size_t *n);
+enum rc intervention_save(struct db *db, const struct actor *who, struct intervention *in,
+                          struct field_error *err);
+enum rc intervention_get(struct db *db, struct arena *a, int64_t id, struct intervention *out);
+enum rc intervention_list(struct db *db, struct arena *a, int64_t assoc, struct intervention **out,
+                          size_t *n);
+enum rc intervention_year_set(struct db *db, const struct actor *who, int64_t id,
+                              const struct intervention_year *y, struct field_error *err);
+enum rc intervention_years(struct db *db, struct arena *a, int64_t id,
+                           struct intervention_year **out, size_t *n);
 /* Volume insatser (method volym) record counts by sex per period. */
 struct volume_count {
 	int64_t id;
 	const char *period_start, *period_end;
 	int64_t women, men;
 };
-enum rc insats_volume_add(struct db *db, const struct actor *who, int64_t id,
-                          const struct volume_count *v, struct field_error *err);
-enum rc insats_volume_list(struct db *db, struct arena *a, int64_t id, struct volume_count **out,
-                           size_t *n);
+enum rc intervention_volume_add(struct db *db, const struct actor *who, int64_t id,
+                                const struct volume_count *v, struct field_error *err);
+enum rc intervention_volume_list(struct db *db, struct arena *a, int64_t id,
+                                 struct volume_count **out, size_t *n);
 
 /* Assigns (add=1) or removes a user as insatsansvarig or deltagaransvarig. */
-enum rc insats_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
-                         const char *role, int add, struct field_error *err);
+enum rc intervention_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
+                               const char *role, int add, struct field_error *err);
 /* 1 if the user holds the role in the insats. */
-int insats_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role);
+int intervention_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role);
 
 #endif

@@ -8,8 +8,8 @@
 #include "testutil.h"
 #include "core/audit.h"
 #include "core/auth.h"
-#include "core/deltagare.h"
-#include "core/insats.h"
+#include "core/participation.h"
+#include "core/intervention.h"
 #include "core/org.h"
 #include "util/arena.h"
 #include "util/str.h"
@@ -19,7 +19,7 @@ struct fx {
 	struct testdb t;
 	struct vault *v;
 	struct arena *a;
-	int64_t assoc, insats, other_insats, volume, kommun, dr_user, other_dr;
+	int64_t assoc, intervention, other_intervention, volume, kommun, dr_user, other_dr;
 	struct actor dr, other, admin;
 	char pnr_a[14], pnr_b[14];
 };
@@ -40,8 +40,8 @@ static void make_pnr(const char *nine, char out[14])
 	snprintf(out, 14, "%.6s-%.3s%d", nine, nine + 6, (10 - sum % 10) % 10);
 }
 
-static int64_t add_insats(struct fx *f, const char *name, const char *orientation,
-                          const char *method)
+static int64_t add_intervention(struct fx *f, const char *name, const char *orientation,
+                                const char *method)
 {
 	struct intervention x = {0};
 	struct field_error e;
@@ -50,7 +50,7 @@ static int64_t add_insats(struct fx *f, const char *name, const char *orientatio
 	x.orientation = orientation;
 	x.method = method;
 	x.start_on = "2024-01-01";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_OK);
 	return x.id;
 }
 
@@ -72,23 +72,23 @@ static int setup(void **state)
 	k.name = "Ekeby";
 	assert_int_equal(org_area_save(f->t.db, &test_actor, &k, &e), RC_OK);
 	f->kommun = k.id;
-	f->insats = add_insats(f, "Steget vidare", "individ", "person");
-	f->other_insats = add_insats(f, "Ungdomsspåret", "individ", "person");
-	f->volume = add_insats(f, "Konferens", "struktur", "volym");
-	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig",
-	                               ROLE_DELTAGARANSVARIG, "langt-losenord", &f->dr_user, &e),
+	f->intervention = add_intervention(f, "Steget vidare", "individ", "person");
+	f->other_intervention = add_intervention(f, "Ungdomsspåret", "individ", "person");
+	f->volume = add_intervention(f, "Konferens", "struktur", "volym");
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig", ROLE_CASEWORKER,
+	                               "langt-losenord", &f->dr_user, &e),
 	                 RC_OK);
 	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr2", "Annan Ansvarig",
-	                               ROLE_DELTAGARANSVARIG, "langt-losenord", &f->other_dr, &e),
+	                               ROLE_CASEWORKER, "langt-losenord", &f->other_dr, &e),
 	                 RC_OK);
-	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->insats, f->dr_user,
-	                                  "deltagaransvarig", 1, &e),
+	assert_int_equal(intervention_staff_set(f->t.db, &test_actor, f->intervention, f->dr_user,
+	                                        "deltagaransvarig", 1, &e),
 	                 RC_OK);
-	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->other_insats, f->other_dr,
-	                                  "deltagaransvarig", 1, &e),
+	assert_int_equal(intervention_staff_set(f->t.db, &test_actor, f->other_intervention,
+	                                        f->other_dr, "deltagaransvarig", 1, &e),
 	                 RC_OK);
-	f->dr = (struct actor){f->dr_user, "dr", "127.0.0.1", ROLE_DELTAGARANSVARIG};
-	f->other = (struct actor){f->other_dr, "dr2", "127.0.0.1", ROLE_DELTAGARANSVARIG};
+	f->dr = (struct actor){f->dr_user, "dr", "127.0.0.1", ROLE_CASEWORKER};
+	f->other = (struct actor){f->other_dr, "dr2", "127.0.0.1", ROLE_CASEWORKER};
 	f->admin = (struct actor){0, "admin", "127.0.0.1", ROLE_ADMIN};
 	make_pnr("900101238", f->pnr_a); /* ninth digit 8: woman */
 	make_pnr("850615113", f->pnr_b); /* ninth digit 3: man */
@@ -106,10 +106,10 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct referral with_consent(struct fx *f, int64_t insats, const char *pnr)
+static struct referral with_consent(struct fx *f, int64_t intervention, const char *pnr)
 {
 	struct referral r = {0};
-	r.intervention_id = insats;
+	r.intervention_id = intervention;
 	r.referred_on = "2025-03-01";
 	r.source = "fk";
 	r.home_area_id = f->kommun;
@@ -123,7 +123,7 @@ static struct referral with_consent(struct fx *f, int64_t insats, const char *pn
 static struct referral anonymous(struct fx *f, const char *sex)
 {
 	struct referral r = {0};
-	r.intervention_id = f->insats;
+	r.intervention_id = f->intervention;
 	r.referred_on = "2025-02-01";
 	r.source = "egen";
 	r.sex = sex;
@@ -159,7 +159,7 @@ static void start(struct fx *f, int64_t id, const char *date)
 {
 	struct field_error e;
 	struct registration r = {date, NULL, start_answers, 4};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &r, &e), RC_OK);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &r, &e), RC_OK);
 }
 
 /* ---- tests --------------------------------------------------------------- */
@@ -192,81 +192,86 @@ static void vault_seals_and_detects_tampering(void **state)
 	unlink(key);
 }
 
-static void insats_fixed_fields_cannot_change(void **state)
+static void intervention_fixed_fields_cannot_change(void **state)
 {
 	struct fx *f = *state;
 	struct intervention x;
 	struct field_error e;
-	assert_int_equal(insats_get(f->t.db, f->a, f->insats, &x), RC_OK);
+	assert_int_equal(intervention_get(f->t.db, f->a, f->intervention, &x), RC_OK);
 	x.name = "Steget vidare 2";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_OK);
 	x.method = "volym";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
 	assert_string_equal(e.field, "method");
 	assert_non_null(strstr(e.message, "går inte att ändra"));
 	x.method = "person";
 	x.esf = 1;
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
 	assert_string_equal(e.field, "esf");
 	x.esf = 0;
 	x.orientation = "struktur";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_INVALID);
 	struct intervention y = {0};
 	y.association_id = f->assoc;
 	y.name = "Struktur per person";
 	y.orientation = "struktur";
 	y.method = "person";
 	y.start_on = "2024-01-01";
-	assert_int_equal(insats_save(f->t.db, &test_actor, &y, &e), RC_INVALID);
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &y, &e), RC_INVALID);
 	assert_string_equal(e.field, "method");
 	/* The store refuses it too, whatever code might try. */
 	assert_int_not_equal(db_exec(f->t.db, "UPDATE intervention SET esf = 1"), RC_OK);
 }
 
-static void insats_years_and_staff(void **state)
+static void intervention_years_and_staff(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	struct intervention_year y = {2025, 40, 150000000, 0, -1, -1};
-	assert_int_equal(insats_year_set(f->t.db, &test_actor, f->insats, &y, &e), RC_OK);
+	assert_int_equal(intervention_year_set(f->t.db, &test_actor, f->intervention, &y, &e),
+	                 RC_OK);
 	y.outcome_cost = 140000000;
-	assert_int_equal(insats_year_set(f->t.db, &test_actor, f->insats, &y, &e), RC_OK);
+	assert_int_equal(intervention_year_set(f->t.db, &test_actor, f->intervention, &y, &e),
+	                 RC_OK);
 	struct intervention_year *ys;
 	size_t n;
-	assert_int_equal(insats_years(f->t.db, f->a, f->insats, &ys, &n), RC_OK);
+	assert_int_equal(intervention_years(f->t.db, f->a, f->intervention, &ys, &n), RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(ys[0].outcome_cost, 140000000);
 	assert_int_equal(ys[0].outcome_esf_cost, -1);
 	/* Only an account with the matching role can be assigned. */
 	int64_t chef;
-	assert_int_equal(auth_user_add(f->t.db, &test_actor, "chef", "Chef", ROLE_FORBUNDSCHEF,
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "chef", "Chef", ROLE_DIRECTOR,
 	                               "langt-losenord", &chef, &e),
 	                 RC_OK);
-	assert_int_equal(
-	    insats_staff_set(f->t.db, &test_actor, f->insats, chef, "deltagaransvarig", 1, &e),
-	    RC_INVALID);
-	assert_true(insats_is_staff(f->t.db, f->insats, f->dr_user, "deltagaransvarig"));
-	assert_false(insats_is_staff(f->t.db, f->other_insats, f->dr_user, "deltagaransvarig"));
+	assert_int_equal(intervention_staff_set(f->t.db, &test_actor, f->intervention, chef,
+	                                        "deltagaransvarig", 1, &e),
+	                 RC_INVALID);
+	assert_true(
+	    intervention_is_staff(f->t.db, f->intervention, f->dr_user, "deltagaransvarig"));
+	assert_false(
+	    intervention_is_staff(f->t.db, f->other_intervention, f->dr_user, "deltagaransvarig"));
 }
 
-static void volume_counts_only_for_volume_insatser(void **state)
+static void volume_counts_only_for_volume_interventions(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	struct volume_count v = {0, "2025-01-01", "2025-03-31", 12, 7};
-	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &v, &e), RC_OK);
-	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->insats, &v, &e), RC_INVALID);
+	assert_int_equal(intervention_volume_add(f->t.db, &test_actor, f->volume, &v, &e), RC_OK);
+	assert_int_equal(intervention_volume_add(f->t.db, &test_actor, f->intervention, &v, &e),
+	                 RC_INVALID);
 	assert_string_equal(e.field, "women");
 	struct volume_count backwards = {0, "2025-03-31", "2025-01-01", 1, 1};
-	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &backwards, &e),
+	assert_int_equal(intervention_volume_add(f->t.db, &test_actor, f->volume, &backwards, &e),
 	                 RC_INVALID);
 	assert_string_equal(e.field, "period_end");
 	struct volume_count negative = {0, "2025-01-01", "2025-03-31", -1, 1};
-	assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &negative, &e),
+	assert_int_equal(intervention_volume_add(f->t.db, &test_actor, f->volume, &negative, &e),
 	                 RC_INVALID);
 	struct volume_count *list;
 	size_t n;
-	assert_int_equal(insats_volume_list(f->t.db, f->a, f->volume, &list, &n), RC_OK);
+	assert_int_equal(intervention_volume_list(f->t.db, f->a, f->volume, &list, &n), RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(list[0].women, 12);
 	assert_int_equal(list[0].men, 7);
@@ -276,11 +281,11 @@ static void referral_with_consent_seals_identity(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
 	int64_t id;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_true(p.identified);
 	assert_string_equal(p.sex, "K");
 	assert_int_equal(p.birth_year, 1990);
@@ -298,8 +303,8 @@ static void referral_with_consent_seals_identity(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 	/* The same person in a second insats: each consented participation
 	 * owns the identity typed there; the keyed hash ties them together. */
-	r = with_consent(f, f->other_insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_OK);
+	r = with_consent(f, f->other_intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 2);
 	assert_int_equal(count(f, "SELECT count(DISTINCT pnr_hash) FROM identity"), 1);
 	assert_int_equal(
@@ -311,22 +316,22 @@ static void identity_needs_consent_and_no_protection(void **state)
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
 	r.consent_on = NULL;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_string_equal(e.field, "consent_on");
-	r = with_consent(f, f->insats, f->pnr_a);
+	r = with_consent(f, f->intervention, f->pnr_a);
 	r.protected_identity = 1;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_string_equal(e.field, "pnr");
 	char wrong[14];
 	str_copy(wrong, sizeof wrong, f->pnr_a);
 	wrong[10] = wrong[10] == '9' ? '0' : (char)(wrong[10] + 1); /* a wrong check digit */
-	r = with_consent(f, f->insats, wrong);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	r = with_consent(f, f->intervention, wrong);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_string_equal(e.field, "pnr");
 	r = with_consent(f, f->volume, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_string_equal(e.field, "intervention_id");
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation"), 0);
@@ -339,13 +344,13 @@ static void registrations_report_every_field_error(void **state)
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
 	r.referred_on = "2025-02-30";
 	r.source = "okand";
 	r.source_unit = "Soc\r\ntj";
 	r.consent_form = NULL;
 	r.name = "Anna \xe2\x80\xae grebnA";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_int_equal(field_error_count(&e), 5);
 	assert_string_equal(e.field, "referred_on");
 	assert_string_equal(
@@ -358,15 +363,15 @@ static void registrations_report_every_field_error(void **state)
 	assert_int_equal(count(f, "SELECT count(*) FROM participation"), 0);
 
 	r = anonymous(f, "K");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct registration bad = {"2025-02-30", NULL, NULL, 0};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &bad, &e), RC_INVALID);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &bad, &e), RC_INVALID);
 	assert_int_equal(field_error_count(&e), 3);
 	assert_non_null(strstr(field_error_for(&e, "date"), "Datumet finns inte"));
 	assert_non_null(field_error_for(&e, "support"));
 	assert_non_null(field_error_for(&e, "employment"));
 	struct registration end = {"31/1", "nej", NULL, 0};
-	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, end.date, end.end_reason, &e),
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, id, end.date, end.end_reason, &e),
 	                 RC_INVALID);
 	assert_int_equal(field_error_count(&e), 2);
 	assert_string_equal(field_error_for(&e, "date"),
@@ -380,13 +385,13 @@ static void anonymous_referral_keeps_only_sex_and_dates(void **state)
 	struct field_error e;
 	int64_t id;
 	struct referral r = anonymous(f, NULL);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_INVALID);
 	assert_string_equal(e.field, "sex");
 	r = anonymous(f, "M");
 	r.protected_identity = 1;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_false(p.identified);
 	assert_int_equal(p.birth_year, 0);
 	assert_true(p.protected_identity);
@@ -399,38 +404,38 @@ static void flow_start_end_and_felregistrering(void **state)
 	struct field_error e;
 	int64_t id, id2;
 	struct referral r = anonymous(f, "K");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct registration early = {"2025-01-15", NULL, start_answers, 4};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &early, &e), RC_INVALID);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &early, &e), RC_INVALID);
 	assert_string_equal(e.field, "date");
 	struct registration no_employment = {"2025-02-10", NULL, start_answers, 1};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &no_employment, &e), RC_INVALID);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &no_employment, &e), RC_INVALID);
 	assert_string_equal(e.field, "employment");
 	struct answer dup[] = {
 	    {"support", "lon", -1}, {"support", "lon", -1}, {"employment", "ovrigt", -1}};
 	struct registration twice = {"2025-02-10", NULL, dup, 3};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &twice, &e), RC_INVALID);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &twice, &e), RC_INVALID);
 	struct registration end_early = {"2025-02-10", "arbete", end_answers, 3};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &end_early, &e), RC_INVALID);
+	assert_int_equal(participation_end(f->t.db, &f->dr, id, &end_early, &e), RC_INVALID);
 	start(f, id, "2025-02-10");
 	struct registration again = {"2025-02-11", NULL, start_answers, 4};
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, id, &again, &e), RC_INVALID);
+	assert_int_equal(participation_start(f->t.db, &f->dr, id, &again, &e), RC_INVALID);
 	struct registration before_start = {"2025-02-01", "arbete", end_answers, 3};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &before_start, &e), RC_INVALID);
+	assert_int_equal(participation_end(f->t.db, &f->dr, id, &before_start, &e), RC_INVALID);
 	struct registration end = {"2025-09-30", "arbete", end_answers, 3};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, id, &end, &e), RC_OK);
+	assert_int_equal(participation_end(f->t.db, &f->dr, id, &end, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_string_equal(p.state, "ended");
 	assert_true(p.counts);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation_answer WHERE phase = 'end'"),
 	                 3);
 
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
 	start(f, id2, "2025-02-10");
 	struct registration felreg = {"2025-02-11", "felregistrering", NULL, 0};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, id2, &felreg, &e), RC_OK);
-	assert_int_equal(deltagare_get(f->t.db, f->a, id2, &p), RC_OK);
+	assert_int_equal(participation_end(f->t.db, &f->dr, id2, &felreg, &e), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id2, &p), RC_OK);
 	assert_false(p.counts); /* out of the statistics, kept in history */
 	/* queued, active, start date, ended, end reason */
 	assert_int_equal(
@@ -443,19 +448,19 @@ static void cancel_and_corrections_keep_history(void **state)
 	struct field_error e;
 	int64_t id, id2;
 	struct referral r = anonymous(f, "K");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
-	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
 	                 RC_OK);
-	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, id, "2025-02-05", "eget_val", &e),
 	                 RC_INVALID);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id2, &e), RC_OK);
 	start(f, id2, "2025-02-10");
-	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "start_on", "2025-01-01", &e),
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id2, "start_on", "2025-01-01", &e),
 	                 RC_INVALID);
-	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "start_on", "2025-02-12", &e),
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id2, "start_on", "2025-02-12", &e),
 	                 RC_OK);
-	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "sex", "M", &e), RC_OK);
-	assert_int_equal(deltagare_correct(f->t.db, &f->dr, id2, "identity_id", "1", &e),
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id2, "sex", "M", &e), RC_OK);
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id2, "identity_id", "1", &e),
 	                 RC_INVALID);
 	assert_int_equal(count(f,
 	                       "SELECT count(*) FROM participation_history WHERE field = 'start_on'"
@@ -471,16 +476,17 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id, id2;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
-	r = with_consent(f, f->other_insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	r = with_consent(f, f->other_intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
 	start(f, id, "2025-03-10");
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-02-01", &e),
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-02-01", &e),
 	                 RC_INVALID);
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e),
+	                 RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_false(p.identified);
 	assert_int_equal(p.birth_year, 0);
 	assert_string_equal(p.sex, "K"); /* the figures stay */
@@ -488,10 +494,10 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	assert_string_equal(p.consent_withdrawn_on, "2025-04-01");
 	/* Consent is per insats: the other episode still holds the identity. */
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
 	                 RC_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
 	                 RC_INVALID);
 }
 
@@ -499,73 +505,77 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
  * insats B (where they are not staffed) already holds, with another name.
  * They see only what they typed; B is untouched; protection in A leaves B
  * intact and puts a request on the administrator's work list. */
-static void number_from_another_insats_reveals_and_erases_nothing(void **state)
+static void number_from_another_intervention_reveals_and_erases_nothing(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t in_b, in_a;
-	struct referral r = with_consent(f, f->other_insats, f->pnr_b);
+	struct referral r = with_consent(f, f->other_intervention, f->pnr_b);
 	r.name = "Bertil Bsson";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &in_b, &e), RC_OK);
-	r = with_consent(f, f->insats, f->pnr_b);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &in_b, &e), RC_OK);
+	r = with_consent(f, f->intervention, f->pnr_b);
 	r.name = "Adam Asson";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
 	const char *pnr, *name;
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->dr, in_a, "kontakt", f->a, &pnr, &name), RC_OK);
+	    participation_identity(f->t.db, f->v, &f->dr, in_a, "kontakt", f->a, &pnr, &name),
+	    RC_OK);
 	assert_string_equal(name, "Adam Asson"); /* what was typed, not B's name */
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
 	    RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* Withdrawal in A: B keeps its identity. */
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, in_a, "2025-04-01", &e),
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, in_a, "2025-04-01", &e),
 	                 RC_OK);
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
 	    RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* Register again in A and protect there: A is erased, B is not. */
 	r.name = "Adam Asson";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
-	assert_int_equal(deltagare_protect(f->t.db, &f->dr, in_a), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
+	assert_int_equal(participation_protect(f->t.db, &f->dr, in_a), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, in_a, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, in_a, &p), RC_OK);
 	assert_false(p.identified);
 	assert_true(p.protected_identity);
-	assert_int_equal(deltagare_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, in_b, &p), RC_OK);
 	assert_true(p.identified);
 	assert_false(p.protected_identity);
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
+	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
 	    RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* The administrator's work list holds the request; only they see it. */
 	struct protect_request *req;
 	size_t n;
-	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->dr, f->assoc, &req, &n),
+	assert_int_equal(participation_protect_requests(f->t.db, f->a, &f->dr, f->assoc, &req, &n),
 	                 RC_DENIED);
-	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n), RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(req[0].participation_id, in_a);
 	assert_int_equal(req[0].identified, 1);
 	size_t erased = 0;
-	assert_int_equal(deltagare_protect_apply(f->t.db, &f->dr, req[0].id, &erased), RC_DENIED);
-	assert_int_equal(deltagare_protect_apply(f->t.db, &f->admin, req[0].id, &erased), RC_OK);
+	assert_int_equal(participation_protect_apply(f->t.db, &f->dr, req[0].id, &erased),
+	                 RC_DENIED);
+	assert_int_equal(participation_protect_apply(f->t.db, &f->admin, req[0].id, &erased),
+	                 RC_OK);
 	assert_int_equal(erased, 1);
-	assert_int_equal(deltagare_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, in_b, &p), RC_OK);
 	assert_false(p.identified);
 	assert_true(p.protected_identity);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
 	assert_int_equal(count(f, "SELECT count(*) FROM protection_request WHERE pnr_hash IS NOT"
 	                          " NULL OR handled_at IS NULL"),
 	                 0);
-	assert_int_equal(deltagare_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n), RC_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(deltagare_protect_apply(f->t.db, &f->admin, req ? req[0].id : 1, &erased),
-	                 RC_NOT_FOUND);
+	assert_int_equal(
+	    participation_protect_apply(f->t.db, &f->admin, req ? req[0].id : 1, &erased),
+	    RC_NOT_FOUND);
 }
 
 /* Migration 10: an identity two participations shared becomes one copy per
@@ -643,17 +653,65 @@ static void shared_identity_becomes_one_copy_per_participation(void **state)
 	/* Withdrawal in one leaves the other's copy. */
 	struct actor cli = {0, "admin", "127.0.0.1", ROLE_ADMIN};
 	struct field_error e;
-	assert_int_equal(deltagare_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_INVALID);
+	assert_int_equal(participation_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e),
+	                 RC_INVALID);
 	assert_int_equal(db_exec(t.db, "INSERT INTO consent (participation_id, given_on,"
 	                               " form_version) VALUES (3, '2025-01-01', '1')"),
 	                 RC_OK);
-	assert_int_equal(deltagare_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
+	assert_int_equal(participation_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(t.db, a, 5, &p), RC_OK);
+	assert_int_equal(participation_get(t.db, a, 5, &p), RC_OK);
 	assert_true(p.identified);
 	testdb_close(&t);
 	vault_close(v);
 	arena_free(a);
+}
+
+/* Migration 13: the Swedish history field name "hemkommun" becomes the
+ * glossary's "home_area"; other fields and values are left alone. */
+static void history_field_names_become_english(void **state)
+{
+	(void)state;
+	struct testdb t;
+	snprintf(t.dir, sizeof t.dir, "/tmp/finsam-test-XXXXXX");
+	assert_non_null(mkdtemp(t.dir));
+	snprintf(t.path, sizeof t.path, "%s/old.db", t.dir);
+	char err[300] = "";
+	assert_int_equal(db_open_at_version(t.path, 12, &t.db, err, sizeof err), RC_OK);
+	assert_int_equal(db_exec(t.db, "INSERT INTO association (name, created_at)"
+	                               " VALUES ('F', '2020-01-01')"),
+	                 RC_OK);
+	assert_int_equal(db_exec(t.db,
+	                         "INSERT INTO intervention (association_id, name, orientation,"
+	                         " method, start_on, created_at) VALUES"
+	                         " (1, 'A', 'individ', 'person', '2024-01-01', '2024-01-01')"),
+	                 RC_OK);
+	assert_int_equal(db_exec(t.db, "INSERT INTO participation (id, intervention_id, sex, state,"
+	                               " referred_on, referral_source, created_at) VALUES"
+	                               " (3, 1, 'K', 'queued', '2025-01-01', 'fk', '2025')"),
+	                 RC_OK);
+	assert_int_equal(db_exec(t.db, "INSERT INTO participation_history (participation_id, at,"
+	                               " actor, field, old_value, new_value) VALUES"
+	                               " (3, '2025', 'a', 'hemkommun', 'Ale', 'Kungsbacka'),"
+	                               " (3, '2025', 'a', 'state', 'queued', 'active')"),
+	                 RC_OK);
+	db_close(t.db);
+	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &t.db, err, sizeof err), RC_OK);
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(t.db,
+	                            "SELECT field, old_value, new_value FROM participation_history"
+	                            " ORDER BY id",
+	                            &q),
+	                 RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_col_text(q, 0), "home_area");
+	assert_string_equal(db_col_text(q, 1), "Ale");
+	assert_string_equal(db_col_text(q, 2), "Kungsbacka");
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_col_text(q, 0), "state");
+	assert_int_equal(db_step(q), DB_DONE);
+	db_finalize(q);
+	testdb_close(&t);
 }
 
 /* Review issue 6, item 22: consent given later stores the identity for that
@@ -664,70 +722,74 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	struct field_error e = {0};
 	int64_t id, prot;
 	struct referral r = anonymous(f, "M"); /* the number says woman: sex follows it */
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	r.protected_identity = 1;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &prot, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &prot, &e), RC_OK);
 	struct participation *w;
 	size_t n;
 	struct paging pg = {0, 500, 0, 0, 0};
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
 	                 RC_OK);
 	size_t before = n;
 	struct consent_in in = {"2025-03-05", "2024:1", f->pnr_a, "Senare Samtycke"};
 	struct field_error e2 = {0};
-	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->other, id, &in, &e2), RC_DENIED);
+	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->other, id, &in, &e2),
+	                 RC_DENIED);
 	struct consent_in badin = {"2099-01-01", "", "1234", ""};
 	struct field_error e3 = {0};
-	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &badin, &e3), RC_INVALID);
+	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &badin, &e3),
+	                 RC_INVALID);
 	assert_int_equal(field_error_count(&e3), 4); /* every field at once */
 	struct field_error e4 = {0};
-	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, prot, &in, &e4), RC_INVALID);
+	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, prot, &in, &e4),
+	                 RC_INVALID);
 	assert_string_equal(e4.field, "pnr");
 	struct field_error e5 = {0};
-	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
+	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
 	struct participation p;
-	assert_int_equal(deltagare_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_true(p.identified);
 	assert_string_equal(p.sex, "K");
 	assert_int_equal(p.birth_year, 1990);
 	assert_string_equal(p.consent_on, "2025-03-05");
 	const char *pnr, *name;
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name), RC_OK);
+	    participation_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name), RC_OK);
 	assert_string_equal(name, "Senare Samtycke");
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
 	                 RC_OK);
 	assert_int_equal(n, before - 1);
 	struct field_error e6 = {0};
-	assert_int_equal(deltagare_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6), RC_INVALID);
+	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6),
+	                 RC_INVALID);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'consent_given'"),
 	                 1);
 }
 
 /* Protection reaches every participation of the person the caller has
  * rights to, and asks nobody when there are no others. */
-static void protection_erases_identity_in_own_insatser(void **state)
+static void protection_erases_identity_in_own_interventions(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id, id2, other;
-	assert_int_equal(insats_staff_set(f->t.db, &test_actor, f->other_insats, f->dr_user,
-	                                  "deltagaransvarig", 1, &e),
+	assert_int_equal(intervention_staff_set(f->t.db, &test_actor, f->other_intervention,
+	                                        f->dr_user, "deltagaransvarig", 1, &e),
 	                 RC_OK);
-	struct referral r = with_consent(f, f->insats, f->pnr_b);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
-	r = with_consent(f, f->other_insats, f->pnr_b);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
-	r = with_consent(f, f->insats, f->pnr_a); /* someone else */
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
-	assert_int_equal(deltagare_protect(f->t.db, &f->dr, id), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_b);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	r = with_consent(f, f->other_intervention, f->pnr_b);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
+	r = with_consent(f, f->intervention, f->pnr_a); /* someone else */
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
+	assert_int_equal(participation_protect(f->t.db, &f->dr, id), RC_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation WHERE identity_id IS NULL"
 	                          " AND protected = 1 AND sex = 'M'"),
 	                 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM protection_request"), 0);
 	/* Someone not staffed on the insats cannot protect (and erase) at all. */
-	assert_int_equal(deltagare_protect(f->t.db, &f->other, other), RC_DENIED);
+	assert_int_equal(participation_protect(f->t.db, &f->other, other), RC_DENIED);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 }
 
@@ -736,18 +798,19 @@ static void only_own_deltagaransvarig_sees_identity_and_it_is_logged(void **stat
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	const char *pnr, *name;
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->other, id, "uppföljning", f->a, &pnr, &name),
+	    participation_identity(f->t.db, f->v, &f->other, id, "uppföljning", f->a, &pnr, &name),
 	    RC_DENIED);
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->admin, id, "uppföljning", f->a, &pnr, &name),
+	    participation_identity(f->t.db, f->v, &f->admin, id, "uppföljning", f->a, &pnr, &name),
 	    RC_DENIED);
 	assert_null(pnr);
 	assert_int_equal(
-	    deltagare_identity(f->t.db, f->v, &f->dr, id, "uppföljning", f->a, &pnr, &name), RC_OK);
+	    participation_identity(f->t.db, f->v, &f->dr, id, "uppföljning", f->a, &pnr, &name),
+	    RC_OK);
 	char expect[14];
 	snprintf(expect, sizeof expect, "19%.6s-%.4s", f->pnr_a, f->pnr_a + 7);
 	assert_string_equal(pnr, expect);
@@ -769,15 +832,16 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	struct fx *f = *state;
 	struct field_error e;
 	int64_t id, other;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	start(f, id, "2025-03-10");
-	assert_int_equal(deltagare_attendance_set(f->t.db, &f->dr, id, "2025-03", 125, &e), RC_OK);
-	r = with_consent(f, f->insats, f->pnr_b);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
+	assert_int_equal(participation_attendance_set(f->t.db, &f->dr, id, "2025-03", 125, &e),
+	                 RC_OK);
+	r = with_consent(f, f->intervention, f->pnr_b);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
 	json_t *x;
-	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->dr, f->pnr_a, &x, &e), RC_DENIED);
-	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(participation_extract(f->t.db, f->v, &f->dr, f->pnr_a, &x, &e), RC_DENIED);
+	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_string_equal(json_string_value(json_object_get(x, "namn")), "Testa Testsson");
 	json_t *parts = json_object_get(x, "deltaganden");
 	assert_int_equal(json_array_size(parts), 1); /* nothing of the other person */
@@ -790,8 +854,9 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	assert_true(json_array_size(json_object_get(p0, "historik")) >= 2);
 	json_decref(x);
 	/* After withdrawal the person is not found. */
-	assert_int_equal(deltagare_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
-	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e),
+	                 RC_OK);
+	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 0);
 	assert_null(json_object_get(x, "namn"));
 	json_decref(x);
@@ -805,15 +870,15 @@ static void nothing_is_cut_from_history_volume_or_extract(void **state)
 	struct fx *f = *state;
 	struct field_error e = {0};
 	int64_t id;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	for (int i = 0; i < 230; i++)
-		assert_int_equal(deltagare_correct(f->t.db, &f->dr, id, "referred_on",
-		                                   i % 2 ? "2025-01-02" : "2025-01-03", &e),
+		assert_int_equal(participation_correct(f->t.db, &f->dr, id, "referred_on",
+		                                       i % 2 ? "2025-01-02" : "2025-01-03", &e),
 		                 RC_OK);
 	struct history_entry *h;
 	size_t n;
-	assert_int_equal(deltagare_history(f->t.db, f->a, id, &h, &n), RC_OK);
+	assert_int_equal(participation_history(f->t.db, f->a, id, &h, &n), RC_OK);
 	assert_true(n >= 231);
 	assert_int_equal((int64_t)n,
 	                 count(f, "SELECT count(*) FROM participation_history"
@@ -824,44 +889,45 @@ static void nothing_is_cut_from_history_volume_or_extract(void **state)
 		snprintf(from, sizeof from, "%04d-%02d-01", 1990 + i / 12, i % 12 + 1);
 		snprintf(to, sizeof to, "%04d-%02d-28", 1990 + i / 12, i % 12 + 1);
 		struct volume_count v = {0, from, to, 1, 1};
-		assert_int_equal(insats_volume_add(f->t.db, &test_actor, f->volume, &v, &e), RC_OK);
+		assert_int_equal(intervention_volume_add(f->t.db, &test_actor, f->volume, &v, &e),
+		                 RC_OK);
 	}
 	struct volume_count *vc;
-	assert_int_equal(insats_volume_list(f->t.db, f->a, f->volume, &vc, &n), RC_OK);
+	assert_int_equal(intervention_volume_list(f->t.db, f->a, f->volume, &vc, &n), RC_OK);
 	assert_int_equal(n, 510);
 
 	/* 520 episodes of the same person (each cancelled before the next). */
-	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e),
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e),
 	                 RC_OK);
 	for (int i = 1; i < 520; i++) {
-		r = with_consent(f, f->insats, f->pnr_a);
-		assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+		r = with_consent(f, f->intervention, f->pnr_a);
+		assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 		assert_int_equal(
-		    deltagare_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e), RC_OK);
+		    participation_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e), RC_OK);
 	}
 	json_t *x;
-	assert_int_equal(deltagare_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 520);
 	json_decref(x);
 }
 
 /* Search by personnummer: only the caller's own insatser, audited first,
  * clear errors, and nobody but a deltagaransvarig. */
-static void search_by_pnr_stays_in_own_insatser(void **state)
+static void search_by_pnr_stays_in_own_interventions(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e = {0};
 	int64_t mine, theirs;
-	struct referral r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &mine, &e), RC_OK);
-	r = with_consent(f, f->other_insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &theirs, &e), RC_OK);
+	struct referral r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &mine, &e), RC_OK);
+	r = with_consent(f, f->other_intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &theirs, &e), RC_OK);
 	struct participation *p;
 	size_t n;
 	int64_t before =
 	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'");
-	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_a, "kontakt",
-	                                       f->a, &p, &n, &e),
+	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_a,
+	                                           "kontakt", f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, mine);
@@ -869,24 +935,24 @@ static void search_by_pnr_stays_in_own_insatser(void **state)
 	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'"),
 	    before + 1);
 	/* The other staff member sees only theirs. */
-	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->other, f->assoc, f->pnr_a,
-	                                       "uppfoljning", f->a, &p, &n, &e),
+	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->other, f->assoc, f->pnr_a,
+	                                           "uppfoljning", f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, theirs);
 	/* A number nobody in my insatser holds: nothing, still audited. */
-	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_b, "kontakt",
-	                                       f->a, &p, &n, &e),
+	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_b,
+	                                           "kontakt", f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 0);
 	/* Both mistakes at once. */
-	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, "19900101-0000",
-	                                       "nyfiken", f->a, &p, &n, &e),
+	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, "19900101-0000",
+	                                           "nyfiken", f->a, &p, &n, &e),
 	                 RC_INVALID);
 	assert_int_equal(field_error_count(&e), 2);
 	/* Only a deltagaransvarig searches. */
-	assert_int_equal(deltagare_find_by_pnr(f->t.db, f->v, &f->admin, f->assoc, f->pnr_a,
-	                                       "kontakt", f->a, &p, &n, &e),
+	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->admin, f->assoc, f->pnr_a,
+	                                           "kontakt", f->a, &p, &n, &e),
 	                 RC_DENIED);
 	/* Nothing personal in the log. */
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%900101%'"),
@@ -899,19 +965,19 @@ static void only_own_deltagaransvarig_may_register(void **state)
 	struct field_error e;
 	int64_t id;
 	struct referral r = anonymous(f, "K");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_DENIED);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_DENIED);
 	struct actor web_admin = {1, "admin", "127.0.0.1", ROLE_ADMIN};
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &web_admin, &r, &id, &e), RC_DENIED);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &web_admin, &r, &id, &e), RC_DENIED);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct registration reg = {"2025-02-10", NULL, start_answers, 4};
-	assert_int_equal(deltagare_start(f->t.db, &f->other, id, &reg, &e), RC_DENIED);
-	assert_int_equal(deltagare_cancel(f->t.db, &f->other, id, "2025-02-10", "eget_val", &e),
+	assert_int_equal(participation_start(f->t.db, &f->other, id, &reg, &e), RC_DENIED);
+	assert_int_equal(participation_cancel(f->t.db, &f->other, id, "2025-02-10", "eget_val", &e),
 	                 RC_DENIED);
-	assert_int_equal(deltagare_correct(f->t.db, &f->other, id, "sex", "M", &e), RC_DENIED);
-	assert_int_equal(deltagare_protect(f->t.db, &f->other, id), RC_DENIED);
-	assert_int_equal(deltagare_start(f->t.db, &f->dr, 9999, &reg, &e), RC_NOT_FOUND);
+	assert_int_equal(participation_correct(f->t.db, &f->other, id, "sex", "M", &e), RC_DENIED);
+	assert_int_equal(participation_protect(f->t.db, &f->other, id), RC_DENIED);
+	assert_int_equal(participation_start(f->t.db, &f->dr, 9999, &reg, &e), RC_NOT_FOUND);
 	/* The command line (user 0, administrator) may, for imports. */
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &test_actor, &r, &id, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &test_actor, &r, &id, &e), RC_OK);
 }
 
 /* The tally kept by triggers agrees with a count of the rows through
@@ -922,26 +988,28 @@ static void counts_follow_every_state_change(void **state)
 	struct field_error e;
 	int64_t a, b, c;
 	struct referral r = anonymous(f, "K");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a, &e), RC_OK);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &b, &e), RC_OK);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &c, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &a, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &b, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &c, &e), RC_OK);
 	start(f, a, "2025-02-10");
 	start(f, b, "2025-02-10");
 	struct registration end = {"2025-03-01", "arbete", end_answers, 3};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, a, &end, &e), RC_OK);
+	assert_int_equal(participation_end(f->t.db, &f->dr, a, &end, &e), RC_OK);
 	struct registration felreg = {"2025-03-01", "felregistrering", NULL, 0};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, b, &felreg, &e), RC_OK);
-	struct insats_counts *cnt;
+	assert_int_equal(participation_end(f->t.db, &f->dr, b, &felreg, &e), RC_OK);
+	struct intervention_counts *cnt;
 	size_t n;
-	assert_int_equal(deltagare_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
+	assert_int_equal(participation_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
 	assert_int_equal(n, 3);
-	assert_int_equal(cnt[0].intervention_id, f->insats);
+	assert_int_equal(cnt[0].intervention_id, f->intervention);
 	assert_int_equal(cnt[0].queued, 1);
 	assert_int_equal(cnt[0].active, 0);
 	assert_int_equal(cnt[0].ended, 1); /* the felregistrering is not counted */
-	assert_int_equal(deltagare_correct(f->t.db, &f->dr, b, "end_reason", "arbete", &e), RC_OK);
-	assert_int_equal(deltagare_cancel(f->t.db, &f->dr, c, "2025-03-01", "eget_val", &e), RC_OK);
-	assert_int_equal(deltagare_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
+	assert_int_equal(participation_correct(f->t.db, &f->dr, b, "end_reason", "arbete", &e),
+	                 RC_OK);
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, c, "2025-03-01", "eget_val", &e),
+	                 RC_OK);
+	assert_int_equal(participation_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
 	assert_int_equal(cnt[0].queued, 0);
 	assert_int_equal(cnt[0].ended, 2);
 	assert_int_equal(count(f, "SELECT sum(n) FROM participation_tally"),
@@ -955,38 +1023,38 @@ static void queue_and_work_lists(void **state)
 	int64_t a1, a2, a3, old;
 	struct referral r = anonymous(f, "K");
 	r.referred_on = "2025-05-01";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a1, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &a1, &e), RC_OK);
 	r.referred_on = "2025-01-01";
 	r.home_area_id = f->kommun;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a2, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &a2, &e), RC_OK);
 	r.referred_on = "2023-01-01";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &old, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &old, &e), RC_OK);
 	start(f, old, "2023-02-01");
 	r.referred_on = "2025-06-01";
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &a3, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &a3, &e), RC_OK);
 	start(f, a3, "2025-06-02");
 	struct registration bare = {"2025-07-01", "studier", NULL, 0};
-	assert_int_equal(deltagare_end(f->t.db, &f->dr, a3, &bare, &e), RC_OK);
+	assert_int_equal(participation_end(f->t.db, &f->dr, a3, &bare, &e), RC_OK);
 
 	struct participation *q;
 	size_t n;
 	struct paging pg = {0, 500, 0, 0, 0};
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &q, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &q, &n), RC_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(q[0].id, a2); /* oldest first */
 	assert_true(q[0].waiting_days > q[1].waiting_days);
-	assert_int_equal(deltagare_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &pg, &q, &n),
+	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &pg, &q, &n),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(
-	    deltagare_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &pg, &q, &n), RC_OK);
+	    participation_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &pg, &q, &n), RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, old);
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &pg, &q, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &pg, &q, &n), RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, a3);
-	assert_int_equal(deltagare_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &q, &n),
 	                 RC_OK);
 	assert_int_equal(n, 3); /* the open anonymous ones */
 	(void)a1;
@@ -1000,15 +1068,15 @@ static void same_person_twice_needs_confirmation_and_a_key_creates_once(void **s
 	struct fx *f = *state;
 	struct field_error e = {0};
 	int64_t first, other, again, second;
-	struct referral r = with_consent(f, f->other_insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->other, &r, &other, &e), RC_OK);
+	struct referral r = with_consent(f, f->other_intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &other, &e), RC_OK);
 	/* Queued in another insats: A's staff learn nothing of it. */
-	r = with_consent(f, f->insats, f->pnr_a);
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &first, &e), RC_OK);
+	r = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &first, &e), RC_OK);
 	/* The same number again in A: refused, naming A's participation. */
 	e = (struct field_error){0};
 	again = -1;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_CONFLICT);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_CONFLICT);
 	assert_int_equal(again, -1);
 	assert_string_equal(e.field, "pnr");
 	char want[40];
@@ -1019,33 +1087,33 @@ static void same_person_twice_needs_confirmation_and_a_key_creates_once(void **s
 	assert_null(strstr(e.message, want));
 	/* Confirmed: a second participation. */
 	r.confirm_duplicate = 1;
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_OK);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &again, &e), RC_OK);
 	assert_true(again != first);
 	/* Once started it is still active: still reported. */
 	r.confirm_duplicate = 0;
 	start(f, first, "2025-03-10");
-	assert_int_equal(deltagare_refer(f->t.db, f->v, &f->dr, &r, &second, &e), RC_CONFLICT);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &second, &e), RC_CONFLICT);
 	/* Another number in the other insats, never seen in A: no warning. */
-	r = with_consent(f, f->insats, f->pnr_b);
+	r = with_consent(f, f->intervention, f->pnr_b);
 	r.once_key = "nyckel-1";
 	int replayed = -1;
-	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->dr, &r, &second, &replayed, &e),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_refer_once(f->t.db, f->v, &f->dr, &r, &second, &replayed, &e), RC_OK);
 	assert_int_equal(replayed, 0);
 	int64_t before = count(f, "SELECT count(*) FROM participation");
 	/* The same key again (a double submit): the first one's id, nothing new,
 	 * and no duplicate warning either. */
-	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->dr, &r, &again, &replayed, &e),
+	assert_int_equal(participation_refer_once(f->t.db, f->v, &f->dr, &r, &again, &replayed, &e),
 	                 RC_OK);
 	assert_int_equal(again, second);
 	assert_int_equal(replayed, 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation"), before);
 	/* Another user's same key says nothing about the first: the other
 	 * user's own referral is checked and created as usual. */
-	r = with_consent(f, f->other_insats, f->pnr_b);
+	r = with_consent(f, f->other_intervention, f->pnr_b);
 	r.once_key = "nyckel-1";
-	assert_int_equal(deltagare_refer_once(f->t.db, f->v, &f->other, &r, &again, &replayed, &e),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_refer_once(f->t.db, f->v, &f->other, &r, &again, &replayed, &e), RC_OK);
 	assert_int_equal(replayed, 0);
 	assert_true(again != second);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation"), before + 1);
@@ -1059,9 +1127,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(vault_seals_and_detects_tampering, setup, teardown),
-	    cmocka_unit_test_setup_teardown(insats_fixed_fields_cannot_change, setup, teardown),
-	    cmocka_unit_test_setup_teardown(insats_years_and_staff, setup, teardown),
-	    cmocka_unit_test_setup_teardown(volume_counts_only_for_volume_insatser, setup,
+	    cmocka_unit_test_setup_teardown(intervention_fixed_fields_cannot_change, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(intervention_years_and_staff, setup, teardown),
+	    cmocka_unit_test_setup_teardown(volume_counts_only_for_volume_interventions, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(referral_with_consent_seals_identity, setup, teardown),
 	    cmocka_unit_test_setup_teardown(identity_needs_consent_and_no_protection, setup,
@@ -1074,11 +1143,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(cancel_and_corrections_keep_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(withdrawal_erases_identity_and_keeps_figures, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(number_from_another_insats_reveals_and_erases_nothing,
-	                                    setup, teardown),
-	    cmocka_unit_test_setup_teardown(protection_erases_identity_in_own_insatser, setup,
+	    cmocka_unit_test_setup_teardown(
+	        number_from_another_intervention_reveals_and_erases_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(protection_erases_identity_in_own_interventions, setup,
 	                                    teardown),
 	    cmocka_unit_test(shared_identity_becomes_one_copy_per_participation),
+	    cmocka_unit_test(history_field_names_become_english),
 	    cmocka_unit_test_setup_teardown(
 	        consent_given_later_stores_identity_and_leaves_the_work_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
@@ -1087,7 +1157,8 @@ int main(void)
 	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(nothing_is_cut_from_history_volume_or_extract, setup,
 	                                    teardown),
-	    cmocka_unit_test_setup_teardown(search_by_pnr_stays_in_own_insatser, setup, teardown),
+	    cmocka_unit_test_setup_teardown(search_by_pnr_stays_in_own_interventions, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
@@ -1095,5 +1166,5 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(
 	        same_person_twice_needs_confirmation_and_a_key_creates_once, setup, teardown),
 	};
-	return cmocka_run_group_tests_name("deltagare", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("participation", tests, NULL, NULL);
 }

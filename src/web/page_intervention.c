@@ -1,5 +1,5 @@
 /*
- * page_insats.c — insatser: the list with queue and participant counts,
+ * page_intervention.c — insatser: the list with queue and participant counts,
  * creating and editing (orientation, method and ESF fixed after creation),
  * and the insats page with yearly plan and budget and its staff.
  */
@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "../core/codes.h"
-#include "../core/deltagare.h"
-#include "../core/insats.h"
+#include "../core/participation.h"
+#include "../core/intervention.h"
 #include "../core/org.h"
 #include "../util/arena.h"
 #include "../util/html.h"
@@ -63,7 +63,7 @@ static const struct org_code yes_no[] = {{"0", "Nej"}, {"1", "Ja"}, {NULL, NULL}
 
 #define FIXED_HINT "Kan inte ändras när insatsen väl är skapad."
 
-static const struct field insats_fields[] = {
+static const struct field intervention_fields[] = {
     {"name", "Namn", FT_TEXT, 1, 120, NULL, NULL, NULL},
     {"description", "Beskrivning", FT_TEXTAREA, 0, 4000, NULL, NULL, NULL},
     {"responsible_member_id", "Ansvarig part", FT_ID, 0, 20, NULL,
@@ -79,11 +79,11 @@ static const struct field insats_fields[] = {
     {"end_on", "Slutdatum", FT_DATE, 0, 10, NULL, "Lämna tomt om insatsen löper tills vidare.",
      NULL},
 };
-#define NINSATS (sizeof insats_fields / sizeof insats_fields[0])
+#define N_INTERVENTION (sizeof intervention_fields / sizeof intervention_fields[0])
 
-static void insats_form_setup(struct req *r, struct form *f)
+static void intervention_form_setup(struct req *r, struct form *f)
 {
-	form_init(f, insats_fields, NINSATS);
+	form_init(f, intervention_fields, N_INTERVENTION);
 	form_set_codes(f, "orientation_detail", web_code_options(r, "orientation_detail"));
 	entity_member_options(r, f, "responsible_member_id");
 }
@@ -111,7 +111,7 @@ static const char *target_group_markup(struct req *r, const char **chosen, size_
 	return s;
 }
 
-static void insats_to_form(struct req *r, const struct intervention *x, struct form *f)
+static void intervention_to_form(struct req *r, const struct intervention *x, struct form *f)
 {
 	form_set(f, r->arena, "name", x->name);
 	form_set(f, r->arena, "description", x->description);
@@ -124,8 +124,8 @@ static void insats_to_form(struct req *r, const struct intervention *x, struct f
 	form_set(f, r->arena, "end_on", x->end_on);
 }
 
-static void insats_form_page(struct req *r, const char *title, struct form *f, const char **tg,
-                             size_t ntg)
+static void intervention_form_page(struct req *r, const char *title, struct form *f,
+                                   const char **tg, size_t ntg)
 {
 	page_begin(r, title);
 	html_printf(&r->out, "<h1>%s</h1>", title);
@@ -136,10 +136,10 @@ static void insats_form_page(struct req *r, const char *title, struct form *f, c
 }
 
 /* Saves the posted form as insats id (0 = new). */
-static void insats_post(struct req *r, int64_t id, const char *title)
+static void intervention_post(struct req *r, int64_t id, const char *title)
 {
 	struct form f;
-	insats_form_setup(r, &f);
+	intervention_form_setup(r, &f);
 	form_read_kv(&f, r->arena, &r->form);
 	size_t ntg = kv_count(&r->form, "target_group");
 	const char **tg = arena_alloc(r->arena, (ntg ? ntg : 1) * sizeof *tg);
@@ -163,7 +163,7 @@ static void insats_post(struct req *r, int64_t id, const char *title)
 		x.target_groups = tg;
 		x.ntarget_groups = k;
 		struct field_error err = {0};
-		enum rc rc = insats_save(r->db, &r->actor, &x, &err);
+		enum rc rc = intervention_save(r->db, &r->actor, &x, &err);
 		if (rc == RC_OK) {
 			req_redirect_done(r, arena_printf(r->arena, "/insatser/%" PRId64, x.id),
 			                  "insats");
@@ -176,62 +176,62 @@ static void insats_post(struct req *r, int64_t id, const char *title)
 		form_fail(&f, &err);
 	}
 	r->status = 422;
-	insats_form_page(r, title, &f, tg, k);
+	intervention_form_page(r, title, &f, tg, k);
 }
 
-void page_insats_new(struct req *r)
+void page_intervention_new(struct req *r)
 {
 	struct form f;
-	insats_form_setup(r, &f);
+	intervention_form_setup(r, &f);
 	char today[11];
 	str_today(today);
 	form_set(&f, r->arena, "orientation", "individ");
 	form_set(&f, r->arena, "method", "person");
 	form_set(&f, r->arena, "esf", "0");
 	form_set(&f, r->arena, "start_on", today);
-	insats_form_page(r, "Ny insats", &f, NULL, 0);
+	intervention_form_page(r, "Ny insats", &f, NULL, 0);
 }
 
-void page_insats_new_post(struct req *r)
+void page_intervention_new_post(struct req *r)
 {
-	insats_post(r, 0, "Ny insats");
+	intervention_post(r, 0, "Ny insats");
 }
 
-void page_insats_edit(struct req *r)
+void page_intervention_edit(struct req *r)
 {
 	struct intervention x;
-	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
 	}
 	struct form f;
-	insats_form_setup(r, &f);
-	insats_to_form(r, &x, &f);
-	insats_form_page(r, arena_printf(r->arena, "Ändra insats %s", x.name), &f, x.target_groups,
-	                 x.ntarget_groups);
+	intervention_form_setup(r, &f);
+	intervention_to_form(r, &x, &f);
+	intervention_form_page(r, arena_printf(r->arena, "Ändra insats %s", x.name), &f,
+	                       x.target_groups, x.ntarget_groups);
 }
 
-void page_insats_edit_post(struct req *r)
+void page_intervention_edit_post(struct req *r)
 {
 	struct intervention x;
-	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
 	}
-	insats_post(r, x.id, arena_printf(r->arena, "Ändra insats %s", x.name));
+	intervention_post(r, x.id, arena_printf(r->arena, "Ändra insats %s", x.name));
 }
 
-void page_insatser(struct req *r)
+void page_interventions(struct req *r)
 {
 	int64_t assoc = entity_association(r);
 	struct intervention *x;
-	struct insats_counts *c;
+	struct intervention_counts *c;
 	size_t n, nc;
-	enum rc rc = assoc ? insats_list(r->db, r->arena, assoc, &x, &n) : RC_DB;
+	enum rc rc = assoc ? intervention_list(r->db, r->arena, assoc, &x, &n) : RC_DB;
 	if (!rc)
-		rc = deltagare_counts(r->db, r->arena, assoc, &c, &nc);
+		rc = participation_counts(r->db, r->arena, assoc, &c, &nc);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -239,7 +239,7 @@ void page_insatser(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, "Insatser");
 	html_printf(b, "<h1>Insatser</h1>");
-	if (auth_allows(r->who.role, PERM_INSATS_WRITE))
+	if (auth_allows(r->who.role, PERM_INTERVENTION_WRITE))
 		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/insatser/ny\">Ny "
 		               "insats</a></p>");
 	html_printf(b, "<table class=\"wide\"><caption>Förbundets insatser</caption><thead><tr>"
@@ -303,7 +303,7 @@ static void volume_section(struct req *r, int64_t id, int can_write, struct form
 	struct volume_count *v;
 	size_t n;
 	struct buf *b = &r->out;
-	if (insats_volume_list(r->db, r->arena, id, &v, &n))
+	if (intervention_volume_list(r->db, r->arena, id, &v, &n))
 		return;
 	html_printf(b, "<h2>Antal deltagare per period</h2>");
 	if (n == 0) {
@@ -339,30 +339,30 @@ static void volume_section(struct req *r, int64_t id, int can_write, struct form
 	}
 }
 
-static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
-                             struct form *vf);
+static void intervention_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
+                                   struct form *vf);
 
-static void insats_page(struct req *r, int64_t id, struct form *yf, struct form *sf)
+static void intervention_page(struct req *r, int64_t id, struct form *yf, struct form *sf)
 {
 	struct form vf;
 	form_init(&vf, volume_fields, 4);
-	insats_page_with(r, id, yf, sf, &vf);
+	intervention_page_with(r, id, yf, sf, &vf);
 }
 
-static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
-                             struct form *vf)
+static void intervention_page_with(struct req *r, int64_t id, struct form *yf, struct form *sf,
+                                   struct form *vf)
 {
 	struct intervention x;
 	struct intervention_year *y;
 	size_t ny;
-	enum rc rc = insats_get(r->db, r->arena, id, &x);
+	enum rc rc = intervention_get(r->db, r->arena, id, &x);
 	if (!rc)
-		rc = insats_years(r->db, r->arena, id, &y, &ny);
+		rc = intervention_years(r->db, r->arena, id, &y, &ny);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
 	}
-	int can_write = auth_allows(r->who.role, PERM_INSATS_WRITE);
+	int can_write = auth_allows(r->who.role, PERM_INTERVENTION_WRITE);
 	struct buf *b = &r->out;
 	page_begin(r, arena_printf(r->arena, "Insats %s", x.name));
 	html_printf(b, "<h1>%s</h1>", x.name);
@@ -389,7 +389,7 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 		            "<a class=\"button\" href=\"/insatser/%lld/deltagare\">Deltagare</a>",
 		            (long long)x.id);
 	if (strcmp(x.method, "person") == 0 && auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
-	    insats_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig"))
+	    intervention_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig"))
 		html_printf(b, "<a class=\"button\" href=\"/insatser/%lld/anmalan\">Ny anmälan</a>",
 		            (long long)x.id);
 	if (can_write)
@@ -459,7 +459,7 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 		for (size_t i = 0; i < nu; i++)
 			for (int k = 0; k < 2; k++) {
 				const char *role = staff_roles[k].code;
-				if (!insats_is_staff(r->db, x.id, u[i].id, role))
+				if (!intervention_is_staff(r->db, x.id, u[i].id, role))
 					continue;
 				shown++;
 				html_printf(b, "<li>%s, %s", u[i].display_name,
@@ -488,8 +488,8 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 			struct form_option *o = arena_alloc(r->arena, (nu ? nu : 1) * sizeof *o);
 			size_t k = 0;
 			for (size_t i = 0; o && i < nu; i++)
-				if (!u[i].disabled && (u[i].role == ROLE_INSATSANSVARIG ||
-				                       u[i].role == ROLE_DELTAGARANSVARIG)) {
+				if (!u[i].disabled && (u[i].role == ROLE_INTERVENTION_LEAD ||
+				                       u[i].role == ROLE_CASEWORKER)) {
 					o[k].id = u[i].id;
 					o[k++].label =
 					    arena_printf(r->arena, "%s (%s)", u[i].display_name,
@@ -506,12 +506,12 @@ static void insats_page_with(struct req *r, int64_t id, struct form *yf, struct 
 	page_end(r);
 }
 
-void page_insats(struct req *r)
+void page_intervention(struct req *r)
 {
 	struct form yf, sf;
 	form_init(&yf, year_fields, 6);
 	form_init(&sf, staff_fields, 2);
-	insats_page(r, r->ids[0], &yf, &sf);
+	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
 /* The whole number typed in field name of f, 0..max, into *out (-1 when
@@ -543,7 +543,7 @@ static int kr_field(struct form *f, const char *name, int64_t *ore)
 	return 1;
 }
 
-void page_insats_year_post(struct req *r)
+void page_intervention_year_post(struct req *r)
 {
 	struct form yf, sf;
 	form_init(&yf, year_fields, 6);
@@ -561,7 +561,7 @@ void page_insats_year_post(struct req *r)
 		if (y.budget_esf_cost < 0)
 			y.budget_esf_cost = 0;
 		struct field_error err = {0};
-		enum rc rc = insats_year_set(r->db, &r->actor, r->ids[0], &y, &err);
+		enum rc rc = intervention_year_set(r->db, &r->actor, r->ids[0], &y, &err);
 		if (rc == RC_OK) {
 			req_redirect_done(
 			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "ar");
@@ -575,10 +575,10 @@ void page_insats_year_post(struct req *r)
 	}
 invalid:
 	r->status = 422;
-	insats_page(r, r->ids[0], &yf, &sf);
+	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
-void page_insats_staff_post(struct req *r)
+void page_intervention_staff_post(struct req *r)
 {
 	struct form yf, sf;
 	form_init(&yf, year_fields, 6);
@@ -588,8 +588,9 @@ void page_insats_staff_post(struct req *r)
 	int remove = kv_get(&r->form, "remove") != NULL;
 	if (form_check(&sf) == RC_OK) {
 		struct field_error err = {0};
-		enum rc rc = insats_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
-		                              form_get(&sf, "role"), !remove, &err);
+		enum rc rc =
+		    intervention_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
+		                           form_get(&sf, "role"), !remove, &err);
 		if (rc == RC_OK) {
 			req_redirect_done(r,
 			                  arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]),
@@ -603,10 +604,10 @@ void page_insats_staff_post(struct req *r)
 		form_fail(&sf, &err);
 	}
 	r->status = 422;
-	insats_page(r, r->ids[0], &yf, &sf);
+	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
-void page_insats_volume_post(struct req *r)
+void page_intervention_volume_post(struct req *r)
 {
 	struct form yf, sf, vf;
 	form_init(&yf, year_fields, 6);
@@ -618,7 +619,7 @@ void page_insats_volume_post(struct req *r)
 		                         form_get(&vf, "period_end"), form_id(&vf, "women"),
 		                         form_id(&vf, "men")};
 		struct field_error err = {0};
-		enum rc rc = insats_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
+		enum rc rc = intervention_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
 		if (rc == RC_OK) {
 			req_redirect_done(
 			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "antal");
@@ -631,5 +632,5 @@ void page_insats_volume_post(struct req *r)
 		form_fail(&vf, &err);
 	}
 	r->status = 422;
-	insats_page_with(r, r->ids[0], &yf, &sf, &vf);
+	intervention_page_with(r, r->ids[0], &yf, &sf, &vf);
 }

@@ -1,19 +1,19 @@
 /*
- * page_deltagare.c — participants in the browser: the referral form, the
- * participant list of an insats, one participation with its start, end,
+ * page_participation.c — participants in the browser: the referral form, the
+ * participant list of an intervention, one participation with its start, end,
  * attendance, consent and correction forms, the queue, the work lists and
  * the register extract.
  *
  * No list and no URL carries an identity: a participation is known by its
  * number.  The identity is shown only on request, to a deltagaransvarig of
- * the insats, in the response to a POST that states why; the core logs it.
+ * the intervention, in the response to a POST that states why; the core logs it.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/deltagare.h"
-#include "../core/insats.h"
+#include "../core/participation.h"
+#include "../core/intervention.h"
 #include "../core/org.h"
 #include "../core/pnr.h"
 #include "../util/arena.h"
@@ -126,12 +126,12 @@ static int token_ok(const char *t)
 }
 
 /* The form, with its one-time token (hidden) and, when the person is
- * already in the insats, the "Registrera ändå" checkbox. */
+ * already in the intervention, the "Registrera ändå" checkbox. */
 static void referral_page(struct req *r, struct form *f, const char *token, int duplicate,
                           int confirmed_dup)
 {
 	struct intervention x;
-	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -214,7 +214,7 @@ void page_referral_post(struct req *r)
 	int duplicate = 0;
 	if (form_ok) {
 		int64_t id = 0;
-		enum rc rc = deltagare_refer(r->db, r->vault, &r->actor, &in, &id, &err);
+		enum rc rc = participation_refer(r->db, r->vault, &r->actor, &in, &id, &err);
 		if (rc == RC_OK) {
 			req_redirect_done(r, arena_printf(r->arena, "/deltagare/%" PRId64, id),
 			                  "anmalan");
@@ -227,7 +227,7 @@ void page_referral_post(struct req *r)
 		}
 	} else {
 		/* The core's rules too, so every mistake shows at once. */
-		deltagare_refer_check(r->db, &in, &err);
+		participation_refer_check(r->db, &in, &err);
 	}
 	form_fail(&f, &err);
 	/* What was typed stays, the number too: it goes back only in the body
@@ -248,7 +248,7 @@ static const struct list_key end_keys[] = {{"slut", 0}, {"nr", 0}};
 enum date_col { COL_REFERRED, COL_START, COL_END };
 
 static void participation_table(struct req *r, const struct list_view *v, const char *caption,
-                                const struct participation *p, size_t n, int show_insats,
+                                const struct participation *p, size_t n, int show_intervention,
                                 int show_wait, enum date_col date)
 {
 	struct buf *b = &r->out;
@@ -257,7 +257,7 @@ static void participation_table(struct req *r, const struct list_view *v, const 
 		return;
 	html_printf(b, "<table class=\"wide\"><caption>%s</caption><thead><tr>", caption);
 	list_th(r, v, "Nr", PSORT_NR, NULL);
-	if (show_insats)
+	if (show_intervention)
 		list_th(r, v, "Insats", -1, NULL);
 	list_th(r, v, "Kön", -1, NULL);
 	list_th(r, v, "Status", -1, NULL);
@@ -273,7 +273,7 @@ static void participation_table(struct req *r, const struct list_view *v, const 
 		html_printf(b,
 		            "<tr><td data-label=\"Nr\"><a href=\"/deltagare/%lld\">%lld</a></td>",
 		            (long long)p[i].id, (long long)p[i].id);
-		if (show_insats)
+		if (show_intervention)
 			html_printf(b, "<td data-label=\"Insats\">%s</td>", p[i].intervention_name);
 		html_printf(b,
 		            "<td data-label=\"Kön\">%s</td><td data-label=\"Status\">%s%s</td>"
@@ -310,9 +310,9 @@ void page_participants(struct req *r)
 	    NULL};
 	if (list_parse(r, &v))
 		return;
-	enum rc rc = insats_get(r->db, r->arena, r->ids[0], &x);
+	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (!rc)
-		rc = deltagare_list(r->db, r->arena, x.id, &v.pg, &p, &n);
+		rc = participation_list(r->db, r->arena, x.id, &v.pg, &p, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -320,7 +320,7 @@ void page_participants(struct req *r)
 	/* An empty list says what to do next, and only points to Ny anmälan
 	 * for someone who may register here. */
 	int may_register = auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
-	                   insats_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig");
+	                   intervention_is_staff(r->db, x.id, r->who.user_id, "deltagaransvarig");
 	if (strcmp(x.method, "person") != 0)
 		v.empty = "Insatsen följs upp med antal per period, inte per deltagare. Antalen "
 		          "finns på insatsens sida.";
@@ -350,18 +350,18 @@ void page_participants(struct req *r)
 void page_queue(struct req *r)
 {
 	int64_t assoc = entity_association(r);
-	int64_t insats = 0, area = 0;
+	int64_t intervention = 0, area = 0;
 	const char *qi = req_query(r, "insats"), *qa = req_query(r, "kommun");
-	if ((qi && *qi && (!str_to_i64(qi, &insats) || insats < 0)) ||
+	if ((qi && *qi && (!str_to_i64(qi, &intervention) || intervention < 0)) ||
 	    (qa && *qa && (!str_to_i64(qa, &area) || area < 0))) {
 		respond_error(r, 400, "Ogiltigt filter.");
 		return;
 	}
 	const char *base = "/ko";
-	if (insats)
-		base = arena_printf(r->arena, "%s?insats=%lld", base, (long long)insats);
+	if (intervention)
+		base = arena_printf(r->arena, "%s?insats=%lld", base, (long long)intervention);
 	if (area)
-		base = arena_printf(r->arena, "%s%ckommun=%lld", base, insats ? '&' : '?',
+		base = arena_printf(r->arena, "%s%ckommun=%lld", base, intervention ? '&' : '?',
 		                    (long long)area);
 	struct list_view v = {base,
 	                      "",
@@ -371,7 +371,7 @@ void page_queue(struct req *r)
 	                      2,
 	                      1,
 	                      {0},
-	                      insats || area
+	                      intervention || area
 	                          ? "Ingen står i kö med det urvalet just nu."
 	                          : "Ingen står i kö just nu. Nya anmälningar registreras "
 	                            "under Ny anmälan på insatsens sida."};
@@ -382,9 +382,10 @@ void page_queue(struct req *r)
 	struct area *ar;
 	size_t n, nx, na;
 	enum rc rc =
-	    assoc ? deltagare_queue(r->db, r->arena, assoc, insats, area, &v.pg, &p, &n) : RC_DB;
+	    assoc ? participation_queue(r->db, r->arena, assoc, intervention, area, &v.pg, &p, &n)
+	          : RC_DB;
 	if (!rc)
-		rc = insats_list(r->db, r->arena, assoc, &x, &nx);
+		rc = intervention_list(r->db, r->arena, assoc, &x, &nx);
 	if (!rc)
 		rc = org_area_list(r->db, r->arena, assoc, &ar, &na);
 	if (rc) {
@@ -401,7 +402,7 @@ void page_queue(struct req *r)
 	for (size_t i = 0; i < nx; i++)
 		if (strcmp(x[i].method, "person") == 0)
 			html_printf(b, "<option value=\"%lld\"%s>%s</option>", (long long)x[i].id,
-			            x[i].id == insats ? " selected" : "", x[i].name);
+			            x[i].id == intervention ? " selected" : "", x[i].name);
 	html_printf(
 	    b, "</select></div><div class=\"field\"><label for=\"f-kommun\">Hemkommun</label>"
 	       "<select id=\"f-kommun\" name=\"kommun\"><option value=\"\">Alla kommuner</option>");
@@ -458,8 +459,8 @@ void page_worklists(struct req *r)
 		                          "Inget att göra här just nu."};
 		if (list_parse(r, &v[i]))
 			return;
-		if (deltagare_worklist(r->db, r->arena, assoc, lists[i].which, &v[i].pg, &p[i],
-		                       &n[i])) {
+		if (participation_worklist(r->db, r->arena, assoc, lists[i].which, &v[i].pg, &p[i],
+		                           &n[i])) {
 			respond_rc(r, RC_DB);
 			return;
 		}
@@ -508,7 +509,7 @@ void page_participation_goto(struct req *r)
 	else if (!str_to_i64(nr, &id) || id < 1)
 		msg = "Numret på ett deltagande är ett heltal, till exempel 123.";
 	else {
-		enum rc rc = deltagare_get(r->db, r->arena, id, &x);
+		enum rc rc = participation_get(r->db, r->arena, id, &x);
 		if (rc == RC_OK) {
 			req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, id));
 			return;
@@ -546,7 +547,7 @@ static const struct field search_fields[] = {
  * identities (a deltagaransvarig); a POST, so the number is never in a URL. */
 static void pnr_search_form(struct req *r)
 {
-	if (r->who.role != ROLE_DELTAGARANSVARIG)
+	if (r->who.role != ROLE_CASEWORKER)
 		return;
 	html_printf(&r->out,
 	            "<form method=\"post\" action=\"/deltagare/sok\" class=\"goto\">"
@@ -588,9 +589,9 @@ void page_participation_search_post(struct req *r)
 		}
 	} else {
 		struct field_error err = {0};
-		enum rc rc = deltagare_find_by_pnr(r->db, r->vault, &r->actor,
-		                                   entity_association(r), form_get(&f, "pnr"),
-		                                   form_get(&f, "reason"), r->arena, &p, &n, &err);
+		enum rc rc = participation_find_by_pnr(
+		    r->db, r->vault, &r->actor, entity_association(r), form_get(&f, "pnr"),
+		    form_get(&f, "reason"), r->arena, &p, &n, &err);
 		if (rc == RC_INVALID)
 			form_fail(&f, &err);
 		else if (rc) {
@@ -641,7 +642,7 @@ void page_participation_search_post(struct req *r)
 static int may_write(struct req *r, const struct participation *p)
 {
 	return auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
-	       insats_is_staff(r->db, p->intervention_id, r->who.user_id, "deltagaransvarig");
+	       intervention_is_staff(r->db, p->intervention_id, r->who.user_id, "deltagaransvarig");
 }
 
 /*
@@ -899,13 +900,13 @@ static void participation_page(struct req *r, const struct posted *ps, const cha
 	struct history_entry *h;
 	struct attendance_month *att;
 	size_t nans, nh, natt;
-	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
 	if (!rc)
-		rc = deltagare_answers(r->db, r->arena, p.id, &ans, &nans);
+		rc = participation_answers(r->db, r->arena, p.id, &ans, &nans);
 	if (!rc)
-		rc = deltagare_history(r->db, r->arena, p.id, &h, &nh);
+		rc = participation_history(r->db, r->arena, p.id, &h, &nh);
 	if (!rc)
-		rc = deltagare_attendance(r->db, r->arena, p.id, &att, &natt);
+		rc = participation_attendance(r->db, r->arena, p.id, &att, &natt);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -945,7 +946,7 @@ static void participation_page(struct req *r, const struct posted *ps, const cha
 	    dash(p.start_on), dash(p.end_on),
 	    p.end_reason ? web_code_label(r, "end_reason", p.end_reason) : "–", consent_label(&p));
 
-	if (p.identified && r->who.role == ROLE_DELTAGARANSVARIG && w && !pnr) {
+	if (p.identified && r->who.role == ROLE_CASEWORKER && w && !pnr) {
 		static const struct org_code reasons[] = {{"kontakt", "Kontakt med deltagaren"},
 		                                          {"uppfoljning", "Uppföljning"},
 		                                          {"samordning", "Samordning med part"},
@@ -1163,7 +1164,8 @@ void page_participation_start_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), NULL, a, n};
 	struct field_error err = {0};
-	after(r, "start", deltagare_start(r->db, &r->actor, r->ids[0], &reg, &err), &err, "start");
+	after(r, "start", participation_start(r->db, &r->actor, r->ids[0], &reg, &err), &err,
+	      "start");
 }
 
 /* Cancelling a queued referral and ending as felregistrering take the
@@ -1176,7 +1178,7 @@ static int end_unconfirmed(struct req *r, int cancel)
 	if (confirm_given(r))
 		return 0;
 	struct participation p;
-	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
 	if (!rc && !may_write(r, &p))
 		rc = RC_DENIED;
 	if (rc) {
@@ -1221,7 +1223,8 @@ void page_participation_end_post(struct req *r)
 	struct answer *a = read_answers(r, &n);
 	struct registration reg = {kv_get(&r->form, "date"), kv_get(&r->form, "end_reason"), a, n};
 	struct field_error err = {0};
-	after(r, "avslut", deltagare_end(r->db, &r->actor, r->ids[0], &reg, &err), &err, "avslut");
+	after(r, "avslut", participation_end(r->db, &r->actor, r->ids[0], &reg, &err), &err,
+	      "avslut");
 }
 
 void page_participation_cancel_post(struct req *r)
@@ -1230,8 +1233,8 @@ void page_participation_cancel_post(struct req *r)
 		return;
 	struct field_error err = {0};
 	after(r, "avbryt",
-	      deltagare_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
-	                       kv_get(&r->form, "end_reason"), &err),
+	      participation_cancel(r->db, &r->actor, r->ids[0], kv_get(&r->form, "date"),
+	                           kv_get(&r->form, "end_reason"), &err),
 	      &err, "avbruten");
 }
 
@@ -1241,7 +1244,7 @@ void page_participation_consent_post(struct req *r)
 	struct consent_in in = {kv_get(&r->form, "consent_on"), kv_get(&r->form, "consent_form"),
 	                        kv_get(&r->form, "pnr"), kv_get(&r->form, "name")};
 	after(r, "samtycke",
-	      deltagare_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &err), &err,
+	      participation_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &err), &err,
 	      "samtycke");
 }
 
@@ -1255,7 +1258,7 @@ static void confirm_page(struct req *r, enum confirm_kind kind, const struct fie
                          const char *date)
 {
 	struct participation p;
-	enum rc rc = deltagare_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1342,8 +1345,8 @@ void page_participation_withdraw_post(struct req *r)
 	struct field_error err = {0};
 	enum rc rc = confirmed(r, &err);
 	if (!rc)
-		rc = deltagare_withdraw_consent(r->db, &r->actor, r->ids[0],
-		                                kv_get(&r->form, "date"), &err);
+		rc = participation_withdraw_consent(r->db, &r->actor, r->ids[0],
+		                                    kv_get(&r->form, "date"), &err);
 	after_confirm(r, CONFIRM_WITHDRAW, rc, &err);
 }
 
@@ -1357,7 +1360,7 @@ void page_participation_protect_post(struct req *r)
 	struct field_error err = {0};
 	enum rc rc = confirmed(r, &err);
 	if (!rc)
-		rc = deltagare_protect(r->db, &r->actor, r->ids[0]);
+		rc = participation_protect(r->db, &r->actor, r->ids[0]);
 	after_confirm(r, CONFIRM_PROTECT, rc, &err);
 }
 
@@ -1370,7 +1373,7 @@ void page_protect_requests(struct req *r)
 		return;
 	struct protect_request *q;
 	size_t n;
-	enum rc rc = deltagare_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	enum rc rc = participation_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1412,7 +1415,7 @@ static void protect_request_page(struct req *r, const struct field_error *error)
 		return;
 	struct protect_request *q;
 	size_t n;
-	enum rc rc = deltagare_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	enum rc rc = participation_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
 	size_t i = 0;
 	while (!rc && i < n && q[i].id != r->ids[0])
 		i++;
@@ -1463,7 +1466,7 @@ void page_protect_request_post(struct req *r)
 		protect_request_page(r, &err);
 		return;
 	}
-	rc = deltagare_protect_apply(r->db, &r->actor, r->ids[0], NULL);
+	rc = participation_protect_apply(r->db, &r->actor, r->ids[0], NULL);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1479,7 +1482,7 @@ void page_participation_correct_post(struct req *r)
 	const char *field = kv_get(&r->form, "field");
 	/* Both correction forms post here; the home kommun one is its own. */
 	const char *form = field && strcmp(field, "home_area_id") == 0 ? "hem" : "rattelse";
-	after(r, form, deltagare_correct(r->db, &r->actor, r->ids[0], field, val, &err), &err,
+	after(r, form, participation_correct(r->db, &r->actor, r->ids[0], field, val, &err), &err,
 	      "rattat");
 }
 
@@ -1491,14 +1494,14 @@ void page_participation_hours_post(struct req *r)
 	char msg[200];
 	enum rc rc;
 	int number_ok = str_parse_number(kv_get(&r->form, "hours"), 1, 0,
-	                                 DELTAGARE_MAX_HOURS_TENTHS, &tenths, msg, sizeof msg);
+	                                 PARTICIPATION_MAX_HOURS_TENTHS, &tenths, msg, sizeof msg);
 	if (!number_ok)
 		field_error_add(&err, "hours", msg);
 	/* The core checks the month as well (and refuses -1 hours), so both
 	 * mistakes are shown at once; the number's own message comes first. */
 	struct field_error core = {0};
-	rc = deltagare_attendance_set(r->db, &r->actor, r->ids[0], kv_get(&r->form, "month"),
-	                              number_ok ? tenths : -1, &core);
+	rc = participation_attendance_set(r->db, &r->actor, r->ids[0], kv_get(&r->form, "month"),
+	                                  number_ok ? tenths : -1, &core);
 	field_error_merge(&err, &core);
 	after(r, "timmar", rc, &err, "timmar");
 }
@@ -1519,8 +1522,8 @@ void page_participation_identity_post(struct req *r)
 		return;
 	}
 	const char *pnr, *name;
-	enum rc rc = deltagare_identity(r->db, r->vault, &r->actor, r->ids[0], reason, r->arena,
-	                                &pnr, &name);
+	enum rc rc = participation_identity(r->db, r->vault, &r->actor, r->ids[0], reason, r->arena,
+	                                    &pnr, &name);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1700,7 +1703,7 @@ void page_extract_post(struct req *r)
 	struct field_error err = {0};
 	json_t *doc = NULL;
 	enum rc rc =
-	    deltagare_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);
+	    participation_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);
 	if (rc == RC_INVALID) {
 		r->status = 422;
 		extract_form(r, &err);
