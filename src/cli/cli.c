@@ -45,7 +45,8 @@ struct command {
 static const struct command commands[];
 static const size_t ncommands;
 
-static const struct actor cli_actor = {0, "cli", "cli", ROLE_ADMIN};
+/* The administrator at the terminal, at the moment the command runs. */
+#define CLI_ACTOR ((struct actor){0, "cli", "cli", ROLE_ADMIN, (int64_t)time(NULL)})
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -247,7 +248,7 @@ static int init_database(const char *path, const char *name, int quiet)
 		return 1;
 	}
 	struct field_error fe;
-	rc = org_association_create(db, &cli_actor, name ? name : "Nytt samordningsförbund", NULL,
+	rc = org_association_create(db, &CLI_ACTOR, name ? name : "Nytt samordningsförbund", NULL,
 	                            &fe);
 	db_close(db);
 	if (rc) {
@@ -351,7 +352,7 @@ static int user_add(int argc, char **argv)
 		return 1;
 	struct field_error fe;
 	enum rc rc =
-	    auth_user_add(db, &cli_actor, username, name ? name : username, r, pw, NULL, &fe);
+	    auth_user_add(db, &CLI_ACTOR, username, name ? name : username, r, pw, NULL, &fe);
 	db_close(db);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
@@ -373,7 +374,7 @@ static int user_passwd(int argc, char **argv)
 	if (!db)
 		return 1;
 	struct field_error fe;
-	enum rc rc = auth_user_passwd(db, &cli_actor, username, pw, &fe);
+	enum rc rc = auth_user_passwd(db, &CLI_ACTOR, username, pw, &fe);
 	db_close(db);
 	if (rc == RC_INVALID || rc == RC_NOT_FOUND)
 		print_field_error(&fe);
@@ -420,7 +421,7 @@ static int user_set_disabled(int argc, char **argv, int disable)
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	enum rc rc = auth_user_set_disabled(db, &cli_actor, username, disable);
+	enum rc rc = auth_user_set_disabled(db, &CLI_ACTOR, username, disable);
 	db_close(db);
 	if (rc == RC_NOT_FOUND)
 		fprintf(stderr, "finsam: det finns inget konto %s.\n", username);
@@ -459,7 +460,7 @@ static int cmd_token(int argc, char **argv)
 		return 1;
 	char token[CRYPTO_TOKEN_LEN + 1];
 	struct field_error fe;
-	enum rc rc = auth_token_create(db, &cli_actor, name, auth_role_parse(role ? role : "api"),
+	enum rc rc = auth_token_create(db, &CLI_ACTOR, name, auth_role_parse(role ? role : "api"),
 	                               token, NULL, &fe);
 	db_close(db);
 	if (rc == RC_INVALID)
@@ -480,7 +481,7 @@ static int cmd_demo(int argc, char **argv)
 	struct db *db = open_db(path);
 	if (!db)
 		return 1;
-	enum rc rc = demo_create(db, db_vault(db), &cli_actor);
+	enum rc rc = demo_create(db, db_vault(db), &CLI_ACTOR);
 	db_close(db);
 	if (rc == RC_CONFLICT) {
 		fprintf(stderr,
@@ -756,7 +757,7 @@ static int cmd_extract(int argc, char **argv)
 		return 1;
 	json_t *doc = NULL;
 	struct field_error fe;
-	enum rc rc = participation_extract(db, db_vault(db), &cli_actor, pnr, &doc, &fe);
+	enum rc rc = participation_extract(db, db_vault(db), &CLI_ACTOR, pnr, &doc, &fe);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
 	if (rc) {
@@ -838,7 +839,7 @@ static int cmd_import(int argc, char **argv)
 	enum rc rc = !db || !v ? RC_IO : !a ? RC_NOMEM : org_association_current(db, a, &as);
 	if (!rc) {
 		struct import_input in = {file_read, file_rewind, fp, 0, 0};
-		rc = import_participations_from(db, v, &cli_actor, as.id, &in, a, &res);
+		rc = import_participations_from(db, v, &CLI_ACTOR, as.id, &in, a, &res);
 	}
 	if (rc == RC_OK) {
 		char rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX];

@@ -8,6 +8,7 @@
 #define FINSAM_ACTOR_H
 
 #include <stdint.h>
+#include <time.h>
 
 enum role {
 	ROLE_NONE = 0,
@@ -26,6 +27,17 @@ struct actor {
 	const char *name;    /* username, "api:<token name>" or "cli" */
 	const char *address; /* client address, or "cli" */
 	enum role role;
+	/* The moment of the request, Unix seconds: the clock core reads for
+	 * dates and timestamps (svtime_today, svtime_iso), so a request sees
+	 * one "now" and tests fix it.  The web layer and the CLI set it; 0
+	 * means the wall clock (actor_now). */
+	int64_t now;
 };
+
+/* who->now, or the wall clock when the caller gave none. */
+static inline int64_t actor_now(const struct actor *who)
+{
+	return who && who->now ? who->now : (int64_t)time(NULL);
+}
 
 #endif

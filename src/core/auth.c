@@ -647,7 +647,7 @@ static enum rc login_tx(struct db *db, void *vctx)
 	int known = ok ? address_known(db, u.id, known_key, c->now) : 0;
 	if (pair_locked < 0 || user_locked < 0 || addr_locked < 0 || known < 0)
 		return RC_DB;
-	struct actor who = {u.id, u.id ? u.username : "okänd", c->address, ROLE_NONE};
+	struct actor who = {u.id, u.id ? u.username : "okänd", c->address, ROLE_NONE, c->now};
 
 	/* The pair is locked outright; a locked account or address lets in
 	 * only the right password from an address the account knows. */

@@ -14,7 +14,7 @@
 #include "../util/vault.h"
 #include "audit.h"
 
-static const struct actor system_actor = {0, "system", "", ROLE_ADMIN};
+static const struct actor system_actor = {0, "system", "", ROLE_ADMIN, 0};
 
 struct run_ctx {
 	const struct vault *v;

@@ -132,3 +132,71 @@ const char *svtime_date(char out[SVTIME_MAX], const char *s)
 	snprintf(out, SVTIME_MAX, "%d %s %d", d, months[m - 1], y);
 	return out;
 }
+
+static int64_t floor_day(int64_t t)
+{
+	return t >= 0 ? t / 86400 : (t - 86399) / 86400;
+}
+
+static void format_day(int64_t day, char out[11])
+{
+	int y, m, d;
+	civil_from_days(day, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+const char *svtime_today(int64_t now, char out[11])
+{
+	format_day(floor_day(now + svtime_stockholm_offset(now)), out);
+	return out;
+}
+
+const char *svtime_iso(int64_t now, char out[21])
+{
+	int64_t day = floor_day(now), s = now - day * 86400;
+	int y, m, d;
+	civil_from_days(day, &y, &m, &d);
+	char tmp[64]; /* room for any int, so the compiler sees no truncation */
+	snprintf(tmp, sizeof tmp, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(s / 3600),
+	         (int)(s / 60 % 60), (int)(s % 60));
+	snprintf(out, 21, "%.20s", tmp);
+	return out;
+}
+
+/* A plain "YYYY-MM-DD", nothing after it. */
+static int parse_plain_date(const char *s, int *y, int *m, int *d)
+{
+	return s && strlen(s) == 10 && parse_date(s, y, m, d);
+}
+
+int svtime_add_days(const char *date, int n, char out[11])
+{
+	int y, m, d;
+	out[0] = '\0';
+	if (!parse_plain_date(date, &y, &m, &d))
+		return 0;
+	format_day(days_from_civil(y, m, d) + n, out);
+	return 1;
+}
+
+int svtime_add_years(const char *date, int n, char out[11])
+{
+	int y, m, d;
+	out[0] = '\0';
+	if (!parse_plain_date(date, &y, &m, &d))
+		return 0;
+	y += n;
+	if (m == 2 && d == 29 && !valid_ymd(y, m, d))
+		d = 28;
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return 1;
+}
+
+int svtime_days_between(const char *a, const char *b, int64_t *out)
+{
+	int ya, ma, da, yb, mb, db;
+	if (!parse_plain_date(a, &ya, &ma, &da) || !parse_plain_date(b, &yb, &mb, &db))
+		return 0;
+	*out = days_from_civil(yb, mb, db) - days_from_civil(ya, ma, da);
+	return 1;
+}

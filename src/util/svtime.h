@@ -28,4 +28,21 @@ const char *svtime_datetime(char out[SVTIME_MAX], const char *iso);
  * timestamp; "–" otherwise.  Returns out. */
 const char *svtime_date(char out[SVTIME_MAX], const char *s);
 
+/* The clock core reads: instants are Unix seconds handed in by the caller
+ * (struct actor's now, or a parameter), so tests fix them. */
+
+/* "YYYY-MM-DD", the Stockholm calendar date at instant now.  Returns out. */
+const char *svtime_today(int64_t now, char out[11]);
+/* "YYYY-MM-DDTHH:MM:SSZ", instant now in UTC.  Returns out. */
+const char *svtime_iso(int64_t now, char out[21]);
+/* The date n days after (n < 0: before) date "YYYY-MM-DD" into out; 1 on
+ * success, 0 (out empty) if date is not a valid date. */
+int svtime_add_days(const char *date, int n, char out[11]);
+/* The same day n years later (earlier for n < 0); 29 February becomes
+ * 28 February in a year without it.  1 on success, 0 if date is invalid. */
+int svtime_add_years(const char *date, int n, char out[11]);
+/* Days from date a to date b (b - a); 1 on success, 0 if either is not a
+ * valid "YYYY-MM-DD". */
+int svtime_days_between(const char *a, const char *b, int64_t *out);
+
 #endif

@@ -387,6 +387,7 @@ static void authenticate(struct req *r)
 	r->actor.name = r->authed ? r->who.name : "anonym";
 	r->actor.address = r->address;
 	r->actor.role = r->authed ? r->who.role : ROLE_NONE;
+	r->actor.now = now;
 }
 
 static int has_content_type(struct req *r, const char *type)

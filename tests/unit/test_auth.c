@@ -326,7 +326,7 @@ static void *bg_run(void *v)
 	if (c->what == 0) {
 		c->rc = login_at(c->t, "anna.berg", "fel-losenord", "10.0.0.1", T0);
 	} else {
-		struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
+		struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR, 0};
 		struct field_error e;
 		c->rc = auth_user_change_password(c->t->db, &me, 0, PW, "ett-annat-losen", &e);
 	}
@@ -444,7 +444,7 @@ static void own_password_change_needs_the_current_one(void **state)
 {
 	struct testdb *t = *state;
 	struct field_error e;
-	struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
+	struct actor me = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR, 0};
 	assert_int_equal(auth_user_change_password(t->db, &me, 0, "fel", "ett-annat-losen", &e),
 	                 RC_INVALID);
 	assert_string_equal(e.field, "current");
@@ -466,7 +466,7 @@ static void own_password_change_ends_the_other_sessions(void **state)
 	/* The web layer passes the id of the session the request came with. */
 	assert_int_equal(auth_session_lookup(t->db, mine, T0 + 1, &p), RC_OK);
 	assert_true(p.session_id > 0);
-	struct actor me = {p.user_id, "anna.berg", "10.0.0.1", ROLE_DIRECTOR};
+	struct actor me = {p.user_id, "anna.berg", "10.0.0.1", ROLE_DIRECTOR, 0};
 	struct field_error e;
 	assert_int_equal(
 	    auth_user_change_password(t->db, &me, p.session_id, PW, "ett-annat-losen", &e), RC_OK);

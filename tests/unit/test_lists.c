@@ -59,7 +59,7 @@ static int setup(void **state)
 	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig", ROLE_CASEWORKER,
 	                               "langt-losenord", &f->user, &e),
 	                 RC_OK);
-	f->dr = (struct actor){f->user, "dr", "127.0.0.1", ROLE_CASEWORKER};
+	f->dr = (struct actor){f->user, "dr", "127.0.0.1", ROLE_CASEWORKER, 0};
 	f->intervention = add_intervention(f, "Steget vidare");
 	f->other = add_intervention(f, "Ungdomsspåret");
 	/* 522 queued: dates repeat (ties are broken by number), every third

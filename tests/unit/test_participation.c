@@ -87,9 +87,9 @@ static int setup(void **state)
 	assert_int_equal(intervention_staff_set(f->t.db, &test_actor, f->other_intervention,
 	                                        f->other_dr, "deltagaransvarig", 1, &e),
 	                 RC_OK);
-	f->dr = (struct actor){f->dr_user, "dr", "127.0.0.1", ROLE_CASEWORKER};
-	f->other = (struct actor){f->other_dr, "dr2", "127.0.0.1", ROLE_CASEWORKER};
-	f->admin = (struct actor){0, "admin", "127.0.0.1", ROLE_ADMIN};
+	f->dr = (struct actor){f->dr_user, "dr", "127.0.0.1", ROLE_CASEWORKER, 0};
+	f->other = (struct actor){f->other_dr, "dr2", "127.0.0.1", ROLE_CASEWORKER, 0};
+	f->admin = (struct actor){0, "admin", "127.0.0.1", ROLE_ADMIN, 0};
 	make_pnr("900101238", f->pnr_a); /* ninth digit 8: woman */
 	make_pnr("850615113", f->pnr_b); /* ninth digit 3: man */
 	*state = f;
@@ -651,7 +651,7 @@ static void shared_identity_becomes_one_copy_per_participation(void **state)
 	assert_int_equal(db_step(q), DB_DONE);
 	db_finalize(q);
 	/* Withdrawal in one leaves the other's copy. */
-	struct actor cli = {0, "admin", "127.0.0.1", ROLE_ADMIN};
+	struct actor cli = {0, "admin", "127.0.0.1", ROLE_ADMIN, 0};
 	struct field_error e;
 	assert_int_equal(participation_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e),
 	                 RC_INVALID);
@@ -966,7 +966,7 @@ static void only_own_deltagaransvarig_may_register(void **state)
 	int64_t id;
 	struct referral r = anonymous(f, "K");
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id, &e), RC_DENIED);
-	struct actor web_admin = {1, "admin", "127.0.0.1", ROLE_ADMIN};
+	struct actor web_admin = {1, "admin", "127.0.0.1", ROLE_ADMIN, 0};
 	assert_int_equal(participation_refer(f->t.db, f->v, &web_admin, &r, &id, &e), RC_DENIED);
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct registration reg = {"2025-02-10", NULL, start_answers, 4};

@@ -71,6 +71,40 @@ static void dates_and_bad_input(void **state)
 	assert_string_equal(dt("2026-11-23T11:49:35Zx"), "–");
 }
 
+/* The clock core reads: Stockholm's date (not UTC's) just after local
+ * midnight, ISO instants, and date arithmetic done in C so SQL needs none. */
+static void clock_dates_in_c(void **state)
+{
+	(void)state;
+	char d[11], iso[21];
+	int64_t t, n;
+	/* 2026-11-23 23:30 UTC is 00:30 on the 24th in Stockholm. */
+	assert_true(svtime_parse_utc("2026-11-23T23:30:00Z", &t));
+	assert_string_equal(svtime_today(t, d), "2026-11-24");
+	assert_string_equal(svtime_iso(t, iso), "2026-11-23T23:30:00Z");
+	/* Summer: 22:30 UTC is 00:30 the next day. */
+	assert_true(svtime_parse_utc("2026-06-30T22:30:00Z", &t));
+	assert_string_equal(svtime_today(t, d), "2026-07-01");
+	assert_true(svtime_parse_utc("2026-06-30T21:59:59Z", &t));
+	assert_string_equal(svtime_today(t, d), "2026-06-30");
+	assert_true(svtime_add_days("2024-02-28", 1, d));
+	assert_string_equal(d, "2024-02-29");
+	assert_true(svtime_add_days("2025-01-01", -1, d));
+	assert_string_equal(d, "2024-12-31");
+	assert_true(svtime_add_years("2024-02-29", -1, d));
+	assert_string_equal(d, "2023-02-28");
+	assert_true(svtime_add_years("2025-11-23", -1, d));
+	assert_string_equal(d, "2024-11-23");
+	assert_true(svtime_days_between("2024-12-31", "2025-03-01", &n));
+	assert_int_equal(n, 60);
+	assert_true(svtime_days_between("2025-03-01", "2024-12-31", &n));
+	assert_int_equal(n, -60);
+	assert_false(svtime_add_days("2025-02-30", 1, d));
+	assert_string_equal(d, "");
+	assert_false(svtime_add_years("2025-01-01T00:00:00Z", 1, d));
+	assert_false(svtime_days_between("2025-01-01", "x", &n));
+}
+
 static void counts_take_the_right_noun(void **state)
 {
 	(void)state;
@@ -103,6 +137,7 @@ int main(void)
 	    cmocka_unit_test(spring_edge_last_sunday_of_march),
 	    cmocka_unit_test(autumn_edge_last_sunday_of_october),
 	    cmocka_unit_test(dates_and_bad_input),
+	    cmocka_unit_test(clock_dates_in_c),
 	    cmocka_unit_test(counts_take_the_right_noun),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

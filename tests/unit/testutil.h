@@ -27,7 +27,10 @@ struct testdb {
 	struct db *db;
 };
 
-static const struct actor test_actor = {0, "test", "127.0.0.1", ROLE_ADMIN};
+/* A fixed moment for tests that pass the clock in: 2026-11-23T12:00:00Z. */
+#define TEST_NOW ((int64_t)1795435200)
+/* now 0: the wall clock, until a test fixes it. */
+static const struct actor test_actor = {0, "test", "127.0.0.1", ROLE_ADMIN, 0};
 
 /* Attaches a vault of a random key to db, owned by it, as the command line
  * and the server do: audit entries are anchored with it. */
