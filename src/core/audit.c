@@ -66,12 +66,14 @@ static enum rc read_head(struct db *db, int64_t *id, char hash[CRYPTO_HASH_HEX_L
                          char at[21])
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*id = 0;
 	str_copy(hash, CRYPTO_HASH_HEX_LEN + 1, AUDIT_GENESIS);
 	if (at)
 		at[0] = '\0';
-	if (db_prepare(db, "SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1", &q))
-		return RC_DB;
+	if ((rc =
+	         db_prepare(db, "SELECT id, hash, at FROM audit_log ORDER BY id DESC LIMIT 1", &q)))
+		return rc;
 	enum db_step s = db_step(q);
 	if (s == DB_ROW) {
 		*id = db_col_int64(q, 0);
@@ -80,18 +82,18 @@ static enum rc read_head(struct db *db, int64_t *id, char hash[CRYPTO_HASH_HEX_L
 			str_copy(at, 21, db_col_text(q, 2));
 	}
 	db_finalize(q);
-	return s == DB_ROW || s == DB_DONE ? RC_OK : RC_DB;
+	return s == DB_ROW || s == DB_DONE ? RC_OK : db_step_rc(s);
 }
 
-/* 1 if the key check is stored, 0 if not, -1 on error. */
-static int key_checked(struct db *db)
+/* *checked = whether the key check is stored. */
+static enum rc key_checked(struct db *db, int *checked)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT 1 FROM key_check", &q))
-		return -1;
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
+	enum rc rc;
+	*checked = 0;
+	if ((rc = db_prepare(db, "SELECT 1 FROM key_check", &q)))
+		return rc;
+	return db_exists(q, checked);
 }
 
 /* Compares the stored anchor with the head (id, hash). */
@@ -99,8 +101,10 @@ static enum rc anchor_state(struct db *db, const struct vault *v, int64_t id, co
                             enum audit_anchor_state *state)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT head_id, head_hash, mac FROM audit_anchor WHERE id = 1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT head_id, head_hash, mac FROM audit_anchor WHERE id = 1",
+	                     &q)))
+		return rc;
 	enum db_step s = db_step(q);
 	if (s == DB_ROW) {
 		char want[VAULT_HASH_HEX_LEN + 1];
@@ -118,13 +122,13 @@ static enum rc anchor_state(struct db *db, const struct vault *v, int64_t id, co
 		 * checked yet (one from before anchors).  keycheck.c anchors the
 		 * log in the transaction that stores the check, so from then on
 		 * there is always an anchor, even for an empty log. */
-		int checked = key_checked(db);
-		if (checked < 0)
-			return RC_DB;
+		int checked;
+		if ((rc = key_checked(db, &checked)))
+			return rc;
 		*state = checked ? AUDIT_ANCHOR_BROKEN : AUDIT_ANCHOR_UNSET;
 		return RC_OK;
 	}
-	return s == DB_ROW ? RC_OK : RC_DB;
+	return s == DB_ROW ? RC_OK : db_step_rc(s);
 }
 
 /* Writes the anchor for head (id, hash). */
@@ -133,19 +137,18 @@ static enum rc write_anchor(struct db *db, const struct vault *v, int64_t id, co
 	char mac[VAULT_HASH_HEX_LEN + 1];
 	anchor_mac(v, id, hash, mac);
 	struct db_stmt *q;
-	if (db_prepare(
-	        db,
-	        "INSERT INTO audit_anchor (id, head_id, head_hash, mac) VALUES (1, $1, $2, $3)"
-	        " ON CONFLICT (id) DO UPDATE SET head_id = excluded.head_id,"
-	        " head_hash = excluded.head_hash, mac = excluded.mac",
-	        &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(
+	         db,
+	         "INSERT INTO audit_anchor (id, head_id, head_hash, mac) VALUES (1, $1, $2, $3)"
+	         " ON CONFLICT (id) DO UPDATE SET head_id = excluded.head_id,"
+	         " head_hash = excluded.head_hash, mac = excluded.mac",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, hash);
 	db_bind_text(q, 3, mac);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	return s == DB_DONE ? RC_OK : RC_DB;
+	return db_run(q);
 }
 
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
@@ -179,12 +182,12 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 		detail = "";
 	if (!entry_hash(prev, id, at, actor, action, object_type, oid, address, detail, hash))
 		return RC_NOMEM;
-	if (db_prepare(db,
-	               "INSERT INTO audit_log (id, at, actor, action, object_type, object_id,"
-	               " address, detail, prev_hash, hash)"
-	               " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO audit_log (id, at, actor, action, object_type, object_id,"
+	                     " address, detail, prev_hash, hash)"
+	                     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, at);
 	db_bind_text(q, 3, actor);
@@ -195,11 +198,8 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	db_bind_text(q, 8, detail);
 	db_bind_text(q, 9, prev);
 	db_bind_text(q, 10, hash);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	if (s != DB_DONE)
-		return RC_DB;
-
+	if ((rc = db_run(q)))
+		return rc;
 	return write_anchor(db, v, id, hash);
 }
 
@@ -240,19 +240,32 @@ enum rc audit_head(struct db *db, struct audit_head *out)
 enum rc audit_find(struct db *db, int64_t id, const char *hash)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT hash FROM audit_log WHERE id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT hash FROM audit_log WHERE id = $1", &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
 	enum db_step s = db_step(q);
-	enum rc rc = RC_DB;
 	if (s == DB_ROW) {
 		const char *h = db_col_text(q, 0);
 		rc = h && strcmp(h, hash) == 0 ? RC_OK : RC_CONFLICT;
-	} else if (s == DB_DONE) {
-		rc = RC_NOT_FOUND;
+	} else {
+		rc = s == DB_DONE ? RC_NOT_FOUND : db_step_rc(s);
 	}
 	db_finalize(q);
 	return rc;
+}
+
+static void read_entry(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct audit_entry *e = elem;
+	e->id = db_col_int64(q, 0);
+	e->at = db_col_dup(q, 1, a);
+	e->actor = db_col_dup(q, 2, a);
+	e->action = db_col_dup(q, 3, a);
+	e->object_type = db_col_dup(q, 4, a);
+	e->object_id = db_col_dup(q, 5, a);
+	e->address = db_col_dup(q, 6, a);
+	e->detail = db_col_dup(q, 7, a);
 }
 
 enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
@@ -261,37 +274,17 @@ enum rc audit_list(struct db *db, struct arena *a, int64_t before, size_t limit,
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT id, at, actor, action, object_type, object_id, address, detail"
-	               " FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
-	               &q))
-		return RC_DB;
+	enum rc rc;
+	/* The page is limit entries by design (the caller pages on with
+	 * `before`), so LIMIT in the statement is no truncation. */
+	if ((rc = db_prepare(db,
+	                     "SELECT id, at, actor, action, object_type, object_id, address, detail"
+	                     " FROM audit_log WHERE ($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, before);
 	db_bind_int64(q, 2, (int64_t)limit);
-	struct audit_entry *e = arena_alloc(a, (limit ? limit : 1) * sizeof *e);
-	if (!e) {
-		db_finalize(q);
-		return RC_NOMEM;
-	}
-	size_t i = 0;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW && i < limit) {
-		e[i].id = db_col_int64(q, 0);
-		e[i].at = arena_strdup(a, db_col_text(q, 1));
-		e[i].actor = arena_strdup(a, db_col_text(q, 2));
-		e[i].action = arena_strdup(a, db_col_text(q, 3));
-		e[i].object_type = arena_strdup(a, db_col_text(q, 4));
-		e[i].object_id = arena_strdup(a, db_col_text(q, 5));
-		e[i].address = arena_strdup(a, db_col_text(q, 6));
-		e[i].detail = arena_strdup(a, db_col_text(q, 7));
-		i++;
-	}
-	db_finalize(q);
-	if (s != DB_DONE && s != DB_ROW)
-		return RC_DB;
-	*out = e;
-	*n = i;
-	return RC_OK;
+	return db_fetch_all(q, a, read_entry, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
@@ -299,11 +292,13 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 	*count = 0;
 	*first_bad = 0;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT id, at, actor, action, object_type, object_id, address, detail,"
-	               " prev_hash, hash FROM audit_log ORDER BY id",
-	               &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc =
+	         db_prepare(db,
+	                    "SELECT id, at, actor, action, object_type, object_id, address, detail,"
+	                    " prev_hash, hash FROM audit_log ORDER BY id",
+	                    &q)))
+		return rc;
 	char prev[CRYPTO_HASH_HEX_LEN + 1] = AUDIT_GENESIS;
 	int64_t expect_id = 0;
 	enum db_step s;
@@ -327,7 +322,7 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 	}
 	db_finalize(q);
 	if (s != DB_DONE)
-		return RC_DB;
+		return db_step_rc(s);
 	return *first_bad ? RC_CONFLICT : RC_OK;
 }
 
@@ -335,11 +330,8 @@ enum rc audit_total(struct db *db, int64_t *total)
 {
 	*total = 0;
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT coalesce(max(id), 0) FROM audit_log", &q))
-		return RC_DB;
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		*total = db_col_int64(q, 0);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT coalesce(max(id), 0) FROM audit_log", &q)))
+		return rc;
+	return db_one_int64(q, total);
 }

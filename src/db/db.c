@@ -4,6 +4,7 @@
  */
 #include "db.h"
 #include "db_impl.h"
+#include "../util/arena.h"
 #include "../util/str.h"
 #include "../util/vault.h"
 
@@ -30,7 +31,8 @@ static void set_err(char *errbuf, int errlen, const char *msg)
 
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
-	return BASE(db)->ops->prepare(db, sql, out);
+	enum rc rc = BASE(db)->ops->prepare(db, sql, out);
+	return rc == RC_DB ? db_refine(db, rc) : rc;
 }
 
 void db_bind_text(struct db_stmt *q, int n, const char *s)
@@ -48,10 +50,43 @@ void db_bind_null(struct db_stmt *q, int n)
 	SBASE(q)->ops->bind_null(q, n);
 }
 
+void db_bind_bool(struct db_stmt *q, int n, int v)
+{
+	SBASE(q)->ops->bind_bool(q, n, v);
+}
+
+void db_bind_text_opt(struct db_stmt *q, int n, const char *s)
+{
+	if (s && *s)
+		db_bind_text(q, n, s);
+	else
+		db_bind_null(q, n);
+}
+
+void db_bind_id_opt(struct db_stmt *q, int n, int64_t id)
+{
+	if (id > 0)
+		db_bind_int64(q, n, id);
+	else
+		db_bind_null(q, n);
+}
+
+/* The test hook (db_test_fail_step): 1 when this step is the one to fail. */
+static int test_hook_fires(struct db_base *b)
+{
+	if (!b->in_attempt || --b->test_fail_at > 0)
+		return 0;
+	b->test_fired = 1;
+	return 1;
+}
+
 enum db_step db_step(struct db_stmt *q)
 {
-	enum db_step s = SBASE(q)->ops->step(q);
-	BASE(SBASE(q)->db)->last_busy = s == DB_BUSY;
+	struct db_base *b = BASE(SBASE(q)->db);
+	enum db_step s = b->test_fail_at && test_hook_fires(b) ? DB_BUSY : SBASE(q)->ops->step(q);
+	b->last_busy = s == DB_BUSY;
+	if (s == DB_BUSY && b->in_attempt)
+		b->busy_seen = 1;
 	return s;
 }
 
@@ -68,6 +103,16 @@ int64_t db_col_int64(struct db_stmt *q, int i)
 int db_col_is_null(struct db_stmt *q, int i)
 {
 	return SBASE(q)->ops->col_is_null(q, i);
+}
+
+int db_col_bool(struct db_stmt *q, int i)
+{
+	return SBASE(q)->ops->col_bool(q, i);
+}
+
+const char *db_col_dup(struct db_stmt *q, int i, struct arena *a)
+{
+	return arena_strdup(a, db_col_text(q, i));
 }
 
 void db_reset(struct db_stmt *q)
@@ -112,7 +157,115 @@ enum rc db_refine(struct db *db, enum rc rc)
 	if (rc != RC_DB || !db)
 		return rc;
 	enum rc f = BASE(db)->fail;
-	return f == RC_DB_FULL || f == RC_DB_READONLY || f == RC_DB_IO ? f : rc;
+	return f == RC_DB_FULL || f == RC_DB_READONLY || f == RC_DB_IO || f == RC_NOMEM ? f : rc;
+}
+
+/* The result code of a step that did not give what the helper expects. */
+static enum rc step_error(struct db_stmt *q, enum db_step s)
+{
+	if (s == DB_CONSTRAINT)
+		return RC_CONFLICT;
+	return db_refine(SBASE(q)->db, RC_DB);
+}
+
+enum rc db_exists(struct db_stmt *q, int *found)
+{
+	*found = 0;
+	enum db_step s = db_step(q);
+	enum rc rc = s == DB_ROW || s == DB_DONE ? RC_OK : step_error(q, s);
+	*found = s == DB_ROW;
+	db_finalize(q);
+	return rc;
+}
+
+enum rc db_one_int64(struct db_stmt *q, int64_t *out)
+{
+	*out = 0;
+	enum db_step s = db_step(q);
+	enum rc rc = RC_OK;
+	if (s == DB_ROW)
+		*out = db_col_int64(q, 0);
+	else
+		rc = s == DB_DONE ? RC_NOT_FOUND : step_error(q, s);
+	db_finalize(q);
+	return rc;
+}
+
+enum rc db_one_text(struct db_stmt *q, struct arena *a, const char **out)
+{
+	*out = NULL;
+	enum db_step s = db_step(q);
+	enum rc rc = RC_OK;
+	if (s == DB_ROW) {
+		const char *t = db_col_text(q, 0);
+		*out = arena_strdup(a, t);
+		if (t && !*out)
+			rc = RC_NOMEM;
+	} else {
+		rc = s == DB_DONE ? RC_NOT_FOUND : step_error(q, s);
+	}
+	db_finalize(q);
+	return rc;
+}
+
+enum rc db_run(struct db_stmt *q)
+{
+	enum db_step s = db_step(q);
+	enum rc rc = RC_OK;
+	if (s == DB_ROW) {
+		fprintf(stderr, "finsam: db_run on a statement that returns rows\n");
+		rc = RC_DB;
+	} else if (s != DB_DONE) {
+		rc = step_error(q, s);
+	}
+	db_finalize(q);
+	return rc;
+}
+
+enum rc db_fetch_all(struct db_stmt *q, struct arena *a, db_row_fn read, size_t elem, size_t limit,
+                     void **out, size_t *n, int *truncated)
+{
+	*out = NULL;
+	*n = 0;
+	if (truncated)
+		*truncated = 0;
+	size_t cap = 0, k = 0;
+	char *arr = NULL;
+	enum rc rc = RC_OK;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		if (limit && k == limit) {
+			/* One row past the limit: the answer is short, say so. */
+			if (truncated)
+				*truncated = 1;
+			else
+				rc = RC_NOMEM;
+			break;
+		}
+		char *grown = arena_grow(a, arr, &cap, k, elem);
+		if (!grown) {
+			rc = RC_NOMEM;
+			break;
+		}
+		arr = grown;
+		read(q, a, arr + elem * k);
+		k++;
+		if (arena_failed(a)) {
+			rc = RC_NOMEM;
+			break;
+		}
+	}
+	if (rc == RC_OK && s != DB_ROW && s != DB_DONE)
+		rc = step_error(q, s);
+	db_finalize(q);
+	if (rc) {
+		if (truncated)
+			*truncated = 0;
+		return rc;
+	}
+	*out = arr;
+	*n = k;
+	return RC_OK;
 }
 
 enum rc db_exec(struct db *db, const char *sql)
@@ -138,33 +291,52 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 	if (b->tx_depth > 0)
 		return fn(db, ctx);
 	enum rc rc = RC_DB;
+	int pause = 0;
 	for (int attempt = 0; attempt < 6; attempt++) {
-		if (attempt)
+		if (pause)
 			pause_ms(20L << attempt);
+		b->in_attempt = 1;
+		b->busy_seen = 0;
+		b->test_fired = 0;
 		rc = db_exec(db, b->ops->begin_sql);
-		if (rc) {
-			if (b->last_busy)
-				continue;
-			return rc;
-		}
-		b->tx_depth = 1;
-		rc = fn(db, ctx);
-		int busy = b->last_busy;
 		if (rc == RC_OK) {
-			rc = db_exec(db, "COMMIT");
-			busy = busy || b->last_busy;
+			b->tx_depth = 1;
+			rc = fn(db, ctx);
+			/* A busy step dooms the attempt whatever fn made of it:
+			 * PostgreSQL has aborted the transaction, and SQLite's
+			 * statement did not run. */
+			if (rc == RC_OK && !b->busy_seen)
+				rc = db_exec(db, "COMMIT");
+			else if (rc == RC_OK)
+				rc = RC_DB;
+			if (rc != RC_OK) {
+				/* The rollback must not hide why the transaction
+				 * failed, and is never a step the test hook fails. */
+				enum rc why = b->fail;
+				b->in_attempt = 0;
+				db_exec(db, "ROLLBACK");
+				b->fail = why;
+			}
+			b->tx_depth = 0;
 		}
-		if (rc != RC_OK) {
-			/* The rollback must not hide why the transaction failed. */
-			enum rc why = b->fail;
-			db_exec(db, "ROLLBACK");
-			b->fail = why;
-		}
-		b->tx_depth = 0;
-		if (rc == RC_OK || !(rc == RC_DB && busy))
+		b->in_attempt = 0;
+		if (rc == RC_OK || !b->busy_seen)
 			return db_refine(db, rc);
+		/* A failure the test hook made needs no pause: nothing else
+		 * holds the store. */
+		pause = !b->test_fired;
 	}
 	return db_refine(db, rc);
+}
+
+void db_test_fail_step(struct db *db, int nth)
+{
+	BASE(db)->test_fail_at = nth > 0 ? nth : 0;
+}
+
+int db_test_fail_pending(struct db *db)
+{
+	return BASE(db)->test_fail_at > 0;
 }
 
 int db_schema_latest(void)
@@ -175,13 +347,11 @@ int db_schema_latest(void)
 int db_schema_version(struct db *db)
 {
 	struct db_stmt *q;
-	int v = 0;
-	if (db_prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migration", &q))
+	int64_t v = 0;
+	if (db_prepare(db, "SELECT coalesce(max(version), 0) FROM schema_migration", &q) ||
+	    db_one_int64(q, &v))
 		return -1;
-	if (db_step(q) == DB_ROW)
-		v = (int)db_col_int64(q, 0);
-	db_finalize(q);
-	return v;
+	return (int)v;
 }
 
 struct migrate_ctx {
@@ -194,19 +364,18 @@ static enum rc apply_one(struct db *db, void *ctx)
 	if (BASE(db)->ops->exec_script(db, m->sql) != DB_DONE)
 		return RC_DB;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "INSERT INTO schema_migration (version, name, applied_at) "
-	               "VALUES ($1, $2, $3)",
-	               &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO schema_migration (version, name, applied_at) "
+	                     "VALUES ($1, $2, $3)",
+	                     &q)))
+		return rc;
 	char now[21];
 	str_now_iso(now);
 	db_bind_int64(q, 1, m->version);
 	db_bind_text(q, 2, m->name);
 	db_bind_text(q, 3, now);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	return db_step_rc(s);
+	return db_run(q);
 }
 
 /* Applies every migration up to max_version that the store lacks, each in

@@ -10,24 +10,33 @@
  * Usage reads like prose:
  *
  *	struct db_stmt *q;
- *	if (db_prepare(db, "SELECT name FROM member WHERE id = $1", &q)) return RC_DB;
+ *	enum rc rc;
+ *	if ((rc = db_prepare(db, "SELECT name FROM member WHERE id = $1", &q)))
+ *		return rc;
  *	db_bind_int64(q, 1, id);
- *	while (db_step(q) == DB_ROW) use(db_col_text(q, 0));
- *	db_finalize(q);
+ *	return db_one_text(q, a, &name);   // steps, copies, finalizes
+ *
+ * Most statements fit one of the helpers below (db_exists, db_one_int64,
+ * db_one_text, db_run, db_fetch_all); each steps, maps the outcome to a
+ * result code the same way and ALWAYS finalizes q, so a caller writes
+ * neither the step loop nor the error mapping by hand.  Hand-written loops
+ * (db_step/db_col_*) remain for the few statements that need them.
  *
  * A connection is used by one thread at a time; the web server keeps a pool.
- * Every write runs inside db_tx(), which begins, calls back, commits, and
- * retries the whole callback when the store was busy.
+ * Every write runs inside db_tx(); see the transaction rule there.
  */
 #ifndef FINSAM_DB_H
 #define FINSAM_DB_H
 
 #include <stdint.h>
 
+#include <stddef.h>
+
 #include "../util/rc.h"
 
 struct db;
 struct db_stmt;
+struct arena;
 
 enum db_step {
 	DB_ROW,        /* a row is ready to read */
@@ -67,21 +76,80 @@ void db_set_vault(struct db *db, struct vault *v, int owns);
 /* The attached vault, or NULL. */
 const struct vault *db_vault(struct db *db);
 
+/* Prepares constant SQL text.  RC_OK with *out set; otherwise *out is NULL
+ * and the result is RC_NOMEM when memory ran out, RC_DB (refined, see
+ * db_refine) for anything else: a caller writes
+ * `if ((rc = db_prepare(db, "...", &q))) return rc;`. */
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out);
 /* Binds $n.  A NULL text binds SQL NULL.  A bind to a placeholder the
  * statement does not have makes the next db_step fail with DB_ERROR. */
 void db_bind_text(struct db_stmt *q, int n, const char *s);
 void db_bind_int64(struct db_stmt *q, int n, int64_t v);
 void db_bind_null(struct db_stmt *q, int n);
+/* A boolean as the engine stores one (SQLite: integer 0/1; PostgreSQL:
+ * boolean).  v is true when non-zero. */
+void db_bind_bool(struct db_stmt *q, int n, int v);
+/* Optional values: NULL or "" binds SQL NULL, as does an id <= 0 (ids
+ * start at 1). */
+void db_bind_text_opt(struct db_stmt *q, int n, const char *s);
+void db_bind_id_opt(struct db_stmt *q, int n, int64_t id);
 enum db_step db_step(struct db_stmt *q);
 /* Column i of the current row.  Text is valid until the next step or
  * finalize and is NULL for SQL NULL. */
 const char *db_col_text(struct db_stmt *q, int i);
 int64_t db_col_int64(struct db_stmt *q, int i);
 int db_col_is_null(struct db_stmt *q, int i);
+/* A boolean column (a comparison, EXISTS, IS NULL, a boolean-typed
+ * column): 1 or 0, 0 for SQL NULL.  Read booleans only with this, never
+ * with db_col_int64: PostgreSQL hands them out as 't'/'f'. */
+int db_col_bool(struct db_stmt *q, int i);
+/* Column i's text copied into arena a (freed with it); NULL for SQL NULL.
+ * When the copy fails the arena remembers it (arena_failed), so a NULL here
+ * is told apart from a failure: db_one_text and db_fetch_all return
+ * RC_NOMEM for it. */
+const char *db_col_dup(struct db_stmt *q, int i, struct arena *a);
 /* Rewinds a statement so it can be bound and stepped again. */
 void db_reset(struct db_stmt *q);
 void db_finalize(struct db_stmt *q);
+
+/*
+ * Single-step helpers.  Each takes a prepared, bound q (never NULL: check
+ * db_prepare's result first), steps it once, maps the outcome and ALWAYS
+ * finalizes q.  A step error is never an answer: DB_CONSTRAINT gives
+ * RC_CONFLICT; busy gives RC_DB and marks the transaction for a retry
+ * (db_tx runs the callback again); any other error gives RC_DB refined
+ * (RC_DB_FULL, RC_DB_READONLY, RC_DB_IO, RC_NOMEM when more specific).
+ */
+/* *found = 1 if the statement yields a row, 0 if none. */
+enum rc db_exists(struct db_stmt *q, int *found);
+/* Column 0 of the first row; RC_NOT_FOUND (and *out 0) when there is none.
+ * SQL NULL reads as 0. */
+enum rc db_one_int64(struct db_stmt *q, int64_t *out);
+/* Column 0 of the first row copied into a; RC_NOT_FOUND (and *out NULL)
+ * when there is no row; RC_OK with *out NULL for SQL NULL; RC_NOMEM if the
+ * copy failed. */
+enum rc db_one_text(struct db_stmt *q, struct arena *a, const char **out);
+/* Steps a write (INSERT/UPDATE/DELETE without RETURNING) to its end: RC_OK
+ * only for DB_DONE.  A statement that yields a row is an error here (use
+ * db_one_int64 for RETURNING). */
+enum rc db_run(struct db_stmt *q);
+
+/* Reads the current row of q into *elem (an element of db_fetch_all's
+ * array, zeroed), copying text with db_col_dup into a. */
+typedef void (*db_row_fn)(struct db_stmt *q, struct arena *a, void *elem);
+/*
+ * Steps q to its end, reading each row with read into a growing array of
+ * elem-sized items in arena a; *out gets the array (NULL when no rows) and
+ * *n its length.  With limit > 0 at most limit rows are read, and
+ * *truncated is set to 1 if another row existed (0 otherwise) — never a
+ * shorter answer in silence: if truncated is NULL and more rows existed the
+ * result is RC_NOMEM (over a size cap).  With limit 0 every row is read.
+ * A step error is an error (not RC_OK with fewer rows): *out NULL and *n 0.
+ * An allocation failure, including a failed db_col_dup in read (the arena
+ * remembers it), gives RC_NOMEM.  Always finalizes q.
+ */
+enum rc db_fetch_all(struct db_stmt *q, struct arena *a, db_row_fn read, size_t elem, size_t limit,
+                     void **out, size_t *n, int *truncated);
 
 /* Runs one statement that returns no rows and takes no parameters. */
 enum rc db_exec(struct db *db, const char *sql);
@@ -91,18 +159,45 @@ enum rc db_step_rc(enum db_step s);
 /*
  * Runs fn(db, ctx) inside a write transaction.  If fn returns RC_OK the
  * transaction commits; otherwise it rolls back and fn's code is returned.
- * When the store reports busy (or, on PostgreSQL, a serialization failure)
- * the whole callback runs again, up to a few times with growing pauses, so
- * fn must have no effect outside the database.  Nested calls run fn inside
- * the outer transaction.
+ * Nested calls run fn inside the outer transaction (no retry of their own).
+ *
+ * THE TRANSACTION RULE.  When the store reports busy (SQLite: locked past
+ * the busy timeout; PostgreSQL: a serialization failure or deadlock) at any
+ * step of an attempt, including BEGIN and COMMIT, the attempt is rolled back
+ * whatever fn returned (PostgreSQL aborts such a transaction anyway) and
+ * fn runs again from the start, up to 6 attempts with growing pauses.  So:
+ *   - fn may run more than once, and each run starts from the database as
+ *     it was before the transaction: everything fn decides it decides from
+ *     what it reads inside the transaction and from ctx's inputs, never
+ *     from state it or an earlier run changed (no insert-vs-update chosen by
+ *     an id that fn itself writes back into ctx);
+ *   - fn has no effect outside the database (no file, no message, no
+ *     counter, no log line that claims something happened);
+ *   - fn hands results out only through ctx fields that each run overwrites
+ *     in full, and the caller reads them only after db_tx returned RC_OK.
+ * A busy result that outlives the attempts is RC_DB.
  */
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx);
+
+/*
+ * TEST ONLY: makes the nth db_step from now (n >= 1) that runs inside a
+ * db_tx attempt on this connection — BEGIN and COMMIT count as steps, the
+ * rollback does not — return DB_BUSY without running the statement, as
+ * SQLite busy or a PostgreSQL serialization failure would, so db_tx rolls
+ * back and runs the callback again.  Fires once, then disarms.  n = 0
+ * disarms.  Costs one test of an integer per step when unset.  The retry
+ * tests (tests/unit/test_retry.c) use it; nothing else may.
+ */
+void db_test_fail_step(struct db *db, int nth);
+/* TEST ONLY: 1 while the armed failure has not fired yet, else 0. */
+int db_test_fail_pending(struct db *db);
 
 /*
  * What kind of failure the store last reported on this connection since
  * db_failure_clear: RC_DB_FULL (disk or size limit full), RC_DB_READONLY
  * (file or file system not writable), RC_DB_IO (file cannot be opened, read
- * or written), RC_DB for anything else, RC_OK if nothing failed.  Callers
+ * or written), RC_NOMEM (the engine ran out of memory), RC_DB for anything
+ * else, RC_OK if nothing failed.  Callers
  * that got RC_DB from a module use it to tell the administrator's problems
  * apart from bugs.  db_exec and db_tx already return these codes.
  */

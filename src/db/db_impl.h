@@ -15,10 +15,12 @@ struct db_ops {
 	void (*bind_text)(struct db_stmt *q, int n, const char *s);
 	void (*bind_int64)(struct db_stmt *q, int n, int64_t v);
 	void (*bind_null)(struct db_stmt *q, int n);
+	void (*bind_bool)(struct db_stmt *q, int n, int v);
 	enum db_step (*step)(struct db_stmt *q);
 	const char *(*col_text)(struct db_stmt *q, int i);
 	int64_t (*col_int64)(struct db_stmt *q, int i);
 	int (*col_is_null)(struct db_stmt *q, int i);
+	int (*col_bool)(struct db_stmt *q, int i);
 	void (*reset)(struct db_stmt *q);
 	void (*finalize)(struct db_stmt *q);
 	/* Runs a script of statements without parameters (migrations). */
@@ -32,6 +34,10 @@ struct db_base {
 	const struct db_ops *ops;
 	int tx_depth;
 	int last_busy;       /* the last failed step was busy/serialization */
+	int in_attempt;      /* inside a db_tx attempt, BEGIN to COMMIT */
+	int busy_seen;       /* a step of this attempt was busy: roll back, retry */
+	int test_fail_at;    /* db_test_fail_step: steps left until the failure, 0 = off */
+	int test_fired;      /* the test failure fired in this attempt (no pause) */
 	struct vault *vault; /* see db_set_vault() */
 	int owns_vault;
 	enum rc fail;       /* class of the last failure (RC_DB_FULL, …, RC_DB); RC_OK if none */

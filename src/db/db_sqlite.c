@@ -49,6 +49,7 @@ static enum rc failure_class(int rc)
 	case SQLITE_IOERR:
 	case SQLITE_NOTADB:
 	case SQLITE_CORRUPT: return RC_DB_IO;
+	case SQLITE_NOMEM: return RC_NOMEM;
 	default: return RC_DB;
 	}
 }
@@ -143,7 +144,7 @@ static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		db->base.fail = failure_class(rc);
 		fprintf(stderr, "finsam: sql prepare failed: %s\n", sqlite3_errmsg(db->h));
 		free(q);
-		return RC_DB;
+		return (rc & 0xff) == SQLITE_NOMEM ? RC_NOMEM : RC_DB;
 	}
 	*out = q;
 	return RC_OK;
@@ -185,6 +186,13 @@ static void sq_bind_null(struct db_stmt *q, int n)
 		sqlite3_bind_null(q->s, i);
 }
 
+static void sq_bind_bool(struct db_stmt *q, int n, int v)
+{
+	int i = param_index(q, n);
+	if (i)
+		sqlite3_bind_int(q->s, i, v != 0);
+}
+
 static enum db_step sq_step(struct db_stmt *q)
 {
 	if (q->bad_bind) {
@@ -223,6 +231,12 @@ static int sq_col_is_null(struct db_stmt *q, int i)
 	return sqlite3_column_type(q->s, i) == SQLITE_NULL;
 }
 
+/* SQLite has no boolean type: comparisons and EXISTS yield integers 0/1. */
+static int sq_col_bool(struct db_stmt *q, int i)
+{
+	return sqlite3_column_int64(q->s, i) != 0;
+}
+
 static void sq_reset(struct db_stmt *q)
 {
 	sqlite3_reset(q->s);
@@ -249,10 +263,12 @@ const struct db_ops db_sqlite_ops = {
     .bind_text = sq_bind_text,
     .bind_int64 = sq_bind_int64,
     .bind_null = sq_bind_null,
+    .bind_bool = sq_bind_bool,
     .step = sq_step,
     .col_text = sq_col_text,
     .col_int64 = sq_col_int64,
     .col_is_null = sq_col_is_null,
+    .col_bool = sq_col_bool,
     .reset = sq_reset,
     .finalize = sq_finalize,
     .exec_script = sq_exec_script,

@@ -23,6 +23,7 @@ struct arena {
 	struct block *head;
 	size_t total;
 	size_t cap;
+	int failed; /* an allocation has failed: see arena_failed() */
 };
 
 #define BLOCK_SIZE 8192u
@@ -53,17 +54,23 @@ void *arena_alloc(struct arena *a, size_t n)
 	const size_t align = sizeof(max_align_t);
 	if (n == 0)
 		n = 1;
-	if (n > SIZE_MAX - align)
+	if (n > SIZE_MAX - align) {
+		a->failed = 1;
 		return NULL;
+	}
 	n = (n + align - 1) / align * align;
 	struct block *b = a->head;
 	if (!b || b->size - b->used < n) {
 		size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-		if (a->total + size > a->cap)
+		if (a->total + size > a->cap || size > SIZE_MAX - sizeof *b) {
+			a->failed = 1;
 			return NULL;
+		}
 		b = malloc(sizeof *b + size);
-		if (!b)
+		if (!b) {
+			a->failed = 1;
 			return NULL;
+		}
 		b->size = size;
 		b->used = 0;
 		a->total += size;
@@ -105,8 +112,10 @@ void *arena_grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem)
 	if (n < *cap)
 		return arr;
 	size_t nc = *cap ? *cap * 2 : 16;
-	if (elem && nc > SIZE_MAX / elem)
+	if (elem && nc > SIZE_MAX / elem) {
+		a->failed = 1;
 		return NULL;
+	}
 	void *p = arena_alloc(a, nc * elem);
 	if (p && n)
 		memcpy(p, arr, n * elem);
@@ -127,4 +136,9 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 		vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
+}
+
+int arena_failed(const struct arena *a)
+{
+	return a ? a->failed : 0;
 }

@@ -6,7 +6,10 @@
  * single allocation is freed on its own.  A request context owns one arena,
  * and every string a handler builds for that request comes from it, so a
  * handler never has to track who frees what.  An arena has a total cap; an
- * allocation past it returns NULL.
+ * allocation past it returns NULL, and the arena remembers that it failed
+ * (arena_failed), so code that copies many values (db_fetch_all) can report
+ * RC_NOMEM once instead of checking every copy, and a failed copy is never
+ * mistaken for a NULL value.
  */
 #ifndef FINSAM_ARENA_H
 #define FINSAM_ARENA_H
@@ -29,5 +32,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_grow(struct arena *a, void *arr, size_t *cap, size_t n, size_t elem);
 /* printf into arena memory (vsnprintf underneath). */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 1 once any allocation from a has failed (past the cap, or malloc failed);
+ * it stays set until arena_free.  0 otherwise, and for a NULL arena never
+ * allocated from. */
+int arena_failed(const struct arena *a);
 
 #endif

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "testutil.h"
+#include "util/arena.h"
 
 static int setup(void **state)
 {
@@ -296,6 +297,410 @@ static void read_only_store_is_told_apart(void **state)
 	assert_int_equal(db_exec(t->db, "SELECT * FROM no_such_table"), RC_DB);
 }
 
+/* ---- helpers (db_exists, db_one_*, db_run, db_fetch_all, binds) ---- */
+
+/* A small table of n rows: id 1..n, name 'r<id>' (NULL for id 2), flag id odd. */
+static void make_rows(struct db *db, int n)
+{
+	assert_int_equal(db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE,"
+	                             " flag INTEGER NOT NULL)"),
+	                 RC_OK);
+	for (int i = 1; i <= n; i++) {
+		struct db_stmt *q;
+		assert_int_equal(
+		    db_prepare(db, "INSERT INTO t (id, name, flag) VALUES ($1, $2, $3)", &q),
+		    RC_OK);
+		char name[16];
+		snprintf(name, sizeof name, "r%d", i);
+		db_bind_int64(q, 1, i);
+		db_bind_text(q, 2, i == 2 ? NULL : name);
+		db_bind_bool(q, 3, i % 2);
+		assert_int_equal(db_run(q), RC_OK);
+	}
+}
+
+static void exists_and_one_value_helpers(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 3);
+	struct db_stmt *q;
+	int found = -1;
+	assert_int_equal(db_prepare(t->db, "SELECT 1 FROM t WHERE id = $1", &q), RC_OK);
+	db_bind_int64(q, 1, 3);
+	assert_int_equal(db_exists(q, &found), RC_OK);
+	assert_int_equal(found, 1);
+	assert_int_equal(db_prepare(t->db, "SELECT 1 FROM t WHERE id = $1", &q), RC_OK);
+	db_bind_int64(q, 1, 9);
+	assert_int_equal(db_exists(q, &found), RC_OK);
+	assert_int_equal(found, 0);
+
+	int64_t v = -1;
+	assert_int_equal(db_prepare(t->db, "SELECT count(*) FROM t", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &v), RC_OK);
+	assert_int_equal(v, 3);
+	assert_int_equal(db_prepare(t->db, "SELECT id FROM t WHERE id > 5", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &v), RC_NOT_FOUND);
+	assert_int_equal(v, 0);
+
+	struct arena *a = arena_new(0);
+	const char *s = "x";
+	assert_int_equal(db_prepare(t->db, "SELECT name FROM t WHERE id = $1", &q), RC_OK);
+	db_bind_int64(q, 1, 3);
+	assert_int_equal(db_one_text(q, a, &s), RC_OK);
+	assert_string_equal(s, "r3");
+	assert_int_equal(db_prepare(t->db, "SELECT name FROM t WHERE id = $1", &q), RC_OK);
+	db_bind_int64(q, 1, 2);
+	s = "x";
+	assert_int_equal(db_one_text(q, a, &s), RC_OK); /* SQL NULL */
+	assert_null(s);
+	assert_int_equal(db_prepare(t->db, "SELECT name FROM t WHERE id = $1", &q), RC_OK);
+	db_bind_int64(q, 1, 7);
+	s = "x";
+	assert_int_equal(db_one_text(q, a, &s), RC_NOT_FOUND);
+	assert_null(s);
+	assert_false(arena_failed(a));
+	arena_free(a);
+}
+
+/* A statement that fails at run time on its third row: abs() of the
+ * smallest integer overflows. */
+#define FAILS_AT_ROW_3                                               \
+	"SELECT id, name, flag FROM t WHERE CASE WHEN id < 3 THEN 1" \
+	" ELSE abs(-9223372036854775807 - 1) END ORDER BY id"
+
+static void single_step_helpers_report_step_errors(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 3);
+	struct db_stmt *q;
+	int64_t v = 0;
+	int found = 0;
+	struct arena *a = arena_new(0);
+	const char *s = NULL;
+#define FAILS "SELECT abs(-9223372036854775807 - 1)"
+	assert_int_equal(db_prepare(t->db, FAILS, &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &v), RC_DB);
+	assert_int_equal(db_prepare(t->db, FAILS, &q), RC_OK);
+	assert_int_equal(db_exists(q, &found), RC_DB);
+	assert_int_equal(found, 0);
+	assert_int_equal(db_prepare(t->db, FAILS, &q), RC_OK);
+	assert_int_equal(db_one_text(q, a, &s), RC_DB);
+	/* db_run: a refused write is a conflict, rows are a misuse. */
+	assert_int_equal(
+	    db_prepare(t->db, "INSERT INTO t (id, name, flag) VALUES (9, 'r1', 0)", &q), RC_OK);
+	assert_int_equal(db_run(q), RC_CONFLICT);
+	assert_int_equal(db_prepare(t->db, "SELECT 1", &q), RC_OK);
+	assert_int_equal(db_run(q), RC_DB);
+	/* A statement that does not prepare leaves no statement behind. */
+	q = (struct db_stmt *)&v;
+	assert_int_equal(db_prepare(t->db, "SELECT * FROM no_such_table", &q), RC_DB);
+	assert_null(q);
+	arena_free(a);
+#undef FAILS
+}
+
+static void optional_and_boolean_binds(void **state)
+{
+	struct testdb *t = *state;
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(t->db,
+	                            "SELECT $1 IS NULL, $2 IS NULL, $3, $4 IS NULL, $5 IS NULL, $6,"
+	                            " $7, $8, $9 IS NULL, 2 > 1, 1 > 2, NULL",
+	                            &q),
+	                 RC_OK);
+	db_bind_text_opt(q, 1, NULL);
+	db_bind_text_opt(q, 2, "");
+	db_bind_text_opt(q, 3, "a");
+	db_bind_id_opt(q, 4, 0);
+	db_bind_id_opt(q, 5, -3);
+	db_bind_id_opt(q, 6, 42);
+	db_bind_bool(q, 7, 5);
+	db_bind_bool(q, 8, 0);
+	db_bind_bool(q, 9, 1);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_true(db_col_bool(q, 0));
+	assert_true(db_col_bool(q, 1));
+	assert_string_equal(db_col_text(q, 2), "a");
+	assert_true(db_col_bool(q, 3));
+	assert_true(db_col_bool(q, 4));
+	assert_int_equal(db_col_int64(q, 5), 42);
+	assert_int_equal(db_col_bool(q, 6), 1);
+	assert_int_equal(db_col_bool(q, 7), 0);
+	assert_false(db_col_bool(q, 8));
+	assert_int_equal(db_col_bool(q, 9), 1);
+	assert_int_equal(db_col_bool(q, 10), 0);
+	assert_int_equal(db_col_bool(q, 11), 0);
+	db_finalize(q);
+}
+
+struct row {
+	int64_t id;
+	const char *name;
+	int flag;
+};
+
+static void read_row(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct row *r = elem;
+	r->id = db_col_int64(q, 0);
+	r->name = db_col_dup(q, 1, a);
+	r->flag = db_col_bool(q, 2);
+}
+
+/* Prepares constant SQL and fetches every row of it into struct row. */
+#define fetch(db, a, SQL, limit, out, n, truncated)                                            \
+	(db_prepare((db), SQL, &fq) ? RC_DB                                                    \
+	                            : db_fetch_all(fq, (a), read_row, sizeof **(out), (limit), \
+	                                           (void **)(out), (n), (truncated)))
+
+static void fetch_all_reads_every_row_and_reports_truncation(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 40); /* past the first array capacity (16) */
+	struct arena *a = arena_new(0);
+	struct row *r;
+	size_t n;
+	int tr = -1;
+	struct db_stmt *fq;
+#define ALL "SELECT id, name, flag FROM t ORDER BY id"
+	assert_int_equal(fetch(t->db, a, ALL, 0, &r, &n, &tr), RC_OK);
+	assert_int_equal(n, 40);
+	assert_int_equal(tr, 0);
+	for (size_t i = 0; i < n; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "r%d", (int)i + 1);
+		assert_int_equal(r[i].id, (int64_t)i + 1);
+		if (i == 1)
+			assert_null(r[i].name);
+		else
+			assert_string_equal(r[i].name, name);
+		assert_int_equal(r[i].flag, (int)((i + 1) % 2));
+	}
+	/* Exactly at the limit: whole, not truncated. */
+	assert_int_equal(fetch(t->db, a, ALL, 40, &r, &n, &tr), RC_OK);
+	assert_int_equal(n, 40);
+	assert_int_equal(tr, 0);
+	/* Below it: the rows up to the limit, and the caller is told. */
+	assert_int_equal(fetch(t->db, a, ALL, 17, &r, &n, &tr), RC_OK);
+	assert_int_equal(n, 17);
+	assert_int_equal(tr, 1);
+	assert_int_equal(r[16].id, 17);
+	/* Nobody to tell: an error, never a shorter answer. */
+	assert_int_equal(fetch(t->db, a, ALL, 17, &r, &n, NULL), RC_NOMEM);
+	assert_int_equal(n, 0);
+	assert_null(r);
+	/* No rows: RC_OK, empty. */
+	assert_int_equal(
+	    fetch(t->db, a, "SELECT id, name, flag FROM t WHERE id < 0", 5, &r, &n, &tr), RC_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(tr, 0);
+	arena_free(a);
+#undef ALL
+}
+
+static void fetch_all_step_error_midway_is_an_error(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 5);
+	struct arena *a = arena_new(0);
+	struct db_stmt *fq;
+	struct row *r;
+	size_t n = 9;
+	int tr = -1;
+	assert_int_equal(fetch(t->db, a, FAILS_AT_ROW_3, 0, &r, &n, &tr), RC_DB);
+	assert_int_equal(n, 0);
+	assert_null(r);
+	assert_int_equal(tr, 0);
+	/* Also with a limit above the failing row. */
+	assert_int_equal(fetch(t->db, a, FAILS_AT_ROW_3, 4, &r, &n, &tr), RC_DB);
+	assert_int_equal(n, 0);
+	arena_free(a);
+}
+
+static void fetch_all_out_of_memory_is_nomem(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 3);
+	/* An arena of one block: the array fits, a 10 000-byte name does not. */
+	assert_int_equal(db_exec(t->db, "UPDATE t SET name = printf('%.10000c', 'x') WHERE id = 3"),
+	                 RC_OK);
+	struct arena *a = arena_new(8192);
+	struct db_stmt *fq;
+	struct row *r;
+	size_t n = 9;
+	int tr = 0;
+	assert_int_equal(
+	    fetch(t->db, a, "SELECT id, name, flag FROM t ORDER BY id", 0, &r, &n, &tr), RC_NOMEM);
+	assert_int_equal(n, 0);
+	assert_true(arena_failed(a));
+	arena_free(a);
+	/* The single-value helper says so too, rather than answering NULL. */
+	a = arena_new(8192);
+	struct db_stmt *q;
+	const char *s = "x";
+	assert_int_equal(db_prepare(t->db, "SELECT name FROM t WHERE id = 3", &q), RC_OK);
+	assert_int_equal(db_one_text(q, a, &s), RC_NOMEM);
+	assert_null(s);
+	arena_free(a);
+	/* An arena too small for the array itself. */
+	a = arena_new(64);
+	assert_int_equal(fetch(t->db, a, "SELECT id, name, flag FROM t", 0, &r, &n, &tr), RC_NOMEM);
+	arena_free(a);
+}
+
+static void col_dup_tells_null_from_failure(void **state)
+{
+	struct testdb *t = *state;
+	struct db_stmt *q;
+	struct arena *a = arena_new(8192);
+	assert_int_equal(db_prepare(t->db, "SELECT NULL, printf('%.9000c', 'y'), 'z'", &q), RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_null(db_col_dup(q, 0, a));
+	assert_false(arena_failed(a)); /* NULL for SQL NULL is no failure */
+	assert_string_equal(db_col_dup(q, 2, a), "z");
+	assert_null(db_col_dup(q, 1, a));
+	assert_true(arena_failed(a)); /* the failed copy is remembered */
+	db_finalize(q);
+	arena_free(a);
+}
+
+/* ---- the busy hook and db_tx's retry ---- */
+
+struct retry_ctx {
+	int runs;
+	int ignore_errors; /* a careless callback: carries on after a failed step */
+};
+
+/* Inserts two rows; counts its runs (test bookkeeping outside the database,
+ * which a real callback must not do). */
+static enum rc insert_two(struct db *db, void *ctx)
+{
+	struct retry_ctx *c = ctx;
+	c->runs++;
+	for (int i = 0; i < 2; i++) {
+		struct db_stmt *q;
+		enum rc rc;
+		if ((rc = db_prepare(db, "INSERT INTO t (name, flag) VALUES ($1, $2)", &q)))
+			return rc;
+		db_bind_text(q, 1, i ? "b" : "a");
+		db_bind_bool(q, 2, i);
+		rc = db_run(q);
+		if (rc && !c->ignore_errors)
+			return rc;
+	}
+	return RC_OK;
+}
+
+static int64_t count_rows(struct db *db)
+{
+	struct db_stmt *q;
+	int64_t n = -1;
+	assert_int_equal(db_prepare(db, "SELECT count(*) FROM t", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &n), RC_OK);
+	return n;
+}
+
+static void busy_hook_reruns_the_transaction(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 0);
+	/* Steps of one attempt: BEGIN, two INSERTs, COMMIT. */
+	for (int nth = 1; nth <= 4; nth++) {
+		assert_int_equal(db_exec(t->db, "DELETE FROM t"), RC_OK);
+		struct retry_ctx c = {0, 0};
+		db_test_fail_step(t->db, nth);
+		assert_true(db_test_fail_pending(t->db));
+		assert_int_equal(db_tx(t->db, insert_two, &c), RC_OK);
+		assert_false(db_test_fail_pending(t->db));
+		/* BEGIN failing never reaches the callback. */
+		assert_int_equal(c.runs, nth == 1 ? 1 : 2);
+		assert_int_equal(count_rows(t->db), 2);
+	}
+	/* Past the last step: the hook does not fire and stays pending. */
+	assert_int_equal(db_exec(t->db, "DELETE FROM t"), RC_OK);
+	struct retry_ctx c = {0, 0};
+	db_test_fail_step(t->db, 5);
+	assert_int_equal(db_tx(t->db, insert_two, &c), RC_OK);
+	assert_int_equal(c.runs, 1);
+	assert_true(db_test_fail_pending(t->db));
+	db_test_fail_step(t->db, 0);
+	assert_false(db_test_fail_pending(t->db));
+}
+
+static void busy_hook_ignores_steps_outside_transactions(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 1);
+	db_test_fail_step(t->db, 1);
+	/* A read outside db_tx is not counted. */
+	assert_int_equal(count_rows(t->db), 1);
+	assert_true(db_test_fail_pending(t->db));
+	struct retry_ctx c = {0, 0};
+	assert_int_equal(db_tx(t->db, insert_two, &c), RC_OK);
+	assert_false(db_test_fail_pending(t->db));
+	assert_int_equal(count_rows(t->db), 3);
+}
+
+/* A callback that carries on after a busy step and returns RC_OK must not
+ * commit half its work: the attempt is doomed and runs again. */
+static void busy_step_dooms_the_attempt_even_if_ignored(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 0);
+	struct retry_ctx c = {0, 1};
+	db_test_fail_step(t->db, 2); /* the first INSERT */
+	assert_int_equal(db_tx(t->db, insert_two, &c), RC_OK);
+	assert_int_equal(c.runs, 2);
+	assert_int_equal(count_rows(t->db), 2);
+	struct db_stmt *q;
+	int found = 0;
+	assert_int_equal(db_prepare(t->db, "SELECT 1 FROM t WHERE name = 'a'", &q), RC_OK);
+	assert_int_equal(db_exists(q, &found), RC_OK);
+	assert_true(found);
+}
+
+static enum rc always_busy(struct db *db, void *ctx)
+{
+	(*(int *)ctx)++;
+	db_test_fail_step(db, 1);
+	struct db_stmt *q;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT 1", &q)))
+		return rc;
+	int found;
+	return db_exists(q, &found);
+}
+
+static void busy_that_persists_gives_up_with_rc_db(void **state)
+{
+	struct testdb *t = *state;
+	int runs = 0;
+	assert_int_equal(db_tx(t->db, always_busy, &runs), RC_DB);
+	assert_int_equal(runs, 6);
+	/* The connection is usable afterwards (the transaction was closed). */
+	make_rows(t->db, 1);
+	assert_int_equal(count_rows(t->db), 1);
+}
+
+static void arena_remembers_a_failed_allocation(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(100);
+	assert_false(arena_failed(a));
+	assert_null(arena_strdup(a, NULL)); /* NULL in, NULL out: no failure */
+	assert_false(arena_failed(a));
+	assert_null(arena_alloc(a, 10)); /* one block is 8 KiB: past the cap */
+	assert_true(arena_failed(a));
+	arena_free(a);
+	a = arena_new(0);
+	assert_non_null(arena_alloc(a, 100));
+	size_t cap = 1;
+	assert_null(arena_grow(a, NULL, &cap, 1, SIZE_MAX / 2));
+	assert_true(arena_failed(a));
+	arena_free(a);
+	assert_false(arena_failed(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +720,24 @@ int main(void)
 	    cmocka_unit_test(empty_or_foreign_file_is_refused_and_left_alone),
 	    cmocka_unit_test_setup_teardown(full_store_is_told_apart, setup, teardown),
 	    cmocka_unit_test_setup_teardown(read_only_store_is_told_apart, setup, teardown),
+	    cmocka_unit_test_setup_teardown(exists_and_one_value_helpers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(single_step_helpers_report_step_errors, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(optional_and_boolean_binds, setup, teardown),
+	    cmocka_unit_test_setup_teardown(fetch_all_reads_every_row_and_reports_truncation, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(fetch_all_step_error_midway_is_an_error, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(fetch_all_out_of_memory_is_nomem, setup, teardown),
+	    cmocka_unit_test_setup_teardown(col_dup_tells_null_from_failure, setup, teardown),
+	    cmocka_unit_test_setup_teardown(busy_hook_reruns_the_transaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(busy_hook_ignores_steps_outside_transactions, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(busy_step_dooms_the_attempt_even_if_ignored, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(busy_that_persists_gives_up_with_rc_db, setup,
+	                                    teardown),
+	    cmocka_unit_test(arena_remembers_a_failed_allocation),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
