@@ -81,21 +81,13 @@ void entity_new_post(struct req *r)
 	form_read_kv(&f, r->arena, &r->form);
 	if (e->prefill)
 		e->prefill(r, &f); /* the URL wins over a tampered hidden value */
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
-		int64_t id = 0;
-		enum rc rc = e->save(r, 0, &f, &id, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, e->view_path(r, id, &f), "skapat");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
-	}
-	r->status = 422;
+	struct field_error err = {0};
+	int64_t id = 0;
+	enum rc rc = form_check(&f);
+	if (!rc)
+		rc = e->save(r, 0, &f, &id, &err);
+	if (post_answered(r, rc, e->view_path(r, id, &f), "skapat", &f, &err))
+		return;
 	render_form_page(r, e->title_new, &f, e->view_path(r, 0, &f));
 }
 
@@ -125,21 +117,13 @@ void entity_edit_post(struct req *r)
 		return;
 	}
 	form_read_kv(&f, r->arena, &r->form);
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
-		int64_t saved = 0;
+	struct field_error err = {0};
+	int64_t saved = 0;
+	rc = form_check(&f);
+	if (!rc)
 		rc = e->save(r, id, &f, &saved, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, e->view_path(r, saved, &f), "sparat");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
-	}
-	r->status = 422;
+	if (post_answered(r, rc, e->view_path(r, saved, &f), "sparat", &f, &err))
+		return;
 	render_form_page(r, edit_title(r, e, id), &f, e->view_path(r, id, &f));
 }
 
@@ -296,7 +280,7 @@ static enum rc association_save(struct req *r, int64_t id, const struct form *f,
 static enum rc association_each(struct req *r, json_t *arr)
 {
 	struct form f;
-	form_init(&f, association_fields, 2);
+	FORM_INIT(&f, association_fields);
 	enum rc rc = association_load(r, 0, &f);
 	if (!rc)
 		json_array_append_new(arr, form_to_json(&f, entity_association(r)));
@@ -309,17 +293,17 @@ static const char *association_view(struct req *r, int64_t id, const struct form
 	return "/forbund";
 }
 
-const struct entity entity_association_def = {"association",
-                                              association_fields,
-                                              2,
-                                              "Förbundet",
-                                              "Ändra förbundets uppgifter",
-                                              NULL,
-                                              NULL,
-                                              association_load,
-                                              association_save,
-                                              association_each,
-                                              association_view};
+const struct entity entity_association_def = {.type = "association",
+                                              .fields = association_fields,
+                                              .nfields = FORM_NFIELDS(association_fields),
+                                              .title_new = "Förbundet",
+                                              .title_edit = "Ändra förbundets uppgifter",
+                                              .options = NULL,
+                                              .prefill = NULL,
+                                              .load = association_load,
+                                              .save = association_save,
+                                              .each = association_each,
+                                              .view_path = association_view};
 
 /* ---- area --------------------------------------------------------------------- */
 
@@ -375,16 +359,24 @@ static enum rc area_each(struct req *r, json_t *arr)
 	enum rc rc = org_area_list(r->db, r->arena, entity_association(r), &a, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
-		form_init(&f, area_fields, 4);
+		FORM_INIT(&f, area_fields);
 		area_to_form(r, &a[i], &f);
 		json_array_append_new(arr, form_to_json(&f, a[i].id));
 	}
 	return rc;
 }
 
-const struct entity entity_area = {
-    "area", area_fields, 4,         "Nytt område", "Ändra område",  area_options,
-    NULL,   area_load,   area_save, area_each,     association_view};
+const struct entity entity_area = {.type = "area",
+                                   .fields = area_fields,
+                                   .nfields = FORM_NFIELDS(area_fields),
+                                   .title_new = "Nytt område",
+                                   .title_edit = "Ändra område",
+                                   .options = area_options,
+                                   .prefill = NULL,
+                                   .load = area_load,
+                                   .save = area_save,
+                                   .each = area_each,
+                                   .view_path = association_view};
 
 /* ---- member ------------------------------------------------------------------------ */
 
@@ -448,7 +440,7 @@ static enum rc member_each(struct req *r, json_t *arr)
 	enum rc rc = org_member_list(r->db, r->arena, entity_association(r), &m, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
-		form_init(&f, member_fields, 6);
+		FORM_INIT(&f, member_fields);
 		member_to_form(r, &m[i], &f);
 		json_t *o = form_to_json(&f, m[i].id);
 		if (m[i].latest_population >= 0)
@@ -467,9 +459,17 @@ static const char *member_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/medlemmar/%" PRId64, id) : "/medlemmar";
 }
 
-const struct entity entity_member = {"member",       member_fields, 6,          "Ny medlem",
-                                     "Ändra medlem", member_opts,   NULL,       member_load,
-                                     member_save,    member_each,   member_view};
+const struct entity entity_member = {.type = "member",
+                                     .fields = member_fields,
+                                     .nfields = FORM_NFIELDS(member_fields),
+                                     .title_new = "Ny medlem",
+                                     .title_edit = "Ändra medlem",
+                                     .options = member_opts,
+                                     .prefill = NULL,
+                                     .load = member_load,
+                                     .save = member_save,
+                                     .each = member_each,
+                                     .view_path = member_view};
 
 /* ---- body ---------------------------------------------------------------------------- */
 
@@ -517,7 +517,7 @@ static enum rc body_each(struct req *r, json_t *arr)
 	enum rc rc = org_body_list(r->db, r->arena, entity_association(r), &b, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
-		form_init(&f, body_fields, 3);
+		FORM_INIT(&f, body_fields);
 		body_to_form(r, &b[i], &f);
 		json_array_append_new(arr, form_to_json(&f, b[i].id));
 	}
@@ -530,9 +530,17 @@ static const char *body_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/organ/%" PRId64, id) : "/organ";
 }
 
-const struct entity entity_body = {"body",        body_fields, 3,        "Nytt organ",
-                                   "Ändra organ", NULL,        NULL,     body_load,
-                                   body_save,     body_each,   body_view};
+const struct entity entity_body = {.type = "body",
+                                   .fields = body_fields,
+                                   .nfields = FORM_NFIELDS(body_fields),
+                                   .title_new = "Nytt organ",
+                                   .title_edit = "Ändra organ",
+                                   .options = NULL,
+                                   .prefill = NULL,
+                                   .load = body_load,
+                                   .save = body_save,
+                                   .each = body_each,
+                                   .view_path = body_view};
 
 /* ---- person ---------------------------------------------------------------------------- */
 
@@ -592,7 +600,7 @@ static enum rc person_each(struct req *r, json_t *arr)
 	enum rc rc = org_person_list(r->db, r->arena, entity_association(r), &p, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
-		form_init(&f, person_fields, 5);
+		FORM_INIT(&f, person_fields);
 		person_to_form(r, &p[i], &f);
 		json_array_append_new(arr, form_to_json(&f, p[i].id));
 	}
@@ -605,9 +613,17 @@ static const char *person_view(struct req *r, int64_t id, const struct form *f)
 	return id ? arena_printf(r->arena, "/personer/%" PRId64, id) : "/personer";
 }
 
-const struct entity entity_person = {"person",       person_fields, 5,          "Ny person",
-                                     "Ändra person", person_opts,   NULL,       person_load,
-                                     person_save,    person_each,   person_view};
+const struct entity entity_person = {.type = "person",
+                                     .fields = person_fields,
+                                     .nfields = FORM_NFIELDS(person_fields),
+                                     .title_new = "Ny person",
+                                     .title_edit = "Ändra person",
+                                     .options = person_opts,
+                                     .prefill = NULL,
+                                     .load = person_load,
+                                     .save = person_save,
+                                     .each = person_each,
+                                     .view_path = person_view};
 
 /* ---- mandate ------------------------------------------------------------------------------ */
 
@@ -705,7 +721,7 @@ static enum rc mandate_each(struct req *r, json_t *arr)
 	enum rc rc = org_mandate_list(r->db, r->arena, r->nids ? r->ids[0] : 0, 0, &m, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
-		form_init(&f, mandate_fields, 7);
+		FORM_INIT(&f, mandate_fields);
 		mandate_to_form(r, &m[i], &f);
 		json_array_append_new(arr, form_to_json(&f, m[i].id));
 	}
@@ -719,7 +735,14 @@ static const char *mandate_view(struct req *r, int64_t id, const struct form *f)
 	return body ? arena_printf(r->arena, "/organ/%" PRId64, body) : "/organ";
 }
 
-const struct entity entity_mandate = {"mandate",       mandate_fields,  7,
-                                      "Nytt uppdrag",  "Ändra uppdrag", mandate_opts,
-                                      mandate_prefill, mandate_load,    mandate_save,
-                                      mandate_each,    mandate_view};
+const struct entity entity_mandate = {.type = "mandate",
+                                      .fields = mandate_fields,
+                                      .nfields = FORM_NFIELDS(mandate_fields),
+                                      .title_new = "Nytt uppdrag",
+                                      .title_edit = "Ändra uppdrag",
+                                      .options = mandate_opts,
+                                      .prefill = mandate_prefill,
+                                      .load = mandate_load,
+                                      .save = mandate_save,
+                                      .each = mandate_each,
+                                      .view_path = mandate_view};

@@ -16,7 +16,7 @@ void form_init(struct form *f, const struct field *fields, size_t n)
 {
 	memset(f, 0, sizeof *f);
 	f->fields = fields;
-	f->n = n < FORM_MAX_FIELDS ? n : FORM_MAX_FIELDS;
+	f->n = n <= FORM_MAX_FIELDS ? n : 0;
 }
 
 int form_index(const struct form *f, const char *name)

@@ -67,6 +67,21 @@ struct form {
 	int has_error;
 };
 
+/* The number of elements of an array (not a pointer: sizeof of a pointer
+ * divided by an element's size would compile and be wrong, so pass only
+ * arrays declared in the same file). */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A field table's length, checked at compile time against FORM_MAX_FIELDS:
+ * a table that outgrows a form fails the build instead of losing fields. */
+#define FORM_NFIELDS(table) \
+	(ARRAY_LEN(table) + 0 * sizeof(char[ARRAY_LEN(table) <= FORM_MAX_FIELDS ? 1 : -1]))
+/* form_init sized from the table itself: FORM_INIT(&f, member_fields). */
+#define FORM_INIT(f, table) form_init((f), (table), FORM_NFIELDS(table))
+
+/* Starts a form over fields[0..n).  n must not exceed FORM_MAX_FIELDS
+ * (FORM_INIT checks that at compile time); a larger n is a programming
+ * error and leaves the form with no fields, which every test notices,
+ * rather than silently dropping the last ones. */
 void form_init(struct form *f, const struct field *fields, size_t n);
 /* Index of a field by name, or -1. */
 int form_index(const struct form *f, const char *name);

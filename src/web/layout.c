@@ -9,6 +9,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/plural.h"
+#include "form.h"
 #include "web.h"
 
 struct nav_item {
@@ -99,6 +100,23 @@ void req_redirect_done(struct req *r, const char *path, const char *done)
 {
 	req_redirect(
 	    r, arena_printf(r->arena, "%s%sklart=%s", path, strchr(path, '?') ? "&" : "?", done));
+}
+
+int post_answered(struct req *r, enum rc rc, const char *to, const char *done, struct form *f,
+                  const struct field_error *err)
+{
+	if (rc == RC_OK) {
+		req_redirect_done(r, to, done);
+		return 1;
+	}
+	if (rc != RC_INVALID) {
+		respond_rc(r, rc);
+		return 1;
+	}
+	if (f && err)
+		form_fail(f, err);
+	r->status = 422;
+	return 0;
 }
 
 void page_begin(struct req *r, const char *title)

@@ -90,31 +90,23 @@ static void users_page(struct req *r, struct form *f)
 void page_users(struct req *r)
 {
 	struct form f;
-	form_init(&f, user_fields, 4);
+	FORM_INIT(&f, user_fields);
 	users_page(r, &f);
 }
 
 void page_users_post(struct req *r)
 {
 	struct form f;
-	form_init(&f, user_fields, 4);
+	FORM_INIT(&f, user_fields);
 	form_read_kv(&f, r->arena, &r->form);
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
-		enum rc rc = auth_user_add(
+	struct field_error err = {0};
+	enum rc rc = form_check(&f);
+	if (!rc)
+		rc = auth_user_add(
 		    r->db, &r->actor, form_get(&f, "username"), form_get(&f, "display_name"),
 		    auth_role_parse(form_get(&f, "role")), form_get(&f, "password"), NULL, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, "/anvandare", "konto");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
-	}
-	r->status = 422;
+	if (post_answered(r, rc, "/anvandare", "konto", &f, &err))
+		return;
 	users_page(r, &f);
 }
 
@@ -209,14 +201,14 @@ static void user_password_page(struct req *r, struct form *f)
 void page_user_password(struct req *r)
 {
 	struct form f;
-	form_init(&f, reset_fields, 1);
+	FORM_INIT(&f, reset_fields);
 	user_password_page(r, &f);
 }
 
 void page_user_password_post(struct req *r)
 {
 	struct form f;
-	form_init(&f, reset_fields, 1);
+	FORM_INIT(&f, reset_fields);
 	form_read_kv(&f, r->arena, &r->form);
 	struct user u;
 	enum rc rc = auth_user_get(r->db, r->ids[0], &u);
@@ -224,20 +216,12 @@ void page_user_password_post(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
+	struct field_error err = {0};
+	rc = form_check(&f);
+	if (!rc)
 		rc = auth_user_passwd(r->db, &r->actor, u.username, form_get(&f, "password"), &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, "/anvandare", "losenord");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
-	}
-	r->status = 422;
+	if (post_answered(r, rc, "/anvandare", "losenord", &f, &err))
+		return;
 	user_password_page(r, &f);
 }
 
@@ -298,14 +282,14 @@ static void tokens_page(struct req *r, struct form *f, const char *new_token)
 void page_tokens(struct req *r)
 {
 	struct form f;
-	form_init(&f, token_fields, 2);
+	FORM_INIT(&f, token_fields);
 	tokens_page(r, &f, NULL);
 }
 
 void page_tokens_post(struct req *r)
 {
 	struct form f;
-	form_init(&f, token_fields, 2);
+	FORM_INIT(&f, token_fields);
 	form_read_kv(&f, r->arena, &r->form);
 	if (form_check(&f) == RC_OK) {
 		struct field_error err = {0};
@@ -316,7 +300,7 @@ void page_tokens_post(struct req *r)
 		if (rc == RC_OK) {
 			/* Shown once, in this response; never in a URL. */
 			struct form empty;
-			form_init(&empty, token_fields, 2);
+			FORM_INIT(&empty, token_fields);
 			tokens_page(r, &empty, token);
 			return;
 		}

@@ -33,7 +33,7 @@ static void login_form(struct req *r, const char *username, const char *error)
 	crypto_token(token);
 	req_set_cookie(r, LOGIN_COOKIE, token, -1);
 	struct form f;
-	form_init(&f, login_fields, 2);
+	FORM_INIT(&f, login_fields);
 	form_set(&f, r->arena, "username", username);
 	if (error) {
 		struct field_error e;
@@ -295,35 +295,25 @@ static void account_page(struct req *r, struct form *f)
 void page_account(struct req *r)
 {
 	struct form f;
-	form_init(&f, password_fields, 3);
+	FORM_INIT(&f, password_fields);
 	account_page(r, &f);
 }
 
 void page_account_post(struct req *r)
 {
 	struct form f;
-	form_init(&f, password_fields, 3);
+	FORM_INIT(&f, password_fields);
 	form_read_kv(&f, r->arena, &r->form);
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
-		enum rc rc;
-		if (strcmp(form_get(&f, "password"), form_get(&f, "password2")) != 0)
-			rc = field_error_set(&err, "password2", "Lösenorden är inte lika.");
-		else
-			rc = auth_user_change_password(r->db, &r->actor, r->who.session_id,
-			                               form_get(&f, "current"),
-			                               form_get(&f, "password"), &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, "/konto", "losenord");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
-	}
-	r->status = 422;
+	struct field_error err = {0};
+	enum rc rc = form_check(&f);
+	if (!rc && strcmp(form_get(&f, "password"), form_get(&f, "password2")) != 0)
+		rc = field_error_set(&err, "password2", "Lösenorden är inte lika.");
+	if (!rc)
+		rc = auth_user_change_password(r->db, &r->actor, r->who.session_id,
+		                               form_get(&f, "current"), form_get(&f, "password"),
+		                               &err);
+	if (post_answered(r, rc, "/konto", "losenord", &f, &err))
+		return;
 	account_page(r, &f);
 }
 

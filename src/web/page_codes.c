@@ -162,14 +162,7 @@ void page_codes_post(struct req *r)
 		return;
 	enum rc rc = list && code ? codes_update(r->db, &r->actor, list, code, label, act, &err)
 	                          : RC_NOT_FOUND;
-	if (rc == RC_OK) {
-		req_redirect_done(r, "/kodlistor", "kodlista");
+	if (post_answered(r, rc, "/kodlistor", "kodlista", NULL, NULL))
 		return;
-	}
-	if (rc != RC_INVALID) {
-		respond_rc(r, rc);
-		return;
-	}
-	r->status = 422;
 	codes_page(r, &err);
 }

@@ -79,11 +79,10 @@ static const struct field intervention_fields[] = {
     {"end_on", "Slutdatum", FT_DATE, 0, 10, NULL, "Lämna tomt om insatsen löper tills vidare.",
      NULL},
 };
-#define N_INTERVENTION (sizeof intervention_fields / sizeof intervention_fields[0])
 
 static void intervention_form_setup(struct req *r, struct form *f)
 {
-	form_init(f, intervention_fields, N_INTERVENTION);
+	FORM_INIT(f, intervention_fields);
 	form_set_codes(f, "orientation_detail", web_code_options(r, "orientation_detail"));
 	entity_member_options(r, f, "responsible_member_id");
 }
@@ -147,8 +146,10 @@ static void intervention_post(struct req *r, int64_t id, const char *title)
 	for (size_t i = 0; tg && i < r->form.n; i++)
 		if (strcmp(r->form.items[i].name, "target_group") == 0)
 			tg[k++] = r->form.items[i].value;
-	if (form_check(&f) == RC_OK) {
-		struct intervention x = {0};
+	struct intervention x = {0};
+	struct field_error err = {0};
+	enum rc rc = form_check(&f);
+	if (!rc) {
 		x.id = id;
 		x.association_id = entity_association(r);
 		x.name = form_get(&f, "name");
@@ -162,20 +163,11 @@ static void intervention_post(struct req *r, int64_t id, const char *title)
 		x.end_on = form_get(&f, "end_on");
 		x.target_groups = tg;
 		x.ntarget_groups = k;
-		struct field_error err = {0};
-		enum rc rc = intervention_save(r->db, &r->actor, &x, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r, arena_printf(r->arena, "/insatser/%" PRId64, x.id),
-			                  "insats");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
+		rc = intervention_save(r->db, &r->actor, &x, &err);
 	}
-	r->status = 422;
+	if (post_answered(r, rc, arena_printf(r->arena, "/insatser/%" PRId64, x.id), "insats", &f,
+	                  &err))
+		return;
 	intervention_form_page(r, title, &f, tg, k);
 }
 
@@ -345,7 +337,7 @@ static void intervention_page_with(struct req *r, int64_t id, struct form *yf, s
 static void intervention_page(struct req *r, int64_t id, struct form *yf, struct form *sf)
 {
 	struct form vf;
-	form_init(&vf, volume_fields, 4);
+	FORM_INIT(&vf, volume_fields);
 	intervention_page_with(r, id, yf, sf, &vf);
 }
 
@@ -509,8 +501,8 @@ static void intervention_page_with(struct req *r, int64_t id, struct form *yf, s
 void page_intervention(struct req *r)
 {
 	struct form yf, sf;
-	form_init(&yf, year_fields, 6);
-	form_init(&sf, staff_fields, 2);
+	FORM_INIT(&yf, year_fields);
+	FORM_INIT(&sf, staff_fields);
 	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
@@ -546,91 +538,68 @@ static int kr_field(struct form *f, const char *name, int64_t *ore)
 void page_intervention_year_post(struct req *r)
 {
 	struct form yf, sf;
-	form_init(&yf, year_fields, 6);
-	form_init(&sf, staff_fields, 2);
+	FORM_INIT(&yf, year_fields);
+	FORM_INIT(&sf, staff_fields);
 	form_read_kv(&yf, r->arena, &r->form);
-	if (form_check(&yf) == RC_OK) {
+	struct field_error err = {0};
+	enum rc rc = form_check(&yf);
+	if (!rc) {
 		struct intervention_year y;
 		y.year = (int)form_id(&yf, "year");
 		if (!number_field(&yf, "planned", 1000000, &y.planned_participants) ||
 		    !kr_field(&yf, "budget_cost", &y.budget_cost) ||
 		    !kr_field(&yf, "budget_esf_cost", &y.budget_esf_cost) ||
 		    !kr_field(&yf, "outcome_cost", &y.outcome_cost) ||
-		    !kr_field(&yf, "outcome_esf_cost", &y.outcome_esf_cost))
-			goto invalid;
-		if (y.budget_esf_cost < 0)
-			y.budget_esf_cost = 0;
-		struct field_error err = {0};
-		enum rc rc = intervention_year_set(r->db, &r->actor, r->ids[0], &y, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(
-			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "ar");
-			return;
+		    !kr_field(&yf, "outcome_esf_cost", &y.outcome_esf_cost)) {
+			rc = RC_INVALID; /* the field's error is in yf */
+		} else {
+			if (y.budget_esf_cost < 0)
+				y.budget_esf_cost = 0;
+			rc = intervention_year_set(r->db, &r->actor, r->ids[0], &y, &err);
 		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&yf, &err);
 	}
-invalid:
-	r->status = 422;
+	if (post_answered(r, rc, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "ar", &yf,
+	                  &err))
+		return;
 	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
 void page_intervention_staff_post(struct req *r)
 {
 	struct form yf, sf;
-	form_init(&yf, year_fields, 6);
-	form_init(&sf, staff_fields, 2);
+	FORM_INIT(&yf, year_fields);
+	FORM_INIT(&sf, staff_fields);
 	form_set_codes(&sf, "role", staff_roles);
 	form_read_kv(&sf, r->arena, &r->form);
 	int remove = kv_get(&r->form, "remove") != NULL;
-	if (form_check(&sf) == RC_OK) {
-		struct field_error err = {0};
-		enum rc rc =
-		    intervention_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
-		                           form_get(&sf, "role"), !remove, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(r,
-			                  arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]),
-			                  "bemanning");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&sf, &err);
-	}
-	r->status = 422;
+	struct field_error err = {0};
+	enum rc rc = form_check(&sf);
+	if (!rc)
+		rc = intervention_staff_set(r->db, &r->actor, r->ids[0], form_id(&sf, "user_id"),
+		                            form_get(&sf, "role"), !remove, &err);
+	if (post_answered(r, rc, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]),
+	                  "bemanning", &sf, &err))
+		return;
 	intervention_page(r, r->ids[0], &yf, &sf);
 }
 
 void page_intervention_volume_post(struct req *r)
 {
 	struct form yf, sf, vf;
-	form_init(&yf, year_fields, 6);
-	form_init(&sf, staff_fields, 2);
-	form_init(&vf, volume_fields, 4);
+	FORM_INIT(&yf, year_fields);
+	FORM_INIT(&sf, staff_fields);
+	FORM_INIT(&vf, volume_fields);
 	form_read_kv(&vf, r->arena, &r->form);
-	if (form_check(&vf) == RC_OK) {
+	struct field_error err = {0};
+	enum rc rc = form_check(&vf);
+	if (!rc) {
 		struct volume_count v = {0, form_get(&vf, "period_start"),
 		                         form_get(&vf, "period_end"), form_id(&vf, "women"),
 		                         form_id(&vf, "men")};
-		struct field_error err = {0};
-		enum rc rc = intervention_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
-		if (rc == RC_OK) {
-			req_redirect_done(
-			    r, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "antal");
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&vf, &err);
+		rc = intervention_volume_add(r->db, &r->actor, r->ids[0], &v, &err);
 	}
-	r->status = 422;
+	if (post_answered(r, rc, arena_printf(r->arena, "/insatser/%" PRId64, r->ids[0]), "antal",
+	                  &vf, &err))
+		return;
 	intervention_page_with(r, r->ids[0], &yf, &sf, &vf);
 }

@@ -150,7 +150,7 @@ static void population_form(struct req *r, int64_t member_id, const char *year, 
 	    {"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
 	};
 	struct form f;
-	form_init(&f, fields, 2);
+	FORM_INIT(&f, fields);
 	form_set(&f, r->arena, "year", year);
 	form_set(&f, r->arena, "population", pop);
 	if (err && err->field[0])
@@ -234,16 +234,9 @@ void page_member_population_post(struct req *r)
 		rc = field_error_set(&err, "population", msg);
 	else
 		rc = org_population_set(r->db, &r->actor, id, (int)y, p, &err);
-	if (rc == RC_OK) {
-		req_redirect_done(r, arena_printf(r->arena, "/medlemmar/%" PRId64, id),
-		                  "folkmangd");
+	if (post_answered(r, rc, arena_printf(r->arena, "/medlemmar/%" PRId64, id), "folkmangd",
+	                  NULL, NULL))
 		return;
-	}
-	if (rc != RC_INVALID) {
-		respond_rc(r, rc);
-		return;
-	}
-	r->status = 422;
 	member_page(r, id, year, pop, &err);
 }
 
@@ -458,7 +451,7 @@ void api_member_population_post(struct req *r)
 	    {"population", "Folkmängd", FT_INT, 1, 9, NULL, NULL, NULL},
 	};
 	struct form f;
-	form_init(&f, fields, 2);
+	FORM_INIT(&f, fields);
 	enum rc read = form_read_json(&f, r->arena, r->json);
 	if (form_check(&f) != RC_OK || read != RC_OK) {
 		respond_api_field_errors(r, &f.err);

@@ -68,6 +68,20 @@ void page_end(struct req *r);
  * role=status).  done is a short code from the table in layout.c — never
  * personal data. */
 void req_redirect_done(struct req *r, const char *path, const char *done);
+struct form;
+struct field_error;
+/*
+ * The tail of every form POST, given the result rc of checking and saving:
+ *   RC_OK       303 to `to` with ?klart=<done> (req_redirect_done); 1.
+ *   RC_INVALID  err's errors (every one) added to f beside their fields
+ *               (either may be NULL), status 422; 0: the caller shows the
+ *               form again, which still holds what was typed.
+ *   otherwise   answered through respond_rc (403, 404, 409, 500 …); 1.
+ * Use: if (post_answered(r, rc, to, "sparat", &f, &err)) return;
+ *      render the form page.
+ */
+int post_answered(struct req *r, enum rc rc, const char *to, const char *done, struct form *f,
+                  const struct field_error *err);
 /* The Swedish confirmation for a code on the page at path, or NULL if
  * the code is unknown or does not belong to that page. */
 const char *flash_message(const char *done, const char *path);

@@ -4,6 +4,7 @@
 #include "util/arena.h"
 #include "util/str.h"
 #include "util/kv.h"
+#include "web/entity.h"
 #include "web/form.h"
 
 static const struct field fields[] = {
@@ -18,7 +19,7 @@ static enum rc check_kv(struct arena *a, struct form *f, const char *body)
 {
 	struct kv_list kv;
 	assert_int_equal(kv_parse_urlencoded(a, body, strlen(body), &kv), 0);
-	form_init(f, fields, 5);
+	FORM_INIT(f, fields);
 	form_read_kv(f, a, &kv);
 	return form_check(f);
 }
@@ -53,7 +54,7 @@ static void reads_json_with_types(void **state)
 	(void)state;
 	struct arena *a = arena_new(0);
 	struct form f;
-	form_init(&f, fields, 5);
+	FORM_INIT(&f, fields);
 	json_t *o =
 	    json_pack("{s:s,s:s,s:i,s:n}", "name", "Anna", "kind", "af", "count", 12, "day");
 	assert_int_equal(form_read_json(&f, a, o), RC_OK);
@@ -66,22 +67,22 @@ static void reads_json_with_types(void **state)
 	json_decref(back);
 	json_decref(o);
 
-	form_init(&f, fields, 5);
+	FORM_INIT(&f, fields);
 	o = json_pack("{s:s}", "count", "12");
 	assert_int_equal(form_read_json(&f, a, o), RC_INVALID);
 	assert_string_equal(f.err.field, "count");
 	json_decref(o);
-	form_init(&f, fields, 5);
+	FORM_INIT(&f, fields);
 	o = json_pack("{s:i}", "name", 5);
 	assert_int_equal(form_read_json(&f, a, o), RC_INVALID);
 	assert_string_equal(f.err.field, "name");
 	json_decref(o);
-	form_init(&f, fields, 5);
+	FORM_INIT(&f, fields);
 	o = json_pack("{s:s}", "okänt", "x");
 	assert_int_equal(form_read_json(&f, a, o), RC_INVALID);
 	assert_string_equal(f.err.field, "okänt");
 	json_decref(o);
-	form_init(&f, fields, 5);
+	FORM_INIT(&f, fields);
 	o = json_pack("[i]", 1);
 	assert_int_equal(form_read_json(&f, a, o), RC_INVALID);
 	json_decref(o);
@@ -204,7 +205,7 @@ static void one_line_fields_refuse_control_and_bidi_characters(void **state)
 		struct kv_list kv;
 		assert_int_equal(kv_parse_urlencoded(a, bad_line[i], strlen(bad_line[i]), &kv), 0);
 		struct form f;
-		form_init(&f, tf, 2);
+		FORM_INIT(&f, tf);
 		form_read_kv(&f, a, &kv);
 		assert_int_equal(form_check(&f), RC_INVALID);
 		assert_string_equal(f.err.field, "name");
@@ -214,18 +215,18 @@ static void one_line_fields_refuse_control_and_bidi_characters(void **state)
 	struct kv_list kv;
 	assert_int_equal(kv_parse_urlencoded(a, ok, strlen(ok), &kv), 0);
 	struct form f;
-	form_init(&f, tf, 2);
+	FORM_INIT(&f, tf);
 	form_read_kv(&f, a, &kv);
 	assert_int_equal(form_check(&f), RC_OK);
 	/* A textarea keeps line breaks but not overrides. */
 	const char *bidi = "name=A&note=x%E2%80%AEy";
 	assert_int_equal(kv_parse_urlencoded(a, bidi, strlen(bidi), &kv), 0);
-	form_init(&f, tf, 2);
+	FORM_INIT(&f, tf);
 	form_read_kv(&f, a, &kv);
 	assert_int_equal(form_check(&f), RC_INVALID);
 	assert_string_equal(f.err.field, "note");
 	/* The same rule for JSON. */
-	form_init(&f, tf, 2);
+	FORM_INIT(&f, tf);
 	json_t *o = json_pack("{s:s}", "name", "Anna\u202Ex");
 	assert_int_equal(form_read_json(&f, a, o), RC_OK);
 	assert_int_equal(form_check(&f), RC_INVALID);
@@ -248,10 +249,57 @@ static void one_line_fields_refuse_control_and_bidi_characters(void **state)
 	arena_free(a);
 }
 
+/* A form is sized from its table: FORM_INIT counts it, and a count larger
+ * than a form holds gives no fields at all instead of quietly dropping the
+ * last ones (a table over FORM_MAX_FIELDS does not compile with FORM_INIT). */
+static void sized_from_the_table_never_truncated(void **state)
+{
+	(void)state;
+	struct form f;
+	FORM_INIT(&f, fields);
+	assert_int_equal(f.n, 5);
+	assert_int_equal(form_index(&f, "ref"), 4);
+	static struct field many[FORM_MAX_FIELDS + 1];
+	for (size_t i = 0; i < ARRAY_LEN(many); i++)
+		many[i] = (struct field){"x", "X", FT_TEXT, 0, 0, NULL, NULL, NULL};
+	form_init(&f, many, ARRAY_LEN(many));
+	assert_int_equal(f.n, 0);
+}
+
+/* The API of each org object answers with every field of its table: a
+ * hand-counted table length one short dropped the last field (member's
+ * left_on, mandate's end_on) from every answer and every form. */
+static void entity_forms_carry_every_declared_field(void **state)
+{
+	(void)state;
+	static const struct {
+		const struct entity *e;
+		const char *last;
+	} types[] = {
+	    {&entity_association_def, "org_number"},
+	    {&entity_area, "parent_id"},
+	    {&entity_member, "left_on"},
+	    {&entity_body, "description"},
+	    {&entity_person, "phone"},
+	    {&entity_mandate, "end_on"},
+	};
+	for (size_t t = 0; t < ARRAY_LEN(types); t++) {
+		struct form f;
+		form_init(&f, types[t].e->fields, types[t].e->nfields);
+		json_t *o = form_to_json(&f, 0);
+		assert_non_null(o);
+		assert_non_null(json_object_get(o, types[t].last));
+		assert_int_equal(json_object_size(o), types[t].e->nfields);
+		json_decref(o);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(checks_each_type_and_names_the_field),
+	    cmocka_unit_test(sized_from_the_table_never_truncated),
+	    cmocka_unit_test(entity_forms_carry_every_declared_field),
 	    cmocka_unit_test(reads_json_with_types),
 	    cmocka_unit_test(renders_values_escaped_with_error_linked),
 	    cmocka_unit_test(reports_every_error_at_once_and_keeps_values),
