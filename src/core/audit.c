@@ -16,6 +16,7 @@
 #include "../util/buf.h"
 #include "../util/crypto.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "../util/vault.h"
 
 static void put_field(struct buf *b, const char *s)
@@ -174,7 +175,7 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	id++;
 
 	char at[21], oid[24], hash[CRYPTO_HASH_HEX_LEN + 1];
-	str_now_iso(at);
+	svtime_iso(actor_now(who), at);
 	snprintf(oid, sizeof oid, "%" PRId64, object_id);
 	const char *actor = who && who->name ? who->name : "system";
 	const char *address = who && who->address ? who->address : "";

@@ -336,7 +336,7 @@ void db_test_fail_step(struct db *db, int nth)
 
 int db_test_fail_pending(struct db *db)
 {
-	return BASE(db)->test_fail_at > 0;
+	return BASE(db)->test_fail_at;
 }
 
 int db_schema_latest(void)

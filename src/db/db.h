@@ -189,7 +189,9 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
  * tests (tests/unit/test_retry.c) use it; nothing else may.
  */
 void db_test_fail_step(struct db *db, int nth);
-/* TEST ONLY: 1 while the armed failure has not fired yet, else 0. */
+/* TEST ONLY: how many counted steps are left before the armed failure
+ * fires (so non-zero while it has not fired), 0 once it fired or when off.
+ * Arming a large n and reading this after a run counts a run's steps. */
 int db_test_fail_pending(struct db *db);
 
 /*

@@ -1,0 +1,507 @@
+/*
+ * test_retry.c — every write function in core is safe to retry.
+ *
+ * db_tx may run its callback more than once (db.h, the transaction rule).
+ * This table holds one row per write function of src/core/ (every exported
+ * function that reaches db_tx; scripts/check-retry-table lists them and
+ * fails the build for one without a row).  For each row:
+ *
+ *   1. setup() builds the fixture once (hook off) into a template file; the
+ *      vault key and the actor's clock are fixed, so the fixture is the same
+ *      every time;
+ *   2. run() calls the function once on a copy of the template: the clean
+ *      result (rc, and the text run() writes into fx->out — ids and other
+ *      results the caller is handed) and the database state (every row of
+ *      every table) are the reference; a second clean run on another copy
+ *      finds the columns that legitimately differ between runs (see
+ *      "Volatile columns" below);
+ *   3. for n = 1, 2, … a fresh copy, db_test_fail_step(db, n) — the n-th step
+ *      inside a transaction fails as busy/serialization failure, db_tx rolls
+ *      back and runs the callback again — then run(): the rc, fx->out and
+ *      the state must equal the clean run's.  The loop stops when the hook
+ *      no longer fires (n is past the last step of the clean run).  Rows
+ *      with more than MAX_FULL steps are sampled (the first 100, every k-th,
+ *      the last 50) and say so in the output.
+ *
+ * Volatile columns: a column whose value differs between two clean runs
+ * (random tokens and their hashes, password hashes, sealed identities
+ * with their random nonces) is compared only for NULL or not; the test
+ * prints which columns those were.  A cell holding the wall clock (a time
+ * within a day of now: a function that reads time(NULL) instead of the
+ * actor's clock) is compared as "<now>".
+ *
+ * ADDING A ROW: write setup_X (may be NULL) and run_X, and add
+ * RETRY(function_name, setup_X, run_X) to the table at the end.  run_X
+ * calls the function once with fx->who and records what the caller is
+ * handed in fx->out (out_printf).  A write that is reached only through
+ * another function (audit_append inside a caller's transaction) is a row
+ * RETRY_EXTRA(name, setup, run), which the build check does not require.
+ */
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "testutil.h"
+#include "core/audit.h"
+#include "core/codes.h"
+#include "core/keycheck.h"
+#include "core/org.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+/* 2025-03-14 10:00:00 UTC: the fixture's clock, far from the wall clock. */
+#define FIXTURE_NOW 1741946400
+#define MAX_FULL    300
+
+struct fx {
+	struct db *db;
+	struct actor who;
+	int64_t id[8]; /* ids setup() made, for run() */
+	char out[512]; /* what run() was handed, compared between runs */
+};
+
+static void out_printf(struct fx *fx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(struct fx *fx, const char *fmt, ...)
+{
+	size_t len = strlen(fx->out);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(fx->out + len, sizeof fx->out - len, fmt, ap);
+	va_end(ap);
+}
+
+typedef void (*setup_fn)(struct fx *fx);
+typedef enum rc (*run_fn)(struct fx *fx);
+
+struct retry_row {
+	const char *name;
+	setup_fn setup;
+	run_fn run;
+	int version; /* the template's schema version; 0 = the newest */
+};
+#define RETRY(fn, setup, run)      \
+	{                          \
+#fn, setup, run, 0 \
+	}
+/* A row whose template is a database an older release left (version v):
+ * opening the copy migrates it before the run. */
+#define RETRY_AT(fn, v, setup, run) \
+	{                           \
+#fn, setup, run, v  \
+	}
+#define RETRY_EXTRA(fn, setup, run) \
+	{                           \
+#fn, setup, run, 0  \
+	}
+
+/* ---- fixture files ---- */
+
+static char dir[64];
+
+static void attach_fixed_vault(struct db *db)
+{
+	unsigned char key[32];
+	for (size_t i = 0; i < sizeof key; i++)
+		key[i] = (unsigned char)(i * 7 + 1);
+	struct vault *v;
+	assert_int_equal(vault_from_key(key, &v), RC_OK);
+	db_set_vault(db, v, 1);
+}
+
+static void remove_db(const char *path)
+{
+	char p[160];
+	const char *suffix[] = {"", "-wal", "-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+		unlink(p);
+	}
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char b[65536];
+	size_t n;
+	while ((n = fread(b, 1, sizeof b, in)) > 0)
+		assert_int_equal(fwrite(b, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static struct db *open_path(const char *path, int create)
+{
+	struct db *db;
+	char err[300] = "";
+	if (db_open(path, create ? DB_OPEN_CREATE : DB_OPEN_EXISTING, &db, err, sizeof err)) {
+		print_error("open %s: %s\n", path, err);
+		fail();
+	}
+	attach_fixed_vault(db);
+	return db;
+}
+
+static void init_fx(struct fx *fx, struct db *db)
+{
+	fx->db = db;
+	fx->who = (struct actor){1, "test", "127.0.0.1", ROLE_ADMIN, FIXTURE_NOW};
+	fx->out[0] = '\0';
+}
+
+/* Builds the row's template: a new database, then setup(). */
+static void build_template(const struct retry_row *row, const char *tpl, struct fx *fx)
+{
+	remove_db(tpl);
+	struct db *db;
+	if (row->version) {
+		char err[300] = "";
+		assert_int_equal(db_open_at_version(tpl, row->version, &db, err, sizeof err),
+		                 RC_OK);
+		attach_fixed_vault(db);
+	} else {
+		db = open_path(tpl, 1);
+	}
+	init_fx(fx, db);
+	memset(fx->id, 0, sizeof fx->id);
+	if (row->setup)
+		row->setup(fx);
+	db_close(db); /* checkpoints: the template is one file */
+	struct stat st;
+	snprintf(fx->out, sizeof fx->out, "%s-wal", tpl);
+	assert_true(stat(fx->out, &st) != 0 || st.st_size == 0);
+	fx->out[0] = '\0';
+}
+
+/* ---- snapshots ---- */
+
+struct snap_row {
+	const char *table;
+	int ncols;
+	const char **cols;
+	const char **vals; /* NULL for SQL NULL */
+};
+
+struct snap {
+	struct arena *a;
+	struct snap_row *rows;
+	size_t n, cap;
+};
+
+static int near_now(const char *v)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, s = 0;
+	if (strlen(v) >= 10 && sscanf(v, "%4d-%2d-%2d", &y, &mo, &d) == 3 && v[4] == '-' &&
+	    v[7] == '-') {
+		if (strlen(v) >= 19)
+			sscanf(v + 11, "%2d:%2d:%2d", &h, &mi, &s);
+		memset(&tm, 0, sizeof tm);
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = s;
+		time_t t = timegm(&tm);
+		return t > now - 2 * 86400 && t < now + 2 * 86400;
+	}
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	return *v && !*end && n > (long long)now - 86400 && n < (long long)now + 86400;
+}
+
+/* Every row of every table of the database file at path, tables by name,
+ * rows in storage order. */
+static void snapshot(const char *path, struct snap *sn)
+{
+	memset(sn, 0, sizeof *sn);
+	sn->a = arena_new(0);
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	sqlite3_stmt *tq;
+	assert_int_equal(sqlite3_prepare_v2(h,
+	                                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+	                                    " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+	                                    -1, &tq, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(tq) == SQLITE_ROW) {
+		const char *table = arena_strdup(sn->a, (const char *)sqlite3_column_text(tq, 0));
+		struct buf b;
+		buf_init(&b, 4096);
+		buf_puts(&b, "SELECT * FROM \"");
+		buf_puts(&b, table);
+		buf_puts(&b, "\"");
+		sqlite3_stmt *rq;
+		assert_int_equal(sqlite3_prepare_v2(h, buf_cstr(&b), -1, &rq, NULL), SQLITE_OK);
+		buf_release(&b);
+		int nc = sqlite3_column_count(rq);
+		const char **cols = arena_alloc(sn->a, sizeof *cols * (size_t)(nc ? nc : 1));
+		for (int i = 0; i < nc; i++)
+			cols[i] = arena_strdup(sn->a, sqlite3_column_name(rq, i));
+		int s;
+		while ((s = sqlite3_step(rq)) == SQLITE_ROW) {
+			sn->rows = arena_grow(sn->a, sn->rows, &sn->cap, sn->n, sizeof *sn->rows);
+			assert_non_null(sn->rows);
+			struct snap_row *r = &sn->rows[sn->n++];
+			r->table = table;
+			r->ncols = nc;
+			r->cols = cols;
+			r->vals = arena_alloc(sn->a, sizeof *r->vals * (size_t)(nc ? nc : 1));
+			for (int i = 0; i < nc; i++) {
+				const char *v = (const char *)sqlite3_column_text(rq, i);
+				r->vals[i] = v && near_now(v) ? "<now>" : arena_strdup(sn->a, v);
+			}
+		}
+		assert_int_equal(s, SQLITE_DONE);
+		sqlite3_finalize(rq);
+	}
+	sqlite3_finalize(tq);
+	sqlite3_close(h);
+}
+
+#define MAX_VOLATILE 64
+struct volatile_cols {
+	int n;
+	char name[MAX_VOLATILE][96];
+};
+
+static int is_volatile(const struct volatile_cols *vc, const char *table, const char *col)
+{
+	char k[96];
+	snprintf(k, sizeof k, "%s.%s", table, col);
+	for (int i = 0; i < vc->n; i++)
+		if (strcmp(vc->name[i], k) == 0)
+			return 1;
+	return 0;
+}
+
+static int same(const char *x, const char *y)
+{
+	return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* Compares b with the reference a; returns 0 and describes the first
+ * difference in why, or 1.  With learn set, a column that differs becomes
+ * volatile instead (two clean runs). */
+static int compare(const struct snap *a, const struct snap *b, struct volatile_cols *vc, int learn,
+                   char *why, size_t whylen)
+{
+	if (a->n != b->n) {
+		/* Find the first table whose row count differs. */
+		size_t i = 0;
+		while (i < a->n && i < b->n && strcmp(a->rows[i].table, b->rows[i].table) == 0)
+			i++;
+		snprintf(why, whylen,
+		         "%zu rows in all instead of %zu (first difference in table %s)", b->n,
+		         a->n,
+		         i < a->n   ? a->rows[i].table
+		         : i < b->n ? b->rows[i].table
+		                    : "?");
+		return 0;
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		const struct snap_row *x = &a->rows[i], *y = &b->rows[i];
+		if (strcmp(x->table, y->table) != 0) {
+			snprintf(why, whylen, "row %zu is in %s instead of %s", i, y->table,
+			         x->table);
+			return 0;
+		}
+		for (int c = 0; c < x->ncols; c++) {
+			if (same(x->vals[c], y->vals[c]))
+				continue;
+			if (is_volatile(vc, x->table, x->cols[c])) {
+				if (!x->vals[c] == !y->vals[c])
+					continue;
+			} else if (learn && vc->n < MAX_VOLATILE) {
+				snprintf(vc->name[vc->n++], sizeof vc->name[0], "%s.%s", x->table,
+				         x->cols[c]);
+				continue;
+			}
+			snprintf(why, whylen, "%s.%s is '%s' instead of '%s'", x->table, x->cols[c],
+			         y->vals[c] ? y->vals[c] : "NULL",
+			         x->vals[c] ? x->vals[c] : "NULL");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* ---- one run ---- */
+
+struct result {
+	enum rc rc;
+	int fired;
+	int steps; /* steps inside transactions (only when counting) */
+	char out[512];
+	struct snap snap;
+};
+
+#define COUNT_STEPS 1000000000
+
+/* Copies the template, arms the hook (nth 0: off; COUNT_STEPS: count
+ * without failing), runs the row, snapshots the result. */
+static void run_once(const struct retry_row *row, const char *tpl, const char *path,
+                     const struct fx *proto, int nth, struct result *res)
+{
+	remove_db(path);
+	copy_file(tpl, path);
+	struct db *db = open_path(path, 0);
+	struct fx fx = *proto;
+	init_fx(&fx, db);
+	db_test_fail_step(db, nth);
+	res->rc = row->run(&fx);
+	int left = db_test_fail_pending(db);
+	res->fired = nth > 0 && left == 0;
+	res->steps = nth == COUNT_STEPS ? COUNT_STEPS - left : 0;
+	db_test_fail_step(db, 0);
+	str_copy(res->out, sizeof res->out, fx.out);
+	db_close(db);
+	snapshot(path, &res->snap);
+}
+
+static int want_step(int n, int steps)
+{
+	if (steps <= MAX_FULL || n <= 100 || n > steps - 50)
+		return 1;
+	return n % (steps / 100 + 1) == 0;
+}
+
+static void check_row(const struct retry_row *row)
+{
+	char tpl[128], path[128], why[512];
+	snprintf(tpl, sizeof tpl, "%s/template.db", dir);
+	snprintf(path, sizeof path, "%s/run.db", dir);
+	struct fx proto;
+	build_template(row, tpl, &proto);
+
+	struct result ref, again, r;
+	run_once(row, tpl, path, &proto, COUNT_STEPS, &ref);
+	run_once(row, tpl, path, &proto, 0, &again);
+	struct volatile_cols vc = {0};
+	if (!compare(&ref.snap, &again.snap, &vc, 1, why, sizeof why) || ref.rc != again.rc ||
+	    strcmp(ref.out, again.out) != 0) {
+		print_error("%s: two clean runs differ: %s (rc %d/%d, out '%s'/'%s')\n", row->name,
+		            why, ref.rc, again.rc, ref.out, again.out);
+		fail();
+	}
+	arena_free(again.snap.a);
+	printf("[ retry    ] %s: rc %d, %d steps%s", row->name, ref.rc, ref.steps,
+	       ref.steps > MAX_FULL ? " (sampled)" : "");
+	for (int i = 0; i < vc.n; i++)
+		printf("%s%s", i ? ", " : "; volatile: ", vc.name[i]);
+	printf("\n");
+	if (ref.steps == 0) {
+		print_error(
+		    "%s: the clean run made no step inside a transaction: is this a write?\n",
+		    row->name);
+		fail();
+	}
+
+	int n;
+	for (n = 1;; n++) {
+		if (n <= ref.steps && !want_step(n, ref.steps))
+			continue;
+		run_once(row, tpl, path, &proto, n, &r);
+		if (!r.fired) {
+			arena_free(r.snap.a);
+			break;
+		}
+		int ok = compare(&ref.snap, &r.snap, &vc, 0, why, sizeof why);
+		if (ok && r.rc != ref.rc) {
+			snprintf(why, sizeof why, "returned rc %d instead of %d", r.rc, ref.rc);
+			ok = 0;
+		}
+		if (ok && strcmp(r.out, ref.out) != 0) {
+			snprintf(why, sizeof why, "handed out '%.200s' instead of '%.200s'", r.out,
+			         ref.out);
+			ok = 0;
+		}
+		arena_free(r.snap.a);
+		if (!ok) {
+			print_error("%s: with step %d of %d failing busy: %s\n", row->name, n,
+			            ref.steps, why);
+			fail();
+		}
+	}
+	/* The hook fires exactly for the steps of the clean run. */
+	assert_int_equal(n, ref.steps + 1);
+	arena_free(ref.snap.a);
+	remove_db(tpl);
+	remove_db(path);
+}
+
+/* ---- rows: audit and the key check (db) ---- */
+
+static enum rc append_tx(struct db *db, void *ctx)
+{
+	struct fx *fx = ctx;
+	enum rc rc = audit_append(db, &fx->who, "update", "member", 7, "namn");
+	return rc ? rc : audit_append(db, &fx->who, "update", "member", 8, "");
+}
+
+static void setup_audit_chain(struct fx *fx)
+{
+	struct keycheck_result kr;
+	assert_int_equal(keycheck_run(fx->db, db_vault(fx->db), &kr), RC_OK);
+	for (int i = 1; i <= 3; i++)
+		assert_int_equal(db_tx(fx->db, append_tx, fx), RC_OK);
+}
+
+/* Two entries in one transaction, after a chain of six. */
+static enum rc run_audit_append(struct fx *fx)
+{
+	enum rc rc = db_tx(fx->db, append_tx, fx);
+	int64_t n, bad;
+	if (!rc && (rc = audit_verify(fx->db, &n, &bad)) == RC_OK)
+		out_printf(fx, "entries %lld", (long long)n);
+	return rc;
+}
+
+/* A database from before the key check adopts the key: the check and the
+ * anchor of the empty log are written in one transaction. */
+static enum rc run_keycheck_run(struct fx *fx)
+{
+	struct keycheck_result kr = {0};
+	enum rc rc = keycheck_run(fx->db, db_vault(fx->db), &kr);
+	out_printf(fx, "outcome %d", (int)kr.outcome);
+	return rc;
+}
+
+static enum rc run_keycheck_check(struct fx *fx)
+{
+	struct keycheck_result kr = {0};
+	enum rc rc = keycheck_check(fx->db, db_vault(fx->db), KEYCHECK_MAY_ADOPT, &kr);
+	out_printf(fx, "outcome %d", (int)kr.outcome);
+	return rc;
+}
+
+static const struct retry_row rows[] = {
+    RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
+    RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
+    RETRY_AT(keycheck_check, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_check),
+};
+
+static void retry_row_test(void **state)
+{
+	check_row(*state);
+}
+
+int main(void)
+{
+	assert_int_equal(crypto_setup(), 0);
+	snprintf(dir, sizeof dir, "/tmp/finsam-retry-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	enum { N = sizeof rows / sizeof rows[0] };
+	struct CMUnitTest tests[N];
+	for (size_t i = 0; i < N; i++)
+		tests[i] =
+		    (struct CMUnitTest){rows[i].name, retry_row_test, NULL, NULL, (void *)&rows[i]};
+	int failed = _cmocka_run_group_tests("retry", tests, N, NULL, NULL);
+	rmdir(dir);
+	return failed;
+}
