@@ -19,6 +19,7 @@
 #include "../core/auth.h"
 #include "../core/codes.h"
 #include "../core/participation.h"
+#include "../core/personal_data.h"
 #include "../core/demo.h"
 #include "../core/import.h"
 #include "../core/keycheck.h"
@@ -757,7 +758,7 @@ static int cmd_extract(int argc, char **argv)
 		return 1;
 	json_t *doc = NULL;
 	struct field_error fe;
-	enum rc rc = participation_extract(db, db_vault(db), &CLI_ACTOR, pnr, &doc, &fe);
+	enum rc rc = personal_extract(db, db_vault(db), &CLI_ACTOR, pnr, &doc, &fe);
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
 	if (rc) {

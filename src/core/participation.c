@@ -1,5 +1,8 @@
 /*
- * participation.c — participants; see participation.h.
+ * participation.c — the participation state machine and its writes that
+ * hold no personal data: referral (the identity part is personal_data.c's),
+ * start, end, cancel, corrections and attendance; see participation.h.
+ * Reads are in participation_query.c, personal data in personal_data.c.
  */
 #include "participation.h"
 
@@ -12,30 +15,27 @@
 #include "../util/arena.h"
 #include "../util/crypto.h"
 #include "../util/str.h"
-#include "../util/vault.h"
 #include "audit.h"
 #include "auth.h"
 #include "codes.h"
 #include "intervention.h"
+#include "participation_internal.h"
 #include "pnr.h"
 
-/* Longest list a page shows. */
-
-static const char *col(struct arena *a, struct db_stmt *q, int i)
+const char *participation_col(struct arena *a, struct db_stmt *q, int i)
 {
 	return arena_strdup(a, db_col_text(q, i));
 }
 
-static enum rc step_done(struct db_stmt *q)
+enum rc participation_step_done(struct db_stmt *q)
 {
 	enum db_step s = db_step(q);
 	db_finalize(q);
 	return db_step_rc(s);
 }
 
-/* One history row: what changed, from what, to what, by whom. */
-static enum rc history(struct db *db, const struct actor *who, int64_t id, const char *field,
-                       const char *old_value, const char *new_value)
+enum rc participation_history_add(struct db *db, const struct actor *who, int64_t id,
+                                  const char *field, const char *old_value, const char *new_value)
 {
 	struct db_stmt *q;
 	char now[21];
@@ -51,7 +51,7 @@ static enum rc history(struct db *db, const struct actor *who, int64_t id, const
 	db_bind_text(q, 4, field);
 	db_bind_text(q, 5, old_value);
 	db_bind_text(q, 6, new_value);
-	return step_done(q);
+	return participation_step_done(q);
 }
 
 /*
@@ -59,7 +59,7 @@ static enum rc history(struct db *db, const struct actor *who, int64_t id, const
  * administrator at the command line (user 0; imports).  Checked inside each
  * write's transaction, beside the data it protects.
  */
-static int may_register(struct db *db, const struct actor *who, int64_t intervention)
+int participation_may_register(struct db *db, const struct actor *who, int64_t intervention)
 {
 	if (!who)
 		return 0;
@@ -83,13 +83,25 @@ static int64_t intervention_of(struct db *db, int64_t id)
 	return v;
 }
 
-/* RC_OK when who may change participation id; RC_NOT_FOUND or RC_DENIED. */
-static enum rc may_change(struct db *db, const struct actor *who, int64_t id)
+enum rc participation_may_change(struct db *db, const struct actor *who, int64_t id)
 {
 	int64_t intervention = intervention_of(db, id);
 	if (!intervention)
 		return RC_NOT_FOUND;
-	return may_register(db, who, intervention) ? RC_OK : RC_DENIED;
+	return participation_may_register(db, who, intervention) ? RC_OK : RC_DENIED;
+}
+
+enum rc participation_check_date(const char *date, struct field_error *err)
+{
+	char today[11], msg[240];
+	str_today(today);
+	if (str_blank(date))
+		return field_error_add(err, "date", "Datum måste anges.");
+	if (str_date_problem_named("Datum", date, msg, sizeof msg))
+		return field_error_add(err, "date", msg);
+	if (strcmp(date, today) > 0)
+		return field_error_add(err, "date", "Datumet kan inte ligga i framtiden.");
+	return RC_OK;
 }
 
 /* ---- referral ------------------------------------------------------------ */
@@ -105,89 +117,6 @@ struct refer_ctx {
 	int replayed;
 	struct field_error *err;
 };
-
-/* The year of birth in a parsed number. */
-static int64_t birth_year_of(const struct pnr *pnr)
-{
-	return (int64_t)(pnr->birth[0] - '0') * 1000 + (pnr->birth[1] - '0') * 100 +
-	       (pnr->birth[2] - '0') * 10 + (pnr->birth[3] - '0');
-}
-
-/*
- * Seals what was typed (number and name) as the identity of participation
- * id and points the participation at it.  Every consented participation
- * owns its own identity: the keyed hash finds the same person for those
- * with rights to all of them, but one insats never reuses, shows or
- * changes what another insats stored.
- */
-static enum rc attach_identity(struct db *db, const struct vault *v, int64_t assoc, int64_t id,
-                               const struct pnr *pnr, const char *name)
-{
-	char hash[VAULT_HASH_HEX_LEN + 1];
-	vault_hash(v, pnr->digits, hash);
-	struct arena *a = arena_new(1u << 16);
-	if (!a)
-		return RC_NOMEM;
-	char *sealed_pnr = vault_seal(v, a, pnr->digits);
-	char *sealed_name = vault_seal(v, a, name);
-	char now[21];
-	str_now_iso(now);
-	struct db_stmt *q;
-	int64_t identity = 0;
-	enum rc rc = RC_NOMEM;
-	if (sealed_pnr && sealed_name &&
-	    !(rc = db_prepare(db,
-	                      "INSERT INTO identity (association_id, participation_id, pnr_hash,"
-	                      " sealed_pnr, sealed_name, created_at)"
-	                      " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-	                      &q))) {
-		db_bind_int64(q, 1, assoc);
-		db_bind_int64(q, 2, id);
-		db_bind_text(q, 3, hash);
-		db_bind_text(q, 4, sealed_pnr);
-		db_bind_text(q, 5, sealed_name);
-		db_bind_text(q, 6, now);
-		enum db_step s = db_step(q);
-		if (s == DB_ROW)
-			identity = db_col_int64(q, 0);
-		db_finalize(q);
-		rc = s == DB_ROW ? RC_OK : RC_DB;
-	}
-	arena_free(a);
-	if (rc)
-		return rc;
-	if (db_prepare(db,
-	               "UPDATE participation SET identity_id = $2, birth_year = $3, sex = $4"
-	               " WHERE id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	db_bind_int64(q, 2, identity);
-	db_bind_int64(q, 3, birth_year_of(pnr));
-	db_bind_text(q, 4, pnr->sex == 'K' ? "K" : "M");
-	return step_done(q);
-}
-
-/* Records consent given on a date with a form version, collected by who. */
-static enum rc insert_consent(struct db *db, const struct actor *who, int64_t id,
-                              const char *given_on, const char *form)
-{
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "INSERT INTO consent (participation_id, given_on, form_version, "
-	               "collected_by)"
-	               " VALUES ($1, $2, $3, $4)",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 2, given_on);
-	db_bind_text(q, 3, form);
-	if (who && who->user_id)
-		db_bind_int64(q, 4, who->user_id);
-	else
-		db_bind_null(q, 4);
-	return step_done(q);
-}
 
 static enum rc refer_tx(struct db *db, void *vctx)
 {
@@ -216,7 +145,7 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		    c->err, "intervention_id",
 		    "Insatsen följs bara med antal. Deltagare registreras per person "
 		    "i individinriktade insatser.");
-	if (!may_register(db, c->who, in->intervention_id))
+	if (!participation_may_register(db, c->who, in->intervention_id))
 		return RC_DENIED;
 	c->replayed = 0;
 	if (c->once_hash) {
@@ -242,25 +171,12 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	}
 	if (c->pnr && !in->confirm_duplicate) {
 		/* The same person already queued or active in this insats, and
-		 * only this one: the keyed hash through identity_person. */
-		char hash[VAULT_HASH_HEX_LEN + 1];
-		vault_hash(c->v, c->pnr->digits, hash);
-		if (db_prepare(db,
-		               "SELECT p.id FROM identity d JOIN participation p"
-		               " ON p.id = d.participation_id"
-		               " WHERE d.pnr_hash = $1 AND d.association_id = $2"
-		               " AND p.intervention_id = $3 AND p.state IN ('queued', 'active')"
-		               " ORDER BY p.id LIMIT 1",
-		               &q))
-			return RC_DB;
-		db_bind_text(q, 1, hash);
-		db_bind_int64(q, 2, assoc);
-		db_bind_int64(q, 3, in->intervention_id);
-		s = db_step(q);
-		int64_t dup = s == DB_ROW ? db_col_int64(q, 0) : 0;
-		db_finalize(q);
-		if (s != DB_ROW && s != DB_DONE)
-			return RC_DB;
+		 * only this one: the keyed hash, in personal_data.c. */
+		int64_t dup = 0;
+		enum rc drc =
+		    personal_duplicate(db, c->v, assoc, in->intervention_id, c->pnr, &dup);
+		if (drc)
+			return drc;
 		if (dup) {
 			char msg[240];
 			snprintf(msg, sizeof msg,
@@ -350,10 +266,10 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	db_finalize(q);
 	if (s != DB_ROW)
 		return RC_DB;
-	if (c->pnr && ((rc = attach_identity(db, c->v, assoc, c->id, c->pnr, in->name)) ||
-	               (rc = insert_consent(db, c->who, c->id, in->consent_on, in->consent_form))))
+	if (c->pnr && (rc = personal_store_identity(db, c->v, c->who, assoc, c->id, c->pnr,
+	                                            in->name, in->consent_on, in->consent_form)))
 		return rc;
-	if ((rc = history(db, c->who, c->id, "state", NULL, "queued")))
+	if ((rc = participation_history_add(db, c->who, c->id, "state", NULL, "queued")))
 		return rc;
 	if (c->once_hash) {
 		/* Remembered with what it created, in the same transaction; a
@@ -366,7 +282,7 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		if (db_prepare(db, "DELETE FROM form_submission WHERE created_at < $1", &q))
 			return RC_DB;
 		db_bind_text(q, 1, old);
-		if ((rc = step_done(q)))
+		if ((rc = participation_step_done(q)))
 			return rc;
 		if (db_prepare(db,
 		               "INSERT INTO form_submission (user_id, token_hash, participation_id,"
@@ -377,7 +293,7 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		db_bind_text(q, 2, c->once_hash);
 		db_bind_int64(q, 3, c->id);
 		db_bind_text(q, 4, now);
-		if ((rc = step_done(q)))
+		if ((rc = participation_step_done(q)))
 			return rc;
 	}
 	return audit_append(db, c->who, "create", "participation", c->id,
@@ -542,7 +458,7 @@ static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
 		return RC_DB;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, phase);
-	enum rc rc = step_done(q);
+	enum rc rc = participation_step_done(q);
 	for (size_t i = 0; !rc && i < r->nanswers; i++) {
 		if (db_prepare(
 		        db,
@@ -558,7 +474,7 @@ static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
 			db_bind_int64(q, 5, r->answers[i].extent);
 		else
 			db_bind_null(q, 5);
-		rc = step_done(q);
+		rc = participation_step_done(q);
 		if (rc == RC_CONFLICT)
 			rc = RC_INVALID; /* the same code twice */
 	}
@@ -614,7 +530,7 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
 static enum rc start_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
+	enum rc allowed = participation_may_change(db, c->who, c->id);
 	if (allowed)
 		return allowed;
 	char state[16], referred[11], start[11];
@@ -637,25 +553,11 @@ static enum rc start_tx(struct db *db, void *v)
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->r->date);
-	if ((rc = step_done(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
-	    (rc = history(db, c->who, c->id, "state", "queued", "active")) ||
-	    (rc = history(db, c->who, c->id, "start_on", NULL, c->r->date)))
+	if ((rc = participation_step_done(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
+	    (rc = participation_history_add(db, c->who, c->id, "state", "queued", "active")) ||
+	    (rc = participation_history_add(db, c->who, c->id, "start_on", NULL, c->r->date)))
 		return rc;
 	return audit_append(db, c->who, "start", "participation", c->id, "");
-}
-
-/* Adds an error for a missing, malformed, impossible or future date. */
-static enum rc check_date(const char *date, struct field_error *err)
-{
-	char today[11], msg[240];
-	str_today(today);
-	if (str_blank(date))
-		return field_error_add(err, "date", "Datum måste anges.");
-	if (str_date_problem_named("Datum", date, msg, sizeof msg))
-		return field_error_add(err, "date", msg);
-	if (strcmp(date, today) > 0)
-		return field_error_add(err, "date", "Datumet kan inte ligga i framtiden.");
-	return RC_OK;
 }
 
 enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
@@ -664,7 +566,7 @@ enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
 	/* Date and answers are independent: both are checked before the
 	 * state, which the transaction reads. */
 	field_error_clear(err);
-	enum rc rc = check_date(r->date, err);
+	enum rc rc = participation_check_date(r->date, err);
 	if (check_answers(db, r, 1, err))
 		rc = RC_INVALID;
 	if (rc)
@@ -676,7 +578,7 @@ enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
 static enum rc end_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
+	enum rc allowed = participation_may_change(db, c->who, c->id);
 	if (allowed)
 		return allowed;
 	char state[16], referred[11], start[11];
@@ -709,9 +611,11 @@ static enum rc end_tx(struct db *db, void *v)
 	db_bind_text(q, 3, c->r->end_reason);
 	db_bind_int64(q, 4, felreg ? 0 : 1);
 	db_bind_int64(q, 5, !felreg && has_support && has_employment);
-	if ((rc = step_done(q)) || (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
-	    (rc = history(db, c->who, c->id, "state", "active", "ended")) ||
-	    (rc = history(db, c->who, c->id, "end_reason", NULL, c->r->end_reason)))
+	if ((rc = participation_step_done(q)) ||
+	    (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
+	    (rc = participation_history_add(db, c->who, c->id, "state", "active", "ended")) ||
+	    (rc = participation_history_add(db, c->who, c->id, "end_reason", NULL,
+	                                    c->r->end_reason)))
 		return rc;
 	return audit_append(db, c->who, "end", "participation", c->id, c->r->end_reason);
 }
@@ -720,7 +624,7 @@ enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
                           const struct registration *r, struct field_error *err)
 {
 	field_error_clear(err);
-	enum rc rc = check_date(r->date, err);
+	enum rc rc = participation_check_date(r->date, err);
 	if (!codes_valid(db, "end_reason", r->end_reason))
 		rc = field_error_add(err, "end_reason", "Välj avslutsorsak i listan.");
 	else if (strcmp(r->end_reason, "felregistrering") != 0 && check_answers(db, r, 0, err))
@@ -734,7 +638,7 @@ enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
 static enum rc cancel_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
+	enum rc allowed = participation_may_change(db, c->who, c->id);
 	if (allowed)
 		return allowed;
 	char state[16], referred[11], start[11];
@@ -756,8 +660,8 @@ static enum rc cancel_tx(struct db *db, void *v)
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->date);
 	db_bind_text(q, 3, c->reason);
-	if ((rc = step_done(q)) ||
-	    (rc = history(db, c->who, c->id, "state", "queued", "cancelled")))
+	if ((rc = participation_step_done(q)) ||
+	    (rc = participation_history_add(db, c->who, c->id, "state", "queued", "cancelled")))
 		return rc;
 	return audit_append(db, c->who, "cancel", "participation", c->id, c->reason);
 }
@@ -766,7 +670,7 @@ enum rc participation_cancel(struct db *db, const struct actor *who, int64_t id,
                              const char *reason, struct field_error *err)
 {
 	field_error_clear(err);
-	enum rc rc = check_date(date, err);
+	enum rc rc = participation_check_date(date, err);
 	if (!codes_valid(db, "end_reason", reason))
 		rc = field_error_add(err, "end_reason", "Välj orsak i listan.");
 	if (rc)
@@ -820,9 +724,9 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	db_bind_int64(q, 2, area);
-	enum rc rc = step_done(q);
-	if (rc ||
-	    (rc = history(db, c->who, c->id, "home_area", old_name[0] ? old_name : NULL, new_name)))
+	enum rc rc = participation_step_done(q);
+	if (rc || (rc = participation_history_add(db, c->who, c->id, "home_area",
+	                                          old_name[0] ? old_name : NULL, new_name)))
 		return rc;
 	return audit_append(db, c->who, "correct", "participation", c->id, "home_area_id");
 }
@@ -830,7 +734,7 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 static enum rc correct_tx(struct db *db, void *v)
 {
 	struct correct_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
+	enum rc allowed = participation_may_change(db, c->who, c->id);
 	if (allowed)
 		return allowed;
 	struct db_stmt *q;
@@ -924,8 +828,9 @@ static enum rc correct_tx(struct db *db, void *v)
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, val);
-	enum rc rc = step_done(q);
-	if (rc || (rc = history(db, c->who, c->id, c->field, old[0] ? old : NULL, val)))
+	enum rc rc = participation_step_done(q);
+	if (rc ||
+	    (rc = participation_history_add(db, c->who, c->id, c->field, old[0] ? old : NULL, val)))
 		return rc;
 	return audit_append(db, c->who, "correct", "participation", c->id, c->field);
 }
@@ -937,423 +842,6 @@ enum rc participation_correct(struct db *db, const struct actor *who, int64_t id
 		return field_error_set(err, "value", "Ange det rättade värdet.");
 	struct correct_ctx c = {who, id, field, value, err};
 	return db_tx(db, correct_tx, &c);
-}
-
-/* ---- consent, protection, erasure --------------------------------------------------- */
-
-/* Erases the identity of one participation: the participation becomes
- * anonymous (sex and dates stay) and its sealed identity is deleted.
- * protect also marks it as a person with protected identity. */
-static enum rc erase_identity(struct db *db, int64_t id, int protect)
-{
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               protect ? "UPDATE participation SET identity_id = NULL, birth_year = NULL,"
-	                         " protected = 1 WHERE id = $1"
-	                       : "UPDATE participation SET identity_id = NULL, birth_year = NULL"
-	                         " WHERE id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	enum rc rc = step_done(q);
-	if (rc)
-		return rc;
-	if (db_prepare(db, "DELETE FROM identity WHERE participation_id = $1", &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	return step_done(q);
-}
-
-struct consent_ctx {
-	const struct actor *who;
-	int64_t id;
-	const char *date;
-	struct field_error *err;
-};
-
-static enum rc withdraw_tx(struct db *db, void *v)
-{
-	struct consent_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT c.id, c.given_on FROM participation p JOIN consent c"
-	               " ON c.participation_id = p.id AND c.withdrawn_on IS NULL WHERE p.id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->id);
-	enum db_step s = db_step(q);
-	int64_t consent = 0;
-	char given[11] = "";
-	if (s == DB_ROW) {
-		consent = db_col_int64(q, 0);
-		str_copy(given, sizeof given, db_col_text(q, 1));
-	}
-	db_finalize(q);
-	if (s == DB_DONE)
-		return field_error_set(c->err, "date",
-		                       "Det finns inget gällande samtycke att återkalla.");
-	if (s != DB_ROW)
-		return RC_DB;
-	if (strcmp(c->date, given) < 0)
-		return field_error_set(c->err, "date",
-		                       "Återkallelsen kan inte ligga före samtycket lämnades.");
-	if (db_prepare(db, "UPDATE consent SET withdrawn_on = $2 WHERE id = $1", &q))
-		return RC_DB;
-	db_bind_int64(q, 1, consent);
-	db_bind_text(q, 2, c->date);
-	enum rc rc = step_done(q);
-	/* Only this participation's identity: consent is given per insats. */
-	if (rc || (rc = erase_identity(db, c->id, 0)) ||
-	    (rc = history(db, c->who, c->id, "consent", "lämnat", "återkallat")))
-		return rc;
-	return audit_append(db, c->who, "withdraw_consent", "participation", c->id,
-	                    "identitet raderad");
-}
-
-enum rc participation_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
-                                       const char *date, struct field_error *err)
-{
-	enum rc rc = check_date(date, err);
-	if (rc)
-		return rc;
-	struct consent_ctx c = {who, id, date, err};
-	return db_tx(db, withdraw_tx, &c);
-}
-
-/* The participations (id and insats) whose identity has this keyed hash
- * in a förbund, as a new array from a (freed with it). */
-struct holder {
-	int64_t id, intervention_id;
-};
-static enum rc holders(struct db *db, struct arena *a, int64_t assoc, const char *hash,
-                       struct holder **out, size_t *n)
-{
-	struct db_stmt *q;
-	*out = NULL;
-	*n = 0;
-	if (db_prepare(db,
-	               "SELECT p.id, p.intervention_id FROM identity d JOIN participation p"
-	               " ON p.id = d.participation_id WHERE d.association_id = $1"
-	               " AND d.pnr_hash = $2 ORDER BY p.id",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	db_bind_text(q, 2, hash);
-	size_t cap = 0;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		(*out)[*n].id = db_col_int64(q, 0);
-		(*out)[(*n)++].intervention_id = db_col_int64(q, 1);
-	}
-	db_finalize(q);
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-struct protect_ctx {
-	const struct actor *who;
-	int64_t id;
-	struct arena *a;
-};
-
-/*
- * Protection from insats staff: the identity is erased in every
- * participation of the person (same keyed hash) that the caller has rights
- * to.  When the person has participations elsewhere, an administrator's
- * work item asks for protection there; the caller learns nothing of them.
- */
-static enum rc protect_tx(struct db *db, void *v)
-{
-	struct protect_ctx *c = v;
-	enum rc rc = may_change(db, c->who, c->id);
-	if (rc)
-		return rc;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT i.association_id, coalesce(d.pnr_hash, '') FROM participation p"
-	               " JOIN intervention i ON i.id = p.intervention_id"
-	               " LEFT JOIN identity d ON d.id = p.identity_id WHERE p.id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->id);
-	enum db_step s = db_step(q);
-	int64_t assoc = 0;
-	char hash[VAULT_HASH_HEX_LEN + 1] = "";
-	if (s == DB_ROW) {
-		assoc = db_col_int64(q, 0);
-		str_copy(hash, sizeof hash, db_col_text(q, 1));
-	}
-	db_finalize(q);
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	struct holder *h = NULL;
-	size_t nh = 0, elsewhere = 0;
-	if (hash[0] && (rc = holders(db, c->a, assoc, hash, &h, &nh)))
-		return rc;
-	for (size_t i = 0; i < nh; i++) {
-		if (h[i].id == c->id)
-			continue;
-		if (!may_register(db, c->who, h[i].intervention_id)) {
-			elsewhere++;
-			continue;
-		}
-		if ((rc = erase_identity(db, h[i].id, 1)) ||
-		    (rc = history(db, c->who, h[i].id, "protected", NULL,
-		                  "skyddade personuppgifter")) ||
-		    (rc = audit_append(db, c->who, "protect", "participation", h[i].id,
-		                       "identitet raderad")))
-			return rc;
-	}
-	if ((rc = erase_identity(db, c->id, 1)) ||
-	    (rc = history(db, c->who, c->id, "protected", NULL, "skyddade personuppgifter")) ||
-	    (rc = audit_append(db, c->who, "protect", "participation", c->id, "identitet raderad")))
-		return rc;
-	if (!elsewhere)
-		return RC_OK;
-	char now[21];
-	str_now_iso(now);
-	if (db_prepare(db,
-	               "INSERT INTO protection_request (association_id, participation_id,"
-	               " pnr_hash, requested_at, requested_by) VALUES ($1, $2, $3, $4, $5)"
-	               " RETURNING id",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	db_bind_int64(q, 2, c->id);
-	db_bind_text(q, 3, hash);
-	db_bind_text(q, 4, now);
-	if (c->who->user_id)
-		db_bind_int64(q, 5, c->who->user_id);
-	else
-		db_bind_null(q, 5);
-	s = db_step(q);
-	int64_t req = s == DB_ROW ? db_col_int64(q, 0) : 0;
-	db_finalize(q);
-	if (s != DB_ROW)
-		return RC_DB;
-	return audit_append(db, c->who, "protect_request", "protection_request", req,
-	                    "till administratören");
-}
-
-enum rc participation_protect(struct db *db, const struct actor *who, int64_t id)
-{
-	if (!who)
-		return RC_DENIED;
-	struct arena *a = arena_new(0);
-	if (!a)
-		return RC_NOMEM;
-	struct protect_ctx c = {who, id, a};
-	enum rc rc = db_tx(db, protect_tx, &c);
-	arena_free(a);
-	return rc;
-}
-
-enum rc participation_protect_requests(struct db *db, struct arena *a, const struct actor *who,
-                                       int64_t assoc, struct protect_request **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	if (!who || who->role != ROLE_ADMIN)
-		return RC_DENIED;
-	struct db_stmt *q;
-	if (db_prepare(
-	        db,
-	        "SELECT r.id, r.requested_at, r.participation_id, i.name,"
-	        " (SELECT count(*) FROM identity d WHERE d.association_id = r.association_id"
-	        "  AND d.pnr_hash = r.pnr_hash)"
-	        " FROM protection_request r JOIN participation p ON p.id = r.participation_id"
-	        " JOIN intervention i ON i.id = p.intervention_id"
-	        " WHERE r.association_id = $1 AND r.handled_at IS NULL"
-	        " ORDER BY r.requested_at, r.id",
-	        &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct protect_request *r = &(*out)[(*n)++];
-		r->id = db_col_int64(q, 0);
-		r->requested_on = arena_strndup(a, db_col_text(q, 1), 10);
-		r->participation_id = db_col_int64(q, 2);
-		r->intervention_name = col(a, q, 3);
-		r->identified = db_col_int64(q, 4);
-	}
-	db_finalize(q);
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-struct apply_ctx {
-	const struct actor *who;
-	int64_t request;
-	struct arena *a;
-	size_t erased;
-};
-
-static enum rc protect_apply_tx(struct db *db, void *v)
-{
-	struct apply_ctx *c = v;
-	c->erased = 0;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT association_id, pnr_hash FROM protection_request"
-	               " WHERE id = $1 AND handled_at IS NULL",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->request);
-	enum db_step s = db_step(q);
-	int64_t assoc = 0;
-	char hash[VAULT_HASH_HEX_LEN + 1] = "";
-	if (s == DB_ROW) {
-		assoc = db_col_int64(q, 0);
-		str_copy(hash, sizeof hash, db_col_text(q, 1));
-	}
-	db_finalize(q);
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	struct holder *h;
-	size_t nh;
-	enum rc rc = holders(db, c->a, assoc, hash, &h, &nh);
-	for (size_t i = 0; !rc && i < nh; i++) {
-		if (!(rc = erase_identity(db, h[i].id, 1)) &&
-		    !(rc = history(db, c->who, h[i].id, "protected", NULL,
-		                   "skyddade personuppgifter")))
-			rc = audit_append(db, c->who, "protect", "participation", h[i].id,
-			                  "identitet raderad på begäran");
-	}
-	if (rc)
-		return rc;
-	c->erased = nh;
-	char now[21];
-	str_now_iso(now);
-	/* Every open request for the same person is done; the hash goes. */
-	if (db_prepare(db,
-	               "UPDATE protection_request SET handled_at = $3, handled_by = $4,"
-	               " pnr_hash = NULL WHERE association_id = $1 AND pnr_hash = $2"
-	               " AND handled_at IS NULL",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	db_bind_text(q, 2, hash);
-	db_bind_text(q, 3, now);
-	if (c->who->user_id)
-		db_bind_int64(q, 4, c->who->user_id);
-	else
-		db_bind_null(q, 4);
-	if ((rc = step_done(q)))
-		return rc;
-	char detail[48];
-	snprintf(detail, sizeof detail, "%zu deltaganden", nh);
-	return audit_append(db, c->who, "protect_apply", "protection_request", c->request, detail);
-}
-
-enum rc participation_protect_apply(struct db *db, const struct actor *who, int64_t request,
-                                    size_t *erased)
-{
-	if (!who || who->role != ROLE_ADMIN)
-		return RC_DENIED;
-	struct arena *a = arena_new(0);
-	if (!a)
-		return RC_NOMEM;
-	struct apply_ctx c = {who, request, a, 0};
-	enum rc rc = db_tx(db, protect_apply_tx, &c);
-	arena_free(a);
-	if (!rc && erased)
-		*erased = c.erased;
-	return rc;
-}
-
-/* ---- consent given later ------------------------------------------------------------- */
-
-struct consent_later_ctx {
-	const struct vault *v;
-	const struct actor *who;
-	int64_t id;
-	const struct consent_in *in;
-	const struct pnr *pnr;
-	struct field_error *err;
-};
-
-static enum rc consent_later_tx(struct db *db, void *v)
-{
-	struct consent_later_ctx *c = v;
-	enum rc rc = may_change(db, c->who, c->id);
-	if (rc)
-		return rc;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT i.association_id, p.identity_id IS NOT NULL, p.protected, p.sex"
-	               " FROM participation p JOIN intervention i ON i.id = p.intervention_id"
-	               " WHERE p.id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, c->id);
-	enum db_step s = db_step(q);
-	int64_t assoc = 0;
-	int identified = 0, protected_identity = 0;
-	char sex[4] = "";
-	if (s == DB_ROW) {
-		assoc = db_col_int64(q, 0);
-		identified = (int)db_col_int64(q, 1);
-		protected_identity = (int)db_col_int64(q, 2);
-		str_copy(sex, sizeof sex, db_col_text(q, 3));
-	}
-	db_finalize(q);
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	if (protected_identity)
-		return field_error_set(
-		    c->err, "pnr", "Personen har skyddade personuppgifter och följs bara anonymt.");
-	if (identified)
-		return field_error_set(c->err, "pnr",
-		                       "Deltagandet har redan samtycke med personnummer och namn.");
-	const char *new_sex = c->pnr->sex == 'K' ? "K" : "M";
-	if ((rc = attach_identity(db, c->v, assoc, c->id, c->pnr, c->in->name)) ||
-	    (rc = insert_consent(db, c->who, c->id, c->in->given_on, c->in->form)) ||
-	    (strcmp(sex, new_sex) != 0 && (rc = history(db, c->who, c->id, "sex", sex, new_sex))) ||
-	    (rc = history(db, c->who, c->id, "consent", NULL, "lämnat")))
-		return rc;
-	return audit_append(db, c->who, "consent_given", "participation", c->id,
-	                    "identitet sparad");
-}
-
-enum rc participation_consent_add(struct db *db, const struct vault *v, const struct actor *who,
-                                  int64_t id, const struct consent_in *in, struct field_error *err)
-{
-	char today[11];
-	str_today(today);
-	struct pnr pnr;
-	enum rc bad = RC_OK;
-	if (str_blank(in->given_on) || !str_valid_date(in->given_on) ||
-	    strcmp(in->given_on, today) > 0)
-		bad = field_error_add(err, "consent_on",
-		                      "Samtyckesdatumet ska vara ett datum som 2026-01-31, "
-		                      "inte i framtiden.");
-	if (str_blank(in->form) || strlen(in->form) > 40)
-		bad = field_error_add(err, "consent_form",
-		                      "Ange vilken version av samtyckesblanketten som användes.");
-	const char *why = NULL;
-	if (str_blank(in->pnr))
-		bad = field_error_add(err, "pnr", "Ange personnummer eller samordningsnummer.");
-	else if (pnr_parse(in->pnr, today, &pnr, &why) != RC_OK)
-		bad = field_error_add(err, "pnr", why);
-	if (str_blank(in->name) || str_utf8_len(in->name) > 120 || !str_valid_utf8_text(in->name))
-		bad = field_error_add(err, "name", "Ange deltagarens namn, högst 120 tecken.");
-	if (bad)
-		return bad;
-	if (!v)
-		return RC_IO;
-	struct consent_later_ctx c = {v, who, id, in, &pnr, err};
-	return db_tx(db, consent_later_tx, &c);
 }
 
 /* ---- attendance ---------------------------------------------------------------------- */
@@ -1369,7 +857,7 @@ struct attend_ctx {
 static enum rc attend_tx(struct db *db, void *v)
 {
 	struct attend_ctx *c = v;
-	enum rc allowed = may_change(db, c->who, c->id);
+	enum rc allowed = participation_may_change(db, c->who, c->id);
 	if (allowed)
 		return allowed;
 	char state[16], referred[11], start[11];
@@ -1390,7 +878,7 @@ static enum rc attend_tx(struct db *db, void *v)
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->month);
 	db_bind_int64(q, 3, c->tenths);
-	if ((rc = step_done(q)))
+	if ((rc = participation_step_done(q)))
 		return rc;
 	return audit_append(db, c->who, "attendance", "participation", c->id, c->month);
 }
@@ -1412,669 +900,4 @@ enum rc participation_attendance_set(struct db *db, const struct actor *who, int
 		return rc;
 	struct attend_ctx c = {who, id, month, hours_tenths, err};
 	return db_tx(db, attend_tx, &c);
-}
-
-/* ---- reading ---------------------------------------------------------------------------- */
-
-#define PARTICIPATION_SELECT                                                                      \
-	"SELECT p.id, p.intervention_id, i.name, p.identity_id IS NOT NULL, p.sex,"               \
-	" coalesce(p.birth_year, 0), p.state, p.referred_on, p.referral_source, m.name, ha.name," \
-	" hd.name, p.start_on, p.end_on, p.end_reason, p.counts, p.protected,"                    \
-	" CAST(julianday($9) - julianday(p.referred_on) AS INTEGER),"                             \
-	" (SELECT given_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC"     \
-	"  LIMIT 1),"                                                                             \
-	" (SELECT withdrawn_on FROM consent c WHERE c.participation_id = p.id ORDER BY c.id DESC" \
-	"  LIMIT 1), p.referral_unit"                                                             \
-	" FROM participation p JOIN intervention i ON i.id = +p.intervention_id"                  \
-	" LEFT JOIN member m ON m.id = p.referral_member_id"                                      \
-	" LEFT JOIN area ha ON ha.id = p.home_area_id"                                            \
-	" LEFT JOIN area hd ON hd.id = p.home_district_id "
-
-static void read_participation(struct arena *a, struct db_stmt *q, struct participation *p)
-{
-	p->id = db_col_int64(q, 0);
-	p->intervention_id = db_col_int64(q, 1);
-	p->intervention_name = col(a, q, 2);
-	p->identified = (int)db_col_int64(q, 3);
-	p->sex = col(a, q, 4);
-	p->birth_year = (int)db_col_int64(q, 5);
-	p->state = col(a, q, 6);
-	p->referred_on = col(a, q, 7);
-	p->source = col(a, q, 8);
-	p->source_member_name = col(a, q, 9);
-	p->home_area_name = col(a, q, 10);
-	p->home_district_name = col(a, q, 11);
-	p->start_on = col(a, q, 12);
-	p->end_on = col(a, q, 13);
-	p->end_reason = col(a, q, 14);
-	p->counts = (int)db_col_int64(q, 15);
-	p->protected_identity = (int)db_col_int64(q, 16);
-	p->waiting_days = (int)db_col_int64(q, 17);
-	p->consent_on = col(a, q, 18);
-	p->consent_withdrawn_on = col(a, q, 19);
-	p->source_unit = col(a, q, 20);
-}
-
-/* Reads every row of a bound statement into an arena array. */
-static enum rc read_all(struct db_stmt *q, struct arena *a, struct participation **out, size_t *n)
-{
-	size_t cap = 0;
-	struct participation *arr = NULL;
-	enum db_step s;
-	*n = 0;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		read_participation(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-enum rc participation_get(struct db *db, struct arena *a, int64_t id, struct participation *out)
-{
-	struct db_stmt *q;
-	if (db_prepare(db, PARTICIPATION_SELECT "WHERE p.id = $1", &q))
-		return RC_DB;
-	char today[11];
-	str_today(today);
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 9, today);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_participation(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-}
-
-/* Reads a single count from a prepared statement (finalized here); binds
- * $1..$3 when given (0 leaves one unbound) and today as $9 when given. */
-static enum rc count_rows(struct db_stmt *q, int64_t a1, int64_t a2, int64_t a3, const char *today,
-                          int64_t *total)
-{
-	*total = 0;
-	db_bind_int64(q, 1, a1);
-	if (a2)
-		db_bind_int64(q, 2, a2);
-	if (a3)
-		db_bind_int64(q, 3, a3);
-	if (today)
-		db_bind_text(q, 9, today);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		*total = db_col_int64(q, 0);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : RC_DB;
-}
-
-/* Binds the page ($4 limit, $5 offset) and today ($9), then reads. */
-static enum rc read_page(struct db_stmt *q, struct arena *a, const struct paging *pg,
-                         struct participation **out, size_t *n)
-{
-	char today[11];
-	str_today(today);
-	db_bind_int64(q, 4, pg->limit);
-	db_bind_int64(q, 5, pg->offset);
-	db_bind_text(q, 9, today);
-	return read_all(q, a, out, n);
-}
-
-/* The order of a participation list: by its date column (key 0) or by
- * number (key 1), either way; the number breaks ties so pages never
- * overlap.  Each walks an index of the list (migrations 6 and 8). */
-#define SORTED(where, date)                                                                     \
-	{                                                                                       \
-		{PARTICIPATION_SELECT where " ORDER BY " date ", p.id LIMIT $4 OFFSET $5",      \
-		 PARTICIPATION_SELECT where " ORDER BY " date                                   \
-		                            " DESC, p.id DESC LIMIT $4 OFFSET $5"},             \
-		{                                                                               \
-			PARTICIPATION_SELECT where " ORDER BY p.id LIMIT $4 OFFSET $5",         \
-			    PARTICIPATION_SELECT where " ORDER BY p.id DESC LIMIT $4 OFFSET $5" \
-		}                                                                               \
-	}
-
-enum rc participation_list(struct db *db, struct arena *a, int64_t intervention_id,
-                           struct paging *pg, struct participation **out, size_t *n)
-{
-	static const char *const sql[PSORT_COUNT][2] =
-	    SORTED("WHERE p.intervention_id = $1", "p.referred_on");
-	*out = NULL;
-	*n = 0;
-	paging_clamp(pg, PSORT_COUNT);
-	/* The total from the tally the triggers keep: no participation is read. */
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT coalesce(sum(n), 0) FROM participation_tally"
-	               " WHERE intervention_id = $1",
-	               &q))
-		return RC_DB;
-	enum rc rc = count_rows(q, intervention_id, 0, 0, NULL, &pg->total);
-	if (rc)
-		return rc;
-	if (db_prepare(db, sql[pg->sort][pg->desc], &q))
-		return RC_DB;
-	db_bind_int64(q, 1, intervention_id);
-	return read_page(q, a, pg, out, n);
-}
-
-enum rc participation_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                            int64_t area_id, struct paging *pg, struct participation **out,
-                            size_t *n)
-{
-	/* One constant statement per filter, each served by its own index:
-	 * "($2 = 0 OR ...)" would leave the planner no index to use. */
-	static const char *const sql[4][PSORT_COUNT][2] = {
-	    SORTED("WHERE p.state = 'queued' AND i.association_id = $1", "p.referred_on"),
-	    SORTED("WHERE p.state = 'queued' AND p.intervention_id = $2 AND i.association_id = $1",
-	           "p.referred_on"),
-	    SORTED("WHERE p.state = 'queued' AND p.home_area_id = $3 AND i.association_id = $1",
-	           "p.referred_on"),
-	    SORTED("WHERE p.state = 'queued' AND p.intervention_id = $2 AND p.home_area_id = $3"
-	           " AND i.association_id = $1",
-	           "p.referred_on"),
-	};
-	/* Without a kommun the tally answers; with one, the partial queue
-	 * index holds only queued rows. */
-	static const char *const count_sql[4] = {
-	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
-	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND i.association_id = $1",
-	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
-	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND t.intervention_id = $2"
-	    " AND i.association_id = $1",
-	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
-	    " WHERE p.state = 'queued' AND p.home_area_id = $3 AND i.association_id = $1",
-	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
-	    " WHERE p.state = 'queued' AND p.intervention_id = $2 AND p.home_area_id = $3"
-	    " AND i.association_id = $1",
-	};
-	*out = NULL;
-	*n = 0;
-	paging_clamp(pg, PSORT_COUNT);
-	int which = (intervention_id ? 1 : 0) + (area_id ? 2 : 0);
-	struct db_stmt *q;
-	if (db_prepare(db, count_sql[which], &q))
-		return RC_DB;
-	enum rc rc = count_rows(q, assoc, intervention_id, area_id, NULL, &pg->total);
-	if (rc)
-		return rc;
-	if (db_prepare(db, sql[which][pg->sort][pg->desc], &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	if (intervention_id)
-		db_bind_int64(q, 2, intervention_id);
-	if (area_id)
-		db_bind_int64(q, 3, area_id);
-	return read_page(q, a, pg, out, n);
-}
-
-enum rc participation_answers(struct db *db, struct arena *a, int64_t id,
-                              struct registered_answer **out, size_t *n)
-{
-	*n = 0;
-	*out = NULL;
-	size_t cap = 0;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT x.phase, x.list, x.code, c.label, coalesce(x.extent, -1)"
-	               " FROM participation_answer x JOIN code_item c"
-	               " ON c.list = x.list AND c.code = x.code"
-	               " WHERE x.participation_id = $1 ORDER BY x.phase DESC, x.list, c.sort",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	enum db_step st;
-	while ((st = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct registered_answer *x = &(*out)[(*n)++];
-		x->phase = col(a, q, 0);
-		x->list = col(a, q, 1);
-		x->code = col(a, q, 2);
-		x->label = col(a, q, 3);
-		x->extent = (int)db_col_int64(q, 4);
-	}
-	db_finalize(q);
-	return st == DB_DONE ? RC_OK : RC_DB;
-}
-
-enum rc participation_history(struct db *db, struct arena *a, int64_t id,
-                              struct history_entry **out, size_t *n)
-{
-	*n = 0;
-	*out = NULL;
-	size_t cap = 0;
-	struct db_stmt *q;
-	/* Every entry: a participation's history is short, and a cut history
-	 * would hide who changed what. */
-	if (db_prepare(db,
-	               "SELECT at, actor, field, old_value, new_value FROM participation_history"
-	               " WHERE participation_id = $1 ORDER BY id DESC",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	enum db_step st;
-	while ((st = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct history_entry *h = &(*out)[(*n)++];
-		h->at = col(a, q, 0);
-		h->actor = col(a, q, 1);
-		h->field = col(a, q, 2);
-		h->old_value = col(a, q, 3);
-		h->new_value = col(a, q, 4);
-	}
-	db_finalize(q);
-	return st == DB_DONE ? RC_OK : RC_DB;
-}
-
-enum rc participation_attendance(struct db *db, struct arena *a, int64_t id,
-                                 struct attendance_month **out, size_t *n)
-{
-	*n = 0;
-	*out = NULL;
-	size_t cap = 0;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT month, hours_tenths FROM attendance WHERE participation_id = $1"
-	               " ORDER BY month DESC",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	enum db_step st;
-	while ((st = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		(*out)[*n].month = col(a, q, 0);
-		(*out)[*n].hours_tenths = db_col_int64(q, 1);
-		(*n)++;
-	}
-	db_finalize(q);
-	return st == DB_DONE ? RC_OK : RC_DB;
-}
-
-enum rc participation_counts(struct db *db, struct arena *a, int64_t assoc,
-                             struct intervention_counts **out, size_t *n)
-{
-	*out = NULL;
-	*n = 0;
-	struct db_stmt *q;
-	/* Read from the tally the triggers keep (migration 6). */
-	if (db_prepare(
-	        db,
-	        "SELECT i.id,"
-	        " coalesce(sum(CASE WHEN t.state = 'queued' THEN t.n END), 0),"
-	        " coalesce(sum(CASE WHEN t.state = 'active' THEN t.n END), 0),"
-	        " coalesce(sum(CASE WHEN t.state = 'ended' AND t.counted = 1 THEN t.n END), 0)"
-	        " FROM intervention i LEFT JOIN participation_tally t"
-	        " ON t.intervention_id = i.id WHERE i.association_id = $1"
-	        " GROUP BY i.id ORDER BY i.id",
-	        &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	struct intervention_counts *arr = NULL;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct intervention_counts *c = &arr[(*n)++];
-		c->intervention_id = db_col_int64(q, 0);
-		c->queued = db_col_int64(q, 1);
-		c->active = db_col_int64(q, 2);
-		c->ended = db_col_int64(q, 3);
-	}
-	db_finalize(q);
-	*out = arr;
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-#define WORK_LONG_WHERE \
-	"WHERE p.state = 'active' AND i.association_id = $1 AND p.start_on < date($9, '-1 year')"
-#define WORK_CONSENT_WHERE                                                                    \
-	"WHERE p.state IN ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0" \
-	" AND i.association_id = $1"
-#define WORK_END_WHERE                                                                            \
-	"WHERE p.state = 'ended' AND p.counts = 1 AND p.end_complete = 0 AND i.association_id = " \
-	"$1"
-#define WORK_COUNT \
-	"SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id "
-
-enum rc participation_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                               struct paging *pg, struct participation **out, size_t *n)
-{
-	/* Each list's predicate matches a partial index exactly (migration 6). */
-	static const char *const sql[][PSORT_COUNT][2] = {
-	    [WORK_LONG_RUNNING] = SORTED(WORK_LONG_WHERE, "p.start_on"),
-	    [WORK_CONSENT] = SORTED(WORK_CONSENT_WHERE, "p.referred_on"),
-	    [WORK_END_MISSING] = SORTED(WORK_END_WHERE, "p.end_on"),
-	};
-	static const char *const count_sql[] = {
-	    [WORK_LONG_RUNNING] = WORK_COUNT WORK_LONG_WHERE,
-	    [WORK_CONSENT] = WORK_COUNT WORK_CONSENT_WHERE,
-	    [WORK_END_MISSING] = WORK_COUNT WORK_END_WHERE,
-	};
-	*out = NULL;
-	*n = 0;
-	paging_clamp(pg, PSORT_COUNT);
-	char today[11];
-	str_today(today);
-	struct db_stmt *q;
-	if (db_prepare(db, count_sql[which], &q))
-		return RC_DB;
-	enum rc rc =
-	    count_rows(q, assoc, 0, 0, which == WORK_LONG_RUNNING ? today : NULL, &pg->total);
-	if (rc)
-		return rc;
-	if (db_prepare(db, sql[which][pg->sort][pg->desc], &q))
-		return RC_DB;
-	db_bind_int64(q, 1, assoc);
-	return read_page(q, a, pg, out, n);
-}
-
-/* ---- identity and extract --------------------------------------------------------------- */
-
-enum rc participation_identity(struct db *db, const struct vault *v, const struct actor *who,
-                               int64_t id, const char *reason, struct arena *a, const char **pnr,
-                               const char **name)
-{
-	*pnr = *name = NULL;
-	if (str_blank(reason))
-		return RC_INVALID;
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT p.intervention_id, coalesce(p.identity_id, 0), d.sealed_pnr,"
-	               " d.sealed_name FROM participation p LEFT JOIN identity d"
-	               " ON d.id = p.identity_id WHERE p.id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	int64_t intervention = 0, identity = 0;
-	const char *sp = NULL, *sn = NULL;
-	if (s == DB_ROW) {
-		intervention = db_col_int64(q, 0);
-		identity = db_col_int64(q, 1);
-		sp = col(a, q, 2);
-		sn = col(a, q, 3);
-	}
-	db_finalize(q);
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	if (!who || who->role != ROLE_CASEWORKER ||
-	    !intervention_is_staff(db, intervention, who->user_id, "deltagaransvarig"))
-		return RC_DENIED;
-	if (!identity)
-		return RC_NOT_FOUND;
-	if (!v)
-		return RC_IO;
-	const char *p = vault_unseal(v, a, sp);
-	const char *nm = vault_unseal(v, a, sn);
-	if (!p || !nm)
-		return RC_IO; /* wrong key or altered data */
-	/* The look is logged before it is shown. */
-	enum rc rc = audit_append(db, who, "view_identity", "participation", id, reason);
-	if (rc)
-		return rc;
-	char shown[14];
-	struct pnr parsed;
-	str_copy(parsed.digits, sizeof parsed.digits, p);
-	pnr_format(&parsed, shown);
-	*pnr = arena_strdup(a, shown);
-	*name = nm;
-	return RC_OK;
-}
-
-struct find_ctx {
-	const struct actor *who;
-	int64_t assoc;
-	const char *hash, *reason;
-	struct arena *a;
-	int64_t *ids;
-	size_t n, cap;
-};
-
-/* Audits the search, then reads the matching participation numbers.  A
- * retry starts the list afresh, so only the committed attempt's numbers
- * are handed out. */
-static enum rc find_tx(struct db *db, void *ctx)
-{
-	struct find_ctx *c = ctx;
-	c->n = 0;
-	enum rc rc = audit_append(db, c->who, "search_identity", "identity", 0, c->reason);
-	if (rc)
-		return rc;
-	struct db_stmt *q;
-	if (db_prepare(
-	        db,
-	        "SELECT p.id FROM identity d JOIN participation p ON p.id = d.participation_id"
-	        " JOIN intervention_staff s ON s.intervention_id = p.intervention_id"
-	        " WHERE d.pnr_hash = $1 AND d.association_id = $2 AND s.user_id = $3"
-	        " AND s.role = 'deltagaransvarig' ORDER BY p.id DESC",
-	        &q))
-		return RC_DB;
-	db_bind_text(q, 1, c->hash);
-	db_bind_int64(q, 2, c->assoc);
-	db_bind_int64(q, 3, c->who->user_id);
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(c->ids = arena_grow(c->a, c->ids, &c->cap, c->n, sizeof *c->ids))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		c->ids[c->n++] = db_col_int64(q, 0);
-	}
-	db_finalize(q);
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-enum rc participation_find_by_pnr(struct db *db, const struct vault *v, const struct actor *who,
-                                  int64_t assoc, const char *pnr_text, const char *reason,
-                                  struct arena *a, struct participation **out, size_t *n,
-                                  struct field_error *err)
-{
-	static const char *const reasons[] = {"kontakt", "uppfoljning", "samordning"};
-	*out = NULL;
-	*n = 0;
-	if (!who || who->role != ROLE_CASEWORKER)
-		return RC_DENIED;
-	field_error_clear(err);
-	enum rc rc = RC_OK;
-	char today[11];
-	str_today(today);
-	struct pnr pnr;
-	const char *why = NULL;
-	if (str_blank(pnr_text))
-		rc = field_error_add(err, "pnr",
-		                     "Personnummer eller samordningsnummer måste anges.");
-	else if (pnr_parse(pnr_text, today, &pnr, &why) != RC_OK)
-		rc = field_error_add(err, "pnr", why);
-	int reason_ok = 0;
-	for (size_t i = 0; reason && i < sizeof reasons / sizeof reasons[0]; i++)
-		reason_ok |= strcmp(reason, reasons[i]) == 0;
-	if (!reason_ok)
-		rc = field_error_add(err, "reason", "Välj ett skäl i listan.");
-	if (rc)
-		return rc;
-	if (!v)
-		return RC_IO;
-	char hash[VAULT_HASH_HEX_LEN + 1];
-	vault_hash(v, pnr.digits, hash);
-	struct find_ctx c = {who, assoc, hash, reason, a, NULL, 0, 0};
-	if ((rc = db_tx(db, find_tx, &c)))
-		return rc;
-	if (c.n && !(*out = arena_alloc(a, c.n * sizeof **out)))
-		return RC_NOMEM;
-	for (size_t i = 0; i < c.n; i++)
-		if ((rc = participation_get(db, a, c.ids[i], &(*out)[i])))
-			return rc;
-	*n = c.n;
-	return RC_OK;
-}
-
-/* The parts of a register extract, one constant statement each. */
-enum extract_part { EX_CONSENT, EX_ANSWERS, EX_HISTORY, EX_ATTENDANCE };
-
-static const struct {
-	const char *sql;
-	const char *keys[5];
-	int nkeys;
-} extract_parts[] = {
-    [EX_CONSENT] = {"SELECT given_on, form_version, withdrawn_on FROM consent"
-                    " WHERE participation_id = $1 ORDER BY id",
-                    {"lamnat", "blankettversion", "aterkallat"},
-                    3},
-    [EX_ANSWERS] = {"SELECT phase, list, code, CAST(extent AS TEXT) FROM participation_answer"
-                    " WHERE participation_id = $1 ORDER BY phase DESC, list, code",
-                    {"tillfalle", "uppgift", "kod", "omfattning"},
-                    4},
-    [EX_HISTORY] = {"SELECT at, actor, field, old_value, new_value FROM participation_history"
-                    " WHERE participation_id = $1 ORDER BY id",
-                    {"tid", "av", "falt", "tidigare", "nytt"},
-                    5},
-    [EX_ATTENDANCE] = {"SELECT month, hours_tenths FROM attendance"
-                       " WHERE participation_id = $1 ORDER BY month",
-                       {"manad", "timmar"},
-                       2},
-};
-
-/* One part of the extract for participation id, as an array of objects. */
-static json_t *extract_part(struct db *db, enum extract_part which, int64_t id)
-{
-	json_t *arr = json_array();
-	struct db_stmt *q;
-	if (db_prepare(db, extract_parts[which].sql, &q))
-		return arr;
-	db_bind_int64(q, 1, id);
-	while (db_step(q) == DB_ROW) {
-		json_t *o = json_object();
-		for (int i = 0; i < extract_parts[which].nkeys; i++) {
-			const char *t = db_col_text(q, i);
-			json_t *val = t ? json_string(t) : json_null();
-			if (which == EX_ATTENDANCE && i == 1) {
-				char hours[32];
-				int64_t tenths = db_col_int64(q, 1);
-				snprintf(hours, sizeof hours, "%lld,%lld", (long long)(tenths / 10),
-				         (long long)(tenths % 10));
-				json_decref(val);
-				val = json_string(hours);
-			}
-			json_object_set_new(o, extract_parts[which].keys[i], val);
-		}
-		json_array_append_new(arr, o);
-	}
-	db_finalize(q);
-	return arr;
-}
-
-enum rc participation_extract(struct db *db, const struct vault *v, const struct actor *who,
-                              const char *pnr_text, json_t **out, struct field_error *err)
-{
-	*out = NULL;
-	if (!who || who->role != ROLE_ADMIN)
-		return RC_DENIED;
-	char today[11];
-	str_today(today);
-	struct pnr pnr;
-	const char *why = NULL;
-	if (pnr_parse(pnr_text, today, &pnr, &why) != RC_OK)
-		return field_error_set(err, "pnr", why);
-	if (!v)
-		return RC_IO;
-	char hash[VAULT_HASH_HEX_LEN + 1];
-	vault_hash(v, pnr.digits, hash);
-	struct db_stmt *q;
-	/* Each consented participation holds its own identity: the name as
-	 * typed there.  The keyed hash finds all of them. */
-	if (db_prepare(db,
-	               "SELECT participation_id, sealed_name, created_at FROM identity"
-	               " WHERE pnr_hash = $1 ORDER BY participation_id",
-	               &q))
-		return RC_DB;
-	db_bind_text(q, 1, hash);
-	/* The extract is complete or it fails: every participation of the
-	 * person, however many. */
-	struct arena *a = arena_new(0);
-	if (!a) {
-		db_finalize(q);
-		return RC_NOMEM;
-	}
-	int64_t *ids = NULL;
-	const char **names = NULL;
-	size_t cap_ids = 0, cap_names = 0;
-	const char *created = NULL;
-	size_t nids = 0;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(ids = arena_grow(a, ids, &cap_ids, nids, sizeof *ids)) ||
-		    !(names = arena_grow(a, names, &cap_names, nids, sizeof *names))) {
-			db_finalize(q);
-			arena_free(a);
-			return RC_NOMEM;
-		}
-		ids[nids] = db_col_int64(q, 0);
-		names[nids] = vault_unseal(v, a, db_col_text(q, 1));
-		if (!created || strcmp(db_col_text(q, 2), created) < 0)
-			created = col(a, q, 2);
-		nids++;
-	}
-	db_finalize(q);
-	if (s != DB_DONE) {
-		arena_free(a);
-		return RC_DB;
-	}
-	enum rc rc = RC_OK;
-	char shown[14];
-	pnr_format(&pnr, shown);
-	json_t *doc = json_pack("{s:s,s:s}", "personnummer", shown, "uttag_gjort", today);
-	json_t *parts = json_array();
-	json_object_set_new(doc, "deltaganden", parts);
-	if (nids) {
-		/* The name most recently registered; each participation shows its own. */
-		json_object_set_new(doc, "namn",
-		                    names[nids - 1] ? json_string(names[nids - 1]) : json_null());
-		json_object_set_new(doc, "registrerad", json_string(created));
-		for (size_t i = 0; i < nids; i++) {
-			struct participation p;
-			if ((rc = participation_get(db, a, ids[i], &p)))
-				goto out;
-			json_t *o = json_pack(
-			    "{s:I,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:b}", "deltagande",
-			    (json_int_t)p.id, "insats", p.intervention_name, "namn",
-			    names[i] ? names[i] : "", "status", p.state, "kon", p.sex, "anmald",
-			    p.referred_on, "anmald_av", p.source, "hemkommun", p.home_area_name,
-			    "start", p.start_on, "slut", p.end_on, "avslutsorsak", p.end_reason,
-			    "raknas_i_statistik", p.counts);
-			if (p.source_unit)
-				json_object_set_new(o, "anmalande_enhet",
-				                    json_string(p.source_unit));
-			json_object_set_new(o, "samtycken", extract_part(db, EX_CONSENT, p.id));
-			json_object_set_new(o, "registreringar",
-			                    extract_part(db, EX_ANSWERS, p.id));
-			json_object_set_new(o, "historik", extract_part(db, EX_HISTORY, p.id));
-			json_object_set_new(o, "deltagartimmar",
-			                    extract_part(db, EX_ATTENDANCE, p.id));
-			json_array_append_new(parts, o);
-		}
-	}
-	rc = audit_append(db, who, "extract", "identity", nids ? ids[0] : 0,
-	                  nids ? "" : "ingen träff");
-out:
-	arena_free(a);
-	if (rc) {
-		json_decref(doc);
-		return rc;
-	}
-	*out = doc;
-	return RC_OK;
 }

@@ -10,6 +10,7 @@
 
 #include "../core/codes.h"
 #include "../core/participation.h"
+#include "../core/personal_data.h"
 #include "../core/intervention.h"
 #include "../util/arena.h"
 #include "../util/str.h"
@@ -543,8 +544,7 @@ void api_withdraw(struct req *r)
 	if (!read_registration(r, &reg, 0))
 		return;
 	struct field_error e = {0};
-	if (failed(r, participation_withdraw_consent(r->db, &r->actor, r->ids[0], reg.date, &e),
-	           &e))
+	if (failed(r, personal_withdraw_consent(r->db, &r->actor, r->ids[0], reg.date, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }
@@ -564,8 +564,7 @@ void api_consent(struct req *r)
 	if (bad)
 		return;
 	struct field_error e = {0};
-	if (failed(r, participation_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &e),
-	           &e))
+	if (failed(r, personal_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &e), &e))
 		return;
 	participation_reply(r, r->ids[0], 200);
 }

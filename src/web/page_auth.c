@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "../core/participation.h"
+#include "../core/personal_data.h"
 #include "../core/intervention.h"
 #include "../core/org.h"
 #include "../util/arena.h"
@@ -244,7 +245,7 @@ void page_start(struct req *r)
 		 * decision: the work comes first. */
 		struct protect_request *pr;
 		size_t npr = 0;
-		if (participation_protect_requests(r->db, r->arena, &r->actor, a.id, &pr, &npr))
+		if (personal_protect_requests(r->db, r->arena, &r->actor, a.id, &pr, &npr))
 			npr = 0;
 		if (npr) {
 			char what[PLURAL_MAX];

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../core/participation.h"
+#include "../core/personal_data.h"
 #include "../core/intervention.h"
 #include "../core/org.h"
 #include "../core/pnr.h"
@@ -589,9 +590,9 @@ void page_participation_search_post(struct req *r)
 		}
 	} else {
 		struct field_error err = {0};
-		enum rc rc = participation_find_by_pnr(
-		    r->db, r->vault, &r->actor, entity_association(r), form_get(&f, "pnr"),
-		    form_get(&f, "reason"), r->arena, &p, &n, &err);
+		enum rc rc = personal_find_by_pnr(r->db, r->vault, &r->actor, entity_association(r),
+		                                  form_get(&f, "pnr"), form_get(&f, "reason"),
+		                                  r->arena, &p, &n, &err);
 		if (rc == RC_INVALID)
 			form_fail(&f, &err);
 		else if (rc) {
@@ -1243,9 +1244,8 @@ void page_participation_consent_post(struct req *r)
 	struct field_error err = {0};
 	struct consent_in in = {kv_get(&r->form, "consent_on"), kv_get(&r->form, "consent_form"),
 	                        kv_get(&r->form, "pnr"), kv_get(&r->form, "name")};
-	after(r, "samtycke",
-	      participation_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &err), &err,
-	      "samtycke");
+	after(r, "samtycke", personal_consent_add(r->db, r->vault, &r->actor, r->ids[0], &in, &err),
+	      &err, "samtycke");
 }
 
 /* ---- confirmation of what cannot be undone ------------------------------------------ */
@@ -1345,8 +1345,8 @@ void page_participation_withdraw_post(struct req *r)
 	struct field_error err = {0};
 	enum rc rc = confirmed(r, &err);
 	if (!rc)
-		rc = participation_withdraw_consent(r->db, &r->actor, r->ids[0],
-		                                    kv_get(&r->form, "date"), &err);
+		rc = personal_withdraw_consent(r->db, &r->actor, r->ids[0],
+		                               kv_get(&r->form, "date"), &err);
 	after_confirm(r, CONFIRM_WITHDRAW, rc, &err);
 }
 
@@ -1360,7 +1360,7 @@ void page_participation_protect_post(struct req *r)
 	struct field_error err = {0};
 	enum rc rc = confirmed(r, &err);
 	if (!rc)
-		rc = participation_protect(r->db, &r->actor, r->ids[0]);
+		rc = personal_protect(r->db, &r->actor, r->ids[0]);
 	after_confirm(r, CONFIRM_PROTECT, rc, &err);
 }
 
@@ -1373,7 +1373,7 @@ void page_protect_requests(struct req *r)
 		return;
 	struct protect_request *q;
 	size_t n;
-	enum rc rc = participation_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	enum rc rc = personal_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1415,7 +1415,7 @@ static void protect_request_page(struct req *r, const struct field_error *error)
 		return;
 	struct protect_request *q;
 	size_t n;
-	enum rc rc = participation_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
+	enum rc rc = personal_protect_requests(r->db, r->arena, &r->actor, assoc, &q, &n);
 	size_t i = 0;
 	while (!rc && i < n && q[i].id != r->ids[0])
 		i++;
@@ -1466,7 +1466,7 @@ void page_protect_request_post(struct req *r)
 		protect_request_page(r, &err);
 		return;
 	}
-	rc = participation_protect_apply(r->db, &r->actor, r->ids[0], NULL);
+	rc = personal_protect_apply(r->db, &r->actor, r->ids[0], NULL);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1522,8 +1522,8 @@ void page_participation_identity_post(struct req *r)
 		return;
 	}
 	const char *pnr, *name;
-	enum rc rc = participation_identity(r->db, r->vault, &r->actor, r->ids[0], reason, r->arena,
-	                                    &pnr, &name);
+	enum rc rc =
+	    personal_identity(r->db, r->vault, &r->actor, r->ids[0], reason, r->arena, &pnr, &name);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -1703,7 +1703,7 @@ void page_extract_post(struct req *r)
 	struct field_error err = {0};
 	json_t *doc = NULL;
 	enum rc rc =
-	    participation_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);
+	    personal_extract(r->db, r->vault, &r->actor, kv_get(&r->form, "pnr"), &doc, &err);
 	if (rc == RC_INVALID) {
 		r->status = 422;
 		extract_form(r, &err);

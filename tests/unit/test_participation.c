@@ -9,6 +9,7 @@
 #include "core/audit.h"
 #include "core/auth.h"
 #include "core/participation.h"
+#include "core/personal_data.h"
 #include "core/intervention.h"
 #include "core/org.h"
 #include "util/arena.h"
@@ -481,10 +482,9 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	r = with_consent(f, f->other_intervention, f->pnr_a);
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
 	start(f, id, "2025-03-10");
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-02-01", &e),
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, id, "2025-02-01", &e),
 	                 RC_INVALID);
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e),
-	                 RC_OK);
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_false(p.identified);
@@ -494,10 +494,10 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	assert_string_equal(p.consent_withdrawn_on, "2025-04-01");
 	/* Consent is per insats: the other episode still holds the identity. */
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
 	                 RC_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->other, id2, "2025-04-02", &e),
 	                 RC_INVALID);
 }
 
@@ -518,24 +518,20 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
 	const char *pnr, *name;
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->dr, in_a, "kontakt", f->a, &pnr, &name),
-	    RC_OK);
+	    personal_identity(f->t.db, f->v, &f->dr, in_a, "kontakt", f->a, &pnr, &name), RC_OK);
 	assert_string_equal(name, "Adam Asson"); /* what was typed, not B's name */
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
-	    RC_OK);
+	    personal_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name), RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* Withdrawal in A: B keeps its identity. */
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, in_a, "2025-04-01", &e),
-	                 RC_OK);
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, in_a, "2025-04-01", &e), RC_OK);
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
-	    RC_OK);
+	    personal_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name), RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* Register again in A and protect there: A is erased, B is not. */
 	r.name = "Adam Asson";
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
-	assert_int_equal(participation_protect(f->t.db, &f->dr, in_a), RC_OK);
+	assert_int_equal(personal_protect(f->t.db, &f->dr, in_a), RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(f->t.db, f->a, in_a, &p), RC_OK);
 	assert_false(p.identified);
@@ -544,24 +540,21 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_true(p.identified);
 	assert_false(p.protected_identity);
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name),
-	    RC_OK);
+	    personal_identity(f->t.db, f->v, &f->other, in_b, "kontakt", f->a, &pnr, &name), RC_OK);
 	assert_string_equal(name, "Bertil Bsson");
 	/* The administrator's work list holds the request; only they see it. */
 	struct protect_request *req;
 	size_t n;
-	assert_int_equal(participation_protect_requests(f->t.db, f->a, &f->dr, f->assoc, &req, &n),
+	assert_int_equal(personal_protect_requests(f->t.db, f->a, &f->dr, f->assoc, &req, &n),
 	                 RC_DENIED);
-	assert_int_equal(
-	    participation_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n), RC_OK);
+	assert_int_equal(personal_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
+	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(req[0].participation_id, in_a);
 	assert_int_equal(req[0].identified, 1);
 	size_t erased = 0;
-	assert_int_equal(participation_protect_apply(f->t.db, &f->dr, req[0].id, &erased),
-	                 RC_DENIED);
-	assert_int_equal(participation_protect_apply(f->t.db, &f->admin, req[0].id, &erased),
-	                 RC_OK);
+	assert_int_equal(personal_protect_apply(f->t.db, &f->dr, req[0].id, &erased), RC_DENIED);
+	assert_int_equal(personal_protect_apply(f->t.db, &f->admin, req[0].id, &erased), RC_OK);
 	assert_int_equal(erased, 1);
 	assert_int_equal(participation_get(f->t.db, f->a, in_b, &p), RC_OK);
 	assert_false(p.identified);
@@ -570,12 +563,11 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_int_equal(count(f, "SELECT count(*) FROM protection_request WHERE pnr_hash IS NOT"
 	                          " NULL OR handled_at IS NULL"),
 	                 0);
-	assert_int_equal(
-	    participation_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n), RC_OK);
+	assert_int_equal(personal_protect_requests(f->t.db, f->a, &f->admin, f->assoc, &req, &n),
+	                 RC_OK);
 	assert_int_equal(n, 0);
-	assert_int_equal(
-	    participation_protect_apply(f->t.db, &f->admin, req ? req[0].id : 1, &erased),
-	    RC_NOT_FOUND);
+	assert_int_equal(personal_protect_apply(f->t.db, &f->admin, req ? req[0].id : 1, &erased),
+	                 RC_NOT_FOUND);
 }
 
 /* Migration 10: an identity two participations shared becomes one copy per
@@ -653,12 +645,11 @@ static void shared_identity_becomes_one_copy_per_participation(void **state)
 	/* Withdrawal in one leaves the other's copy. */
 	struct actor cli = {0, "admin", "127.0.0.1", ROLE_ADMIN, 0};
 	struct field_error e;
-	assert_int_equal(participation_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e),
-	                 RC_INVALID);
+	assert_int_equal(personal_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_INVALID);
 	assert_int_equal(db_exec(t.db, "INSERT INTO consent (participation_id, given_on,"
 	                               " form_version) VALUES (3, '2025-01-01', '1')"),
 	                 RC_OK);
-	assert_int_equal(participation_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
+	assert_int_equal(personal_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(t.db, a, 5, &p), RC_OK);
 	assert_true(p.identified);
@@ -733,19 +724,16 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	size_t before = n;
 	struct consent_in in = {"2025-03-05", "2024:1", f->pnr_a, "Senare Samtycke"};
 	struct field_error e2 = {0};
-	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->other, id, &in, &e2),
-	                 RC_DENIED);
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->other, id, &in, &e2), RC_DENIED);
 	struct consent_in badin = {"2099-01-01", "", "1234", ""};
 	struct field_error e3 = {0};
-	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &badin, &e3),
-	                 RC_INVALID);
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id, &badin, &e3), RC_INVALID);
 	assert_int_equal(field_error_count(&e3), 4); /* every field at once */
 	struct field_error e4 = {0};
-	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, prot, &in, &e4),
-	                 RC_INVALID);
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, prot, &in, &e4), RC_INVALID);
 	assert_string_equal(e4.field, "pnr");
 	struct field_error e5 = {0};
-	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
 	assert_true(p.identified);
@@ -753,15 +741,14 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	assert_int_equal(p.birth_year, 1990);
 	assert_string_equal(p.consent_on, "2025-03-05");
 	const char *pnr, *name;
-	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name), RC_OK);
+	assert_int_equal(personal_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name),
+	                 RC_OK);
 	assert_string_equal(name, "Senare Samtycke");
 	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
 	                 RC_OK);
 	assert_int_equal(n, before - 1);
 	struct field_error e6 = {0};
-	assert_int_equal(participation_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6),
-	                 RC_INVALID);
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6), RC_INVALID);
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action = 'consent_given'"),
 	                 1);
 }
@@ -782,14 +769,14 @@ static void protection_erases_identity_in_own_interventions(void **state)
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &r, &id2, &e), RC_OK);
 	r = with_consent(f, f->intervention, f->pnr_a); /* someone else */
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
-	assert_int_equal(participation_protect(f->t.db, &f->dr, id), RC_OK);
+	assert_int_equal(personal_protect(f->t.db, &f->dr, id), RC_OK);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation WHERE identity_id IS NULL"
 	                          " AND protected = 1 AND sex = 'M'"),
 	                 2);
 	assert_int_equal(count(f, "SELECT count(*) FROM protection_request"), 0);
 	/* Someone not staffed on the insats cannot protect (and erase) at all. */
-	assert_int_equal(participation_protect(f->t.db, &f->other, other), RC_DENIED);
+	assert_int_equal(personal_protect(f->t.db, &f->other, other), RC_DENIED);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 1);
 }
 
@@ -802,15 +789,14 @@ static void only_own_deltagaransvarig_sees_identity_and_it_is_logged(void **stat
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	const char *pnr, *name;
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->other, id, "uppföljning", f->a, &pnr, &name),
+	    personal_identity(f->t.db, f->v, &f->other, id, "uppföljning", f->a, &pnr, &name),
 	    RC_DENIED);
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->admin, id, "uppföljning", f->a, &pnr, &name),
+	    personal_identity(f->t.db, f->v, &f->admin, id, "uppföljning", f->a, &pnr, &name),
 	    RC_DENIED);
 	assert_null(pnr);
 	assert_int_equal(
-	    participation_identity(f->t.db, f->v, &f->dr, id, "uppföljning", f->a, &pnr, &name),
-	    RC_OK);
+	    personal_identity(f->t.db, f->v, &f->dr, id, "uppföljning", f->a, &pnr, &name), RC_OK);
 	char expect[14];
 	snprintf(expect, sizeof expect, "19%.6s-%.4s", f->pnr_a, f->pnr_a + 7);
 	assert_string_equal(pnr, expect);
@@ -840,8 +826,8 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	r = with_consent(f, f->intervention, f->pnr_b);
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &other, &e), RC_OK);
 	json_t *x;
-	assert_int_equal(participation_extract(f->t.db, f->v, &f->dr, f->pnr_a, &x, &e), RC_DENIED);
-	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(personal_extract(f->t.db, f->v, &f->dr, f->pnr_a, &x, &e), RC_DENIED);
+	assert_int_equal(personal_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_string_equal(json_string_value(json_object_get(x, "namn")), "Testa Testsson");
 	json_t *parts = json_object_get(x, "deltaganden");
 	assert_int_equal(json_array_size(parts), 1); /* nothing of the other person */
@@ -854,9 +840,8 @@ static void register_extract_shows_everything_about_one_person(void **state)
 	assert_true(json_array_size(json_object_get(p0, "historik")) >= 2);
 	json_decref(x);
 	/* After withdrawal the person is not found. */
-	assert_int_equal(participation_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e),
-	                 RC_OK);
-	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
+	assert_int_equal(personal_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 0);
 	assert_null(json_object_get(x, "namn"));
 	json_decref(x);
@@ -906,7 +891,7 @@ static void nothing_is_cut_from_history_volume_or_extract(void **state)
 		    participation_cancel(f->t.db, &f->dr, id, "2025-03-05", "eget_val", &e), RC_OK);
 	}
 	json_t *x;
-	assert_int_equal(participation_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
+	assert_int_equal(personal_extract(f->t.db, f->v, &f->admin, f->pnr_a, &x, &e), RC_OK);
 	assert_int_equal(json_array_size(json_object_get(x, "deltaganden")), 520);
 	json_decref(x);
 }
@@ -926,8 +911,8 @@ static void search_by_pnr_stays_in_own_interventions(void **state)
 	size_t n;
 	int64_t before =
 	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'");
-	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_a,
-	                                           "kontakt", f->a, &p, &n, &e),
+	assert_int_equal(personal_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_a, "kontakt",
+	                                      f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, mine);
@@ -935,24 +920,24 @@ static void search_by_pnr_stays_in_own_interventions(void **state)
 	    count(f, "SELECT count(*) FROM audit_log WHERE action = 'search_identity'"),
 	    before + 1);
 	/* The other staff member sees only theirs. */
-	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->other, f->assoc, f->pnr_a,
-	                                           "uppfoljning", f->a, &p, &n, &e),
+	assert_int_equal(personal_find_by_pnr(f->t.db, f->v, &f->other, f->assoc, f->pnr_a,
+	                                      "uppfoljning", f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(p[0].id, theirs);
 	/* A number nobody in my insatser holds: nothing, still audited. */
-	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_b,
-	                                           "kontakt", f->a, &p, &n, &e),
+	assert_int_equal(personal_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, f->pnr_b, "kontakt",
+	                                      f->a, &p, &n, &e),
 	                 RC_OK);
 	assert_int_equal(n, 0);
 	/* Both mistakes at once. */
-	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, "19900101-0000",
-	                                           "nyfiken", f->a, &p, &n, &e),
+	assert_int_equal(personal_find_by_pnr(f->t.db, f->v, &f->dr, f->assoc, "19900101-0000",
+	                                      "nyfiken", f->a, &p, &n, &e),
 	                 RC_INVALID);
 	assert_int_equal(field_error_count(&e), 2);
 	/* Only a deltagaransvarig searches. */
-	assert_int_equal(participation_find_by_pnr(f->t.db, f->v, &f->admin, f->assoc, f->pnr_a,
-	                                           "kontakt", f->a, &p, &n, &e),
+	assert_int_equal(personal_find_by_pnr(f->t.db, f->v, &f->admin, f->assoc, f->pnr_a,
+	                                      "kontakt", f->a, &p, &n, &e),
 	                 RC_DENIED);
 	/* Nothing personal in the log. */
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE detail LIKE '%900101%'"),
@@ -974,7 +959,7 @@ static void only_own_deltagaransvarig_may_register(void **state)
 	assert_int_equal(participation_cancel(f->t.db, &f->other, id, "2025-02-10", "eget_val", &e),
 	                 RC_DENIED);
 	assert_int_equal(participation_correct(f->t.db, &f->other, id, "sex", "M", &e), RC_DENIED);
-	assert_int_equal(participation_protect(f->t.db, &f->other, id), RC_DENIED);
+	assert_int_equal(personal_protect(f->t.db, &f->other, id), RC_DENIED);
 	assert_int_equal(participation_start(f->t.db, &f->dr, 9999, &reg, &e), RC_NOT_FOUND);
 	/* The command line (user 0, administrator) may, for imports. */
 	assert_int_equal(participation_refer(f->t.db, f->v, &test_actor, &r, &id, &e), RC_OK);
