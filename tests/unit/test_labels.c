@@ -146,7 +146,7 @@ static void every_code_the_core_writes_has_a_label(void **state)
 		snprintf(path, sizeof path, "src/core/%s", e->d_name);
 		char *text = slurp(path);
 		audit_calls += each_call(text, "audit_append", path, check_audit);
-		history_calls += each_call(text, "history", path, check_history);
+		history_calls += each_call(text, "participation_history_add", path, check_history);
 		/* Fields a correction may name reach the history as c->field. */
 		for (const char *p = strstr(text, "strcmp(c->field, \""); p;
 		     p = strstr(p + 1, "strcmp(c->field, \"")) {
