@@ -9,6 +9,7 @@
 #include "../util/arena.h"
 #include "../util/str.h"
 #include "audit.h"
+#include "auth.h"
 
 int codes_valid(struct db *db, const char *list, const char *code)
 {
@@ -94,6 +95,9 @@ static enum rc update_tx(struct db *db, void *v)
 enum rc codes_update(struct db *db, const struct actor *who, const char *list, const char *code,
                      const char *label, int active, struct field_error *err)
 {
+	/* Checked here too, not only by the route table. */
+	if (!who || !auth_allows(who->role, PERM_CODES_ADMIN))
+		return RC_DENIED;
 	const char *why = label ? str_line_problem(label) : NULL;
 	if (why)
 		return field_error_set(err, "label", why);

@@ -9,7 +9,9 @@
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "audit.h"
+#include "auth.h"
 #include "codes.h"
 
 static const char *col(struct arena *a, struct db_stmt *q, int i)
@@ -116,18 +118,97 @@ enum rc intervention_list(struct db *db, struct arena *a, int64_t assoc, struct 
 	return RC_OK;
 }
 
+/* ---- who may write ------------------------------------------------------- */
+
+/*
+ * The rules, checked here and not only by the route table:
+ *  - the role must hold PERM_INTERVENTION_WRITE;
+ *  - förbundschef, administrator and an integration (role api) may create
+ *    insatser and change any of them;
+ *  - an insatsansvarig changes only the insatser they are staffed on as
+ *    insatsansvarig, and creates none (see docs/architecture.md).
+ */
+static int writes_any(const struct actor *who)
+{
+	return who && who->role != ROLE_INTERVENTION_LEAD &&
+	       auth_allows(who->role, PERM_INTERVENTION_WRITE);
+}
+
+enum rc intervention_may_create(const struct actor *who)
+{
+	return writes_any(who) ? RC_OK : RC_DENIED;
+}
+
+/* Whether user holds role in insats id, into *held; RC_DB on a failed step. */
+static enum rc staff_held(struct db *db, int64_t id, int64_t user_id, const char *role, int *held)
+{
+	struct db_stmt *q;
+	*held = 0;
+	enum rc rc = db_prepare(
+	    db,
+	    "SELECT 1 FROM intervention_staff WHERE intervention_id = $1 AND user_id = $2"
+	    " AND role = $3",
+	    &q);
+	if (rc)
+		return rc;
+	db_bind_int64(q, 1, id);
+	db_bind_int64(q, 2, user_id);
+	db_bind_text(q, 3, role);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	*held = s == DB_ROW;
+	return s == DB_ROW || s == DB_DONE ? RC_OK : db_step_rc(s);
+}
+
+enum rc intervention_may_change(struct db *db, const struct actor *who, int64_t id)
+{
+	if (!who || !auth_allows(who->role, PERM_INTERVENTION_WRITE))
+		return RC_DENIED;
+	struct db_stmt *q;
+	enum rc rc = db_prepare(db, "SELECT 1 FROM intervention WHERE id = $1", &q);
+	if (rc)
+		return rc;
+	db_bind_int64(q, 1, id);
+	enum db_step s = db_step(q);
+	db_finalize(q);
+	if (s == DB_DONE)
+		return RC_NOT_FOUND;
+	if (s != DB_ROW)
+		return db_step_rc(s);
+	if (writes_any(who))
+		return RC_OK;
+	int held = 0;
+	if (who->user_id > 0 && (rc = staff_held(db, id, who->user_id, "insatsansvarig", &held)))
+		return rc;
+	return held ? RC_OK : RC_DENIED;
+}
+
+/* ---- insatser ---------------------------------------------------------------- */
+
+/*
+ * One save's transaction.  The callback may run twice (db_tx retries a busy
+ * attempt): it reads x and never writes it, decides create or update from
+ * creating (fixed before db_tx), and puts the id in id; the caller's struct
+ * gets it only after db_tx returned RC_OK.
+ */
 struct save_ctx {
 	const struct actor *who;
-	struct intervention *x;
+	const struct intervention *x;
 	struct field_error *err;
+	int creating;
+	int64_t id; /* out */
 };
 
 static enum rc save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct intervention *x = c->x;
+	const struct intervention *x = c->x;
 	struct db_stmt *q;
-	int creating = x->id == 0;
+	int creating = c->creating;
+	enum rc rc =
+	    creating ? intervention_may_create(c->who) : intervention_may_change(db, c->who, x->id);
+	if (rc)
+		return rc;
 	if (!creating) {
 		/* The fixed fields: compare and explain, rather than let the
 		 * store's trigger refuse without a word. */
@@ -167,7 +248,7 @@ static enum rc save_tx(struct db *db, void *v)
 	}
 	if (creating) {
 		char now[21];
-		str_now_iso(now);
+		svtime_iso(actor_now(c->who), now);
 		if (db_prepare(
 		        db,
 		        "INSERT INTO intervention (association_id, name, description,"
@@ -203,41 +284,46 @@ static enum rc save_tx(struct db *db, void *v)
 	db_bind_text(q, 10, nz(x->end_on));
 	enum db_step s = db_step(q);
 	if (s == DB_ROW)
-		x->id = db_col_int64(q, 0);
+		c->id = db_col_int64(q, 0);
 	db_finalize(q);
 	if (s == DB_CONSTRAINT)
 		return field_error_set(c->err, "name", "Det finns redan en insats med det namnet.");
 	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+		return s == DB_DONE ? RC_NOT_FOUND : db_step_rc(s);
 
 	if (db_prepare(db, "DELETE FROM intervention_target_group WHERE intervention_id = $1", &q))
 		return RC_DB;
-	db_bind_int64(q, 1, x->id);
+	db_bind_int64(q, 1, c->id);
 	s = db_step(q);
 	db_finalize(q);
 	if (s != DB_DONE)
-		return RC_DB;
+		return db_step_rc(s);
 	for (size_t i = 0; i < x->ntarget_groups; i++) {
 		if (db_prepare(db,
 		               "INSERT INTO intervention_target_group (intervention_id, code)"
 		               " VALUES ($1, $2) ON CONFLICT DO NOTHING",
 		               &q))
 			return RC_DB;
-		db_bind_int64(q, 1, x->id);
+		db_bind_int64(q, 1, c->id);
 		db_bind_text(q, 2, x->target_groups[i]);
 		s = db_step(q);
 		db_finalize(q);
 		if (s != DB_DONE)
 			return RC_DB;
 	}
-	return audit_append(db, c->who, creating ? "create" : "update", "intervention", x->id, "");
+	return audit_append(db, c->who, creating ? "create" : "update", "intervention", c->id, "");
 }
 
 enum rc intervention_save(struct db *db, const struct actor *who, struct intervention *in,
                           struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	/* The role first (cheap, and a refused caller learns nothing from the
+	 * checks); the insats's own scope is checked in the transaction. */
+	if (in->id == 0 ? intervention_may_create(who)
+	                : !who || !auth_allows(who->role, PERM_INTERVENTION_WRITE))
+		return RC_DENIED;
+	enum rc rc = RC_OK;
 	const char *why = str_blank(in->name) ? NULL : str_line_problem(in->name);
 	if (why)
 		rc = field_error_add(err, "name", why);
@@ -300,8 +386,11 @@ enum rc intervention_save(struct db *db, const struct actor *who, struct interve
 	}
 	if (rc)
 		return rc;
-	struct save_ctx c = {who, in, err};
-	return db_tx(db, save_tx, &c);
+	struct save_ctx c = {who, in, err, in->id == 0, 0};
+	rc = db_tx(db, save_tx, &c);
+	if (rc == RC_OK)
+		in->id = c.id;
+	return rc;
 }
 
 struct year_ctx {
@@ -322,6 +411,9 @@ static enum rc year_tx(struct db *db, void *v)
 {
 	struct year_ctx *c = v;
 	struct db_stmt *q;
+	enum rc rc = intervention_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	if (db_prepare(
 	        db,
 	        "INSERT INTO intervention_year (intervention_id, year, planned_participants,"
@@ -355,8 +447,10 @@ static enum rc year_tx(struct db *db, void *v)
 enum rc intervention_year_set(struct db *db, const struct actor *who, int64_t id,
                               const struct intervention_year *y, struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	if (!who || !auth_allows(who->role, PERM_INTERVENTION_WRITE))
+		return RC_DENIED;
+	enum rc rc = RC_OK;
 	if (y->year < 2000 || y->year > 2100)
 		rc = field_error_add(err, "year", "Ange ett år mellan 2000 och 2100.");
 	if (y->budget_cost < 0)
@@ -413,12 +507,17 @@ static enum rc staff_tx(struct db *db, void *v)
 {
 	struct staff_ctx *c = v;
 	struct db_stmt *q;
+	enum rc rc = intervention_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	if (db_prepare(db, "SELECT role FROM app_user WHERE id = $1 AND disabled_at IS NULL", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->user_id);
 	enum db_step s = db_step(q);
 	int fits = s == DB_ROW && strcmp(db_col_text(q, 0), c->role) == 0;
 	db_finalize(q);
+	if (s != DB_ROW && s != DB_DONE)
+		return db_step_rc(s);
 	if (c->add && !fits)
 		return field_error_set(
 		    c->err, "user_id",
@@ -451,6 +550,8 @@ static enum rc staff_tx(struct db *db, void *v)
 enum rc intervention_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,
                                const char *role, int add, struct field_error *err)
 {
+	if (!who || !auth_allows(who->role, PERM_INTERVENTION_WRITE))
+		return RC_DENIED;
 	if (!role || (strcmp(role, "insatsansvarig") != 0 && strcmp(role, "deltagaransvarig") != 0))
 		return field_error_set(err, "role", "Välj insatsansvarig eller deltagaransvarig.");
 	struct staff_ctx c = {who, id, user_id, role, add, err};
@@ -459,19 +560,8 @@ enum rc intervention_staff_set(struct db *db, const struct actor *who, int64_t i
 
 int intervention_is_staff(struct db *db, int64_t id, int64_t user_id, const char *role)
 {
-	struct db_stmt *q;
-	if (db_prepare(
-	        db,
-	        "SELECT 1 FROM intervention_staff WHERE intervention_id = $1 AND user_id = $2"
-	        " AND role = $3",
-	        &q))
-		return 0;
-	db_bind_int64(q, 1, id);
-	db_bind_int64(q, 2, user_id);
-	db_bind_text(q, 3, role);
-	int ok = db_step(q) == DB_ROW;
-	db_finalize(q);
-	return ok;
+	int held = 0;
+	return staff_held(db, id, user_id, role, &held) == RC_OK && held;
 }
 
 struct volume_ctx {
@@ -485,6 +575,9 @@ static enum rc volume_tx(struct db *db, void *vctx)
 {
 	struct volume_ctx *c = vctx;
 	struct db_stmt *q;
+	enum rc rc = intervention_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	if (db_prepare(db, "SELECT method FROM intervention WHERE id = $1", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, c->id);
@@ -520,9 +613,11 @@ static enum rc volume_tx(struct db *db, void *vctx)
 enum rc intervention_volume_add(struct db *db, const struct actor *who, int64_t id,
                                 const struct volume_count *v, struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	char msg[240];
 	field_error_clear(err);
+	if (!who || !auth_allows(who->role, PERM_INTERVENTION_WRITE))
+		return RC_DENIED;
+	enum rc rc = RC_OK;
 	int start_ok = str_valid_date(v->period_start);
 	if (!start_ok)
 		rc = field_error_add(

@@ -47,7 +47,22 @@ struct intervention_year {
 	int64_t outcome_cost, outcome_esf_cost; /* -1 when not yet known */
 };
 
-/* Creates (id 0; sets in->id) or updates an insats. */
+/*
+ * Who may write (checked by every write below, inside its transaction):
+ * förbundschef, administrator and an integration (role api) create insatser
+ * and change any; an insatsansvarig changes only the insatser they are
+ * staffed on as insatsansvarig (the insats, its years, staff and volume
+ * counts) and creates none; other roles write none.  Refusals are
+ * RC_DENIED; a missing insats is RC_NOT_FOUND.
+ */
+/* RC_OK when who may create an insats, else RC_DENIED. */
+enum rc intervention_may_create(const struct actor *who);
+/* RC_OK when who may change insats id; RC_NOT_FOUND, RC_DENIED or a
+ * database error. */
+enum rc intervention_may_change(struct db *db, const struct actor *who, int64_t id);
+
+/* Creates (id 0) or updates an insats; in->id is set to the insats's id
+ * only after the transaction committed. */
 enum rc intervention_save(struct db *db, const struct actor *who, struct intervention *in,
                           struct field_error *err);
 enum rc intervention_get(struct db *db, struct arena *a, int64_t id, struct intervention *out);

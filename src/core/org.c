@@ -10,7 +10,9 @@
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "audit.h"
+#include "auth.h"
 #include "pnr.h"
 
 /* ---- vocabularies -------------------------------------------------------- */
@@ -236,6 +238,13 @@ static int row_in_assoc(struct db *db, enum in_assoc which, int64_t id, int64_t 
 	return ok;
 }
 
+/* Every write here is checked in core, not only by the route table: the
+ * actor's role must hold PERM_ORG_WRITE. */
+static enum rc may_write(const struct actor *who)
+{
+	return who && auth_allows(who->role, PERM_ORG_WRITE) ? RC_OK : RC_DENIED;
+}
+
 /* ---- association ---------------------------------------------------------- */
 
 enum rc org_association_current(struct db *db, struct arena *a, struct association *out)
@@ -265,7 +274,7 @@ static enum rc assoc_create_tx(struct db *db, void *v)
 	struct assoc_ctx *c = v;
 	struct db_stmt *q;
 	char now[21];
-	str_now_iso(now);
+	svtime_iso(actor_now(c->who), now);
 	if (db_prepare(
 	        db, "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id", &q))
 		return RC_DB;
@@ -279,8 +288,10 @@ enum rc org_association_create(struct db *db, const struct actor *who, const cha
                                int64_t *id_out, struct field_error *err)
 {
 	field_error_clear(err);
-	enum rc rc = check_text(err, "name", name, 1, 200, "Förbundets namn");
+	enum rc rc = may_write(who);
 	if (rc)
+		return rc;
+	if ((rc = check_text(err, "name", name, 1, 200, "Förbundets namn")))
 		return rc;
 	struct assoc_ctx c = {who, name, NULL, 0};
 	rc = db_tx(db, assoc_create_tx, &c);
@@ -309,6 +320,8 @@ enum rc org_association_update(struct db *db, const struct actor *who, const str
                                struct field_error *err)
 {
 	field_error_clear(err);
+	if (may_write(who))
+		return RC_DENIED;
 	enum rc rc = check_text(err, "name", in->name, 1, 200, "Förbundets namn");
 	char orgnr[12];
 	if (!str_blank(in->org_number) && org_number_normalize(in->org_number, orgnr) != RC_OK)
@@ -365,23 +378,41 @@ enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *ou
 	return fetch_one(q, a, read_area, out);
 }
 
+/*
+ * One save's transaction.  The callback may run twice (db_tx retries a busy
+ * attempt), so it decides from what was captured before db_tx only: obj is
+ * the caller's input, read and never written; creating is fixed before the
+ * first attempt; the new id goes to id, and the caller's struct gets it
+ * only after db_tx returned RC_OK.
+ */
 struct save_ctx {
 	const struct actor *who;
-	void *obj;
+	const void *obj;
 	struct field_error *err;
 	const char *org_number; /* normalised form, where the object has one */
+	int creating;           /* the input had id 0 */
+	int64_t id;             /* out: the row written */
 };
+
+/* Runs the save's transaction; on success hands the id to *id_inout. */
+static enum rc run_save(struct db *db, enum rc (*fn)(struct db *, void *), struct save_ctx *c,
+                        int64_t *id_inout)
+{
+	enum rc rc = db_tx(db, fn, c);
+	if (rc == RC_OK)
+		*id_inout = c->id;
+	return rc;
+}
 
 static enum rc area_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct area *r = c->obj;
-	if (r->parent_id &&
-	    !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, r->parent_id, r->association_id))
+	const struct area *r = c->obj;
+	int64_t parent_id = strcmp(r->kind, "kommun") == 0 ? 0 : r->parent_id;
+	if (parent_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, parent_id, r->association_id))
 		return field_error_set(c->err, "parent_id", "Välj den kommun stadsdelen ligger i.");
 	struct db_stmt *q;
-	int creating = r->id == 0;
-	if (creating) {
+	if (c->creating) {
 		if (db_prepare(db,
 		               "INSERT INTO area (association_id, kind, name, code, parent_id)"
 		               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -391,27 +422,30 @@ static enum rc area_save_tx(struct db *db, void *v)
 	} else {
 		if (db_prepare(db,
 		               "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
-		               " WHERE id = $1 RETURNING id",
+		               " WHERE id = $1 AND association_id = $6 RETURNING id",
 		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, r->id);
+		db_bind_int64(q, 6, r->association_id);
 	}
 	db_bind_text(q, 2, r->kind);
 	db_bind_text(q, 3, r->name);
 	db_bind_text(q, 4, nz(r->code));
-	bind_opt_id(q, 5, r->parent_id);
-	enum rc rc = step_returning_id(q, &r->id);
+	bind_opt_id(q, 5, parent_id);
+	enum rc rc = step_returning_id(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Området finns redan.");
 	return rc ? rc
-	          : audit_append(db, c->who, creating ? "create" : "update", "area", r->id, "");
+	          : audit_append(db, c->who, c->creating ? "create" : "update", "area", c->id, "");
 }
 
 enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
                       struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (!org_code_valid(org_area_kinds, in->kind))
 		rc = field_error_add(err, "kind", "Välj kommun eller stadsdel.");
 	if (check_text(err, "name", in->name, 1, 100, "Namnet"))
@@ -427,10 +461,8 @@ enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
 		rc = field_error_add(err, "parent_id", "Välj den kommun stadsdelen ligger i.");
 	if (rc)
 		return rc;
-	if (strcmp(in->kind, "kommun") == 0)
-		in->parent_id = 0;
-	struct save_ctx c = {who, in, err, NULL};
-	return db_tx(db, area_save_tx, &c);
+	struct save_ctx c = {who, in, err, NULL, in->id == 0, 0};
+	return run_save(db, area_save_tx, &c, &in->id);
 }
 
 /* ---- members ----------------------------------------------------------------- */
@@ -489,7 +521,8 @@ enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member
 static enum rc member_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct member *m = c->obj;
+	const struct member *m = c->obj;
+	int64_t area_id = strcmp(m->kind, "kommun") == 0 ? m->area_id : 0;
 	struct db_stmt *q;
 	/* A förbund has one Försäkringskassan and one Arbetsförmedlingen. */
 	if (strcmp(m->kind, "fk") == 0 || strcmp(m->kind, "af") == 0) {
@@ -510,10 +543,9 @@ static enum rc member_save_tx(struct db *db, void *v)
 			        ? "Förbundet har redan Försäkringskassan som medlem."
 			        : "Förbundet har redan Arbetsförmedlingen som medlem.");
 	}
-	if (m->area_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, m->area_id, m->association_id))
+	if (area_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, area_id, m->association_id))
 		return field_error_set(c->err, "area_id", "Välj en kommun i förbundets område.");
-	int creating = m->id == 0;
-	if (creating) {
+	if (c->creating) {
 		if (db_prepare(
 		        db,
 		        "INSERT INTO member (association_id, kind, name, org_number, area_id,"
@@ -525,29 +557,34 @@ static enum rc member_save_tx(struct db *db, void *v)
 		if (db_prepare(
 		        db,
 		        "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
-		        " joined_on = $6, left_on = $7 WHERE id = $1 RETURNING id",
+		        " joined_on = $6, left_on = $7 WHERE id = $1 AND association_id = $8"
+		        " RETURNING id",
 		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->id);
+		db_bind_int64(q, 8, m->association_id);
 	}
 	db_bind_text(q, 2, m->kind);
 	db_bind_text(q, 3, m->name);
 	db_bind_text(q, 4, c->org_number);
-	bind_opt_id(q, 5, m->area_id);
+	bind_opt_id(q, 5, area_id);
 	db_bind_text(q, 6, nz(m->joined_on));
 	db_bind_text(q, 7, nz(m->left_on));
-	enum rc rc = step_returning_id(q, &m->id);
+	enum rc rc = step_returning_id(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan en medlem med det namnet.");
 	return rc ? rc
-	          : audit_append(db, c->who, creating ? "create" : "update", "member", m->id, "");
+	          : audit_append(db, c->who, c->creating ? "create" : "update", "member", c->id,
+	                         "");
 }
 
 enum rc org_member_save(struct db *db, const struct actor *who, struct member *in,
                         struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (!org_code_valid(org_member_kinds, in->kind))
 		rc = field_error_add(err, "kind",
 		                     "Välj typ av medlem: Försäkringskassan, Arbetsförmedlingen, "
@@ -568,10 +605,8 @@ enum rc org_member_save(struct db *db, const struct actor *who, struct member *i
 		rc = field_error_add(err, "left_on", "Utträdet kan inte ligga före inträdet.");
 	if (rc)
 		return rc;
-	if (strcmp(in->kind, "kommun") != 0)
-		in->area_id = 0;
-	struct save_ctx c = {who, in, err, str_blank(in->org_number) ? NULL : norm};
-	return db_tx(db, member_save_tx, &c);
+	struct save_ctx c = {who, in, err, str_blank(in->org_number) ? NULL : norm, in->id == 0, 0};
+	return run_save(db, member_save_tx, &c, &in->id);
 }
 
 static void read_population(struct arena *a, struct db_stmt *q, void *out)
@@ -640,8 +675,10 @@ static enum rc population_tx(struct db *db, void *v)
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
                            int64_t population, struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (year < ORG_POPULATION_YEAR_MIN || year > ORG_POPULATION_YEAR_MAX)
 		rc = field_error_add(err, "year", "Ange ett år mellan 1990 och 2100.");
 	if (population < 0 || population > ORG_POPULATION_MAX)
@@ -706,10 +743,9 @@ enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *ou
 static enum rc body_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct body *b = c->obj;
+	const struct body *b = c->obj;
 	struct db_stmt *q;
-	int creating = b->id == 0;
-	if (creating) {
+	if (c->creating) {
 		if (db_prepare(db,
 		               "INSERT INTO body (association_id, kind, name, description)"
 		               " VALUES ($1, $2, $3, $4) RETURNING id",
@@ -720,26 +756,29 @@ static enum rc body_save_tx(struct db *db, void *v)
 		if (db_prepare(
 		        db,
 		        "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
-		        " RETURNING id",
+		        " AND association_id = $5 RETURNING id",
 		        &q))
 			return RC_DB;
 		db_bind_int64(q, 1, b->id);
+		db_bind_int64(q, 5, b->association_id);
 	}
 	db_bind_text(q, 2, b->kind);
 	db_bind_text(q, 3, b->name);
 	db_bind_text(q, 4, nz(b->description));
-	enum rc rc = step_returning_id(q, &b->id);
+	enum rc rc = step_returning_id(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan ett organ med det namnet.");
 	return rc ? rc
-	          : audit_append(db, c->who, creating ? "create" : "update", "body", b->id, "");
+	          : audit_append(db, c->who, c->creating ? "create" : "update", "body", c->id, "");
 }
 
 enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
                       struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (!org_code_valid(org_body_kinds, in->kind))
 		rc = field_error_add(err, "kind", "Välj vilken sorts organ det är.");
 	if (check_text(err, "name", in->name, 1, 120, "Namnet"))
@@ -748,8 +787,8 @@ enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
 		rc = RC_INVALID;
 	if (rc)
 		return rc;
-	struct save_ctx c = {who, in, err, NULL};
-	return db_tx(db, body_save_tx, &c);
+	struct save_ctx c = {who, in, err, NULL, in->id == 0, 0};
+	return run_save(db, body_save_tx, &c, &in->id);
 }
 
 /* ---- people ---------------------------------------------------------------------------- */
@@ -797,14 +836,13 @@ enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person
 static enum rc person_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct person *p = c->obj;
+	const struct person *p = c->obj;
 	if (p->employer_member_id &&
 	    !row_in_assoc(db, MEMBER_IN_ASSOC, p->employer_member_id, p->association_id))
 		return field_error_set(c->err, "employer_member_id",
 		                       "Välj en av förbundets medlemmar.");
 	struct db_stmt *q;
-	int creating = p->id == 0;
-	if (creating) {
+	if (c->creating) {
 		if (db_prepare(
 		        db,
 		        "INSERT INTO person (association_id, name, title, employer_member_id,"
@@ -815,26 +853,31 @@ static enum rc person_save_tx(struct db *db, void *v)
 	} else {
 		if (db_prepare(db,
 		               "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
-		               " email = $5, phone = $6 WHERE id = $1 RETURNING id",
+		               " email = $5, phone = $6 WHERE id = $1 AND association_id = $7"
+		               " RETURNING id",
 		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, p->id);
+		db_bind_int64(q, 7, p->association_id);
 	}
 	db_bind_text(q, 2, p->name);
 	db_bind_text(q, 3, nz(p->title));
 	bind_opt_id(q, 4, p->employer_member_id);
 	db_bind_text(q, 5, nz(p->email));
 	db_bind_text(q, 6, nz(p->phone));
-	enum rc rc = step_returning_id(q, &p->id);
+	enum rc rc = step_returning_id(q, &c->id);
 	return rc ? rc
-	          : audit_append(db, c->who, creating ? "create" : "update", "person", p->id, "");
+	          : audit_append(db, c->who, c->creating ? "create" : "update", "person", c->id,
+	                         "");
 }
 
 enum rc org_person_save(struct db *db, const struct actor *who, struct person *in,
                         struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (check_text(err, "name", in->name, 1, 120, "Namnet"))
 		rc = RC_INVALID;
 	if (check_text(err, "title", in->title, 0, 120, "Befattningen"))
@@ -860,8 +903,8 @@ enum rc org_person_save(struct db *db, const struct actor *who, struct person *i
 	}
 	if (rc)
 		return rc;
-	struct save_ctx c = {who, in, err, NULL};
-	return db_tx(db, person_save_tx, &c);
+	struct save_ctx c = {who, in, err, NULL, in->id == 0, 0};
+	return run_save(db, person_save_tx, &c, &in->id);
 }
 
 /* ---- mandates ----------------------------------------------------------------------------- */
@@ -928,7 +971,7 @@ int org_mandate_current(const struct mandate *m, const char *date)
 static enum rc mandate_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
-	struct mandate *m = c->obj;
+	const struct mandate *m = c->obj;
 	struct db_stmt *q;
 	/* Body and person must belong to the same förbund, and so must the
 	 * member represented. */
@@ -947,8 +990,7 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 		                       "Välj en person och ett organ i förbundet.");
 	if (m->member_id && !row_in_assoc(db, MEMBER_IN_ASSOC, m->member_id, assoc))
 		return field_error_set(c->err, "member_id", "Välj en av förbundets medlemmar.");
-	int creating = m->id == 0;
-	if (creating) {
+	if (c->creating) {
 		if (db_prepare(
 		        db,
 		        "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
@@ -959,10 +1001,14 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	} else {
 		if (db_prepare(db,
 		               "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
-		               " party = $5, start_on = $6, end_on = $7 WHERE id = $1 RETURNING id",
+		               " party = $5, start_on = $6, end_on = $7, body_id = $8"
+		               " WHERE id = $1 AND body_id IN"
+		               " (SELECT id FROM body WHERE association_id = $9) RETURNING id",
 		               &q))
 			return RC_DB;
 		db_bind_int64(q, 1, m->id);
+		db_bind_int64(q, 8, m->body_id);
+		db_bind_int64(q, 9, assoc);
 	}
 	db_bind_int64(q, 2, m->person_id);
 	db_bind_text(q, 3, m->role);
@@ -970,17 +1016,19 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	db_bind_text(q, 5, nz(m->party));
 	db_bind_text(q, 6, m->start_on);
 	db_bind_text(q, 7, nz(m->end_on));
-	enum rc rc = step_returning_id(q, &m->id);
+	enum rc rc = step_returning_id(q, &c->id);
 	return rc ? rc
-	          : audit_append(db, c->who, creating ? "create" : "update", "mandate", m->id,
+	          : audit_append(db, c->who, c->creating ? "create" : "update", "mandate", c->id,
 	                         m->role);
 }
 
 enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate *in,
                          struct field_error *err)
 {
-	enum rc rc = RC_OK;
 	field_error_clear(err);
+	enum rc rc = may_write(who);
+	if (rc)
+		return rc;
 	if (in->person_id <= 0)
 		rc = field_error_add(err, "person_id", "Välj vem uppdraget gäller.");
 	if (in->body_id <= 0)
@@ -1006,6 +1054,6 @@ enum rc org_mandate_save(struct db *db, const struct actor *who, struct mandate 
 		rc = field_error_add(err, "end_on", "Slutdatum kan inte ligga före startdatum.");
 	if (rc)
 		return rc;
-	struct save_ctx c = {who, in, err, NULL};
-	return db_tx(db, mandate_save_tx, &c);
+	struct save_ctx c = {who, in, err, NULL, in->id == 0, 0};
+	return run_save(db, mandate_save_tx, &c, &in->id);
 }

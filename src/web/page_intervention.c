@@ -14,6 +14,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "entity.h"
 #include "form.h"
 #include "pages.h"
@@ -171,12 +172,28 @@ static void intervention_post(struct req *r, int64_t id, const char *title)
 	intervention_form_page(r, title, &f, tg, k);
 }
 
+/* 1 when the actor may change insats id; otherwise answers (403/404 or a
+ * database error, as the core said) and returns 0.  The core checks again
+ * in the write's transaction. */
+static int may_change_or_answer(struct req *r, int64_t id)
+{
+	enum rc rc = intervention_may_change(r->db, &r->actor, id);
+	if (rc)
+		respond_rc(r, rc);
+	return rc == RC_OK;
+}
+
 void page_intervention_new(struct req *r)
 {
+	enum rc rc = intervention_may_create(&r->actor);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
 	struct form f;
 	intervention_form_setup(r, &f);
 	char today[11];
-	str_today(today);
+	svtime_today(actor_now(&r->actor), today);
 	form_set(&f, r->arena, "orientation", "individ");
 	form_set(&f, r->arena, "method", "person");
 	form_set(&f, r->arena, "esf", "0");
@@ -186,11 +203,18 @@ void page_intervention_new(struct req *r)
 
 void page_intervention_new_post(struct req *r)
 {
+	enum rc rc = intervention_may_create(&r->actor);
+	if (rc) {
+		respond_rc(r, rc);
+		return;
+	}
 	intervention_post(r, 0, "Ny insats");
 }
 
 void page_intervention_edit(struct req *r)
 {
+	if (!may_change_or_answer(r, r->ids[0]))
+		return;
 	struct intervention x;
 	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (rc) {
@@ -206,6 +230,8 @@ void page_intervention_edit(struct req *r)
 
 void page_intervention_edit_post(struct req *r)
 {
+	if (!may_change_or_answer(r, r->ids[0]))
+		return;
 	struct intervention x;
 	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (rc) {
@@ -231,7 +257,7 @@ void page_interventions(struct req *r)
 	struct buf *b = &r->out;
 	page_begin(r, "Insatser");
 	html_printf(b, "<h1>Insatser</h1>");
-	if (auth_allows(r->who.role, PERM_INTERVENTION_WRITE))
+	if (intervention_may_create(&r->actor) == RC_OK)
 		html_printf(b, "<p class=\"actions\"><a class=\"button\" href=\"/insatser/ny\">Ny "
 		               "insats</a></p>");
 	html_printf(b, "<table class=\"wide\"><caption>Förbundets insatser</caption><thead><tr>"
@@ -354,7 +380,9 @@ static void intervention_page_with(struct req *r, int64_t id, struct form *yf, s
 		respond_rc(r, rc);
 		return;
 	}
-	int can_write = auth_allows(r->who.role, PERM_INTERVENTION_WRITE);
+	/* Only the buttons and forms this user may use: an insatsansvarig
+	 * changes only the insatser they are insatsansvarig for. */
+	int can_write = intervention_may_change(r->db, &r->actor, x.id) == RC_OK;
 	struct buf *b = &r->out;
 	page_begin(r, arena_printf(r->arena, "Insats %s", x.name));
 	html_printf(b, "<h1>%s</h1>", x.name);
@@ -537,6 +565,8 @@ static int kr_field(struct form *f, const char *name, int64_t *ore)
 
 void page_intervention_year_post(struct req *r)
 {
+	if (!may_change_or_answer(r, r->ids[0]))
+		return;
 	struct form yf, sf;
 	FORM_INIT(&yf, year_fields);
 	FORM_INIT(&sf, staff_fields);
@@ -566,6 +596,8 @@ void page_intervention_year_post(struct req *r)
 
 void page_intervention_staff_post(struct req *r)
 {
+	if (!may_change_or_answer(r, r->ids[0]))
+		return;
 	struct form yf, sf;
 	FORM_INIT(&yf, year_fields);
 	FORM_INIT(&sf, staff_fields);
@@ -585,6 +617,8 @@ void page_intervention_staff_post(struct req *r)
 
 void page_intervention_volume_post(struct req *r)
 {
+	if (!may_change_or_answer(r, r->ids[0]))
+		return;
 	struct form yf, sf, vf;
 	FORM_INIT(&yf, year_fields);
 	FORM_INIT(&sf, staff_fields);
