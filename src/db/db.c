@@ -447,6 +447,11 @@ static enum rc open_common(const char *path, int create, int max_version, struct
 	return RC_OK;
 }
 
+enum rc db_global_init(void)
+{
+	return db_sqlite_ops.global_init();
+}
+
 enum rc db_open(const char *path, enum db_open_mode mode, struct db **out, char *errbuf, int errlen)
 {
 	return open_common(path, mode == DB_OPEN_CREATE,

@@ -46,6 +46,17 @@ enum db_step {
 	DB_ERROR       /* anything else: a bug or a broken store */
 };
 
+/*
+ * Process-wide set-up of every storage backend, once, before the first
+ * connection (SQLite: memory statistics off, see docs/architecture.md,
+ * "Storage").  main() calls it first; db_open calls it too, so a program
+ * that forgets still gets it unless it used the library directly before.
+ * Safe to call again (later calls return the first result).  RC_OK, or RC_DB
+ * when the library was already initialised by someone else (it still works,
+ * only slower).
+ */
+enum rc db_global_init(void);
+
 /* How db_open treats the schema. */
 enum db_open_mode {
 	DB_OPEN_EXISTING, /* the file must exist; apply pending migrations */

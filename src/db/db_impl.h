@@ -27,6 +27,8 @@ struct db_ops {
 	enum db_step (*exec_script)(struct db *db, const char *sql);
 	const char *begin_sql; /* the statement that opens a write transaction */
 	const char *(*errmsg)(struct db *db);
+	/* Process-wide set-up before the first connection (db_global_init). */
+	enum rc (*global_init)(void);
 };
 
 /* Every backend's struct db starts with this header. */

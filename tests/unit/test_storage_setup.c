@@ -1,0 +1,82 @@
+/*
+ * test_storage_setup.c — SQLite is set up for a server (docs/architecture.md,
+ * "Storage"): memory statistics off for the process, and every fresh
+ * connection with its page cache and memory map sized, in WAL mode with
+ * foreign keys on.  The settings are read back from the connection.
+ */
+#include <sqlite3.h>
+
+#include "testutil.h"
+
+static int64_t pragma_int(struct db *db, const char *sql)
+{
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(db, sql, &q), RC_OK);
+	int64_t v = -1;
+	assert_int_equal(db_one_int64(q, &v), RC_OK);
+	return v;
+}
+
+/* Runs first, before anything else in this process used SQLite: opening a
+ * connection does the process-wide set-up if main() did not, and SQLite's
+ * memory statistics are then off (sqlite3_memory_used stays 0 however much
+ * the connection allocates; with them on it counts every byte). */
+static void memory_statistics_are_off(void **state)
+{
+	(void)state;
+	struct testdb t;
+	testdb_open(&t);
+	assert_true(pragma_int(t.db, "SELECT count(*) FROM schema_migration") > 0);
+	assert_int_equal(sqlite3_memory_used(), 0);
+	/* The set-up ran once and worked; calling again says so. */
+	assert_int_equal(db_global_init(), RC_OK);
+	testdb_close(&t);
+}
+
+static void fresh_connection_has_server_settings(void **state)
+{
+	(void)state;
+	struct testdb t;
+	testdb_open(&t);
+	/* Page cache: 8 MiB (a negative size is in KiB). */
+	assert_int_equal(pragma_int(t.db, "PRAGMA cache_size"), -8192);
+	/* Memory map: 2 GiB asked; SQLite clamps it to its compile-time
+	 * maximum, at least 2 GiB less 64 KiB (0x7fff0000) by default. */
+	int64_t mmap = pragma_int(t.db, "PRAGMA mmap_size");
+	assert_true(mmap >= 0x7fff0000);
+	assert_true(mmap <= 2147483648LL);
+	assert_int_equal(pragma_int(t.db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(pragma_int(t.db, "PRAGMA synchronous"), 1); /* NORMAL */
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(t.db, "PRAGMA journal_mode", &q), RC_OK);
+	assert_int_equal(db_step(q), DB_ROW);
+	assert_string_equal(db_col_text(q, 0), "wal");
+	db_finalize(q);
+	testdb_close(&t);
+}
+
+/* An existing database opened again (as the server's pool does) gets the
+ * same settings: they belong to the connection, not to the file. */
+static void reopened_connection_has_server_settings(void **state)
+{
+	(void)state;
+	struct testdb t;
+	testdb_open(&t);
+	struct db *again;
+	char err[300] = "";
+	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &again, err, sizeof err), RC_OK);
+	assert_int_equal(pragma_int(again, "PRAGMA cache_size"), -8192);
+	assert_true(pragma_int(again, "PRAGMA mmap_size") >= 0x7fff0000);
+	db_close(again);
+	testdb_close(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(memory_statistics_are_off),
+	    cmocka_unit_test(fresh_connection_has_server_settings),
+	    cmocka_unit_test(reopened_connection_has_server_settings),
+	};
+	return cmocka_run_group_tests_name("storage_setup", tests, NULL, NULL);
+}
