@@ -127,10 +127,11 @@ void page_begin(struct req *r, const char *title)
 	            "<!DOCTYPE html>\n<html lang=\"sv\"><head><meta charset=\"utf-8\">"
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	            "<title>%s – finsam</title>"
-	            "<link rel=\"stylesheet\" href=\"/static/finsam.css\"></head><body>"
+	            "<link rel=\"icon\" href=\"data:,\">"
+	            "<link rel=\"stylesheet\" href=\"%s\"></head><body>"
 	            "<a class=\"skip\" href=\"#innehall\">Hoppa till innehållet</a>"
 	            "<header class=\"site\"><a class=\"brand\" href=\"/\">finsam</a>",
-	            title);
+	            title, web_stylesheet_url());
 	if (r->authed && r->who.user_id) {
 		html_printf(b,
 		            "<div class=\"who\">%s (%s) "

@@ -1,6 +1,6 @@
 /*
  * page_auth.c — logging in and out, the start page, the signed-in person's
- * own account page, the stylesheet, and /api/v1/me.
+ * own account page, and /api/v1/me.
  */
 #include <stdio.h>
 #include <string.h>
@@ -316,12 +316,6 @@ void page_account_post(struct req *r)
 	if (post_answered(r, rc, "/konto", "losenord", &f, &err))
 		return;
 	account_page(r, &f);
-}
-
-void page_stylesheet(struct req *r)
-{
-	r->resp_type = "text/css; charset=utf-8";
-	buf_puts(&r->out, web_stylesheet);
 }
 
 void api_me(struct req *r)

@@ -20,7 +20,6 @@ void page_logout_post(struct req *r);
 void page_start(struct req *r);
 void page_account(struct req *r);
 void page_account_post(struct req *r);
-void page_stylesheet(struct req *r);
 void api_me(struct req *r);
 
 /* page_org.c */

@@ -12,7 +12,6 @@
 
 const struct route web_routes[] = {
     /* public */
-    {"GET", "/static/finsam.css", page_stylesheet, PERM_PUBLIC, CSRF_NONE, NULL},
     {"GET", "/logga-in", page_login, PERM_PUBLIC, CSRF_NONE, NULL},
     {"POST", "/logga-in", page_login_post, PERM_PUBLIC, CSRF_LOGIN, NULL},
 

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,7 @@ struct pool {
 	size_t nfree;
 	struct db **all;
 	size_t nall;
+	atomic_ulong checkouts; /* connections handed out, ever (a test hook reads it) */
 };
 
 static struct db *pool_get(struct pool *p)
@@ -62,6 +64,7 @@ static struct db *pool_get(struct pool *p)
 		pthread_cond_wait(&p->cv, &p->mu);
 	struct db *db = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
+	atomic_fetch_add_explicit(&p->checkouts, 1, memory_order_relaxed);
 	db_failure_clear(db); /* a failure is reported to the request that met it */
 	return db;
 }
@@ -84,10 +87,19 @@ static void pool_close(struct pool *p)
 	pthread_cond_destroy(&p->cv);
 }
 
+/* Static files have their answers made once, at start:
+ * [file][304?][over https?], see serve_static. */
+#define STATIC_MAX 4
+
 struct app {
 	const struct serve_options *opt;
 	struct pool pool;
 	struct vault *vault;
+	struct MHD_Response *static_resp[STATIC_MAX][2][2];
+	/* Test hook: FINSAM_TEST_POOL_CHECKOUTS in the environment at start
+	 * makes every answer from a handler carry X-Finsam-Pool-Checkouts,
+	 * the pool's count of connections handed out so far. */
+	int test_pool_header;
 };
 
 /* ---- request helpers ---------------------------------------------------------- */
@@ -519,6 +531,22 @@ static void dispatch(struct req *r, const char *body, size_t body_len)
 
 /* ---- response --------------------------------------------------------------------- */
 
+/* The headers every answer carries, pages and static files alike. */
+static void add_security_headers(struct MHD_Response *resp, int secure)
+{
+	MHD_add_response_header(resp, "Content-Security-Policy",
+	                        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+	                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(resp, "Permissions-Policy",
+	                        "camera=(), microphone=(), geolocation=()");
+	if (secure)
+		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
+}
+
 static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 {
 	if (buf_failed(&r->out)) {
@@ -536,21 +564,14 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 	}
 	MHD_add_response_header(resp, "Content-Type",
 	                        r->resp_type ? r->resp_type : "text/plain; charset=utf-8");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-	                        "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-	                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
-	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	MHD_add_response_header(resp, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(resp, "Permissions-Policy",
-	                        "camera=(), microphone=(), geolocation=()");
-	if (r->secure)
-		MHD_add_response_header(resp, "Strict-Transport-Security", "max-age=31536000");
-	if (r->route && strcmp(r->route->pattern, "/static/finsam.css") == 0)
-		MHD_add_response_header(resp, "Cache-Control", "public, max-age=3600");
-	else
-		MHD_add_response_header(resp, "Cache-Control", "no-store");
+	add_security_headers(resp, r->secure);
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->app && r->app->test_pool_header) {
+		char n[24];
+		snprintf(n, sizeof n, "%lu",
+		         atomic_load_explicit(&r->app->pool.checkouts, memory_order_relaxed));
+		MHD_add_response_header(resp, "X-Finsam-Pool-Checkouts", n);
+	}
 	if (r->location)
 		MHD_add_response_header(resp, "Location", r->location);
 	for (size_t i = 0; i < r->ncookies_out; i++)
@@ -565,17 +586,92 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct req *r)
 /* One line per request: time, method, path without query, status, µs.
  * Nothing personal: no address, no query, no user, no personnummer in the
  * path; control characters escaped so a path cannot forge a line. */
-static void log_request(struct conn_state *s)
+static void log_line(const char *method_in, const char *path_in, int status,
+                     const struct timespec *start)
 {
 	struct timespec end;
 	clock_gettime(CLOCK_MONOTONIC, &end);
-	long long us = (long long)(end.tv_sec - s->start.tv_sec) * 1000000LL +
-	               (end.tv_nsec - s->start.tv_nsec) / 1000;
+	long long us = (long long)(end.tv_sec - start->tv_sec) * 1000000LL +
+	               (end.tv_nsec - start->tv_nsec) / 1000;
 	char now[21], today[11], method[LOGSAFE_MAX], path[LOGSAFE_MAX];
 	str_now_iso(now);
 	str_today(today);
-	fprintf(stderr, "%s %s %s %d %lldus\n", now, logsafe_text(s->r.method, today, method),
-	        logsafe_text(s->r.path, today, path), s->r.status, us);
+	fprintf(stderr, "%s %s %s %d %lldus\n", now, logsafe_text(method_in, today, method),
+	        logsafe_text(path_in, today, path), status, us);
+}
+
+static void log_request(struct conn_state *s)
+{
+	log_line(s->r.method, s->r.path, s->r.status, &s->start);
+}
+
+/* ---- static files ------------------------------------------------------------------ */
+
+/* The con_cls of a request answered from memory: nothing to free. */
+static char static_marker;
+
+/* Makes every static file's answers once: 200 with the body, 304 without,
+ * each plain and with HSTS (for https behind a proxy).  libmicrohttpd
+ * counts the references of a response, so one object serves every
+ * connection; the bodies are static and never copied.  0, or -1. */
+static int static_build(struct app *app)
+{
+	size_t n;
+	const struct static_file *f = static_files(&n);
+	if (n > STATIC_MAX)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		for (int notmod = 0; notmod < 2; notmod++)
+			for (int secure = 0; secure < 2; secure++) {
+				struct MHD_Response *resp = MHD_create_response_from_buffer(
+				    f[i].len, (void *)f[i].body, MHD_RESPMEM_PERSISTENT);
+				if (!resp)
+					return -1;
+				add_security_headers(resp, secure);
+				if (!notmod)
+					MHD_add_response_header(resp, "Content-Type", f[i].type);
+				MHD_add_response_header(resp, "ETag", f[i].etag);
+				MHD_add_response_header(resp, "Cache-Control", f[i].cache_control);
+				app->static_resp[i][notmod][secure] = resp;
+			}
+	return 0;
+}
+
+static void static_free(struct app *app)
+{
+	for (size_t i = 0; i < STATIC_MAX; i++)
+		for (int notmod = 0; notmod < 2; notmod++)
+			for (int secure = 0; secure < 2; secure++)
+				if (app->static_resp[i][notmod][secure])
+					MHD_destroy_response(app->static_resp[i][notmod][secure]);
+}
+
+/* A GET or HEAD of a static file, answered before anything else: no
+ * request state, no session, no database connection; 304 when the
+ * browser's If-None-Match names the file's ETag.  (libmicrohttpd leaves
+ * the body out of an answer to HEAD itself.)  Called once the request is
+ * read: an answer queued at the first call would close the connection. */
+static enum MHD_Result serve_static(const struct app *app, struct MHD_Connection *c,
+                                    const struct static_file *f, const char *method,
+                                    const char *url)
+{
+	struct timespec start;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	size_t n;
+	size_t i = (size_t)(f - static_files(&n));
+	int notmod = static_etag_matches(
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match"), f->etag);
+	int secure = 0;
+	if (app->opt->behind_proxy) {
+		const char *proto =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-Proto");
+		secure = proto && strcmp(proto, "https") == 0;
+	}
+	int status = notmod ? MHD_HTTP_NOT_MODIFIED : MHD_HTTP_OK;
+	enum MHD_Result ok =
+	    MHD_queue_response(c, (unsigned)status, app->static_resp[i][notmod][secure]);
+	log_line(method, url, status, &start);
+	return ok;
 }
 
 /* libmicrohttpd's own messages may quote what a client sent: they pass
@@ -623,6 +719,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	(void)version;
 	struct app *app = cls;
+	/* A static file: marked at the first call, answered at the last. */
+	if (*con_cls == &static_marker) {
+		if (*upload_size) {
+			*upload_size = 0; /* a body sent with a GET is ignored */
+			return MHD_YES;
+		}
+		return serve_static(app, c, static_find(url), method, url);
+	}
+	if (!*con_cls &&
+	    (strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	     strcmp(method, MHD_HTTP_METHOD_HEAD) == 0) &&
+	    static_find(url)) {
+		*con_cls = &static_marker;
+		return MHD_YES;
+	}
 	struct conn_state *s = *con_cls;
 	if (!s) {
 		s = calloc(1, sizeof *s);
@@ -700,8 +811,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)c;
 	(void)toe;
 	struct conn_state *s = *con_cls;
-	if (!s)
+	if (!s || *con_cls == &static_marker) {
+		*con_cls = NULL;
 		return;
+	}
 	json_decref(s->r.json);
 	buf_release(&s->r.out);
 	buf_release(&s->body);
@@ -723,6 +836,7 @@ static void on_signal(int sig)
 int web_serve(const struct serve_options *o)
 {
 	struct app app = {.opt = o};
+	app.test_pool_header = getenv("FINSAM_TEST_POOL_CHECKOUTS") != NULL;
 	int threads = o->threads > 0 ? o->threads : 4;
 	/* Connections: one per worker thread plus one spare. */
 	size_t nconn = (size_t)threads + 1;
@@ -824,6 +938,13 @@ int web_serve(const struct serve_options *o)
 	                       : o->per_address < 0 ? 0
 	                       : o->behind_proxy    ? 0
 	                                            : WEB_PER_ADDRESS_DEFAULT;
+	if (static_build(&app) != 0) {
+		fprintf(stderr, "finsam: minnet räckte inte för att starta servern.\n");
+		static_free(&app);
+		pool_close(&app.pool);
+		vault_close(app.vault);
+		return 1;
+	}
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    /* The logger first: libmicrohttpd logs while reading the options. */
 	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_EXTERNAL_LOGGER,
@@ -835,6 +956,7 @@ int web_serve(const struct serve_options *o)
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);
+		static_free(&app);
 		pool_close(&app.pool);
 		vault_close(app.vault);
 		return 1;
@@ -851,6 +973,7 @@ int web_serve(const struct serve_options *o)
 		sleep(1); /* a signal ends the sleep early */
 	fprintf(stderr, "finsam: stänger\n");
 	MHD_stop_daemon(d);
+	static_free(&app);
 	pool_close(&app.pool);
 	vault_close(app.vault);
 	return 0;

@@ -1,6 +1,6 @@
 /*
- * style.c — the one stylesheet, embedded in the binary and served at
- * /static/finsam.css.  Contrast meets WCAG AA (text #1b1b1b on white,
+ * style.c — the one stylesheet, embedded in the binary and served from
+ * memory by static.c at /static/style.<hash>.css.  Contrast meets WCAG AA (text #1b1b1b on white,
  * links #0b4f8a, focus ring #ffbf47 with a dark outline); it reflows to one
  * column on a phone and prints without navigation.
  */

@@ -132,6 +132,28 @@ void respond_api_error(struct req *r, int status, const char *code, const char *
 void respond_api_field_errors(struct req *r, const struct field_error *fe);
 /* The embedded stylesheet. */
 extern const char web_stylesheet[];
+
+/* ---- static files (static.c): served from memory by server.c before any
+ * session lookup or database connection ---- */
+struct static_file {
+	const char *path; /* the address it is served at */
+	const char *type; /* Content-Type */
+	const char *body; /* static, never freed */
+	size_t len;
+	const char *etag;          /* strong: "<16 hex digits of its SHA-256>" */
+	const char *cache_control; /* immutable at a versioned address */
+};
+/* The stylesheet's versioned address, "/static/style.<hash>.css", which
+ * every page links.  Static; computed once. */
+const char *web_stylesheet_url(void);
+/* Every static file (*n of them); the array is static. */
+const struct static_file *static_files(size_t *n);
+/* The file served at path, or NULL. */
+const struct static_file *static_find(const char *path);
+/* 1 if an If-None-Match header value (a list of entity tags, or "*")
+ * names etag, by the weak comparison RFC 9110 prescribes for it; 0 for no
+ * match or a malformed value (the file is then sent). */
+int static_etag_matches(const char *if_none_match, const char *etag);
 /* Writes "10 610 905" style thousands grouping (no-break spaces). */
 void html_int_sv(struct buf *b, long long v);
 

@@ -8,14 +8,17 @@
 
 #include "testutil.h"
 
-static int64_t pragma_int(struct db *db, const char *sql)
+/* The one integer the statement prepared into *q answers (finalized). */
+static int64_t one_int(enum rc prepared, struct db_stmt **q)
 {
-	struct db_stmt *q;
-	assert_int_equal(db_prepare(db, sql, &q), RC_OK);
+	assert_int_equal(prepared, RC_OK);
 	int64_t v = -1;
-	assert_int_equal(db_one_int64(q, &v), RC_OK);
+	assert_int_equal(db_one_int64(*q, &v), RC_OK);
 	return v;
 }
+
+/* SQL stays constant text at every db_prepare (scripts/check-style). */
+#define PRAGMA_INT(db, SQL) one_int(db_prepare(db, SQL, &q), &q)
 
 /* Runs first, before anything else in this process used SQLite: opening a
  * connection does the process-wide set-up if main() did not, and SQLite's
@@ -25,8 +28,9 @@ static void memory_statistics_are_off(void **state)
 {
 	(void)state;
 	struct testdb t;
+	struct db_stmt *q;
 	testdb_open(&t);
-	assert_true(pragma_int(t.db, "SELECT count(*) FROM schema_migration") > 0);
+	assert_true(PRAGMA_INT(t.db, "SELECT count(*) FROM schema_migration") > 0);
 	assert_int_equal(sqlite3_memory_used(), 0);
 	/* The set-up ran once and worked; calling again says so. */
 	assert_int_equal(db_global_init(), RC_OK);
@@ -37,17 +41,17 @@ static void fresh_connection_has_server_settings(void **state)
 {
 	(void)state;
 	struct testdb t;
+	struct db_stmt *q;
 	testdb_open(&t);
 	/* Page cache: 8 MiB (a negative size is in KiB). */
-	assert_int_equal(pragma_int(t.db, "PRAGMA cache_size"), -8192);
+	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA cache_size"), -8192);
 	/* Memory map: 2 GiB asked; SQLite clamps it to its compile-time
 	 * maximum, at least 2 GiB less 64 KiB (0x7fff0000) by default. */
-	int64_t mmap = pragma_int(t.db, "PRAGMA mmap_size");
+	int64_t mmap = PRAGMA_INT(t.db, "PRAGMA mmap_size");
 	assert_true(mmap >= 0x7fff0000);
 	assert_true(mmap <= 2147483648LL);
-	assert_int_equal(pragma_int(t.db, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(pragma_int(t.db, "PRAGMA synchronous"), 1); /* NORMAL */
-	struct db_stmt *q;
+	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA synchronous"), 1); /* NORMAL */
 	assert_int_equal(db_prepare(t.db, "PRAGMA journal_mode", &q), RC_OK);
 	assert_int_equal(db_step(q), DB_ROW);
 	assert_string_equal(db_col_text(q, 0), "wal");
@@ -61,12 +65,13 @@ static void reopened_connection_has_server_settings(void **state)
 {
 	(void)state;
 	struct testdb t;
+	struct db_stmt *q;
 	testdb_open(&t);
 	struct db *again;
 	char err[300] = "";
 	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &again, err, sizeof err), RC_OK);
-	assert_int_equal(pragma_int(again, "PRAGMA cache_size"), -8192);
-	assert_true(pragma_int(again, "PRAGMA mmap_size") >= 0x7fff0000);
+	assert_int_equal(PRAGMA_INT(again, "PRAGMA cache_size"), -8192);
+	assert_true(PRAGMA_INT(again, "PRAGMA mmap_size") >= 0x7fff0000);
 	db_close(again);
 	testdb_close(&t);
 }
