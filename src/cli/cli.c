@@ -31,6 +31,7 @@
 #include "../util/str.h"
 #include "../util/svtime.h"
 #include "../util/vault.h"
+#include "../web/extract.h"
 #include "../web/labels.h"
 #include "../web/web.h"
 
@@ -640,12 +641,6 @@ static int cmd_audit(int argc, char **argv)
 	return broken ? 1 : 0;
 }
 
-/* A string member of a JSON object, or NULL. */
-static const char *js(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 static const char *or_dash(const char *s)
 {
 	return str_blank(s) ? "–" : s;
@@ -656,94 +651,114 @@ static const char *date_or_dash(char d[SVTIME_MAX], const char *v)
 	return str_blank(v) ? "–" : svtime_date(d, v);
 }
 
-/* The register extract as readable Swedish text on stdout. */
-static void extract_print(struct db *db, struct arena *a, json_t *doc)
+/* One participation of the register extract as readable Swedish text. */
+static void extract_print_part(struct db *db, struct arena *a, const struct user *u, size_t nu,
+                               const struct extract_participation *p)
+{
+	char d1[SVTIME_MAX], d2[SVTIME_MAX];
+	printf("\nDeltagande %lld i %s\n", (long long)p->id, or_dash(p->intervention_name));
+	printf("  Namn: %s\n  Personuppgifterna registrerades: %s\n  Status: %s\n  Kön: %s\n",
+	       or_dash(p->name), svtime_datetime(d1, p->registered_at),
+	       label_or(label_state(p->state), "Okänd status"), org_label(label_sexes, p->sex));
+	if (p->birth_year)
+		printf("  Födelseår: %d\n", p->birth_year);
+	printf("  Anmäld: %s\n  Anmäld av: %s\n", date_or_dash(d1, p->referred_on),
+	       label_code(db, a, "referral_source", p->source));
+	if (p->source_member_name)
+		printf("  Anmälande medlem: %s\n", p->source_member_name);
+	if (p->source_unit)
+		printf("  Anmälande enhet: %s\n", p->source_unit);
+	printf("  Hemkommun: %s\n", or_dash(p->home_area_name));
+	if (p->home_district_name)
+		printf("  Stadsdel: %s\n", p->home_district_name);
+	printf("  Startdatum: %s\n", date_or_dash(d1, p->start_on));
+	printf("  Slutdatum: %s\n  Avslutsorsak: %s\n  Räknas i statistiken: %s\n",
+	       date_or_dash(d1, p->end_on),
+	       p->end_reason ? label_code(db, a, "end_reason", p->end_reason) : "–",
+	       p->counts ? "Ja" : "Nej");
+	printf("  Samtycke:\n");
+	if (!p->nconsents)
+		printf("    Inget samtycke registrerat.\n");
+	for (size_t j = 0; j < p->nconsents; j++) {
+		const struct extract_consent *c = &p->consents[j];
+		printf("    Lämnat %s (blankettversion %s), registrerat av %s",
+		       date_or_dash(d1, c->given_on), or_dash(c->form_version),
+		       label_actor_in(a, u, nu, c->collected_by ? c->collected_by : "cli"));
+		if (c->withdrawn_on)
+			printf(", återkallat %s", date_or_dash(d2, c->withdrawn_on));
+		printf("\n");
+	}
+	printf("  Registrerade uppgifter:\n");
+	if (!p->nanswers)
+		printf("    Inga uppgifter registrerade.\n");
+	for (size_t j = 0; j < p->nanswers; j++) {
+		const struct extract_answer *x = &p->answers[j];
+		printf("    %s, %s: %s",
+		       x->phase && strcmp(x->phase, "start") == 0 ? "Start" : "Avslut",
+		       org_label(label_answer_lists, x->list), label_code(db, a, x->list, x->code));
+		if (x->extent >= 0)
+			printf(" (omfattning %d %%)", x->extent);
+		printf("\n");
+	}
+	printf("  Historik:\n");
+	if (!p->nhistory)
+		printf("    Ingen historik.\n");
+	for (size_t j = 0; j < p->nhistory; j++) {
+		const struct history_entry *h = &p->history[j].e;
+		printf("    %s, %s: %s ändrades från %s till %s\n", svtime_datetime(d1, h->at),
+		       label_actor_in(a, u, nu, h->actor),
+		       label_or(label_history_field(h->field), "Annan uppgift"),
+		       label_history_value(db, a, h->field, h->old_value),
+		       label_history_value(db, a, h->field, h->new_value));
+	}
+	printf("  Deltagartimmar:\n");
+	if (!p->nattendance)
+		printf("    Inga timmar registrerade.\n");
+	for (size_t j = 0; j < p->nattendance; j++)
+		printf("    %s: %lld,%lld timmar\n", svtime_month(d1, p->attendance[j].month),
+		       (long long)(p->attendance[j].hours_tenths / 10),
+		       (long long)(p->attendance[j].hours_tenths % 10));
+}
+
+/* The register extract as readable Swedish text on stdout; the accounts
+ * name who did what (RC_OK or the failure to read them). */
+static enum rc extract_print(struct db *db, struct arena *a, const struct register_extract *x)
 {
 	char d1[SVTIME_MAX], d2[SVTIME_MAX], n[PLURAL_MAX];
 	struct user *u = NULL;
 	size_t nu = 0;
-	if (auth_user_list(db, a, &u, &nu))
-		nu = 0;
-	json_t *parts = json_object_get(doc, "deltaganden");
-	printf("Registerutdrag för %s\n", or_dash(js(doc, "personnummer")));
-	if (js(doc, "namn"))
-		printf("Namn: %s\n", js(doc, "namn"));
-	if (js(doc, "registrerad"))
-		printf("Först registrerad: %s\n", svtime_datetime(d1, js(doc, "registrerad")));
-	printf("Utdraget gjort: %s\n", date_or_dash(d2, js(doc, "uttag_gjort")));
-	if (json_array_size(parts) == 0 && !js(doc, "namn")) {
+	enum rc rc = auth_user_list(db, a, &u, &nu);
+	if (rc)
+		return rc;
+	printf("Registerutdrag för %s\n", x->pnr);
+	if (x->name)
+		printf("Namn: %s\n", x->name);
+	if (x->first_registered)
+		printf("Först registrerad: %s\n", svtime_datetime(d1, x->first_registered));
+	printf("Utdraget gjort: %s\n", date_or_dash(d2, x->made_on));
+	if (!x->nparts) {
 		printf("\nInga uppgifter finns sparade om personen.\n");
-		return;
+		return RC_OK;
 	}
-	printf("%s\n", sv_count(n, sizeof n, (long long)json_array_size(parts), "deltagande",
-	                        "deltaganden"));
-	size_t i, j;
-	json_t *o, *x;
-	json_array_foreach (parts, i, o) {
-		const char *reason = js(o, "avslutsorsak");
-		printf("\nDeltagande %lld i %s\n",
-		       (long long)json_integer_value(json_object_get(o, "deltagande")),
-		       or_dash(js(o, "insats")));
-		printf("  Namn: %s\n  Status: %s\n  Kön: %s\n  Anmäld: %s\n  Anmäld av: %s\n",
-		       or_dash(js(o, "namn")),
-		       label_or(label_state(js(o, "status")), "Okänd status"),
-		       org_label(label_sexes, js(o, "kon")), date_or_dash(d1, js(o, "anmald")),
-		       label_code(db, a, "referral_source", js(o, "anmald_av")));
-		if (js(o, "anmalande_enhet"))
-			printf("  Anmälande enhet: %s\n", js(o, "anmalande_enhet"));
-		printf("  Hemkommun: %s\n  Startdatum: %s\n", or_dash(js(o, "hemkommun")),
-		       date_or_dash(d1, js(o, "start")));
-		printf("  Slutdatum: %s\n  Avslutsorsak: %s\n  Räknas i statistiken: %s\n",
-		       date_or_dash(d1, js(o, "slut")),
-		       reason ? label_code(db, a, "end_reason", reason) : "–",
-		       json_is_true(json_object_get(o, "raknas_i_statistik")) ? "Ja" : "Nej");
-		printf("  Samtycke:\n");
-		json_t *arr = json_object_get(o, "samtycken");
-		if (json_array_size(arr) == 0)
-			printf("    Inget samtycke registrerat.\n");
-		json_array_foreach (arr, j, x) {
-			printf("    Lämnat %s (blankettversion %s)",
-			       date_or_dash(d1, js(x, "lamnat")),
-			       or_dash(js(x, "blankettversion")));
-			if (js(x, "aterkallat"))
-				printf(", återkallat %s", date_or_dash(d2, js(x, "aterkallat")));
-			printf("\n");
-		}
-		printf("  Registrerade uppgifter:\n");
-		arr = json_object_get(o, "registreringar");
-		if (json_array_size(arr) == 0)
-			printf("    Inga uppgifter registrerade.\n");
-		json_array_foreach (arr, j, x) {
-			const char *list = js(x, "uppgift"), *extent = js(x, "omfattning");
-			printf("    %s, %s: %s",
-			       strcmp(or_dash(js(x, "tillfalle")), "start") == 0 ? "Start"
-			                                                         : "Avslut",
-			       org_label(label_answer_lists, list),
-			       label_code(db, a, list, js(x, "kod")));
-			if (extent)
-				printf(" (omfattning %s %%)", extent);
-			printf("\n");
-		}
-		printf("  Historik:\n");
-		arr = json_object_get(o, "historik");
-		if (json_array_size(arr) == 0)
-			printf("    Ingen historik.\n");
-		json_array_foreach (arr, j, x) {
-			const char *field = js(x, "falt");
-			printf("    %s, %s: %s ändrades från %s till %s\n",
-			       svtime_datetime(d1, or_dash(js(x, "tid"))),
-			       label_actor_in(a, u, nu, js(x, "av")),
-			       label_or(label_history_field(field), "Annan uppgift"),
-			       label_history_value(db, a, field, js(x, "tidigare")),
-			       label_history_value(db, a, field, js(x, "nytt")));
-		}
-		printf("  Deltagartimmar:\n");
-		arr = json_object_get(o, "deltagartimmar");
-		if (json_array_size(arr) == 0)
-			printf("    Inga timmar registrerade.\n");
-		json_array_foreach (arr, j, x)
-			printf("    %s: %s timmar\n", or_dash(js(x, "manad")),
-			       or_dash(js(x, "timmar")));
+	printf("%s\n", sv_count(n, sizeof n, (long long)x->nparts, "deltagande", "deltaganden"));
+	for (size_t i = 0; i < x->nparts; i++)
+		extract_print_part(db, a, u, nu, &x->parts[i]);
+	return RC_OK;
+}
+
+/* Why the extract could not be made, in the administrator's words. */
+static const char *extract_failure(enum rc rc)
+{
+	switch (rc) {
+	case RC_NOMEM: return "Minnet räckte inte till registerutdraget.";
+	case RC_IO:
+		return "En sparad identitet gick inte att öppna med nyckeln (fel nyckel eller "
+		       "ändrade uppgifter).";
+	case RC_DB_FULL: return "Disken eller databasens storleksgräns är full.";
+	case RC_DB_READONLY: return "Databasen går inte att skriva (uttaget ska loggas).";
+	case RC_DB_IO: return "Databasfilen går inte att läsa eller skriva.";
+	case RC_CONFLICT: return "Granskningsloggen går inte att skriva: dess ankare stämmer inte.";
+	default: return "Databasen svarade med ett fel.";
 	}
 }
 
@@ -753,35 +768,39 @@ static int cmd_extract(int argc, char **argv)
 	const char *pnr = positional(argc, argv, 1, NULL);
 	if (!path || !pnr)
 		return usage_error(argv[0]);
-	struct db *db = open_db(path);
-	if (!db)
+	struct arena *a = arena_new(0);
+	if (!a) {
+		fprintf(stderr, "Minnet räckte inte till registerutdraget.\n");
 		return 1;
-	json_t *doc = NULL;
-	struct field_error fe;
-	enum rc rc = personal_extract(db, db_vault(db), &CLI_ACTOR, pnr, &doc, &fe);
+	}
+	struct db *db = open_db(path);
+	if (!db) {
+		arena_free(a);
+		return 1;
+	}
+	struct register_extract x;
+	struct field_error fe = {0};
+	enum rc rc = personal_extract(db, db_vault(db), &CLI_ACTOR, pnr, a, &x, &fe);
+	char *s = NULL;
 	if (rc == RC_INVALID)
 		print_field_error(&fe);
-	if (rc) {
-		db_close(db);
-		return 1;
-	}
-	if (!opt_flag(argc, argv, "--json")) {
-		struct arena *a = arena_new(0);
-		if (a)
-			extract_print(db, a, doc);
-		arena_free(a);
-		db_close(db);
+	else if (!rc && !opt_flag(argc, argv, "--json"))
+		rc = extract_print(db, a, &x);
+	else if (!rc) {
+		json_t *doc = extract_json(&x);
+		s = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 		json_decref(doc);
-		return a ? 0 : 1;
+		if (s)
+			printf("%s\n", s);
+		else
+			rc = RC_NOMEM;
 	}
-	db_close(db);
-	char *s = json_dumps(doc, JSON_INDENT(2));
-	json_decref(doc);
-	if (!s)
-		return 1;
-	printf("%s\n", s);
 	free(s);
-	return 0;
+	if (rc && rc != RC_INVALID)
+		fprintf(stderr, "finsam: %s Inget utdrag skrevs ut.\n", extract_failure(rc));
+	db_close(db);
+	arena_free(a);
+	return rc || fflush(stdout) ? 1 : 0;
 }
 
 static ssize_t file_read(void *ctx, char *buf, size_t n)

@@ -2,6 +2,7 @@
  * personal_data.h — personal data in participations: consent given later
  * and its withdrawal, protected identity, the audited look at an identity,
  * the search by personnummer and the register extract (GDPR art. 15).
+ * personal_data.c starts with a guide for a privacy reviewer.
  * Every vault call of the program's participations is behind this
  * interface (personal_data.c); participation.h has the state machine and
  * the reads, which never see an identity.
@@ -9,7 +10,6 @@
 #ifndef FINSAM_PERSONAL_DATA_H
 #define FINSAM_PERSONAL_DATA_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,9 +84,81 @@ enum rc personal_find_by_pnr(struct db *db, const struct vault *v, const struct 
                              int64_t assoc, const char *pnr, const char *reason, struct arena *a,
                              struct participation **out, size_t *n, struct field_error *err);
 
-/* Everything stored about the person with this number (register extract,
- * GDPR art. 15), as a new JSON object; for an administrator; audited. */
+/* ---- the register extract (GDPR art. 15) ---- */
+
+/* Each row carries the participation it belongs to; a participation's
+ * rows are a slice of one array, in the order shown. */
+struct extract_consent {
+	int64_t participation_id;
+	const char *given_on;     /* YYYY-MM-DD */
+	const char *form_version; /* of the consent form */
+	const char *withdrawn_on; /* NULL while in force */
+	const char *collected_by; /* username of who registered it; NULL: command line */
+};
+
+struct extract_answer {
+	int64_t participation_id;
+	const char *phase; /* start, end */
+	const char *list;  /* support, employment, education, support_time */
+	const char *code;  /* code in that list */
+	int extent;        /* percent, -1 when not given */
+};
+
+struct extract_history {
+	int64_t participation_id;
+	struct history_entry e; /* at (ISO UTC), actor (as recorded), field, old, new */
+};
+
+struct extract_attendance {
+	int64_t participation_id;
+	const char *month; /* YYYY-MM */
+	int64_t hours_tenths;
+};
+
+struct extract_participation {
+	int64_t id;
+	const char *intervention_name;
+	const char *name;          /* as typed in this participation */
+	const char *registered_at; /* when its identity was stored, ISO UTC */
+	const char *state;         /* queued, active, ended, cancelled */
+	const char *sex;           /* K, M */
+	int birth_year;            /* 0 when not stored */
+	const char *referred_on;
+	const char *source;             /* code list referral_source */
+	const char *source_member_name; /* NULL when not given */
+	const char *source_unit;        /* NULL when not given */
+	const char *home_area_name;
+	const char *home_district_name;
+	const char *start_on, *end_on, *end_reason; /* NULL when not yet */
+	int counts;                                 /* counted in the statistics */
+	const struct extract_consent *consents;
+	size_t nconsents;
+	const struct extract_answer *answers;
+	size_t nanswers;
+	const struct extract_history *history; /* oldest first */
+	size_t nhistory;
+	const struct extract_attendance *attendance; /* by month */
+	size_t nattendance;
+};
+
+struct register_extract {
+	char pnr[14];                        /* as shown: YYYYMMDD-NNNN */
+	char made_on[11];                    /* Stockholm date of the extract */
+	const char *name;                    /* the name most recently registered; NULL: none */
+	const char *first_registered;        /* ISO UTC; NULL when nothing is stored */
+	struct extract_participation *parts; /* by participation number */
+	size_t nparts;
+};
+
+/* Everything stored about the person with this number, into arena a
+ * (freed with it); for an administrator.  The reads and the audit entry
+ * are one transaction: the extract is handed out only after its entry is
+ * committed.  Complete or an error, never shorter: RC_DENIED, RC_INVALID
+ * (field "pnr"), RC_IO (no key, or a sealed name that does not open),
+ * RC_NOMEM, RC_DB and its refinements.  A person with nothing stored is
+ * RC_OK with nparts 0. */
 enum rc personal_extract(struct db *db, const struct vault *v, const struct actor *who,
-                         const char *pnr, json_t **out, struct field_error *err);
+                         const char *pnr, struct arena *a, struct register_extract *out,
+                         struct field_error *err);
 
 #endif

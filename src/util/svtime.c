@@ -133,6 +133,27 @@ const char *svtime_date(char out[SVTIME_MAX], const char *s)
 	return out;
 }
 
+const char *svtime_month(char out[SVTIME_MAX], const char *ym)
+{
+	static const char *const names[] = {"januari",   "februari", "mars",     "april",
+	                                    "maj",       "juni",     "juli",     "augusti",
+	                                    "september", "oktober",  "november", "december"};
+	int y, m, d;
+	char date[11];
+	if (!ym || strlen(ym) != 7) {
+		snprintf(out, SVTIME_MAX, "–");
+		return out;
+	}
+	memcpy(date, ym, 7);
+	memcpy(date + 7, "-01", 4);
+	if (!parse_date(date, &y, &m, &d)) {
+		snprintf(out, SVTIME_MAX, "–");
+		return out;
+	}
+	snprintf(out, SVTIME_MAX, "%s %d", names[m - 1], y);
+	return out;
+}
+
 static int64_t floor_day(int64_t t)
 {
 	return t >= 0 ? t / 86400 : (t - 86399) / 86400;

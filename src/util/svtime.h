@@ -28,6 +28,9 @@ const char *svtime_datetime(char out[SVTIME_MAX], const char *iso);
  * timestamp; "–" otherwise.  Returns out. */
 const char *svtime_date(char out[SVTIME_MAX], const char *s);
 
+/* "mars 2025" for a month "YYYY-MM"; "–" otherwise.  Returns out. */
+const char *svtime_month(char out[SVTIME_MAX], const char *ym);
+
 /* The clock core reads: instants are Unix seconds handed in by the caller
  * (struct actor's now, or a parameter), so tests fix them. */
 

@@ -75,6 +75,8 @@ void page_queue(struct req *r);
 void page_worklists(struct req *r);
 void page_extract(struct req *r);
 void page_extract_post(struct req *r);
+/* page_extract.c: the register extract as JSON */
+void api_extract(struct req *r);
 
 /* page_import.c */
 void page_import(struct req *r);

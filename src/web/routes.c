@@ -194,6 +194,7 @@ const struct route web_routes[] = {
      CSRF_NONE, NULL},
     {"POST", "/api/v1/interventions/#/referrals", api_referral, PERM_PARTICIPANT_WRITE,
      CSRF_SESSION, NULL},
+    {"POST", "/api/v1/register-extract", api_extract, PERM_EXTRACT, CSRF_SESSION, NULL},
     {"GET", "/api/v1/queue", api_queue, PERM_INTERVENTION_READ, CSRF_NONE, NULL},
     {"GET", "/api/v1/participations/#", api_participation, PERM_INTERVENTION_READ, CSRF_NONE, NULL},
     {"POST", "/api/v1/participations/#/start", api_start, PERM_PARTICIPANT_WRITE, CSRF_SESSION,

@@ -183,6 +183,50 @@ describe('a participation from referral to end', () => {
     }
   });
 
+  // Issue 7: the page and the text name who registered the consent and
+  // show months in words, never "2026-03".
+  test('the register extract names who registered consent and writes months in words', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/registerutdrag');
+    const x = await admin.post('/registerutdrag', { pnr: PNR_A });
+    assert.equal(x.status, 200);
+    const visible = x.text.replace(/<style[\s\S]*?<\/style>/g, '').replace(/<[^>]*>/g, ' ');
+    const cliText = finsam(['extract', srv.db, PNR_A]);
+    for (const [where, text] of [['page', visible], ['cli', cliText]]) {
+      assert.match(text, /registrerat av Emil Nyberg/, where);
+      assert.match(text, /(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4}/, where);
+      assert.doesNotMatch(text, /\b\d{4}-\d\d\b/, `${where}: months in words`);
+    }
+  });
+
+  // Issue 7: the JSON API hands out the same document as the command line;
+  // the number travels in the body; only the administrator gets it.
+  test('the register extract API answers the document the command line writes', async () => {
+    const admin = new Client(srv.base);
+    await admin.login('admin');
+    await admin.get('/');
+    const r = await admin.request('POST', '/api/v1/register-extract', {
+      json: { pnr: PNR_A }, headers: { 'X-CSRF-Token': admin.csrf },
+    });
+    assert.equal(r.status, 200, r.text);
+    const cli = JSON.parse(finsam(['extract', srv.db, PNR_A, '--json']));
+    assert.deepEqual(r.json(), cli);
+    assert.equal(r.json().namn, 'Testa Testsson');
+    assert.equal(r.json().deltaganden[0].samtycken[0].blankettversion, '2024:1');
+    const bad = await admin.request('POST', '/api/v1/register-extract', {
+      json: { pnr: '19870312-0000' }, headers: { 'X-CSRF-Token': admin.csrf },
+    });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json().error.errors[0].field, 'pnr');
+    const c2 = await deltagare();
+    await c2.get('/');
+    const denied = await c2.request('POST', '/api/v1/register-extract', {
+      json: { pnr: PNR_A }, headers: { 'X-CSRF-Token': c2.csrf },
+    });
+    assert.equal(denied.status, 403);
+  });
+
   test('withdrawn consent erases the identity while the figures stay', async () => {
     const id = withConsent.split('/').pop();
     // Irreversible: a confirmation page says what is erased, and the POST

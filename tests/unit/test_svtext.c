@@ -61,6 +61,12 @@ static void dates_and_bad_input(void **state)
 	(void)state;
 	char out[SVTIME_MAX];
 	assert_string_equal(svtime_date(out, "2026-05-04"), "4 maj 2026");
+	/* Months in words (the register extract's hours). */
+	assert_string_equal(svtime_month(out, "2025-03"), "mars 2025");
+	assert_string_equal(svtime_month(out, "2026-12"), "december 2026");
+	assert_string_equal(svtime_month(out, "2026-13"), "–");
+	assert_string_equal(svtime_month(out, "2026-3"), "–");
+	assert_string_equal(svtime_month(out, NULL), "–");
 	assert_string_equal(svtime_date(out, "2026-12-31T23:30:00Z"), "1 jan 2027");
 	assert_string_equal(dt("2026-02-28"), "28 feb 2026");
 	assert_string_equal(dt("2026-02-30"), "–");
