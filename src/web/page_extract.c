@@ -160,7 +160,7 @@ static void extract_form(struct req *r, const struct field_error *err)
 	            "<h1>Registerutdrag</h1><p>Allt som finns sparat om en person, för att "
 	            "svara på en begäran om registerutdrag. Uttaget loggas.</p>");
 	struct form f;
-	form_init(&f, extract_fields, sizeof extract_fields / sizeof extract_fields[0]);
+	FORM_INIT(&f, extract_fields);
 	if (err && field_error_count(err)) {
 		form_set(&f, r->arena, "pnr", kv_get(&r->form, "pnr"));
 		form_fail(&f, err);

@@ -46,6 +46,10 @@
 #include "core/codes.h"
 #include "core/keycheck.h"
 #include "core/org.h"
+#include "core/auth.h"
+#include "core/intervention.h"
+#include "core/participation.h"
+#include "core/personal_data.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/str.h"
@@ -479,10 +483,194 @@ static enum rc run_keycheck_check(struct fx *fx)
 	return rc;
 }
 
+/* ---- rows: personal data (personal) ---- */
+
+/* A synthetic personnummer from nine digits plus its check digit. */
+static void personal_pnr(const char *nine, char out[14])
+{
+	int sum = 0;
+	for (int i = 0; i < 9; i++) {
+		int v = nine[i] - '0';
+		if (i % 2 == 0 && (v *= 2) > 9)
+			v -= 9;
+		sum += v;
+	}
+	snprintf(out, 14, "%.6s-%.3s%d", nine, nine + 6, (10 - sum % 10) % 10);
+}
+
+/* The deltagaransvarig of the fixture's first insats (user fx->id[2]). */
+static struct actor personal_caseworker(const struct fx *fx)
+{
+	return (struct actor){fx->id[2], "dr", "127.0.0.1", ROLE_CASEWORKER, FIXTURE_NOW};
+}
+
+/* A förbund (id[0]) with two insatser (id[1] staffed by the caseworker
+ * id[2], id[5] by nobody); the same person referred with consent in both
+ * (id[3] in the first, id[6] in the second); an anonymous participation
+ * id[4] in the first. */
+static void setup_personal(struct fx *fx)
+{
+	struct keycheck_result kr;
+	struct field_error e = {0};
+	assert_int_equal(keycheck_run(fx->db, db_vault(fx->db), &kr), RC_OK);
+	assert_int_equal(org_association_create(fx->db, &fx->who, "Förbundet", &fx->id[0], &e),
+	                 RC_OK);
+	struct area k = {0};
+	k.association_id = fx->id[0];
+	k.kind = "kommun";
+	k.name = "Ekeby";
+	assert_int_equal(org_area_save(fx->db, &fx->who, &k, &e), RC_OK);
+	const char *names[] = {"Steget vidare", "Ungdomsspåret"};
+	int64_t *ids[] = {&fx->id[1], &fx->id[5]};
+	for (int i = 0; i < 2; i++) {
+		struct intervention x = {0};
+		x.association_id = fx->id[0];
+		x.name = names[i];
+		x.orientation = "individ";
+		x.method = "person";
+		x.start_on = "2024-01-01";
+		assert_int_equal(intervention_save(fx->db, &fx->who, &x, &e), RC_OK);
+		*ids[i] = x.id;
+	}
+	assert_int_equal(auth_user_add(fx->db, &fx->who, "dr", "Del Ansvarig", ROLE_CASEWORKER,
+	                               "langt-losenord", &fx->id[2], &e),
+	                 RC_OK);
+	assert_int_equal(intervention_staff_set(fx->db, &fx->who, fx->id[1], fx->id[2],
+	                                        "deltagaransvarig", 1, &e),
+	                 RC_OK);
+	char pnr[14];
+	personal_pnr("900101238", pnr);
+	struct referral r = {0};
+	r.intervention_id = fx->id[1];
+	r.referred_on = "2025-03-01";
+	r.source = "fk";
+	r.home_area_id = k.id;
+	r.pnr = pnr;
+	r.name = "Testa Testsson";
+	r.consent_on = "2025-03-01";
+	r.consent_form = "2024:1";
+	struct actor cli = {0, "cli", "cli", ROLE_ADMIN, FIXTURE_NOW};
+	assert_int_equal(participation_refer(fx->db, db_vault(fx->db), &cli, &r, &fx->id[3], &e),
+	                 RC_OK);
+	r.intervention_id = fx->id[5];
+	assert_int_equal(participation_refer(fx->db, db_vault(fx->db), &cli, &r, &fx->id[6], &e),
+	                 RC_OK);
+	struct referral anon = {0};
+	anon.intervention_id = fx->id[1];
+	anon.referred_on = "2025-02-01";
+	anon.source = "egen";
+	anon.sex = "K";
+	assert_int_equal(participation_refer(fx->db, db_vault(fx->db), &cli, &anon, &fx->id[4], &e),
+	                 RC_OK);
+}
+
+static enum rc run_personal_withdraw_consent(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	struct field_error e = {0};
+	return personal_withdraw_consent(fx->db, &dr, fx->id[3], "2025-03-10", &e);
+}
+
+/* Protection of a person who also has a participation elsewhere: the
+ * caller's is erased and a request goes to the administrator. */
+static enum rc run_personal_protect(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	return personal_protect(fx->db, &dr, fx->id[3]);
+}
+
+static enum rc run_personal_consent_add(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	struct field_error e = {0};
+	char pnr[14];
+	personal_pnr("850615113", pnr);
+	struct consent_in in = {"2025-03-05", "2024:1", pnr, "Annan Person"};
+	return personal_consent_add(fx->db, db_vault(fx->db), &dr, fx->id[4], &in, &e);
+}
+
+/* The protection request from a caseworker, then applied everywhere. */
+static void setup_personal_request(struct fx *fx)
+{
+	setup_personal(fx);
+	struct actor dr = personal_caseworker(fx);
+	assert_int_equal(personal_protect(fx->db, &dr, fx->id[3]), RC_OK);
+	struct arena *a = arena_new(0);
+	struct protect_request *req;
+	size_t n;
+	assert_int_equal(personal_protect_requests(fx->db, a, &fx->who, fx->id[0], &req, &n),
+	                 RC_OK);
+	assert_int_equal(n, 1);
+	fx->id[7] = req[0].id;
+	arena_free(a);
+}
+
+static enum rc run_personal_protect_apply(struct fx *fx)
+{
+	size_t erased = 99;
+	enum rc rc = personal_protect_apply(fx->db, &fx->who, fx->id[7], &erased);
+	out_printf(fx, "erased %zu", erased);
+	return rc;
+}
+
+/* The audited looks: what is handed out, and one audit entry. */
+static enum rc run_personal_identity(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	struct arena *a = arena_new(0);
+	const char *pnr = NULL, *name = NULL;
+	enum rc rc =
+	    personal_identity(fx->db, db_vault(fx->db), &dr, fx->id[3], "kontakt", a, &pnr, &name);
+	out_printf(fx, "%s %s", pnr ? pnr : "-", name ? name : "-");
+	arena_free(a);
+	return rc;
+}
+
+static enum rc run_personal_find_by_pnr(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	struct arena *a = arena_new(0);
+	struct field_error e = {0};
+	struct participation *out;
+	size_t n;
+	char pnr[14];
+	personal_pnr("900101238", pnr);
+	enum rc rc = personal_find_by_pnr(fx->db, db_vault(fx->db), &dr, fx->id[0], pnr, "kontakt",
+	                                  a, &out, &n, &e);
+	out_printf(fx, "%zu:", n);
+	for (size_t i = 0; i < n; i++)
+		out_printf(fx, " %lld %s", (long long)out[i].id, out[i].intervention_name);
+	arena_free(a);
+	return rc;
+}
+
+static enum rc run_personal_extract(struct fx *fx)
+{
+	struct arena *a = arena_new(0);
+	struct field_error e = {0};
+	struct register_extract x;
+	char pnr[14];
+	personal_pnr("900101238", pnr);
+	enum rc rc = personal_extract(fx->db, db_vault(fx->db), &fx->who, pnr, a, &x, &e);
+	out_printf(fx, "%s %s %zu:", x.pnr, x.name ? x.name : "-", x.nparts);
+	for (size_t i = 0; i < x.nparts; i++)
+		out_printf(fx, " %lld/%zu/%zu/%zu", (long long)x.parts[i].id, x.parts[i].nconsents,
+		           x.parts[i].nhistory, x.parts[i].nanswers);
+	arena_free(a);
+	return rc;
+}
+
 static const struct retry_row rows[] = {
     RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
     RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
     RETRY_AT(keycheck_check, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_check),
+    RETRY(personal_withdraw_consent, setup_personal, run_personal_withdraw_consent),
+    RETRY(personal_protect, setup_personal, run_personal_protect),
+    RETRY(personal_consent_add, setup_personal, run_personal_consent_add),
+    RETRY(personal_protect_apply, setup_personal_request, run_personal_protect_apply),
+    RETRY(personal_identity, setup_personal, run_personal_identity),
+    RETRY(personal_find_by_pnr, setup_personal, run_personal_find_by_pnr),
+    RETRY(personal_extract, setup_personal, run_personal_extract),
 };
 
 static void retry_row_test(void **state)
