@@ -15,8 +15,9 @@
  * again without decrypting and without a hash anyone could recompute from
  * a guessed number.  The birth year is kept beside it while the identity
  * is.  Nothing else in the program calls vault_seal, vault_unseal or
- * vault_hash or reads the identity table's sealed columns (the key check,
- * core/keycheck.c, opens identities only to prove a key right).
+ * vault_hash or reads the identity table's sealed columns: the key check
+ * (core/keycheck.c) asks personal_identities_open whether a key opens every
+ * stored identity, and learns only how many do not.
  *
  * When.  At referral with consent (personal_store_identity, in the
  * referral's transaction), or when consent is given later
@@ -812,6 +813,44 @@ enum rc personal_find_by_pnr(struct db *db, const struct vault *v, const struct 
 	*out = c.out;
 	*n = c.n;
 	return RC_OK;
+}
+
+/* ---- the key check's question ------------------------------------------------------ */
+
+enum rc personal_identities_open(struct db *db, const struct vault *v, int64_t *count,
+                                 int64_t *unopened)
+{
+	*count = *unopened = 0;
+	struct db_stmt *q;
+	enum rc rc = db_prepare(db, "SELECT sealed_pnr, sealed_name FROM identity ORDER BY id", &q);
+	if (rc)
+		return rc;
+	struct arena *a = NULL;
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		/* A fresh arena now and then keeps memory flat over many rows. */
+		if (!a || *count % 1024 == 0) {
+			arena_free(a);
+			if (!(a = arena_new(0))) {
+				rc = RC_NOMEM;
+				break;
+			}
+		}
+		++*count;
+		if (!vault_unseal(v, a, db_col_text(q, 0)) ||
+		    !vault_unseal(v, a, db_col_text(q, 1))) {
+			if (arena_failed(a)) {
+				rc = RC_NOMEM;
+				break;
+			}
+			++*unopened;
+		}
+	}
+	arena_free(a);
+	db_finalize(q);
+	if (!rc && s != DB_DONE)
+		rc = db_step_rc(s);
+	return rc;
 }
 
 /* ---- the register extract ------------------------------------------------------------ */

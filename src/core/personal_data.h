@@ -84,6 +84,12 @@ enum rc personal_find_by_pnr(struct db *db, const struct vault *v, const struct 
                              int64_t assoc, const char *pnr, const char *reason, struct arena *a,
                              struct participation **out, size_t *n, struct field_error *err);
 
+/* For the key check (keycheck.c): tries the key on every stored identity;
+ * *count identities were tried, *unopened of them did not open.  Nothing
+ * opened is kept or handed out. */
+enum rc personal_identities_open(struct db *db, const struct vault *v, int64_t *count,
+                                 int64_t *unopened);
+
 /* ---- the register extract (GDPR art. 15) ---- */
 
 /* Each row carries the participation it belongs to; a participation's
