@@ -945,6 +945,9 @@ int web_serve(const struct serve_options *o)
 		vault_close(app.vault);
 		return 1;
 	}
+	/* Each connection's memory (libmicrohttpd's pool, WEB_CONNECTION_MEMORY)
+	 * is zeroed after every request on it: its size is paid per request
+	 * and, for up to WEB_CONNECTIONS_MAX connections, in memory. */
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    /* The logger first: libmicrohttpd logs while reading the options. */
 	    flags, (uint16_t)o->port, NULL, NULL, on_request, &app, MHD_OPTION_EXTERNAL_LOGGER,
@@ -952,7 +955,7 @@ int web_serve(const struct serve_options *o)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_NOTIFY_COMPLETED,
 	    on_completed, NULL, MHD_OPTION_CONNECTION_TIMEOUT, idle, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)WEB_CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 * 1024), MHD_OPTION_END);
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)WEB_CONNECTION_MEMORY, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "finsam: kunde inte lyssna på %s port %d (upptagen?).\n", listen,
 		        o->port);

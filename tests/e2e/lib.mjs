@@ -28,7 +28,7 @@ async function freePort() {
 
 // Starts `finsam serve` on a fresh demo database.  prepare(dbPath), if
 // given, runs after the demo is written and before the server starts.
-// Returns { base, db, dir, log(), stop() }; stop() resolves to the exit code.
+// Returns { base, db, dir, pid, log(), stop() }; stop() resolves to the exit code.
 export async function startServer({ extraArgs = [], prepare } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'finsam-e2e-'));
   const db = join(dir, 'finsam.db');
@@ -52,6 +52,7 @@ export async function startServer({ extraArgs = [], prepare } = {}) {
   }
   return {
     base, db, dir,
+    pid: child.pid,
     log: () => stderr,
     async stop() {
       child.kill('SIGTERM');
