@@ -1,6 +1,7 @@
 /*
  * db.c — backend-neutral half of the storage interface: dispatch through
- * the backend's ops, transactions with retry, and schema migrations.
+ * the backend's ops, the helpers, transactions with retry and the test
+ * hook.  Schema migrations belong to each backend (ops->migrate).
  */
 #include "db.h"
 #include "db_impl.h"
@@ -21,12 +22,6 @@ static const struct db_ops *backend_for(const char *path)
 	 * every other path is an SQLite file. */
 	(void)path;
 	return &db_sqlite_ops;
-}
-
-static void set_err(char *errbuf, int errlen, const char *msg)
-{
-	if (errbuf && errlen > 0)
-		snprintf(errbuf, (size_t)errlen, "%s", msg);
 }
 
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out)
@@ -341,7 +336,9 @@ int db_test_fail_pending(struct db *db)
 
 int db_schema_latest(void)
 {
-	return db_sqlite_migrations[db_sqlite_migration_count - 1].version;
+	/* Every backend numbers its migrations alike: version n is the same
+	 * schema on each engine. */
+	return backend_for("")->schema_latest();
 }
 
 int db_schema_version(struct db *db)
@@ -354,81 +351,6 @@ int db_schema_version(struct db *db)
 	return (int)v;
 }
 
-struct migrate_ctx {
-	const struct db_migration *m;
-};
-
-static enum rc apply_one(struct db *db, void *ctx)
-{
-	const struct db_migration *m = ((struct migrate_ctx *)ctx)->m;
-	if (BASE(db)->ops->exec_script(db, m->sql) != DB_DONE)
-		return RC_DB;
-	struct db_stmt *q;
-	enum rc rc;
-	if ((rc = db_prepare(db,
-	                     "INSERT INTO schema_migration (version, name, applied_at) "
-	                     "VALUES ($1, $2, $3)",
-	                     &q)))
-		return rc;
-	char now[21];
-	str_now_iso(now);
-	db_bind_int64(q, 1, m->version);
-	db_bind_text(q, 2, m->name);
-	db_bind_text(q, 3, now);
-	return db_run(q);
-}
-
-/* Applies every migration up to max_version that the store lacks, each in
- * its own transaction. */
-static enum rc migrate(struct db *db, int create, int max_version, char *errbuf, int errlen)
-{
-	const struct db_ops *ops = BASE(db)->ops;
-	/* An existing store must already be a finsam database: a file that is
-	 * empty, another program's database or no database at all is never
-	 * given a fresh schema here (only init creates one). */
-	if (!create &&
-	    ops->exec_script(db, "SELECT version FROM schema_migration LIMIT 1") != DB_DONE) {
-		set_err(errbuf, errlen,
-		        "Filen är ingen finsam-databas (den saknar finsams schemaversioner) och "
-		        "lämnas orörd. En ny databas skapas med 'finsam init'.");
-		return RC_INVALID;
-	}
-	if (ops->exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
-	                         " version INTEGER PRIMARY KEY,"
-	                         " name TEXT NOT NULL,"
-	                         " applied_at TEXT NOT NULL)") != DB_DONE) {
-		set_err(errbuf, errlen,
-		        "Databasen kunde inte läsas (är filen en finsam-databas?).");
-		return RC_DB;
-	}
-	int have = db_schema_version(db);
-	if (have < 0) {
-		set_err(errbuf, errlen, "Databasens versionstabell kunde inte läsas.");
-		return RC_DB;
-	}
-	if (have > db_schema_latest()) {
-		set_err(
-		    errbuf, errlen,
-		    "Databasen har skapats av en nyare version av finsam; uppgradera programmet.");
-		return RC_CONFLICT;
-	}
-	BASE(db)->opened_version = have;
-	for (int i = 0; i < db_sqlite_migration_count; i++) {
-		const struct db_migration *m = &db_sqlite_migrations[i];
-		if (m->version <= have || m->version > max_version)
-			continue;
-		struct migrate_ctx c = {m};
-		if (db_tx(db, apply_one, &c) != RC_OK) {
-			char msg[256];
-			snprintf(msg, sizeof msg, "Databasändring %d (%s) misslyckades: %s",
-			         m->version, m->name, db_errmsg(db));
-			set_err(errbuf, errlen, msg);
-			return RC_DB;
-		}
-	}
-	return RC_OK;
-}
-
 static enum rc open_common(const char *path, int create, int max_version, struct db **out,
                            char *errbuf, int errlen)
 {
@@ -438,7 +360,9 @@ static enum rc open_common(const char *path, int create, int max_version, struct
 	enum rc rc = ops->open(path, create, &db, errbuf, errlen);
 	if (rc)
 		return rc;
-	rc = migrate(db, create, max_version, errbuf, errlen);
+	/* Each backend applies its own list of migrations (SQL differs
+	 * between engines); the versions are the same on every engine. */
+	rc = ops->migrate(db, create, max_version, errbuf, errlen);
 	if (rc) {
 		ops->close(db);
 		return rc;

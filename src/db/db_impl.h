@@ -29,6 +29,15 @@ struct db_ops {
 	const char *(*errmsg)(struct db *db);
 	/* Process-wide set-up before the first connection (db_global_init). */
 	enum rc (*global_init)(void);
+	/* Brings the schema up to max_version with this backend's own list of
+	 * migrations (the SQL differs between engines; the version numbers
+	 * are shared), records each in schema_migration and sets the version
+	 * the store had before (db_opened_version).  An existing store
+	 * (create 0) that is not a finsam database is refused with
+	 * RC_INVALID; errbuf gets a Swedish sentence for the administrator. */
+	enum rc (*migrate)(struct db *db, int create, int max_version, char *errbuf, int errlen);
+	/* The newest version this backend's list has. */
+	int (*schema_latest)(void);
 };
 
 /* Every backend's struct db starts with this header. */
@@ -59,6 +68,7 @@ struct db_migration {
 };
 
 extern const struct db_ops db_sqlite_ops;
+/* SQLite's migrations (schema_sqlite.c); only db_sqlite.c applies them. */
 extern const struct db_migration db_sqlite_migrations[];
 extern const int db_sqlite_migration_count;
 

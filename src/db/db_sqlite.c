@@ -10,6 +10,7 @@
  * and is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
  */
 #include "db_impl.h"
+#include "../util/str.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -295,6 +296,93 @@ static const char *sq_errmsg(struct db *db)
 	return sqlite3_errmsg(db->h);
 }
 
+/* ---- migrations: this backend's own list (schema_sqlite.c) ---- */
+
+static int sq_schema_latest(void)
+{
+	return db_sqlite_migrations[db_sqlite_migration_count - 1].version;
+}
+
+static void set_err(char *errbuf, int errlen, const char *msg)
+{
+	if (errbuf && errlen > 0)
+		snprintf(errbuf, (size_t)errlen, "%s", msg);
+}
+
+struct migrate_ctx {
+	const struct db_migration *m;
+};
+
+static enum rc apply_one(struct db *db, void *ctx)
+{
+	const struct db_migration *m = ((struct migrate_ctx *)ctx)->m;
+	if (sq_exec_script(db, m->sql) != DB_DONE)
+		return RC_DB;
+	struct db_stmt *q;
+	enum rc rc;
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO schema_migration (version, name, applied_at) "
+	                     "VALUES ($1, $2, $3)",
+	                     &q)))
+		return rc;
+	char now[21];
+	str_now_iso(now);
+	db_bind_int64(q, 1, m->version);
+	db_bind_text(q, 2, m->name);
+	db_bind_text(q, 3, now);
+	return db_run(q);
+}
+
+/* Applies every migration of schema_sqlite.c up to max_version that the
+ * store lacks, each in its own transaction (ops->migrate). */
+static enum rc sq_migrate(struct db *db, int create, int max_version, char *errbuf, int errlen)
+{
+	/* An existing store must already be a finsam database: a file that is
+	 * empty, another program's database or no database at all is never
+	 * given a fresh schema here (only init creates one). */
+	if (!create &&
+	    sq_exec_script(db, "SELECT version FROM schema_migration LIMIT 1") != DB_DONE) {
+		set_err(errbuf, errlen,
+		        "Filen är ingen finsam-databas (den saknar finsams schemaversioner) och "
+		        "lämnas orörd. En ny databas skapas med 'finsam init'.");
+		return RC_INVALID;
+	}
+	if (sq_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_migration ("
+	                       " version INTEGER PRIMARY KEY,"
+	                       " name TEXT NOT NULL,"
+	                       " applied_at TEXT NOT NULL)") != DB_DONE) {
+		set_err(errbuf, errlen,
+		        "Databasen kunde inte läsas (är filen en finsam-databas?).");
+		return RC_DB;
+	}
+	int have = db_schema_version(db);
+	if (have < 0) {
+		set_err(errbuf, errlen, "Databasens versionstabell kunde inte läsas.");
+		return RC_DB;
+	}
+	if (have > sq_schema_latest()) {
+		set_err(
+		    errbuf, errlen,
+		    "Databasen har skapats av en nyare version av finsam; uppgradera programmet.");
+		return RC_CONFLICT;
+	}
+	db->base.opened_version = have;
+	for (int i = 0; i < db_sqlite_migration_count; i++) {
+		const struct db_migration *m = &db_sqlite_migrations[i];
+		if (m->version <= have || m->version > max_version)
+			continue;
+		struct migrate_ctx c = {m};
+		if (db_tx(db, apply_one, &c) != RC_OK) {
+			char msg[256];
+			snprintf(msg, sizeof msg, "Databasändring %d (%s) misslyckades: %s",
+			         m->version, m->name, db_errmsg(db));
+			set_err(errbuf, errlen, msg);
+			return RC_DB;
+		}
+	}
+	return RC_OK;
+}
+
 const struct db_ops db_sqlite_ops = {
     .name = "sqlite",
     .open = sq_open,
@@ -313,6 +401,8 @@ const struct db_ops db_sqlite_ops = {
     .finalize = sq_finalize,
     .exec_script = sq_exec_script,
     .begin_sql = "BEGIN IMMEDIATE",
+    .migrate = sq_migrate,
+    .schema_latest = sq_schema_latest,
     .errmsg = sq_errmsg,
     .global_init = sq_global_init,
 };
