@@ -152,6 +152,28 @@ static enum rc write_anchor(struct db *db, const struct vault *v, int64_t id, co
 	return db_run(q);
 }
 
+/* Takes the next number of the chain and the hash before it from the head
+ * row.  The UPDATE comes first in the append: on PostgreSQL its row lock
+ * holds a second appender until this transaction ends, and its statement
+ * then sees this one's head (SQLite lets one writer in at a time).
+ * RC_CONFLICT if the head row is gone. */
+static enum rc take_seq(struct db *db, int64_t *seq, char prev[CRYPTO_HASH_HEX_LEN + 1])
+{
+	struct db_stmt *q;
+	enum rc rc;
+	*seq = 0;
+	if ((rc = db_prepare(
+	         db, "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash", &q)))
+		return rc;
+	enum db_step s = db_step(q);
+	if (s == DB_ROW) {
+		*seq = db_col_int64(q, 0);
+		str_copy(prev, CRYPTO_HASH_HEX_LEN + 1, db_col_text(q, 1));
+	}
+	db_finalize(q);
+	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_CONFLICT : db_step_rc(s);
+}
+
 enum rc audit_append(struct db *db, const struct actor *who, const char *action,
                      const char *object_type, int64_t object_id, const char *detail)
 {
@@ -159,20 +181,25 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	const struct vault *v = db_vault(db);
 	if (!v)
 		return RC_DENIED;
-	char prev[CRYPTO_HASH_HEX_LEN + 1];
-	int64_t id;
-	enum rc rc = read_head(db, &id, prev, NULL);
+	char prev[CRYPTO_HASH_HEX_LEN + 1], last[CRYPTO_HASH_HEX_LEN + 1];
+	int64_t id = 0, last_id;
+	enum rc rc = take_seq(db, &id, prev);
 	if (rc)
 		return rc;
+	/* The head and the log agree, or entries were removed or added
+	 * behind finsam's back: never extend such a chain. */
+	if ((rc = read_head(db, &last_id, last, NULL)))
+		return rc;
+	if (last_id != id - 1 || strcmp(last, prev) != 0)
+		return RC_CONFLICT;
 	/* Never extend a chain whose anchor does not match its head: the new
 	 * anchor would cover up entries removed before it. */
 	enum audit_anchor_state st;
-	rc = anchor_state(db, v, id, prev, &st);
+	rc = anchor_state(db, v, last_id, prev, &st);
 	if (rc)
 		return rc;
 	if (st == AUDIT_ANCHOR_BROKEN)
 		return RC_CONFLICT;
-	id++;
 
 	char at[21], oid[24], hash[CRYPTO_HASH_HEX_LEN + 1];
 	svtime_iso(actor_now(who), at);
@@ -199,6 +226,11 @@ enum rc audit_append(struct db *db, const struct actor *who, const char *action,
 	db_bind_text(q, 8, detail);
 	db_bind_text(q, 9, prev);
 	db_bind_text(q, 10, hash);
+	if ((rc = db_run(q)))
+		return rc;
+	if ((rc = db_prepare(db, "UPDATE audit_head SET hash = $1 WHERE id = 1", &q)))
+		return rc;
+	db_bind_text(q, 1, hash);
 	if ((rc = db_run(q)))
 		return rc;
 	return write_anchor(db, v, id, hash);
@@ -324,6 +356,23 @@ enum rc audit_verify(struct db *db, int64_t *count, int64_t *first_bad)
 	db_finalize(q);
 	if (s != DB_DONE)
 		return db_step_rc(s);
+	/* The head row must name the last entry: a head further on means
+	 * entries were removed from the end, one behind means entries were
+	 * added without it.  A database older than the head (opened as it
+	 * is, for verifying) has none to compare. */
+	if (db_schema_version(db) >= AUDIT_HEAD_SCHEMA) {
+		if ((rc = db_prepare(db, "SELECT seq, hash FROM audit_head WHERE id = 1", &q)))
+			return rc;
+		s = db_step(q);
+		int64_t seq = s == DB_ROW ? db_col_int64(q, 0) : -1;
+		const char *hh = s == DB_ROW ? db_col_text(q, 1) : NULL;
+		int agrees = seq == expect_id && hh && strcmp(hh, prev) == 0;
+		db_finalize(q);
+		if (s != DB_ROW && s != DB_DONE)
+			return db_step_rc(s);
+		if (!agrees && !*first_bad)
+			*first_bad = seq > expect_id ? expect_id + 1 : seq >= 0 ? seq + 1 : 1;
+	}
 	return *first_bad ? RC_CONFLICT : RC_OK;
 }
 

@@ -12,6 +12,15 @@
  * audit_append() must be called inside the caller's db_tx(), so that the
  * entry and the change it describes commit together or not at all.
  *
+ * Several writers (connections, or PostgreSQL sessions) append correctly:
+ * the chain's head is one row (audit_head: number and hash of the newest
+ * entry) that an append updates first, so appenders take turns on its row
+ * lock and each gets the next number and its predecessor's hash.  The
+ * head must agree with the log's newest entry; an append refuses
+ * (RC_CONFLICT) and audit_verify reports the chain broken when it does
+ * not (entries removed from the end or added behind finsam's back, even
+ * where no anchor exists yet).
+ *
  * The chain's head is anchored: audit_anchor holds (head id, head hash) and
  * a MAC of them under a key derived from the key file (the vault attached
  * to the connection, db_set_vault), rewritten in the same transaction as
@@ -33,6 +42,9 @@
 
 struct db;
 struct arena;
+
+/* The schema version that brought audit_head (schema_sqlite.c). */
+#define AUDIT_HEAD_SCHEMA 14
 
 #define AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 

@@ -527,6 +527,21 @@ const struct db_migration db_sqlite_migrations[] = {
       * the one Swedish history field name becomes the glossary's.  Labels
       * users read come from web/labels.c. */
      "UPDATE participation_history SET field = 'home_area' WHERE field = 'hemkommun';"},
+
+    {14, "audit chain head",
+     /* The chain's head as one row that every append updates first, in its
+      * transaction: the UPDATE's row lock makes concurrent appenders take
+      * turns on PostgreSQL (SQLite has one writer anyway), so each gets
+      * the next number and the hash before it.  Started from the chain as
+      * it stands. */
+     "CREATE TABLE audit_head ("
+     " id INTEGER PRIMARY KEY CHECK (id = 1),"
+     " seq INTEGER NOT NULL,"
+     " hash TEXT NOT NULL);"
+     "INSERT INTO audit_head (id, seq, hash) VALUES (1,"
+     " coalesce((SELECT max(id) FROM audit_log), 0),"
+     " coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1),"
+     "  '0000000000000000000000000000000000000000000000000000000000000000'));"},
 };
 
 const int db_sqlite_migration_count =
