@@ -32,7 +32,16 @@ enum field_type {
 	FT_EMAIL,
 	FT_TEL,
 	FT_PASSWORD,
-	FT_CHECKBOX /* "1" when ticked, NULL when not */
+	FT_CHECKBOX,     /* "1" when ticked, NULL when not */
+	FT_HIDDEN,       /* carried unchanged, not shown (no label, no checks but text) */
+	FT_DECIMAL,      /* a number with decimals as typed ("12,5"): text, inputmode
+                * decimal;  the handler parses it (str_parse_number) */
+	FT_RADIO,        /* one code of a vocabulary, as radio buttons in a fieldset */
+	FT_CHECKS,       /* any codes of a vocabulary, as checkboxes in a fieldset; the
+                * value is the ticked codes joined by commas */
+	FT_CHECKS_EXTENT /* FT_CHECKS where each box has a percent field beside it,
+                    * posted as extent_CODE (support sources and their extent)
+                    */
 };
 
 struct field {
@@ -61,10 +70,22 @@ struct form {
 	const struct form_option *options[FORM_MAX_FIELDS];
 	size_t noptions[FORM_MAX_FIELDS];
 	/* Choices for FT_SELECT fields filled at run time (code lists kept as
-	 * data); NULL-terminated; they replace the field's static codes. */
+   * data); NULL-terminated; they replace the field's static codes. */
 	const struct org_code *codes[FORM_MAX_FIELDS];
 	struct field_error err; /* every failing field, first one first */
 	int has_error;
+	/* Several forms on one page: each has a scope, and its controls are
+   * f-SCOPE-NAME (hints h-SCOPE-NAME, errors e-SCOPE-NAME) so no two
+   * forms share an id.  NULL: f-NAME. */
+	const char *scope;
+	/* Fields left out of the rendered form (form_hide). */
+	unsigned char hidden[FORM_MAX_FIELDS];
+	/* Set when the page showed this form's error summary itself (at the
+   * top of a page with several forms): form_render then leaves it out. */
+	int summary_shown;
+	/* The posted form form_read_kv read, for the extent_CODE fields of an
+   * FT_CHECKS_EXTENT (NULL: none posted). */
+	const struct kv_list *posted;
 };
 
 /* The number of elements of an array (not a pointer: sizeof of a pointer
@@ -93,8 +114,16 @@ void form_set(struct form *f, struct arena *a, const char *name, const char *val
 void form_set_int(struct form *f, struct arena *a, const char *name, int64_t v);
 void form_set_options(struct form *f, const char *name, const struct form_option *o, size_t n);
 void form_set_codes(struct form *f, const char *name, const struct org_code *codes);
+/* Gives the form's control ids a scope (see struct form); s is kept. */
+void form_set_scope(struct form *f, const char *s);
+/* Leaves a declared field out of the rendered form (it is still read). */
+void form_hide(struct form *f, const char *name);
+/* 1 if code is among the ticked codes of an FT_CHECKS field's value. */
+int form_checks_has(const char *value, const char *code);
 
-/* Reads every declared field from a URL-encoded form, trimmed. */
+/* Reads every declared field from a URL-encoded form, trimmed; an
+ * FT_CHECKS field collects every value posted under its name.  kv must
+ * outlive the form (FT_CHECKS_EXTENT renders its extent_CODE values). */
 void form_read_kv(struct form *f, struct arena *a, const struct kv_list *kv);
 /* Reads a JSON object; fields it lacks are left as they are, so a PUT can
  * send only what changes.  RC_INVALID (with the field) for a wrong type or
@@ -106,8 +135,9 @@ enum rc form_check(struct form *f);
 /* Adds the errors of e (all of them) to show beside their fields. */
 void form_fail(struct form *f, const struct field_error *e);
 /* The error summary: a role=alert box listing every error of e, each a link
- * to #f-FIELD.  With f, only fields f declares are linked; with f NULL, the
- * caller promises every named field has an input with id f-FIELD. */
+ * to #f-FIELD (#f-SCOPE-FIELD in a scoped form).  With f, only fields f
+ * declares are linked; with f NULL, the caller promises every named field
+ * has an input with id f-FIELD. */
 void form_error_summary(struct buf *b, const struct field_error *e, const struct form *f);
 
 /* Renders the form: a <form method=post> with every field, its label, hint

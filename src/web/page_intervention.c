@@ -273,14 +273,16 @@ void page_interventions(struct req *r)
 				act = c[k].active;
 				ended = c[k].ended;
 			}
+		char d1[SVTIME_MAX], d2[SVTIME_MAX];
 		html_printf(
 		    b,
 		    "<tr><td data-label=\"Namn\"><a href=\"/insatser/%lld\">%s</a>%s</td>"
 		    "<td data-label=\"Inriktning\">%s%s</td><td data-label=\"Period\">%s – %s</td>",
 		    (long long)x[i].id, x[i].name, x[i].esf ? " (ESF)" : "",
 		    org_label(orientations, x[i].orientation),
-		    strcmp(x[i].method, "volym") == 0 ? ", antal" : "", x[i].start_on,
-		    x[i].end_on ? x[i].end_on : "");
+		    strcmp(x[i].method, "volym") == 0 ? ", antal" : "",
+		    svtime_date(d1, x[i].start_on),
+		    x[i].end_on ? svtime_date(d2, x[i].end_on) : "");
 		html_printf(b,
 		            "<td class=\"num\" data-label=\"I kö\">%lld</td><td class=\"num\" "
 		            "data-label=\"Pågående\">%lld</td><td class=\"num\" "
@@ -334,12 +336,14 @@ static void volume_section(struct req *r, int64_t id, int can_write, struct form
 		       "<th scope=\"col\" class=\"num\">Män</th><th scope=\"col\" "
 		       "class=\"num\">Totalt</th></tr></thead><tbody>");
 		for (size_t i = 0; i < n; i++) {
+			char d1[SVTIME_MAX], d2[SVTIME_MAX];
 			html_printf(
 			    b,
 			    "<tr><td>%s – %s</td><td class=\"num\">%lld</td><td class=\"num\">"
 			    "%lld</td><td class=\"num\">%lld</td></tr>",
-			    v[i].period_start, v[i].period_end, (long long)v[i].women,
-			    (long long)v[i].men, (long long)(v[i].women + v[i].men));
+			    svtime_date(d1, v[i].period_start), svtime_date(d2, v[i].period_end),
+			    (long long)v[i].women, (long long)v[i].men,
+			    (long long)(v[i].women + v[i].men));
 			tw += v[i].women;
 			tm += v[i].men;
 		}
@@ -384,6 +388,7 @@ static void intervention_page_with(struct req *r, int64_t id, struct form *yf, s
 	 * changes only the insatser they are insatsansvarig for. */
 	int can_write = intervention_may_change(r->db, &r->actor, x.id) == RC_OK;
 	struct buf *b = &r->out;
+	char d1[SVTIME_MAX], d2[SVTIME_MAX];
 	page_begin(r, arena_printf(r->arena, "Insats %s", x.name));
 	html_printf(b, "<h1>%s</h1>", x.name);
 	if (x.description)
@@ -397,7 +402,8 @@ static void intervention_page_with(struct req *r, int64_t id, struct form *yf, s
 	    org_label(orientations, x.orientation),
 	    web_code_label(r, "orientation_detail", x.orientation_detail),
 	    org_label(methods, x.method), x.esf ? "Ja" : "Nej",
-	    x.responsible_name ? x.responsible_name : "–", x.start_on, x.end_on ? x.end_on : "");
+	    x.responsible_name ? x.responsible_name : "–", svtime_date(d1, x.start_on),
+	    x.end_on ? svtime_date(d2, x.end_on) : "");
 	for (size_t i = 0; i < x.ntarget_groups; i++)
 		html_printf(b, "%s%s", i ? ", " : "",
 		            web_code_label(r, "target_group", x.target_groups[i]));

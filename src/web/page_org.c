@@ -13,6 +13,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "entity.h"
 #include "pages.h"
 
@@ -33,13 +34,14 @@ static const char *dash(const char *s)
 	return str_blank(s) ? "–" : s;
 }
 
-/* "2023-01-01 – 2026-12-31" or "från 2023-01-01". */
+/* "1 jan 2023 – 31 dec 2026" or "från 1 jan 2023". */
 static void term(struct buf *b, const struct mandate *m)
 {
+	char d1[SVTIME_MAX], d2[SVTIME_MAX];
 	if (str_blank(m->end_on))
-		html_printf(b, "från %s", m->start_on);
+		html_printf(b, "från %s", svtime_date(d1, m->start_on));
 	else
-		html_printf(b, "%s – %s", m->start_on, m->end_on);
+		html_printf(b, "%s – %s", svtime_date(d1, m->start_on), svtime_date(d2, m->end_on));
 }
 
 void page_forbund(struct req *r)
@@ -181,8 +183,9 @@ static void member_page(struct req *r, int64_t id, const char *year, const char 
 	            m.name, org_label(org_member_kinds, m.kind), dash(m.org_number));
 	if (strcmp(m.kind, "kommun") == 0)
 		html_printf(b, "<dt>Kommunområde</dt><dd>%s</dd>", dash(m.area_name));
+	char d1[SVTIME_MAX], d2[SVTIME_MAX];
 	html_printf(b, "<dt>Medlem sedan</dt><dd>%s</dd><dt>Utträde</dt><dd>%s</dd></dl>",
-	            dash(m.joined_on), dash(m.left_on));
+	            svtime_date(d1, m.joined_on), svtime_date(d2, m.left_on));
 	if (can_write(r))
 		html_printf(
 		    b,
@@ -277,7 +280,7 @@ static void mandate_table(struct req *r, const char *caption, const struct manda
 {
 	struct buf *b = &r->out;
 	char today[11];
-	str_today(today);
+	svtime_today(actor_now(&r->actor), today);
 	size_t shown = 0;
 	for (size_t i = 0; i < n; i++)
 		shown += org_mandate_current(&m[i], today) == current;

@@ -527,6 +527,18 @@ describe('code lists as data', () => {
 });
 
 describe('insatser', () => {
+  test('pages show dates in Swedish words, never ISO dates', async () => {
+    const chef = new Client(srv.base);
+    await chef.login('chef');
+    for (const path of ['/insatser', '/insatser/1', '/medlemmar/1', '/organ/1']) {
+      const page = await chef.get(path);
+      assert.equal(page.status, 200, path);
+      // Text between tags, hints ("som 2026-01-31") left out.
+      const text = page.text.replace(/<p class="hint"[^>]*>[^<]*<\/p>/g, '');
+      assert.doesNotMatch(text, />[^<>]*\b\d{4}-\d{2}-\d{2}\b[^<>]*</, path);
+    }
+  });
+
   test('a volume insats records counts by sex per period', async () => {
     const chef = new Client(srv.base);
     await chef.login('chef');
@@ -534,7 +546,9 @@ describe('insatser', () => {
     const r = await chef.post('/insatser/8/antal', { period_start: '2026-07-01', period_end: '2026-09-30', women: '31', men: '17' });
     assert.equal(r.status, 303);
     const page = await chef.get('/insatser/8');
-    assert.match(page.text, /2026-07-01 – 2026-09-30<\/td><td class="num">31<\/td><td class="num">17<\/td><td class="num">48/);
+    // The period in Swedish words, never as ISO dates.
+    assert.match(page.text, /<td>1 jul 2026 – 30 sep 2026<\/td><td class="num">31<\/td><td class="num">17<\/td><td class="num">48/);
+    assert.doesNotMatch(page.text, /<td>2026-07-01/);
     const refused = await chef.post('/insatser/1/antal', { period_start: '2026-07-01', period_end: '2026-09-30', women: '1', men: '1' });
     assert.equal(refused.status, 422);
     assert.match(refused.text, /bara för insatser som följs med antal/);

@@ -2,8 +2,8 @@
  * the JSON mapping the API uses. */
 #include "testutil.h"
 #include "util/arena.h"
-#include "util/str.h"
 #include "util/kv.h"
+#include "util/str.h"
 #include "web/entity.h"
 #include "web/form.h"
 
@@ -294,12 +294,137 @@ static void entity_forms_carry_every_declared_field(void **state)
 	}
 }
 
+/* The group kinds, hidden and decimal fields, scoped ids. */
+static const struct org_code colours[] = {
+    {"rod", "Röd"}, {"gron", "Grön"}, {"bla", "Blå"}, {NULL, NULL}};
+static const struct field group_fields[] = {
+    {"pick", "Färger", FT_CHECKS, 1, 200, colours, "Kryssa i alla.", NULL},
+    {"one", "Favorit", FT_RADIO, 0, 20, colours, NULL, NULL},
+    {"share", "Andel", FT_CHECKS_EXTENT, 0, 200, colours, NULL, NULL},
+    {"step", "Steg", FT_HIDDEN, 0, 20, NULL, NULL, NULL},
+    {"hours", "Timmar", FT_DECIMAL, 1, 10, NULL, NULL, NULL},
+};
+
+static enum rc group_kv(struct arena *a, struct form *f, struct kv_list *kv, const char *body)
+{
+	assert_int_equal(kv_parse_urlencoded(a, body, strlen(body), kv), 0);
+	FORM_INIT(f, group_fields);
+	form_read_kv(f, a, kv);
+	return form_check(f);
+}
+
+static void checkbox_groups_read_every_ticked_code(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct form f;
+	struct kv_list kv;
+	assert_int_equal(group_kv(a, &f, &kv,
+	                          "pick=rod&pick=+bla+&pick=&one=gron&share=gron&extent_gron=40"
+	                          "&step=2&hours=12%2C5"),
+	                 RC_OK);
+	assert_string_equal(form_get(&f, "pick"), "rod,bla");
+	assert_true(form_checks_has(form_get(&f, "pick"), "bla"));
+	assert_false(form_checks_has(form_get(&f, "pick"), "gron"));
+	assert_false(form_checks_has(form_get(&f, "pick"), "ro"));
+	assert_string_equal(form_get(&f, "one"), "gron");
+	assert_string_equal(form_get(&f, "step"), "2");
+	assert_string_equal(form_get(&f, "hours"), "12,5");
+	json_t *o = form_to_json(&f, 0);
+	json_t *pick = json_object_get(o, "pick");
+	assert_int_equal(json_array_size(pick), 2);
+	assert_string_equal(json_string_value(json_array_get(pick, 1)), "bla");
+	json_decref(o);
+
+	/* A code outside the vocabulary, a required group left empty, a
+   * radio outside its choices: each named. */
+	assert_int_equal(group_kv(a, &f, &kv, "pick=rod&pick=lila&one=lila&share=rod%2Cbla"),
+	                 RC_INVALID);
+	assert_string_equal(field_error_for(&f.err, "pick"), "Välj Färger bland alternativen.");
+	assert_string_equal(field_error_for(&f.err, "one"), "Välj Favorit i listan.");
+	assert_string_equal(field_error_for(&f.err, "hours"), "Timmar måste anges.");
+	assert_null(field_error_for(&f.err, "share")); /* rod,bla: both valid codes */
+	assert_int_equal(group_kv(a, &f, &kv, "hours=1"), RC_INVALID);
+	assert_string_equal(field_error_for(&f.err, "pick"), "Färger måste anges.");
+
+	/* JSON: a list of codes. */
+	FORM_INIT(&f, group_fields);
+	o = json_pack("{s:[s,s],s:s}", "pick", "gron", "rod", "hours", "3");
+	assert_int_equal(form_read_json(&f, a, o), RC_OK);
+	assert_string_equal(form_get(&f, "pick"), "gron,rod");
+	json_decref(o);
+	FORM_INIT(&f, group_fields);
+	o = json_pack("{s:s}", "pick", "gron");
+	assert_int_equal(form_read_json(&f, a, o), RC_INVALID);
+	assert_string_equal(f.err.field, "pick");
+	json_decref(o);
+	arena_free(a);
+}
+
+static void groups_render_as_fieldsets_keeping_what_was_typed(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct form f;
+	struct kv_list kv;
+	assert_int_equal(group_kv(a, &f, &kv, "one=bla&share=gron&extent_gron=%22%3E40&step=x%22"),
+	                 RC_INVALID);
+	form_set_scope(&f, "start");
+	struct buf b;
+	buf_init(&b, 0);
+	form_render(&b, &f, "/x", "tok", "Spara");
+	const char *html = buf_cstr(&b);
+	/* Scoped ids everywhere, the summary linking them. */
+	assert_non_null(strstr(html, "href=\"#f-start-pick\""));
+	assert_non_null(strstr(html, "href=\"#f-start-hours\""));
+	assert_non_null(strstr(html,
+	                       "<fieldset id=\"f-start-pick\" class=\"field invalid\" "
+	                       "aria-describedby=\"h-start-pick e-start-pick\"><legend>"
+	                       "Färger <span class=\"req\">(måste fyllas i)</span></legend>"));
+	assert_non_null(strstr(html, "<p class=\"field-error\" id=\"e-start-pick\">"));
+	assert_non_null(strstr(html, "id=\"f-start-hours\" name=\"hours\""));
+	assert_non_null(strstr(html, "<input type=\"text\" inputmode=\"decimal\" "
+	                             "id=\"f-start-hours\""));
+	/* What was chosen and typed stays, escaped. */
+	assert_non_null(strstr(html, "<input type=\"radio\" id=\"start-s-bla\" name=\"one\" "
+	                             "value=\"bla\" checked><label for=\"start-s-bla\">Blå"));
+	assert_non_null(strstr(html, "id=\"start-s-rod\" name=\"one\" value=\"rod\">"));
+	assert_non_null(strstr(html, "<input type=\"checkbox\" id=\"start-s-gron\" "
+	                             "name=\"share\" value=\"gron\" checked>"));
+	assert_non_null(strstr(html, "<label for=\"start-e-gron\" class=\"visually-hidden\">"
+	                             "Omfattning i procent för Grön</label>"));
+	assert_non_null(strstr(html, "id=\"start-e-gron\" name=\"extent_gron\" "
+	                             "value=\"&quot;&gt;40\""));
+	assert_non_null(strstr(html, "id=\"start-e-rod\" name=\"extent_rod\" value=\"\""));
+	assert_non_null(strstr(html, "<input type=\"hidden\" name=\"step\" value=\"x&quot;\">"));
+	assert_null(strstr(html, "f-start-step"));
+	buf_release(&b);
+
+	/* The page showed the summary itself; a hidden field is left out. */
+	f.summary_shown = 1;
+	form_hide(&f, "one");
+	buf_init(&b, 0);
+	form_render(&b, &f, "/x", "tok", "Spara");
+	html = buf_cstr(&b);
+	assert_null(strstr(html, "role=\"alert\""));
+	assert_null(strstr(html, "name=\"one\""));
+	assert_non_null(strstr(html, "aria-invalid=\"true\""));
+	buf_release(&b);
+	buf_init(&b, 0);
+	form_error_summary(&b, &f.err, &f);
+	assert_non_null(strstr(buf_cstr(&b), "href=\"#f-start-pick\""));
+	buf_release(&b);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(checks_each_type_and_names_the_field),
 	    cmocka_unit_test(sized_from_the_table_never_truncated),
 	    cmocka_unit_test(entity_forms_carry_every_declared_field),
+	    cmocka_unit_test(checkbox_groups_read_every_ticked_code),
+	    cmocka_unit_test(groups_render_as_fieldsets_keeping_what_was_typed),
 	    cmocka_unit_test(reads_json_with_types),
 	    cmocka_unit_test(renders_values_escaped_with_error_linked),
 	    cmocka_unit_test(reports_every_error_at_once_and_keeps_values),
