@@ -50,43 +50,53 @@ const char *web_code_label(struct req *r, const char *list, const char *code);
 /* "1 500 000 kr" from öre (whole kronor). */
 void html_money(struct buf *b, int64_t ore);
 
-/* page_participation.c */
+/* page_referral.c */
 void page_referral_new(struct req *r);
 void page_referral_post(struct req *r);
+
+/* page_participation_list.c */
 void page_participants(struct req *r);
-void page_participation(struct req *r);
+void page_queue(struct req *r);
+void page_worklists(struct req *r);
 void page_participation_goto(struct req *r);
 void page_participation_search_post(struct req *r);
+
+/* page_participation.c */
+void page_participation(struct req *r);
 void page_participation_start_post(struct req *r);
 void page_participation_end_post(struct req *r);
 void page_participation_cancel_post(struct req *r);
-void page_participation_withdraw_post(struct req *r);
-void page_participation_protect_post(struct req *r);
-void page_participation_withdraw(struct req *r);
+void page_participation_correct_post(struct req *r);
+void page_participation_hours_post(struct req *r);
+
+/* page_personal.c */
+void page_participation_identity_post(struct req *r);
 void page_participation_consent_post(struct req *r);
+void page_participation_withdraw(struct req *r);
+void page_participation_withdraw_post(struct req *r);
 void page_participation_protect(struct req *r);
+void page_participation_protect_post(struct req *r);
 void page_protect_requests(struct req *r);
 void page_protect_request(struct req *r);
 void page_protect_request_post(struct req *r);
-void page_participation_correct_post(struct req *r);
-void page_participation_hours_post(struct req *r);
-void page_participation_identity_post(struct req *r);
-void page_queue(struct req *r);
-void page_worklists(struct req *r);
+
+/* page_extract.c */
 void page_extract(struct req *r);
 void page_extract_post(struct req *r);
-/* page_extract.c: the register extract as JSON */
 void api_extract(struct req *r);
 
 /* page_import.c */
 void page_import(struct req *r);
 void page_import_post(struct req *r);
 
-/* api_participation.c */
+/* api_intervention.c */
 void api_interventions(struct req *r);
 void api_intervention(struct req *r);
 void api_intervention_create(struct req *r);
 void api_intervention_update(struct req *r);
+void api_codes(struct req *r);
+
+/* api_participation.c */
 void api_participations(struct req *r);
 void api_queue(struct req *r);
 void api_participation(struct req *r);
@@ -97,7 +107,6 @@ void api_cancel(struct req *r);
 void api_withdraw(struct req *r);
 void api_consent(struct req *r);
 void api_attendance(struct req *r);
-void api_codes(struct req *r);
 
 /* page_codes.c */
 void page_codes(struct req *r);

@@ -122,6 +122,32 @@ describe('the participation page forms', () => {
     assert.match(r.text, /id="f-timmar-hours"[^>]*value="tolv"/);
   });
 
+  test('consent given later: every mistake beside its field, the number kept, the summary on top', async () => {
+    const r = await c.post(`/deltagare/${id}/samtycke`, {
+      consent_on: '2026-02-30', consent_form: '', pnr: PERSON, name: '',
+    });
+    assert.equal(r.status, 422);
+    const links = summaryLinks(r.text);
+    for (const f of ['consent_on', 'consent_form', 'name'])
+      assert.ok(links.includes(`f-samtycke-${f}`), `summary links ${f}: ${links}`);
+    for (const f of ['consent_on', 'consent_form', 'name'])
+      assertInvalid(r.text, `f-samtycke-${f}`);
+    assert.match(r.text, new RegExp(`id="f-samtycke-pnr"[^>]*value="${PERSON}"[^>]*autocomplete="off"`));
+    assert.match(r.text, /id="f-samtycke-consent_on"[^>]*value="2026-02-30"/);
+    // The summary stands right under the heading, above every form.
+    assert.ok(r.text.indexOf('class="error-summary"') < r.text.indexOf('<form method="post" action="/deltagare/'),
+      'summary before the first form');
+    assert.equal((r.text.match(/class="error-summary"/g) || []).length, 1, 'one summary');
+  });
+
+  test('the home kommun form keeps its own ids and a hidden field name', async () => {
+    const r = await c.post(`/deltagare/${id}/rattelse`, { field: 'home_area_id', value: '999999' });
+    assert.equal(r.status, 422);
+    assert.match(r.text, /<input type="hidden" name="field" value="home_area_id">/);
+    assert.match(r.text, /<select id="f-hem-value" name="value"/);
+    assert.match(r.text, /<select id="f-rattelse-field" name="field"/);
+  });
+
   test('a correction keeps the chosen field and the value', async () => {
     const r = await c.post(`/deltagare/${id}/rattelse`, { field: 'start_on', value: '2026-02-30' });
     assert.equal(r.status, 422);

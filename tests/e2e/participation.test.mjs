@@ -530,7 +530,11 @@ describe('insatser', () => {
   test('pages show dates in Swedish words, never ISO dates', async () => {
     const chef = new Client(srv.base);
     await chef.login('chef');
-    for (const path of ['/insatser', '/insatser/1', '/medlemmar/1', '/organ/1']) {
+    const list = await chef.get('/insatser/1/deltagare');
+    const one = list.text.match(/href="(\/deltagare\/\d+)"/);
+    assert.ok(one, 'a participation in the list');
+    for (const path of ['/insatser', '/insatser/1', '/medlemmar/1', '/organ/1', '/insatser/1/deltagare',
+      '/ko', '/arbetslistor', one[1]]) {
       const page = await chef.get(path);
       assert.equal(page.status, 200, path);
       // Text between tags, hints ("som 2026-01-31") left out.
