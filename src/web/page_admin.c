@@ -291,26 +291,21 @@ void page_tokens_post(struct req *r)
 	struct form f;
 	FORM_INIT(&f, token_fields);
 	form_read_kv(&f, r->arena, &r->form);
-	if (form_check(&f) == RC_OK) {
-		struct field_error err = {0};
-		char token[CRYPTO_TOKEN_LEN + 1];
-		enum rc rc =
-		    auth_token_create(r->db, &r->actor, form_get(&f, "name"),
-		                      auth_role_parse(form_get(&f, "role")), token, NULL, &err);
-		if (rc == RC_OK) {
-			/* Shown once, in this response; never in a URL. */
-			struct form empty;
-			FORM_INIT(&empty, token_fields);
-			tokens_page(r, &empty, token);
-			return;
-		}
-		if (rc != RC_INVALID) {
-			respond_rc(r, rc);
-			return;
-		}
-		form_fail(&f, &err);
+	struct field_error err = {0};
+	char token[CRYPTO_TOKEN_LEN + 1];
+	enum rc rc = form_check(&f);
+	if (!rc)
+		rc = auth_token_create(r->db, &r->actor, form_get(&f, "name"),
+		                       auth_role_parse(form_get(&f, "role")), token, NULL, &err);
+	if (rc == RC_OK) {
+		/* Shown once, in this response; never in a URL (no redirect). */
+		struct form empty;
+		FORM_INIT(&empty, token_fields);
+		tokens_page(r, &empty, token);
+		return;
 	}
-	r->status = 422;
+	if (post_answered(r, rc, NULL, NULL, &f, &err))
+		return;
 	tokens_page(r, &f, NULL);
 }
 

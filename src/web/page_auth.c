@@ -73,7 +73,7 @@ void page_login_post(struct req *r)
 	struct principal p;
 	char *u = user ? str_trim(arena_strdup(r->arena, user)) : NULL;
 	enum rc rc = auth_login(r->db, u ? u : "", pass ? pass : "", r->address,
-	                        (int64_t)time(NULL), token, &p);
+	                        actor_now(&r->actor), token, &p);
 	if (rc == RC_OK) {
 		req_set_cookie(r, SESSION_COOKIE, token, -1);
 		req_set_cookie(r, LOGIN_COOKIE, "", 0);

@@ -29,6 +29,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "../util/vault.h"
 #include "logsafe.h"
 #include "multipart.h"
@@ -593,9 +594,11 @@ static void log_line(const char *method_in, const char *path_in, int status,
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	long long us = (long long)(end.tv_sec - start->tv_sec) * 1000000LL +
 	               (end.tv_nsec - start->tv_nsec) / 1000;
+	/* The log is stamped with the wall clock, in UTC. */
 	char now[21], today[11], method[LOGSAFE_MAX], path[LOGSAFE_MAX];
-	str_now_iso(now);
-	str_today(today);
+	int64_t t = (int64_t)time(NULL);
+	svtime_iso(t, now);
+	svtime_today(t, today);
 	fprintf(stderr, "%s %s %s %d %lldus\n", now, logsafe_text(method_in, today, method),
 	        logsafe_text(path_in, today, path), status, us);
 }
@@ -684,7 +687,7 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 	size_t n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
 		msg[--n] = '\0';
-	str_today(today);
+	svtime_today((int64_t)time(NULL), today);
 	/* One client opening thousands of connections makes libmicrohttpd
 	 * complain once per connection: a few lines a minute, then a count. */
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

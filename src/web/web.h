@@ -84,6 +84,8 @@ struct field_error;
  *               (either may be NULL), status 422; 0: the caller shows the
  *               form again, which still holds what was typed.
  *   otherwise   answered through respond_rc (403, 404, 409, 500 …); 1.
+ * to and done may be NULL when rc cannot be RC_OK (a success answered
+ * otherwise, like a new API key shown once).
  * Use: if (post_answered(r, rc, to, "sparat", &f, &err)) return;
  *      render the form page.
  */

@@ -6,6 +6,7 @@
 #include "util/str.h"
 #include "web/entity.h"
 #include "web/form.h"
+#include "web/web.h"
 
 static const struct field fields[] = {
     {"name", "Namn", FT_TEXT, 1, 10, NULL, "Ett kort namn.", NULL},
@@ -417,6 +418,47 @@ static void groups_render_as_fieldsets_keeping_what_was_typed(void **state)
 	arena_free(a);
 }
 
+/* The tail of a form POST: a redirect with the notice, the form again with
+ * every error (and 422), or the error page. */
+static void post_answered_ends_a_post_three_ways(void **state)
+{
+	(void)state;
+	struct req r = {0};
+	r.arena = arena_new(0);
+	r.path = "/x";
+	buf_init(&r.out, 0);
+	struct form f;
+	FORM_INIT(&f, fields);
+	struct field_error err = {0};
+	field_error_add(&err, "name", "Namnet finns redan.");
+	field_error_add(&err, "kind", "Välj en annan typ.");
+
+	assert_int_equal(post_answered(&r, RC_OK, "/medlemmar/7", "sparat", &f, &err), 1);
+	assert_int_equal(r.status, 303);
+	assert_string_equal(r.location, "/medlemmar/7?klart=sparat");
+	assert_false(f.has_error);
+
+	r.status = 0;
+	r.location = NULL;
+	assert_int_equal(post_answered(&r, RC_INVALID, "/medlemmar/7", "sparat", &f, &err), 0);
+	assert_int_equal(r.status, 422);
+	assert_null(r.location);
+	assert_true(f.has_error);
+	assert_string_equal(field_error_for(&f.err, "name"), "Namnet finns redan.");
+	assert_string_equal(field_error_for(&f.err, "kind"), "Välj en annan typ.");
+
+	r.status = 0;
+	assert_int_equal(post_answered(&r, RC_NOT_FOUND, "/medlemmar/7", "sparat", &f, &err), 1);
+	assert_int_equal(r.status, 404);
+	assert_null(r.location);
+	r.status = 0;
+	assert_int_equal(post_answered(&r, RC_DENIED, NULL, NULL, NULL, NULL), 1);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(buf_cstr(&r.out), "behörighet"));
+	buf_release(&r.out);
+	arena_free(r.arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,6 +467,7 @@ int main(void)
 	    cmocka_unit_test(entity_forms_carry_every_declared_field),
 	    cmocka_unit_test(checkbox_groups_read_every_ticked_code),
 	    cmocka_unit_test(groups_render_as_fieldsets_keeping_what_was_typed),
+	    cmocka_unit_test(post_answered_ends_a_post_three_ways),
 	    cmocka_unit_test(reads_json_with_types),
 	    cmocka_unit_test(renders_values_escaped_with_error_linked),
 	    cmocka_unit_test(reports_every_error_at_once_and_keeps_values),
