@@ -40,6 +40,16 @@ const char *crypto_password_dummy_hash(void);
  * has started; lets tests prove that every path of a login costs exactly
  * one, and where in a call it is done. */
 unsigned long crypto_argon2_count(void);
+/*
+ * TEST ONLY.  cheap=1 makes crypto_password_hash() (and the dummy hash, if
+ * it is made afterwards) use the lowest cost libsodium allows, so unit
+ * tests do not spend their time in argon2id; 0 restores the real cost.
+ * Verification always uses the cost written in the stored hash.  No file
+ * under src/ other than crypto.c may name this function (scripts/check-style
+ * refuses it), and there is no environment variable or flag for it: the
+ * finsam binary always hashes at crypto_pwhash_*_INTERACTIVE.
+ */
+void crypto_set_test_cost(int cheap);
 /* Creates the key file at path with CRYPTO_KEY_BYTES random bytes as hex,
  * mode 0600, refusing to overwrite an existing file (RC_CONFLICT). */
 enum rc crypto_key_create(const char *path);

@@ -34,19 +34,46 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The one test of hashing at the real cost, which is what the finsam
+ * binary always uses (nothing under src/ calls crypto_set_test_cost). */
 static void password_hash_is_argon2id_and_verifies(void **state)
 {
 	(void)state;
 	assert_int_equal(crypto_setup(), 0);
+	crypto_set_test_cost(0);
 	char h[CRYPTO_PWHASH_LEN];
 	assert_int_equal(crypto_password_hash("hemligt-lösen", h), RC_OK);
 	assert_memory_equal(h, "$argon2id$", 10);
+	/* libsodium's interactive cost: 64 MiB, two passes. */
+	assert_non_null(strstr(h, "$m=65536,t=2,"));
 	assert_true(crypto_password_verify(h, "hemligt-lösen"));
 	assert_false(crypto_password_verify(h, "hemligt-losen"));
-	assert_false(crypto_password_verify("", "x"));
 	char h2[CRYPTO_PWHASH_LEN];
 	assert_int_equal(crypto_password_hash("hemligt-lösen", h2), RC_OK);
 	assert_string_not_equal(h, h2); /* salted */
+	/* The dummy hash is made once per process, at the cost of the
+	 * moment: cheap for the tests that follow. */
+	crypto_set_test_cost(1);
+	assert_false(crypto_password_verify("", "x"));
+}
+
+/* The test cost is the lowest libsodium allows, and a hash made at either
+ * cost verifies at the cost written in it. */
+static void test_cost_is_cheap_and_switchable(void **state)
+{
+	(void)state;
+	assert_int_equal(crypto_setup(), 0);
+	char cheap[CRYPTO_PWHASH_LEN], real[CRYPTO_PWHASH_LEN];
+	crypto_set_test_cost(1);
+	assert_int_equal(crypto_password_hash("hemligt-lösen", cheap), RC_OK);
+	assert_non_null(strstr(cheap, "$m=8,t=1,"));
+	crypto_set_test_cost(0);
+	assert_int_equal(crypto_password_hash("hemligt-lösen", real), RC_OK);
+	assert_non_null(strstr(real, "$m=65536,t=2,"));
+	crypto_set_test_cost(1);
+	assert_true(crypto_password_verify(cheap, "hemligt-lösen"));
+	assert_true(crypto_password_verify(real, "hemligt-lösen"));
+	assert_false(crypto_password_verify(real, "hemligt-losen"));
 }
 
 static void user_add_validates_fields(void **state)
@@ -359,6 +386,11 @@ static void writes_pass_while_hashing(struct testdb *t, int what, const char *ac
 	/* The same key as the first connection: audit entries are signed. */
 	db_set_vault(db2, (struct vault *)db_vault(t->db), 0);
 	crypto_password_dummy_hash();
+	/* The race needs hashing that takes a while: the real cost, also for
+	 * the stored password the call verifies against. */
+	crypto_set_test_cost(0);
+	struct field_error e;
+	assert_int_equal(auth_user_passwd(t->db, &test_actor, "anna.berg", PW, &e), RC_OK);
 	int passed = 0;
 	for (int attempt = 0; attempt < 5 && !passed; attempt++) {
 		struct bg_call c = {t, what, RC_DB};
@@ -377,6 +409,7 @@ static void writes_pass_while_hashing(struct testdb *t, int what, const char *ac
 			break;
 	}
 	db_close(db2);
+	crypto_set_test_cost(1);
 	assert_true(passed);
 }
 
@@ -540,6 +573,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(password_hash_is_argon2id_and_verifies),
+	    cmocka_unit_test(test_cost_is_cheap_and_switchable),
 	    cmocka_unit_test_setup_teardown(user_add_validates_fields, setup, teardown),
 	    cmocka_unit_test_setup_teardown(login_creates_session_stored_hashed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(each_session_has_its_own_csrf_token, setup, teardown),

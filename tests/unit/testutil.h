@@ -44,10 +44,14 @@ static inline void testdb_attach_vault(struct db *db)
 	db_set_vault(db, v, 1);
 }
 
-/* Creates a fresh database; fails the test if it cannot. */
+/* Creates a fresh database; fails the test if it cannot.  Also makes
+ * password hashing cheap for the rest of the process (see crypto.h). */
 static inline void testdb_open(struct testdb *t)
 {
 	assert_int_equal(crypto_setup(), 0);
+	/* Passwords hashed at the lowest argon2id cost: a test that needs
+	 * the real cost sets it back with crypto_set_test_cost(0). */
+	crypto_set_test_cost(1);
 	snprintf(t->dir, sizeof t->dir, "/tmp/finsam-test-XXXXXX");
 	assert_non_null(mkdtemp(t->dir));
 	snprintf(t->path, sizeof t->path, "%s/t.db", t->dir);
