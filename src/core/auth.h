@@ -9,6 +9,14 @@
  * Sessions and API tokens are random 43-character strings handed to the
  * client once; the store keeps only their SHA-256.  A session ends after
  * AUTH_IDLE_SECONDS without use or AUTH_ABSOLUTE_SECONDS after login.
+ *
+ * The account and key writes check their actor here too, not only the
+ * route table: adding, disabling and enabling accounts, setting another's
+ * password, creating and revoking API keys need PERM_USER_ADMIN
+ * (RC_DENIED otherwise, before any work); a signed-in user changes their
+ * own password only with auth_user_change_password (the current one must
+ * match).  Every write runs in db_tx and hands its results (ids, tokens,
+ * the principal) out only after the commit.
  */
 #ifndef FINSAM_AUTH_H
 #define FINSAM_AUTH_H
@@ -61,6 +69,10 @@ enum perm {
 #define AUTH_PASSWORD_MIN         10
 #define AUTH_PASSWORD_MAX         200
 #define AUTH_CSRF_LEN             CRYPTO_TOKEN_LEN
+/* A display name is at most this many characters; the buffers hold that
+ * many in UTF-8's widest form, so a stored name is never cut. */
+#define AUTH_DISPLAY_NAME_MAX  120
+#define AUTH_DISPLAY_NAME_SIZE (AUTH_DISPLAY_NAME_MAX * 4 + 1)
 
 /* Stable code ("admin"), Swedish label ("Administratör") and parser. */
 const char *auth_role_code(enum role r);
@@ -72,7 +84,7 @@ int auth_allows(enum role r, enum perm p);
 struct user {
 	int64_t id;
 	char username[64];
-	char display_name[128];
+	char display_name[AUTH_DISPLAY_NAME_SIZE];
 	enum role role;
 	int disabled;
 	char created_at[21];
@@ -84,7 +96,7 @@ struct principal {
 	int64_t token_id;   /* API token id, or 0 */
 	int64_t session_id; /* the session this request came with, or 0 */
 	char name[80];      /* username or "api:<name>" */
-	char display_name[128];
+	char display_name[AUTH_DISPLAY_NAME_SIZE];
 	enum role role;
 	char csrf[AUTH_CSRF_LEN + 1]; /* empty for API tokens */
 };
@@ -120,8 +132,9 @@ enum rc auth_user_list(struct db *db, struct arena *a, struct user **out, size_t
 enum rc auth_password_acceptable(const char *password, struct field_error *err);
 
 /*
- * Checks username and password from address at time now.  On success
- * writes a new session token (give it to the client) and fills *p.
+ * Checks username and password from address at time now.  On success,
+ * once the session is committed, writes its token (give it to the client)
+ * and fills *p; on any other result token_out is empty and *p untouched.
  * RC_DENIED for wrong credentials or a disabled account (one answer for
  * both, so accounts cannot be probed), RC_THROTTLED while locked (see the
  * throttling rule above).  Every outcome costs exactly one argon2id
@@ -130,8 +143,10 @@ enum rc auth_password_acceptable(const char *password, struct field_error *err);
  */
 enum rc auth_login(struct db *db, const char *username, const char *password, const char *address,
                    int64_t now, char token_out[CRYPTO_TOKEN_LEN + 1], struct principal *p);
-/* Finds the live session for token at time now and marks it used;
- * RC_NOT_FOUND if none or expired. */
+/* Finds the live session for token at time now and marks it used (at
+ * most once a minute, in its own transaction; a touch that fails leaves
+ * the session to end sooner, never later, and is not the lookup's error);
+ * RC_NOT_FOUND if none or expired.  *p is written only on RC_OK. */
 enum rc auth_session_lookup(struct db *db, const char *token, int64_t now, struct principal *p);
 /* Ends the session for token (no error if it was already gone). */
 enum rc auth_logout(struct db *db, const struct actor *who, const char *token);
@@ -145,13 +160,16 @@ struct api_token_info {
 	int revoked;
 };
 
-/* Creates an API token for an integration; the token text is shown once. */
+/* Creates an API token for an integration; the token text is shown once.
+ * token_out is empty unless the result is RC_OK. */
 enum rc auth_token_create(struct db *db, const struct actor *who, const char *name, enum role role,
                           char token_out[CRYPTO_TOKEN_LEN + 1], int64_t *id_out,
                           struct field_error *err);
 enum rc auth_token_revoke(struct db *db, const struct actor *who, int64_t id);
 enum rc auth_token_list(struct db *db, struct arena *a, struct api_token_info **out, size_t *n);
-/* Finds a live API token; fills *p with role and "api:<name>". */
-enum rc auth_token_lookup(struct db *db, const char *token, struct principal *p);
+/* Finds a live API token; fills *p with role and "api:<name>" (only on
+ * RC_OK) and records the use at time now, once a day at most (in its own
+ * transaction, like a session's touch). */
+enum rc auth_token_lookup(struct db *db, const char *token, int64_t now, struct principal *p);
 
 #endif

@@ -389,7 +389,7 @@ static void authenticate(struct req *r)
 	const char *authz = req_header(r, "Authorization");
 	int64_t now = (int64_t)time(NULL);
 	if (authz && strncmp(authz, "Bearer ", 7) == 0) {
-		if (r->is_api && auth_token_lookup(r->db, authz + 7, &r->who) == RC_OK)
+		if (r->is_api && auth_token_lookup(r->db, authz + 7, now, &r->who) == RC_OK)
 			r->authed = 1;
 	} else {
 		const char *tok = kv_get(&r->cookies, SESSION_COOKIE);

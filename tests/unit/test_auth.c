@@ -517,16 +517,222 @@ static void api_tokens_are_hashed_and_revocable(void **state)
 	assert_int_equal(
 	    auth_token_create(t->db, &test_actor, "Ekonomisystemet", ROLE_API, tok, &id, &e),
 	    RC_OK);
-	assert_int_equal(auth_token_lookup(t->db, tok, &p), RC_OK);
+	assert_int_equal(auth_token_lookup(t->db, tok, T0, &p), RC_OK);
 	assert_int_equal(p.role, ROLE_API);
 	assert_string_equal(p.name, "api:Ekonomisystemet");
 	assert_int_equal(p.user_id, 0);
 	assert_int_equal(auth_token_revoke(t->db, &test_actor, id), RC_OK);
-	assert_int_equal(auth_token_lookup(t->db, tok, &p), RC_NOT_FOUND);
+	assert_int_equal(auth_token_lookup(t->db, tok, T0, &p), RC_NOT_FOUND);
 	assert_int_equal(auth_token_revoke(t->db, &test_actor, id), RC_NOT_FOUND);
 	assert_int_equal(auth_token_create(t->db, &test_actor, "x", ROLE_ADMIN, tok, &id, &e),
 	                 RC_INVALID);
 	assert_string_equal(e.field, "role");
+}
+
+/* Counts the tests read: constant SQL, one integer each. */
+enum count { SESSIONS, USERS, LIVE_KEYS, ENABLED_USERS, AUDIT_ENTRIES };
+static const char *const count_sql[] = {
+    [SESSIONS] = "SELECT count(*) FROM session",
+    [USERS] = "SELECT count(*) FROM app_user",
+    [LIVE_KEYS] = "SELECT count(*) FROM api_token WHERE revoked_at IS NULL",
+    [ENABLED_USERS] = "SELECT count(*) FROM app_user WHERE disabled_at IS NULL",
+    [AUDIT_ENTRIES] = "SELECT count(*) FROM audit_log",
+};
+
+static int64_t count_of(struct db *db, enum count k)
+{
+	struct db_stmt *q;
+	int64_t v = -1;
+	assert_int_equal(db_prepare(db, count_sql[k], &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &v), RC_OK);
+	return v;
+}
+
+/* The session touch is a write in db_tx: a busy store on its first step
+ * is retried, and the touch lands (the idle clock moved on). */
+static void session_touch_runs_in_a_transaction(void **state)
+{
+	struct testdb *t = *state;
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	struct principal p;
+	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, tok, &p), RC_OK);
+	for (int n = 1; n <= 3; n++) {
+		int64_t at = T0 + n * (AUTH_IDLE_SECONDS - 60);
+		db_test_fail_step(t->db, n);
+		struct principal again;
+		assert_int_equal(auth_session_lookup(t->db, tok, at, &again), RC_OK);
+		/* The failure fired: the touch ran inside a transaction. */
+		assert_false(db_test_fail_pending(t->db));
+		assert_int_equal(again.session_id, p.session_id);
+		struct db_stmt *q;
+		assert_int_equal(
+		    db_prepare(t->db, "SELECT last_seen FROM session WHERE id = $1", &q), RC_OK);
+		db_bind_int64(q, 1, p.session_id);
+		assert_int_equal(db_step(q), DB_ROW);
+		assert_int_equal(db_col_int64(q, 0), at);
+		db_finalize(q);
+	}
+	db_test_fail_step(t->db, 0);
+}
+
+/* The API key's last use is recorded in db_tx, at the clock passed in. */
+static void token_use_is_recorded_in_a_transaction_at_the_clock_given(void **state)
+{
+	struct testdb *t = *state;
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	int64_t id;
+	struct field_error e;
+	struct principal p;
+	assert_int_equal(
+	    auth_token_create(t->db, &test_actor, "Ekonomisystemet", ROLE_API, tok, &id, &e),
+	    RC_OK);
+	db_test_fail_step(t->db, 2);
+	assert_int_equal(auth_token_lookup(t->db, tok, TEST_NOW, &p), RC_OK);
+	assert_false(db_test_fail_pending(t->db));
+	assert_int_equal(p.token_id, id);
+	struct arena *a = arena_new(0);
+	struct api_token_info *list;
+	size_t n;
+	assert_int_equal(auth_token_list(t->db, a, &list, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].last_used_at, "2026-11-23T12:00:00Z");
+	assert_false(list[0].revoked);
+	/* Once a day: a later use the same day writes nothing. */
+	db_test_fail_step(t->db, 1);
+	assert_int_equal(auth_token_lookup(t->db, tok, TEST_NOW + 3600, &p), RC_OK);
+	assert_true(db_test_fail_pending(t->db));
+	db_test_fail_step(t->db, 0);
+	assert_int_equal(auth_token_list(t->db, a, &list, &n), RC_OK);
+	assert_string_equal(list[0].last_used_at, "2026-11-23T12:00:00Z");
+	arena_free(a);
+}
+
+/* A login retried after a busy step, at every step it has, makes one
+ * session, and the token and principal handed out are that session's. */
+static void login_retried_hands_out_the_committed_session(void **state)
+{
+	struct testdb *t = *state;
+	int fired = 1;
+	for (int n = 1; fired; n++) {
+		char tok[CRYPTO_TOKEN_LEN + 1];
+		struct principal p;
+		int64_t before = count_of(t->db, SESSIONS);
+		db_test_fail_step(t->db, n);
+		assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, tok, &p),
+		                 RC_OK);
+		fired = !db_test_fail_pending(t->db);
+		db_test_fail_step(t->db, 0);
+		assert_int_equal(count_of(t->db, SESSIONS), before + 1);
+		struct principal again;
+		assert_int_equal(auth_session_lookup(t->db, tok, T0 + 1, &again), RC_OK);
+		assert_int_equal(again.session_id, p.session_id);
+		assert_string_equal(again.csrf, p.csrf);
+	}
+}
+
+/* When the login's transaction fails, no token or principal is handed
+ * out: they would name a session that was never stored. */
+static void failed_login_transaction_hands_out_nothing(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(db_exec(t->db, "CREATE TRIGGER refuse BEFORE INSERT ON login_known_address"
+	                                " BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+	                 RC_OK);
+	char tok[CRYPTO_TOKEN_LEN + 1] = "unchanged";
+	struct principal p;
+	memset(&p, 0x5a, sizeof p);
+	struct principal sentinel = p;
+	assert_int_not_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, tok, &p), RC_OK);
+	assert_string_equal(tok, "");
+	assert_memory_equal(&p, &sentinel, sizeof p);
+	assert_int_equal(count_of(t->db, SESSIONS), 0);
+}
+
+/* The same for an API key: its text is shown only once it is stored. */
+static void failed_token_create_hands_out_nothing(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(db_exec(t->db, "CREATE TRIGGER refuse AFTER INSERT ON api_token"
+	                                " BEGIN SELECT RAISE(ABORT, 'refused'); END"),
+	                 RC_OK);
+	char tok[CRYPTO_TOKEN_LEN + 1] = "unchanged";
+	int64_t id = -1;
+	struct field_error e;
+	assert_int_not_equal(
+	    auth_token_create(t->db, &test_actor, "Ekonomisystemet", ROLE_API, tok, &id, &e),
+	    RC_OK);
+	assert_string_equal(tok, "");
+	assert_int_equal(id, -1);
+}
+
+/* Account and key administration is checked in core, not only by the
+ * route table: a förbundschef (no PERM_USER_ADMIN) is refused everything
+ * and nothing changes; a user still changes their own password. */
+static void account_administration_needs_the_permission_in_core(void **state)
+{
+	struct testdb *t = *state;
+	struct field_error e;
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	int64_t key;
+	assert_int_equal(auth_token_create(t->db, &test_actor, "Nyckel", ROLE_API, tok, &key, &e),
+	                 RC_OK);
+	int64_t audit_before = count_of(t->db, AUDIT_ENTRIES);
+	const struct actor anna = {1, "anna.berg", "10.0.0.1", ROLE_DIRECTOR, TEST_NOW};
+	const struct actor nobody = {0, "anonym", "10.0.0.1", ROLE_NONE, TEST_NOW};
+	const struct actor *refused[] = {&anna, &nobody, NULL};
+	for (size_t i = 0; i < 3; i++) {
+		const struct actor *who = refused[i];
+		int64_t id = -1;
+		assert_int_equal(
+		    auth_user_add(t->db, who, "ny.chef", "Ny Chef", ROLE_ADMIN, PW, &id, &e),
+		    RC_DENIED);
+		assert_int_equal(id, -1);
+		assert_int_equal(auth_user_add_hashed(t->db, who, "ny.chef", "Ny Chef", ROLE_ADMIN,
+		                                      "$argon2id$x", &id, &e),
+		                 RC_DENIED);
+		assert_int_equal(auth_user_passwd(t->db, who, "anna.berg", "ett-nytt-losen", &e),
+		                 RC_DENIED);
+		assert_int_equal(auth_user_set_disabled(t->db, who, "anna.berg", 1), RC_DENIED);
+		tok[0] = 'x';
+		assert_int_equal(auth_token_create(t->db, who, "Egen", ROLE_API, tok, &id, &e),
+		                 RC_DENIED);
+		assert_string_equal(tok, "");
+		assert_int_equal(auth_token_revoke(t->db, who, key), RC_DENIED);
+	}
+	assert_int_equal(count_of(t->db, USERS), 1);
+	assert_int_equal(count_of(t->db, LIVE_KEYS), 1);
+	assert_int_equal(count_of(t->db, ENABLED_USERS), 1);
+	assert_int_equal(count_of(t->db, AUDIT_ENTRIES), audit_before);
+	char s[CRYPTO_TOKEN_LEN + 1];
+	struct principal p;
+	assert_int_equal(auth_login(t->db, "anna.berg", PW, "10.0.0.1", T0, s, &p), RC_OK);
+	/* Her own password, with the current one. */
+	assert_int_equal(auth_user_change_password(t->db, &anna, 0, PW, "ett-nytt-losen", &e),
+	                 RC_OK);
+}
+
+/* A display name of 120 characters comes back whole, also in letters that
+ * take two bytes each. */
+static void long_display_name_is_not_cut(void **state)
+{
+	struct testdb *t = *state;
+	char name[AUTH_DISPLAY_NAME_MAX * 2 + 1];
+	for (int i = 0; i < AUTH_DISPLAY_NAME_MAX; i++)
+		memcpy(name + 2 * i, "\xc3\xb6", 2); /* ö */
+	name[AUTH_DISPLAY_NAME_MAX * 2] = '\0';
+	struct field_error e;
+	int64_t id;
+	assert_int_equal(auth_user_add(t->db, &test_actor, "oe", name, ROLE_AUDITOR, PW, &id, &e),
+	                 RC_OK);
+	struct user u;
+	assert_int_equal(auth_user_get(t->db, id, &u), RC_OK);
+	assert_string_equal(u.display_name, name);
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	struct principal p;
+	assert_int_equal(auth_login(t->db, "oe", PW, "10.0.0.1", T0, tok, &p), RC_OK);
+	assert_string_equal(p.display_name, name);
+	assert_int_equal(auth_session_lookup(t->db, tok, T0 + 1, &p), RC_OK);
+	assert_string_equal(p.display_name, name);
 }
 
 /* Every role against every permission, as the README's table says (an
@@ -603,6 +809,17 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(own_password_change_ends_the_other_sessions, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(api_tokens_are_hashed_and_revocable, setup, teardown),
+	    cmocka_unit_test_setup_teardown(session_touch_runs_in_a_transaction, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        token_use_is_recorded_in_a_transaction_at_the_clock_given, setup, teardown),
+	    cmocka_unit_test_setup_teardown(login_retried_hands_out_the_committed_session, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(failed_login_transaction_hands_out_nothing, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(failed_token_create_hands_out_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(account_administration_needs_the_permission_in_core,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(long_display_name_is_not_cut, setup, teardown),
 	    cmocka_unit_test(permission_table_matches_the_roles),
 	};
 	return cmocka_run_group_tests_name("auth", tests, NULL, NULL);
