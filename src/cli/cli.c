@@ -47,8 +47,13 @@ struct command {
 static const struct command commands[];
 static const size_t ncommands;
 
+/* The moment the command runs: the wall clock, read once in cli_main, so
+ * everything one command writes carries the same time.  (serve sets each
+ * request's own.) */
+static int64_t cli_now;
+
 /* The administrator at the terminal, at the moment the command runs. */
-#define CLI_ACTOR ((struct actor){0, "cli", "cli", ROLE_ADMIN, (int64_t)time(NULL)})
+#define CLI_ACTOR ((struct actor){0, "cli", "cli", ROLE_ADMIN, cli_now})
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -964,6 +969,7 @@ int cli_main(int argc, char **argv)
 		fprintf(stderr, "finsam: libsodium kunde inte startas.\n");
 		return 1;
 	}
+	cli_now = (int64_t)time(NULL);
 	if (argc < 2)
 		return cmd_help(0, NULL);
 	const char *name = argv[1];

@@ -135,6 +135,16 @@ static const char *fold_dup(struct arena *a, const char *s)
 	return arena_strdup(a, f);
 }
 
+/* A row of id, parent and name, the name folded (a failed copy is seen by
+ * db_fetch_all through the arena). */
+static void read_named(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct named *x = elem;
+	x->id = db_col_int64(q, 0);
+	x->parent = db_col_int64(q, 1);
+	x->fname = fold_dup(a, db_col_text(q, 2));
+}
+
 static enum rc load_lookups(struct db *db, struct arena *a, int64_t assoc, struct lookups *l)
 {
 	memset(l, 0, sizeof *l);
@@ -168,23 +178,11 @@ static enum rc load_lookups(struct db *db, struct arena *a, int64_t assoc, struc
 		if (rc)
 			return rc;
 		db_bind_int64(q, 1, assoc);
-		size_t cap = 0;
-		int step;
-		while ((step = db_step(q)) == DB_ROW) {
-			struct named *arr =
-			    arena_grow(a, l->names[k], &cap, l->nnames[k], sizeof *l->names[k]);
-			const char *f = arr ? fold_dup(a, db_col_text(q, 2)) : NULL;
-			if (!f) {
-				db_finalize(q);
-				return RC_NOMEM;
-			}
-			l->names[k] = arr;
-			arr[l->nnames[k]++] =
-			    (struct named){db_col_int64(q, 0), db_col_int64(q, 1), f};
-		}
-		db_finalize(q);
-		if (step != DB_DONE)
-			return RC_DB;
+		/* Every one: a cell naming an insats or area left out would be
+		 * refused as unknown. */
+		if ((rc = db_fetch_all(q, a, read_named, sizeof *l->names[k], 0,
+		                       (void **)&l->names[k], &l->nnames[k], NULL)))
+			return rc;
 	}
 	return RC_OK;
 }
@@ -239,7 +237,13 @@ struct import_ctx {
 	int64_t assoc;
 	const struct import_input *in;
 	struct arena *a; /* the caller's: errors and column names */
-	struct import_result *out;
+	/* Bytes taken from the input so far, by any run: a run that finds
+	 * them non-zero must rewind the input before it reads. */
+	uint64_t consumed;
+	/* The result, overwritten in full by every run (errors in an array
+	 * allocated once, in a); handed to the caller after db_tx returned. */
+	struct import_result res;
+	struct import_result *out; /* = &res */
 	/* Per run of the transaction: */
 	int colidx[C_COUNT];              /* column index in the file, or -1 */
 	const char *header[CSV_MAX_COLS]; /* the header's names, in a */
@@ -336,7 +340,9 @@ static void row_errors(struct import_ctx *c, size_t line, enum rc rc, const stru
                        int step)
 {
 	if (rc != RC_INVALID) {
-		add_error(c, line, -1,
+		/* Refused by the participant module's rule (who may register in
+		 * which insats) or a missing insats: both about the insats. */
+		add_error(c, line, rc == RC_DENIED || rc == RC_NOT_FOUND ? C_INTERVENTION : -1,
 		          rc == RC_DENIED      ? "Du får inte registrera deltagare i den insatsen."
 		          : rc == RC_NOT_FOUND ? "Insatsen finns inte."
 		                               : "Raden kunde inte sparas.");
@@ -527,8 +533,25 @@ static enum rc map_header(struct import_ctx *c, const struct csv_row *h)
 
 static const char nomem_msg[] = "Minnet räckte inte till importen. Inget importerades.";
 
-/* One run of the import, inside the transaction: reads the file from its
- * first byte, so a second run (the store was busy) starts over cleanly. */
+/* Reads from the caller's input, counting what was taken. */
+static ssize_t counted_read(void *ctx, char *buf, size_t n)
+{
+	struct import_ctx *c = ctx;
+	ssize_t got = c->in->read(c->in->ctx, buf, n);
+	if (got > 0)
+		c->consumed += (uint64_t)got;
+	return got;
+}
+
+/*
+ * One run of the import, inside the transaction.  A run reads the file
+ * from its first byte: when the store was busy and db_tx runs the import
+ * again, the input is rewound first.  An input that cannot be rewound (a
+ * pipe: rewind is NULL or fails) is not read again from where the first
+ * run stopped, which would import a tail of the file as if it were all
+ * of it: the import ends with RC_IO and an error saying the store was busy
+ * and nothing was imported, so the person runs it again.
+ */
 static enum rc import_tx(struct db *db, void *v)
 {
 	struct import_ctx *c = v;
@@ -537,11 +560,16 @@ static enum rc import_tx(struct db *db, void *v)
 	o->nerrors = o->errors_total = 0;
 	o->from_cp1252 = 0;
 	o->delimiter = 0;
-	if (c->in->rewind && c->in->rewind(c->in->ctx)) {
-		add_error_named(c, 0, NULL, "Filen kunde inte läsas.");
-		return RC_IO;
+	if (c->consumed) {
+		if (!c->in->rewind || c->in->rewind(c->in->ctx)) {
+			add_error_named(c, 0, NULL,
+			                "Databasen var upptagen, och filen kan inte läsas en gång "
+			                "till från början. Inget importerades. Kör importen igen.");
+			return RC_IO;
+		}
+		c->consumed = 0;
 	}
-	struct csv_source src = {c->in->read, c->in->ctx};
+	struct csv_source src = {counted_read, c};
 	struct csv_reader *r = csv_reader_new(&src, c->in->max_rows, c->in->max_bytes);
 	struct arena *run = arena_new(0);
 	enum rc rc = RC_OK;
@@ -595,24 +623,29 @@ enum rc import_participations_from(struct db *db, const struct vault *v, const s
 {
 	memset(out, 0, sizeof *out);
 	/* Without room for the report the caller says what happened. */
-	out->errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof *out->errors);
-	if (!out->errors)
+	struct import_error *errors = arena_alloc(a, IMPORT_MAX_ERRORS * sizeof *errors);
+	if (!errors)
 		return RC_NOMEM;
 	struct import_ctx *c = arena_alloc(a, sizeof *c);
 	if (!c) {
-		str_copy(out->errors[0].message, sizeof out->errors[0].message, nomem_msg);
+		out->errors = errors;
+		str_copy(errors[0].message, sizeof errors[0].message, nomem_msg);
 		out->nerrors = out->errors_total = 1;
 		return RC_NOMEM;
 	}
+	memset(c, 0, sizeof *c);
 	c->v = v;
 	c->who = who;
 	c->assoc = assoc;
 	c->in = in;
 	c->a = a;
-	c->out = out;
+	c->res.errors = errors;
+	c->out = &c->res;
 	enum rc rc = db_tx(db, import_tx, c);
-	if (rc && out->errors_total == 0)
+	if (rc && c->res.errors_total == 0)
 		add_error_named(c, 0, NULL, "Importen avbröts. Inget importerades.");
+	/* The counts when it committed; the errors when it did not. */
+	*out = c->res;
 	return rc;
 }
 

@@ -9,6 +9,9 @@
  * core functions as the pages, inside one transaction: either every row
  * is written, or none is and every problem found is listed with its line
  * and column (the first IMPORT_MAX_ERRORS of them, and how many in all).
+ * Each row is checked by the participation module's own rule for the
+ * actor (who may register in which insats): a row for an insats the actor
+ * may not register in is an error on that row's insats column.
  *
  * The file is read as a stream (util/csv.h): code lists, insatser and
  * areas are loaded once per import, so memory stays flat however many
@@ -47,9 +50,13 @@ struct import_result {
 };
 
 /* Where the file comes from.  read() as in struct csv_source; rewind()
- * goes back to the first byte (0 on success), since the transaction may
- * run again.  max_rows caps the rows under the header and max_bytes the
- * size (0: no cap). */
+ * goes back to the first byte (0 on success).  The whole file is one
+ * transaction, which runs again from the first byte when the store was
+ * busy: rewind is called only then.  An input that cannot go back (a pipe:
+ * rewind NULL or failing) is imported when the first run gets through;
+ * if the store was busy, the import ends with RC_IO and an error saying
+ * so, and nothing is written.  max_rows caps the rows under the header and
+ * max_bytes the size (0: no cap). */
 struct import_input {
 	ssize_t (*read)(void *ctx, char *buf, size_t n);
 	int (*rewind)(void *ctx);

@@ -11,6 +11,7 @@
 #include "../util/crypto.h"
 #include "../util/plural.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "../util/vault.h"
 #include "audit.h"
 #include "personal_data.h"
@@ -38,8 +39,9 @@ static enum rc run_tx(struct db *db, void *ctx)
 	char want[VAULT_HASH_HEX_LEN + 1];
 	vault_key_id(c->v, want);
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT key_id FROM key_check WHERE id = 1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT key_id FROM key_check WHERE id = 1", &q)))
+		return rc;
 	enum db_step s = db_step(q);
 	if (s == DB_ROW) {
 		const char *have = db_col_text(q, 0);
@@ -49,7 +51,7 @@ static enum rc run_tx(struct db *db, void *ctx)
 	if (s == DB_ROW)
 		return RC_OK;
 	if (s != DB_DONE)
-		return RC_DB;
+		return db_refine(db, db_step_rc(s));
 	/* The table was there before this open: the row was removed. */
 	if (db_opened_version(db) >= KEYCHECK_SCHEMA) {
 		r->outcome = KEYCHECK_MISSING;
@@ -60,8 +62,7 @@ static enum rc run_tx(struct db *db, void *ctx)
 		return RC_OK;
 	}
 
-	enum rc rc = try_identities(db, c->v, r);
-	if (rc)
+	if ((rc = try_identities(db, c->v, r)))
 		return rc;
 	if (r->unopened) {
 		r->outcome = KEYCHECK_UNOPENED;
@@ -85,15 +86,16 @@ static enum rc run_tx(struct db *db, void *ctx)
 	}
 	if (rc)
 		return rc;
-	if (db_prepare(db, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, $1, $2)", &q))
-		return RC_DB;
+	if ((rc = db_prepare(db, "INSERT INTO key_check (id, key_id, stored_at) VALUES (1, $1, $2)",
+	                     &q)))
+		return rc;
+	/* The check runs as the program starts, before any request: the
+	 * system actor's clock is the wall clock (actor_now). */
 	char now[21];
-	str_now_iso(now);
+	svtime_iso(actor_now(&system_actor), now);
 	db_bind_text(q, 1, want);
 	db_bind_text(q, 2, now);
-	s = db_step(q);
-	db_finalize(q);
-	return db_step_rc(s);
+	return db_run(q);
 }
 
 enum rc keycheck_check(struct db *db, const struct vault *v, enum keycheck_mode mode,
@@ -101,7 +103,8 @@ enum rc keycheck_check(struct db *db, const struct vault *v, enum keycheck_mode 
 {
 	struct run_ctx c = {.v = v, .mode = mode};
 	enum rc rc = db_tx(db, run_tx, &c);
-	*r = c.r;
+	/* The outcome only of a run that committed. */
+	*r = rc ? (struct keycheck_result){0} : c.r;
 	if (rc)
 		return rc;
 	return r->outcome == KEYCHECK_WRONG || r->outcome == KEYCHECK_UNOPENED ||

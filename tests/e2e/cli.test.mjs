@@ -73,6 +73,18 @@ describe('accounts from the command line', () => {
     assert.match(ok.stdout, /Importerade 1 deltagande \(0 starter, 0 avslut\)\./);
   });
 
+  test('a file from a pipe is imported: the first reading is never rewound', () => {
+    // It failed before: the import rewound its input (fseek) before the
+    // first reading too, which a pipe cannot do.
+    const file = join(dir, 'ror.csv');
+    writeFileSync(file, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${today()};FK;K\n`);
+    // A real pipe (node's own stdin for a child is a socket).
+    const r = spawnSync('sh', ['-c', 'cat "$1" | "$0" import participations "$2" /dev/stdin', BIN, file, srv.db],
+      { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /Importerade 1 deltagande \(0 starter, 0 avslut\)\./);
+  });
+
   test('a file over 16 MiB is streamed and imported whole', () => {
     // It was refused for its size; the import now reads row by row.
     const file = join(dir, 'stor.csv');

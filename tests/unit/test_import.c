@@ -461,6 +461,130 @@ static void reads_a_stream_in_small_pieces(void **state)
 	csv_reader_free(cr);
 }
 
+/* A pipe: the bytes come once, and it cannot go back (as fseek on a pipe
+ * fails). */
+static int pipe_rewind(void *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+static const char three_rows[] = "Insats;Anmäld;Anmäld av;Kön\n"
+                                 "Steget vidare;2025-01-10;FK;K\n"
+                                 "Steget vidare;2025-01-11;AF;M\n"
+                                 "Steget vidare;2025-01-12;Egen anmälan;K\n";
+
+/* The whole file is one transaction that runs again when the store is
+ * busy: for a failure at every step it has, the file is read again from
+ * its first byte and each row is imported once. */
+static void busy_store_imports_the_whole_file_once(void **state)
+{
+	struct fx *f = *state;
+	int fired = 1;
+	int64_t before = participations(f);
+	for (int n = 1; fired; n++) {
+		struct dribble d = {three_rows, strlen(three_rows), 0, 0};
+		struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0};
+		struct import_result r;
+		db_test_fail_step(f->t.db, n);
+		assert_int_equal(import_participations_from(f->t.db, f->v, &test_actor, f->assoc,
+		                                            &src, f->a, &r),
+		                 RC_OK);
+		fired = !db_test_fail_pending(f->t.db);
+		db_test_fail_step(f->t.db, 0);
+		assert_int_equal(r.rows, 3);
+		assert_int_equal(r.nerrors, 0);
+		before += 3;
+		assert_int_equal(participations(f), before);
+	}
+}
+
+/* An input that cannot go back is read once: imported when the store is
+ * free (the first run never rewinds), refused in words when the store was
+ * busy, never imported from where the first run stopped. */
+static void input_that_cannot_rewind_is_not_retried_blindly(void **state)
+{
+	struct fx *f = *state;
+	struct import_result r;
+	struct dribble d = {three_rows, strlen(three_rows), 0, 0};
+	struct import_input src = {dribble_read, pipe_rewind, &d, 0, 0};
+	assert_int_equal(
+	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r),
+	    RC_OK);
+	assert_int_equal(r.rows, 3);
+	assert_int_equal(participations(f), 3);
+	/* Busy after the first run began reading the file; with no rewind,
+	 * and with one that fails. */
+	for (int k = 0; k < 2; k++) {
+		struct dribble d2 = {three_rows, strlen(three_rows), 0, 0};
+		struct import_input src2 = {dribble_read, k ? pipe_rewind : NULL, &d2, 0, 0};
+		db_test_fail_step(f->t.db, 12);
+		assert_int_equal(import_participations_from(f->t.db, f->v, &test_actor, f->assoc,
+		                                            &src2, f->a, &r),
+		                 RC_IO);
+		assert_false(db_test_fail_pending(f->t.db));
+		assert_int_equal(r.rows, 0);
+		assert_int_equal(r.nerrors, 1);
+		assert_non_null(strstr(r.errors[0].message, "Databasen var upptagen"));
+		assert_non_null(strstr(r.errors[0].message, "Inget importerades"));
+		assert_int_equal(participations(f), 3);
+	}
+}
+
+/* The import registers with the participation module's rule for the
+ * actor: a deltagaransvarig only in the insatser they work in.  A row for
+ * another insats is an error in that row's insats column, and nothing is
+ * written. */
+static void rows_follow_the_actors_right_to_register(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct intervention x = {0};
+	x.association_id = f->assoc;
+	x.name = "Annan insats";
+	x.orientation = "individ";
+	x.method = "person";
+	x.start_on = "2024-01-01";
+	assert_int_equal(intervention_save(f->t.db, &test_actor, &x, &e), RC_OK);
+	int64_t uid, steget = 0;
+	assert_int_equal(auth_user_add(f->t.db, &test_actor, "dr", "Del Ansvarig", ROLE_CASEWORKER,
+	                               "langt-losenord", &uid, &e),
+	                 RC_OK);
+	struct db_stmt *q;
+	assert_int_equal(
+	    db_prepare(f->t.db, "SELECT id FROM intervention WHERE name = 'Steget vidare'", &q),
+	    RC_OK);
+	assert_int_equal(db_one_int64(q, &steget), RC_OK);
+	assert_int_equal(
+	    intervention_staff_set(f->t.db, &test_actor, steget, uid, "deltagaransvarig", 1, &e),
+	    RC_OK);
+	const struct actor dr = {uid, "dr", "127.0.0.1", ROLE_CASEWORKER, TEST_NOW};
+	const char *in = "Insats;Anmäld;Anmäld av;Kön\n"
+	                 "Steget vidare;2025-01-10;FK;K\n"
+	                 "Annan insats;2025-01-10;FK;K\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &dr, f->assoc, in, strlen(in), f->a, &r),
+	    RC_INVALID);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(r.nerrors, 1);
+	assert_int_equal(r.errors[0].line, 3);
+	assert_non_null(r.errors[0].column);
+	assert_string_equal(r.errors[0].column, "Insats");
+	assert_non_null(strstr(r.errors[0].message, "får inte registrera"));
+	/* A board member may register nowhere. */
+	const struct actor board = {uid, "dr", "127.0.0.1", ROLE_BOARD, TEST_NOW};
+	const char *mine = "Insats;Anmäld;Anmäld av;Kön\nSteget vidare;2025-01-10;FK;K\n";
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &board, f->assoc, mine, strlen(mine), f->a, &r),
+	    RC_INVALID);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &dr, f->assoc, mine, strlen(mine), f->a, &r),
+	    RC_OK);
+	assert_int_equal(participations(f), 1);
+}
+
 /* Windows-1252 is decided row by row, so a file need not be held whole. */
 static void windows_1252_rows_are_converted(void **state)
 {
@@ -498,6 +622,12 @@ int main(void)
 	    cmocka_unit_test(utf16_is_refused_with_advice),
 	    cmocka_unit_test_setup_teardown(reads_a_stream_in_small_pieces, setup, teardown),
 	    cmocka_unit_test(windows_1252_rows_are_converted),
+	    cmocka_unit_test_setup_teardown(busy_store_imports_the_whole_file_once, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(input_that_cannot_rewind_is_not_retried_blindly, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(rows_follow_the_actors_right_to_register, setup,
+	                                    teardown),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
