@@ -47,11 +47,13 @@
 #include "core/keycheck.h"
 #include "core/org.h"
 #include "core/auth.h"
+#include "core/import.h"
 #include "core/intervention.h"
 #include "core/participation.h"
 #include "core/personal_data.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/csv.h"
 #include "util/str.h"
 
 /* 2025-03-14 10:00:00 UTC: the fixture's clock, far from the wall clock. */
@@ -660,6 +662,266 @@ static enum rc run_personal_extract(struct fx *fx)
 	return rc;
 }
 
+/* ---- rows: accounts, sessions, API keys, import, key file (auth) ---- */
+
+#define RETRY_PW "ett-bra-losenord"
+/* A session and an API key whose text the tests know; only their SHA-256
+ * is stored, as auth.c does. */
+static const char fixed_session[] = "SESSIONSESSIONSESSIONSESSIONSESSIONSESSION1";
+static const char fixed_key[] = "APIKEYAPIKEYAPIKEYAPIKEYAPIKEYAPIKEYAPIKEY1";
+
+/* An account "anna" (fx->id[0]) with a live session of fixed_session
+ * (fx->id[1]), last used ten minutes before the fixture's now. */
+static void setup_account(struct fx *fx)
+{
+	crypto_set_test_cost(1);
+	struct field_error e;
+	assert_int_equal(auth_user_add(fx->db, &fx->who, "anna", "Anna Berg", ROLE_DIRECTOR,
+	                               RETRY_PW, &fx->id[0], &e),
+	                 RC_OK);
+	char h[CRYPTO_HASH_HEX_LEN + 1];
+	crypto_sha256_hex(fixed_session, strlen(fixed_session), h);
+	struct db_stmt *q;
+	assert_int_equal(
+	    db_prepare(
+	        fx->db,
+	        "INSERT INTO session (token_hash, user_id, csrf_token, created_at, last_seen)"
+	        " VALUES ($1, $2, 'csrf', $3, $3) RETURNING id",
+	        &q),
+	    RC_OK);
+	db_bind_text(q, 1, h);
+	db_bind_int64(q, 2, fx->id[0]);
+	db_bind_int64(q, 3, FIXTURE_NOW - 600);
+	assert_int_equal(db_one_int64(q, &fx->id[1]), RC_OK);
+}
+
+/* An API key of fixed_key (fx->id[2]), never used. */
+static void setup_account_and_key(struct fx *fx)
+{
+	setup_account(fx);
+	char h[CRYPTO_HASH_HEX_LEN + 1];
+	crypto_sha256_hex(fixed_key, strlen(fixed_key), h);
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(fx->db,
+	                            "INSERT INTO api_token (name, token_hash, role, created_at)"
+	                            " VALUES ('Ekonomi', $1, 'api', '2025-01-01T00:00:00Z')"
+	                            " RETURNING id",
+	                            &q),
+	                 RC_OK);
+	db_bind_text(q, 1, h);
+	assert_int_equal(db_one_int64(q, &fx->id[2]), RC_OK);
+}
+
+static enum rc run_auth_user_add(struct fx *fx)
+{
+	struct field_error e = {0};
+	int64_t id = 0;
+	enum rc rc = auth_user_add(fx->db, &fx->who, "ny.person", "Ny Person", ROLE_AUDITOR,
+	                           RETRY_PW, &id, &e);
+	out_printf(fx, "id %lld", (long long)id);
+	return rc;
+}
+
+static enum rc run_auth_user_add_hashed(struct fx *fx)
+{
+	struct field_error e = {0};
+	int64_t id = 0;
+	enum rc rc = auth_user_add_hashed(fx->db, &fx->who, "ny.person", "Ny Person", ROLE_AUDITOR,
+	                                  "$argon2id$v=19$m=8,t=1,p=1$fast$hash", &id, &e);
+	out_printf(fx, "id %lld", (long long)id);
+	return rc;
+}
+
+/* The same name twice: the second add is refused as taken, every run. */
+static enum rc run_auth_user_add_taken(struct fx *fx)
+{
+	struct field_error e = {0};
+	enum rc rc =
+	    auth_user_add(fx->db, &fx->who, "anna", "Anna Igen", ROLE_AUDITOR, RETRY_PW, NULL, &e);
+	out_printf(fx, "field %s", e.field);
+	return rc;
+}
+
+static enum rc run_auth_user_passwd(struct fx *fx)
+{
+	struct field_error e = {0};
+	return auth_user_passwd(fx->db, &fx->who, "anna", "ett-nytt-losenord", &e);
+}
+
+static enum rc run_auth_user_set_disabled(struct fx *fx)
+{
+	return auth_user_set_disabled(fx->db, &fx->who, "anna", 1);
+}
+
+static enum rc run_auth_user_change_password(struct fx *fx)
+{
+	struct actor anna = {fx->id[0], "anna", "127.0.0.1", ROLE_DIRECTOR, FIXTURE_NOW};
+	struct field_error e = {0};
+	return auth_user_change_password(fx->db, &anna, fx->id[1], RETRY_PW, "ett-nytt-losenord",
+	                                 &e);
+}
+
+static enum rc run_auth_login(struct fx *fx)
+{
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	struct principal p = {0};
+	enum rc rc = auth_login(fx->db, "anna", RETRY_PW, "10.0.0.1", FIXTURE_NOW, tok, &p);
+	out_printf(fx, "session %lld user %lld token %zu csrf %zu", (long long)p.session_id,
+	           (long long)p.user_id, strlen(tok), strlen(p.csrf));
+	return rc;
+}
+
+/* A wrong password: the failure counters and the audit entry, every run. */
+static enum rc run_auth_login_failed(struct fx *fx)
+{
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	struct principal p = {0};
+	enum rc rc = auth_login(fx->db, "anna", "fel-losenord", "10.0.0.1", FIXTURE_NOW, tok, &p);
+	out_printf(fx, "token %zu", strlen(tok));
+	return rc;
+}
+
+/* The touch: last used ten minutes ago, so the lookup writes. */
+static enum rc run_auth_session_lookup(struct fx *fx)
+{
+	struct principal p = {0};
+	enum rc rc = auth_session_lookup(fx->db, fixed_session, FIXTURE_NOW, &p);
+	out_printf(fx, "session %lld user %lld", (long long)p.session_id, (long long)p.user_id);
+	return rc;
+}
+
+static enum rc run_auth_logout(struct fx *fx)
+{
+	struct actor anna = {fx->id[0], "anna", "127.0.0.1", ROLE_DIRECTOR, FIXTURE_NOW};
+	return auth_logout(fx->db, &anna, fixed_session);
+}
+
+static enum rc run_auth_token_create(struct fx *fx)
+{
+	char tok[CRYPTO_TOKEN_LEN + 1];
+	int64_t id = 0;
+	struct field_error e = {0};
+	enum rc rc = auth_token_create(fx->db, &fx->who, "Ekonomi", ROLE_API, tok, &id, &e);
+	out_printf(fx, "id %lld token %zu", (long long)id, strlen(tok));
+	return rc;
+}
+
+static enum rc run_auth_token_revoke(struct fx *fx)
+{
+	return auth_token_revoke(fx->db, &fx->who, fx->id[2]);
+}
+
+/* The first use: recorded. */
+static enum rc run_auth_token_lookup(struct fx *fx)
+{
+	struct principal p = {0};
+	enum rc rc = auth_token_lookup(fx->db, fixed_key, FIXTURE_NOW, &p);
+	out_printf(fx, "key %lld %s", (long long)p.token_id, p.name);
+	return rc;
+}
+
+/* A förbund with an insats and a kommun (fx->id[0]: the förbund). */
+static void setup_import(struct fx *fx)
+{
+	struct field_error e;
+	assert_int_equal(org_association_create(fx->db, &fx->who, "Förbundet", &fx->id[0], &e),
+	                 RC_OK);
+	struct area k = {0};
+	k.association_id = fx->id[0];
+	k.kind = "kommun";
+	k.name = "Ekeby";
+	assert_int_equal(org_area_save(fx->db, &fx->who, &k, &e), RC_OK);
+	struct intervention x = {0};
+	x.association_id = fx->id[0];
+	x.name = "Steget vidare";
+	x.orientation = "individ";
+	x.method = "person";
+	x.start_on = "2024-01-01";
+	assert_int_equal(intervention_save(fx->db, &fx->who, &x, &e), RC_OK);
+}
+
+static const char import_file[] =
+    "Insats;Anmäld;Anmäld av;Kön;Hemkommun;Startdatum;Försörjning före;Sysselsättning före;"
+    "Slutdatum;Avslutsorsak\n"
+    "Steget vidare;2025-01-10;FK;K;Ekeby;2025-02-01;Försörjningsstöd;övrigt;2025-03-01;arbete\n"
+    "Steget vidare;2025-01-11;AF;M;;;;;;\n";
+
+/* The command line's administrator, who may register in any insats. */
+static const struct actor import_actor = {0, "cli", "cli", ROLE_ADMIN, FIXTURE_NOW};
+
+static void import_out(struct fx *fx, enum rc rc, const struct import_result *r)
+{
+	out_printf(fx, "rows %zu starts %zu ends %zu errors %zu", r->rows, r->starts, r->ends,
+	           r->errors_total);
+	if (rc && r->nerrors)
+		out_printf(fx, ": %s", r->errors[0].message);
+}
+
+static enum rc run_import_participations(struct fx *fx)
+{
+	struct arena *a = arena_new(0);
+	struct import_result r;
+	enum rc rc = import_participations(fx->db, db_vault(fx->db), &import_actor, fx->id[0],
+	                                   import_file, strlen(import_file), a, &r);
+	import_out(fx, rc, &r);
+	arena_free(a);
+	return rc;
+}
+
+static ssize_t mem_read(void *ctx, char *buf, size_t n)
+{
+	return csv_mem_read(ctx, buf, n);
+}
+
+static int mem_rewind(void *ctx)
+{
+	((struct csv_mem *)ctx)->pos = 0;
+	return 0;
+}
+
+static enum rc run_import_participations_from(struct fx *fx)
+{
+	struct arena *a = arena_new(0);
+	struct import_result r;
+	struct csv_mem m = {import_file, strlen(import_file), 0};
+	struct import_input in = {mem_read, mem_rewind, &m, 0, 0};
+	enum rc rc = import_participations_from(fx->db, db_vault(fx->db), &import_actor, fx->id[0],
+	                                        &in, a, &r);
+	import_out(fx, rc, &r);
+	arena_free(a);
+	return rc;
+}
+
+/* The key file beside the run's copy holds the fixture's key, so
+ * keycheck_attach adopts it in a database from before the check. */
+static void setup_keyfile(struct fx *fx)
+{
+	(void)fx;
+	char path[160], hex[80];
+	snprintf(path, sizeof path, "%s/run.db.key", dir);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", (unsigned)(i * 7 + 1) & 0xffu);
+	unlink(path);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", hex);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+static enum rc run_keycheck_attach(struct fx *fx)
+{
+	char path[160], msg[600], note[600];
+	snprintf(path, sizeof path, "%s/run.db", dir);
+	struct vault *v = NULL;
+	enum rc rc = keycheck_attach(fx->db, path, KEYCHECK_MAY_ADOPT, &v, msg, sizeof msg, note,
+	                             sizeof note);
+	out_printf(fx, "%s%s", msg, note);
+	if (v)
+		db_set_vault(fx->db, v, 1); /* released with the connection */
+	return rc;
+}
+
 static const struct retry_row rows[] = {
     RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
     RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
@@ -671,6 +933,22 @@ static const struct retry_row rows[] = {
     RETRY(personal_identity, setup_personal, run_personal_identity),
     RETRY(personal_find_by_pnr, setup_personal, run_personal_find_by_pnr),
     RETRY(personal_extract, setup_personal, run_personal_extract),
+    RETRY(auth_user_add, setup_account, run_auth_user_add),
+    RETRY(auth_user_add_hashed, setup_account, run_auth_user_add_hashed),
+    RETRY_EXTRA(auth_user_add_taken, setup_account, run_auth_user_add_taken),
+    RETRY(auth_user_passwd, setup_account, run_auth_user_passwd),
+    RETRY(auth_user_set_disabled, setup_account, run_auth_user_set_disabled),
+    RETRY(auth_user_change_password, setup_account, run_auth_user_change_password),
+    RETRY(auth_login, setup_account, run_auth_login),
+    RETRY_EXTRA(auth_login_failed, setup_account, run_auth_login_failed),
+    RETRY(auth_session_lookup, setup_account, run_auth_session_lookup),
+    RETRY(auth_logout, setup_account, run_auth_logout),
+    RETRY(auth_token_create, setup_account, run_auth_token_create),
+    RETRY(auth_token_revoke, setup_account_and_key, run_auth_token_revoke),
+    RETRY(auth_token_lookup, setup_account_and_key, run_auth_token_lookup),
+    RETRY(import_participations, setup_import, run_import_participations),
+    RETRY(import_participations_from, setup_import, run_import_participations_from),
+    RETRY_AT(keycheck_attach, KEYCHECK_SCHEMA - 1, setup_keyfile, run_keycheck_attach),
 };
 
 static void retry_row_test(void **state)
