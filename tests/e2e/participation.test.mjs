@@ -415,7 +415,7 @@ describe('import from a spreadsheet', () => {
     assert.equal(r.status, 422);
     assert.match(r.text, /Inget importerades/);
     assert.match(r.text, /<tr><td[^>]*>3<\/td><td[^>]*>Anmäld<\/td>/);
-    assert.match(r.text, /<tr><td[^>]*>4<\/td><td[^>]*>–<\/td><td[^>]*>Du får inte registrera deltagare i den insatsen/);
+    assert.match(r.text, /<tr><td[^>]*>4<\/td><td[^>]*>Insats<\/td><td[^>]*>Du får inte registrera deltagare i den insatsen/);
     const after = (await c.get('/insatser/1/deltagare')).text.match(/href="\/deltagare\/\d+"/g).length;
     assert.equal(after, before, 'nothing written');
   });
