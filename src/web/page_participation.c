@@ -266,10 +266,12 @@ static void attendance_table(struct buf *b, const struct attendance_month *att, 
 	html_printf(b, "<table><caption>Timmar per månad</caption><thead><tr>"
 	               "<th scope=\"col\">Månad</th><th scope=\"col\" class=\"num\">Timmar</th>"
 	               "</tr></thead><tbody>");
-	for (size_t i = 0; i < natt; i++)
-		html_printf(b, "<tr><td>%s</td><td class=\"num\">%lld,%lld</td></tr>", att[i].month,
-		            (long long)(att[i].hours_tenths / 10),
+	for (size_t i = 0; i < natt; i++) {
+		char m[SVTIME_MAX];
+		html_printf(b, "<tr><td>%s</td><td class=\"num\">%lld,%lld</td></tr>",
+		            svtime_month(m, att[i].month), (long long)(att[i].hours_tenths / 10),
 		            (long long)(att[i].hours_tenths % 10));
+	}
 	html_printf(b, "</tbody></table>");
 }
 

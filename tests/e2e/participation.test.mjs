@@ -89,7 +89,10 @@ describe('a participation from referral to end', () => {
       assert.equal(b.status, 422, hours);
       assert.match(b.text, why);
     }
-    assert.match((await c.get(withConsent)).text, /class="num">12,5</);
+    const withHours = (await c.get(withConsent)).text;
+    assert.match(withHours, /class="num">12,5</);
+    // The month in words, never "2026-03".
+    assert.match(withHours, /<td>(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) \d{4}<\/td><td class="num">12,5</);
     const e = await c.post(`/deltagare/${id}/avslut`, {
       date: today(), end_reason: 'arbete', support: 'lon', extent_lon: '100', employment: 'forvarvsarbete',
     });
