@@ -128,7 +128,10 @@ enum rc participation_attendance_set(struct db *db, const struct actor *who, int
                                      const char *month, int64_t hours_tenths,
                                      struct field_error *err);
 
-enum rc participation_get(struct db *db, struct arena *a, int64_t id, struct participation *out);
+/* Reads take now, the moment (Unix seconds, the actor's now) whose
+ * Stockholm date waiting days are counted to and work lists cut off at. */
+enum rc participation_get(struct db *db, struct arena *a, int64_t now, int64_t id,
+                          struct participation *out);
 /* Sort keys of the participation lists (struct paging .sort). */
 enum participation_sort {
 	PSORT_DATE, /* the list's date: referral (list, queue, consent), start, end */
@@ -137,14 +140,14 @@ enum participation_sort {
 };
 /* One page of an insats's participations, without identity; pg->total is
  * how many it has in all.  Usual order: newest referral first. */
-enum rc participation_list(struct db *db, struct arena *a, int64_t intervention_id,
+enum rc participation_list(struct db *db, struct arena *a, int64_t now, int64_t intervention_id,
                            struct paging *pg, struct participation **out, size_t *n);
 /* One page of the queue (queued referrals), optionally for one insats
  * and/or one home kommun; pg->total is the whole queue.  Usual order:
  * oldest referral first. */
-enum rc participation_queue(struct db *db, struct arena *a, int64_t assoc, int64_t intervention_id,
-                            int64_t area_id, struct paging *pg, struct participation **out,
-                            size_t *n);
+enum rc participation_queue(struct db *db, struct arena *a, int64_t now, int64_t assoc,
+                            int64_t intervention_id, int64_t area_id, struct paging *pg,
+                            struct participation **out, size_t *n);
 
 struct registered_answer {
 	const char *phase, *list, *code, *label;
@@ -179,7 +182,8 @@ enum worklist {
 };
 /* One page of a work list, ordered by its date (start, referral, end);
  * pg->total is the whole list. */
-enum rc participation_worklist(struct db *db, struct arena *a, int64_t assoc, enum worklist which,
-                               struct paging *pg, struct participation **out, size_t *n);
+enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int64_t assoc,
+                               enum worklist which, struct paging *pg, struct participation **out,
+                               size_t *n);
 
 #endif

@@ -768,7 +768,7 @@ static enum rc find_tx(struct db *db, void *ctx)
 	if (n && !out)
 		return RC_NOMEM;
 	for (size_t i = 0; i < n; i++)
-		if ((rc = participation_get(db, c->a, ids[i], &out[i])))
+		if ((rc = participation_get(db, c->a, actor_now(c->who), ids[i], &out[i])))
 			return rc;
 	c->out = out;
 	c->n = n;

@@ -283,7 +283,7 @@ void participation_page_show(struct req *r, const struct posted *ps, const char 
 	struct history_entry *h;
 	struct attendance_month *att;
 	size_t nans, nh, natt;
-	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), r->ids[0], &p);
 	if (!rc)
 		rc = participation_answers(r->db, r->arena, p.id, &ans, &nans);
 	if (!rc)
@@ -417,7 +417,7 @@ static int end_unconfirmed(struct req *r, int cancel)
 	if (confirm_given(r))
 		return 0;
 	struct participation p;
-	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), r->ids[0], &p);
 	if (!rc && !participation_may_write(r, &p))
 		rc = RC_DENIED;
 	if (rc) {

@@ -108,7 +108,7 @@ void page_participants(struct req *r)
 		return;
 	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (!rc)
-		rc = participation_list(r->db, r->arena, x.id, &v.pg, &p, &n);
+		rc = participation_list(r->db, r->arena, actor_now(&r->actor), x.id, &v.pg, &p, &n);
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -177,9 +177,9 @@ void page_queue(struct req *r)
 	struct intervention *x;
 	struct area *ar;
 	size_t n, nx, na;
-	enum rc rc =
-	    assoc ? participation_queue(r->db, r->arena, assoc, intervention, area, &v.pg, &p, &n)
-	          : RC_DB;
+	enum rc rc = assoc ? participation_queue(r->db, r->arena, actor_now(&r->actor), assoc,
+	                                         intervention, area, &v.pg, &p, &n)
+	                   : RC_DB;
 	if (!rc)
 		rc = intervention_list(r->db, r->arena, assoc, &x, &nx);
 	if (!rc)
@@ -261,8 +261,8 @@ void page_worklists(struct req *r)
 		                          "Inget att göra här just nu."};
 		if (list_parse(r, &v[i]))
 			return;
-		if (participation_worklist(r->db, r->arena, assoc, lists[i].which, &v[i].pg, &p[i],
-		                           &n[i])) {
+		if (participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc,
+		                           lists[i].which, &v[i].pg, &p[i], &n[i])) {
 			respond_rc(r, RC_DB);
 			return;
 		}
@@ -312,7 +312,7 @@ void page_participation_goto(struct req *r)
 	else if (!str_to_i64(nr, &id) || id < 1)
 		msg = "Numret på ett deltagande är ett heltal, till exempel 123.";
 	else {
-		enum rc rc = participation_get(r->db, r->arena, id, &x);
+		enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), id, &x);
 		if (rc == RC_OK) {
 			req_redirect(r, arena_printf(r->arena, "/deltagare/%" PRId64, id));
 			return;

@@ -148,7 +148,7 @@ static void confirm_page(struct req *r, enum confirm_kind kind, const struct fie
                          const char *date)
 {
 	struct participation p;
-	enum rc rc = participation_get(r->db, r->arena, r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), r->ids[0], &p);
 	if (rc) {
 		respond_rc(r, rc);
 		return;

@@ -200,7 +200,7 @@ static void the_referring_unit_is_imported(void **state)
 	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
 	    RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, 1, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, 1, &p), RC_OK);
 	assert_string_equal(p.source_unit, "Socialtjänsten");
 }
 
@@ -438,7 +438,7 @@ static void reads_a_stream_in_small_pieces(void **state)
 	    RC_OK);
 	assert_int_equal(r.rows, 2);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, 1, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, 1, &p), RC_OK);
 	assert_string_equal(p.source_unit, "Enhet \"Öst\"; norr");
 	/* A line break inside quotes, split across pieces too. */
 	const char *text = "\xEF\xBB\xBF"

@@ -113,9 +113,9 @@ static size_t walk_queue(struct fx *f, int64_t intervention, int64_t area, int64
 		struct paging pg = {off, limit, sort, desc, -1};
 		struct participation *p;
 		size_t n;
-		assert_int_equal(
-		    participation_queue(f->t.db, f->a, f->assoc, intervention, area, &pg, &p, &n),
-		    RC_OK);
+		assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc,
+		                                     intervention, area, &pg, &p, &n),
+		                 RC_OK);
 		assert_int_equal(pg.total, want_total);
 		if (n == 0)
 			break;
@@ -146,16 +146,19 @@ static void the_queue_of_522_is_all_there(void **state)
 	size_t n;
 	/* The first page at the largest page size: 500 rows, but 522 in all. */
 	struct paging pg = {0, PAGING_MAX, PSORT_DATE, 0, 0};
-	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
+	                 RC_OK);
 	assert_int_equal(n, 500);
 	assert_int_equal(pg.total, QUEUED);
 	pg = (struct paging){500, PAGING_MAX, PSORT_DATE, 0, 0};
-	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
+	                 RC_OK);
 	assert_int_equal(n, 22);
 	assert_int_equal(pg.total, QUEUED);
 	/* Past the end: nothing, and still the total. */
 	pg = (struct paging){QUEUED, 50, PSORT_DATE, 0, 0};
-	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &p, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
+	                 RC_OK);
 	assert_int_equal(n, 0);
 	assert_int_equal(pg.total, QUEUED);
 	/* Every order, pages of 50: all 522 once each, in order. */
@@ -202,8 +205,9 @@ static void queue_stays_right_after_starts(void **state)
 	struct paging pg = {0, 50, PSORT_DATE, 1, 0};
 	struct participation *p;
 	size_t n;
-	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &p, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &p, &n),
+	    RC_OK);
 	assert_int_equal(pg.total, QUEUED);
 	assert_int_equal(n, 50);
 }
@@ -220,9 +224,9 @@ static void intervention_list_pages_every_participation(void **state)
 				struct paging pg = {off, 50, sort, desc, -1};
 				struct participation *p;
 				size_t n;
-				assert_int_equal(
-				    participation_list(f->t.db, f->a, f->intervention, &pg, &p, &n),
-				    RC_OK);
+				assert_int_equal(participation_list(f->t.db, f->a, TEST_NOW,
+				                                    f->intervention, &pg, &p, &n),
+				                 RC_OK);
 				assert_int_equal(pg.total, want);
 				for (size_t i = 0; i < n; i++) {
 					assert_int_equal(p[i].intervention_id, f->intervention);
@@ -243,6 +247,60 @@ static void intervention_list_pages_every_participation(void **state)
 			}
 			assert_int_equal(seen, want);
 		}
+}
+
+/* Lists count to the clock passed in, not the wall clock: waiting days and
+ * the long-running work list (started more than a year before the day of
+ * now) follow the moment given.  Before, both read SQLite's date('now')
+ * through julianday/date($9, '-1 year') with the wall clock's date. */
+static void lists_count_to_the_clock_passed_in(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	static const struct answer answers[] = {
+	    {"support", "forsorjningsstod", 100},
+	    {"employment", "ovrigt", -1},
+	};
+	const char *starts[] = {"2025-06-10", "2025-06-20", "2025-07-01"};
+	const int which[] = {0, 2, 4}; /* referred 2025-01-01, 2025-03-11, 2025-05-21 */
+	for (int i = 0; i < 3; i++) {
+		struct registration reg = {starts[i], NULL, answers, 2};
+		assert_int_equal(participation_start(f->t.db, &f->dr, f->ids[which[i]], &reg, &e),
+		                 RC_OK);
+	}
+	static const struct {
+		int64_t now; /* noon UTC */
+		int64_t long_running;
+	} at[] = {
+	    {1781524800, 1}, /* 2026-06-15: started before 2025-06-15 */
+	    {1782388800, 2}, /* 2026-06-25 */
+	    {1782993600, 3}, /* 2026-07-02 */
+	};
+	for (size_t k = 0; k < 3; k++) {
+		struct paging pg = {0, 50, PSORT_DATE, 0, -1};
+		struct participation *p;
+		size_t n;
+		assert_int_equal(participation_worklist(f->t.db, f->a, at[k].now, f->assoc,
+		                                        WORK_LONG_RUNNING, &pg, &p, &n),
+		                 RC_OK);
+		assert_int_equal(pg.total, at[k].long_running);
+		assert_int_equal(n, at[k].long_running);
+		assert_string_equal(p[0].start_on, "2025-06-10");
+	}
+	/* Referred 2025-01-01; on 2025-01-31 it has waited 30 days, a year and
+	 * a month later 395. */
+	struct participation one;
+	assert_int_equal(participation_get(f->t.db, f->a, 1738324800, f->ids[0], &one), RC_OK);
+	assert_string_equal(one.referred_on, "2025-01-01");
+	assert_int_equal(one.waiting_days, 30);
+	struct paging pg = {0, 500, PSORT_DATE, 0, -1};
+	struct participation *q;
+	size_t n;
+	assert_int_equal(participation_queue(f->t.db, f->a, 1738324800 + 365 * 86400, f->assoc,
+	                                     f->intervention, 0, &pg, &q, &n),
+	                 RC_OK);
+	assert_string_equal(q[0].referred_on, "2025-01-01");
+	assert_int_equal(q[0].waiting_days, 395);
 }
 
 static void paging_is_clamped(void **state)
@@ -268,6 +326,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(the_queue_of_522_is_all_there, setup, teardown),
 	    cmocka_unit_test_setup_teardown(filtered_queues_count_their_own, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_stays_right_after_starts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(lists_count_to_the_clock_passed_in, setup, teardown),
 	    cmocka_unit_test_setup_teardown(intervention_list_pages_every_participation, setup,
 	                                    teardown),
 	};

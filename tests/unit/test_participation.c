@@ -287,7 +287,7 @@ static void referral_with_consent_seals_identity(void **state)
 	int64_t id;
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id, &p), RC_OK);
 	assert_true(p.identified);
 	assert_string_equal(p.sex, "K");
 	assert_int_equal(p.birth_year, 1990);
@@ -393,7 +393,7 @@ static void anonymous_referral_keeps_only_sex_and_dates(void **state)
 	r.protected_identity = 1;
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id, &p), RC_OK);
 	assert_false(p.identified);
 	assert_int_equal(p.birth_year, 0);
 	assert_true(p.protected_identity);
@@ -427,7 +427,7 @@ static void flow_start_end_and_felregistrering(void **state)
 	struct registration end = {"2025-09-30", "arbete", end_answers, 3};
 	assert_int_equal(participation_end(f->t.db, &f->dr, id, &end, &e), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id, &p), RC_OK);
 	assert_string_equal(p.state, "ended");
 	assert_true(p.counts);
 	assert_int_equal(count(f, "SELECT count(*) FROM participation_answer WHERE phase = 'end'"),
@@ -437,7 +437,7 @@ static void flow_start_end_and_felregistrering(void **state)
 	start(f, id2, "2025-02-10");
 	struct registration felreg = {"2025-02-11", "felregistrering", NULL, 0};
 	assert_int_equal(participation_end(f->t.db, &f->dr, id2, &felreg, &e), RC_OK);
-	assert_int_equal(participation_get(f->t.db, f->a, id2, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id2, &p), RC_OK);
 	assert_false(p.counts); /* out of the statistics, kept in history */
 	/* queued, active, start date, ended, end reason */
 	assert_int_equal(
@@ -487,7 +487,7 @@ static void withdrawal_erases_identity_and_keeps_figures(void **state)
 	                 RC_INVALID);
 	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, id, "2025-04-01", &e), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id, &p), RC_OK);
 	assert_false(p.identified);
 	assert_int_equal(p.birth_year, 0);
 	assert_string_equal(p.sex, "K"); /* the figures stay */
@@ -534,10 +534,10 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
 	assert_int_equal(personal_protect(f->t.db, &f->dr, in_a), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, in_a, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, in_a, &p), RC_OK);
 	assert_false(p.identified);
 	assert_true(p.protected_identity);
-	assert_int_equal(participation_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, in_b, &p), RC_OK);
 	assert_true(p.identified);
 	assert_false(p.protected_identity);
 	assert_int_equal(
@@ -557,7 +557,7 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_int_equal(personal_protect_apply(f->t.db, &f->dr, req[0].id, &erased), RC_DENIED);
 	assert_int_equal(personal_protect_apply(f->t.db, &f->admin, req[0].id, &erased), RC_OK);
 	assert_int_equal(erased, 1);
-	assert_int_equal(participation_get(f->t.db, f->a, in_b, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, in_b, &p), RC_OK);
 	assert_false(p.identified);
 	assert_true(p.protected_identity);
 	assert_int_equal(count(f, "SELECT count(*) FROM identity"), 0);
@@ -652,7 +652,7 @@ static void shared_identity_becomes_one_copy_per_participation(void **state)
 	                 RC_OK);
 	assert_int_equal(personal_withdraw_consent(t.db, &cli, 3, "2025-02-01", &e), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(t.db, a, 5, &p), RC_OK);
+	assert_int_equal(participation_get(t.db, a, TEST_NOW, 5, &p), RC_OK);
 	assert_true(p.identified);
 	testdb_close(&t);
 	vault_close(v);
@@ -720,8 +720,9 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	struct participation *w;
 	size_t n;
 	struct paging pg = {0, 500, 0, 0, 0};
-	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	    RC_OK);
 	size_t before = n;
 	struct consent_in in = {"2025-03-05", "2024:1", f->pnr_a, "Senare Samtycke"};
 	struct field_error e2 = {0};
@@ -736,7 +737,7 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	struct field_error e5 = {0};
 	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id, &in, &e5), RC_OK);
 	struct participation p;
-	assert_int_equal(participation_get(f->t.db, f->a, id, &p), RC_OK);
+	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, id, &p), RC_OK);
 	assert_true(p.identified);
 	assert_string_equal(p.sex, "K");
 	assert_int_equal(p.birth_year, 1990);
@@ -745,8 +746,9 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	assert_int_equal(personal_identity(f->t.db, f->v, &f->dr, id, "kontakt", f->a, &pnr, &name),
 	                 RC_OK);
 	assert_string_equal(name, "Senare Samtycke");
-	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &w, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &w, &n),
+	    RC_OK);
 	assert_int_equal(n, before - 1);
 	struct field_error e6 = {0};
 	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id, &in, &e6), RC_INVALID);
@@ -1035,23 +1037,28 @@ static void queue_and_work_lists(void **state)
 	struct participation *q;
 	size_t n;
 	struct paging pg = {0, 500, 0, 0, 0};
-	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, 0, &pg, &q, &n), RC_OK);
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &q, &n),
+	                 RC_OK);
 	assert_int_equal(n, 2);
 	assert_int_equal(q[0].id, a2); /* oldest first */
 	assert_true(q[0].waiting_days > q[1].waiting_days);
-	assert_int_equal(participation_queue(f->t.db, f->a, f->assoc, 0, f->kommun, &pg, &q, &n),
-	                 RC_OK);
-	assert_int_equal(n, 1);
 	assert_int_equal(
-	    participation_worklist(f->t.db, f->a, f->assoc, WORK_LONG_RUNNING, &pg, &q, &n), RC_OK);
+	    participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, f->kommun, &pg, &q, &n),
+	    RC_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc,
+	                                        WORK_LONG_RUNNING, &pg, &q, &n),
+	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, old);
-	assert_int_equal(
-	    participation_worklist(f->t.db, f->a, f->assoc, WORK_END_MISSING, &pg, &q, &n), RC_OK);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_END_MISSING,
+	                                        &pg, &q, &n),
+	                 RC_OK);
 	assert_int_equal(n, 1);
 	assert_int_equal(q[0].id, a3);
-	assert_int_equal(participation_worklist(f->t.db, f->a, f->assoc, WORK_CONSENT, &pg, &q, &n),
-	                 RC_OK);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	    RC_OK);
 	assert_int_equal(n, 3); /* the open anonymous ones */
 	(void)a1;
 }
