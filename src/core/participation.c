@@ -9,12 +9,12 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/crypto.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "audit.h"
 #include "auth.h"
 #include "codes.h"
@@ -22,36 +22,26 @@
 #include "participation_internal.h"
 #include "pnr.h"
 
-const char *participation_col(struct arena *a, struct db_stmt *q, int i)
-{
-	return arena_strdup(a, db_col_text(q, i));
-}
-
-enum rc participation_step_done(struct db_stmt *q)
-{
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	return db_step_rc(s);
-}
-
 enum rc participation_history_add(struct db *db, const struct actor *who, int64_t id,
                                   const char *field, const char *old_value, const char *new_value)
 {
 	struct db_stmt *q;
 	char now[21];
-	str_now_iso(now);
-	if (db_prepare(db,
-	               "INSERT INTO participation_history (participation_id, at, actor, field,"
-	               " old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)",
-	               &q))
-		return RC_DB;
+	svtime_iso(actor_now(who), now);
+	enum rc rc;
+	if ((rc =
+	         db_prepare(db,
+	                    "INSERT INTO participation_history (participation_id, at, actor, field,"
+	                    " old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6)",
+	                    &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, now);
 	db_bind_text(q, 3, who && who->name ? who->name : "system");
 	db_bind_text(q, 4, field);
 	db_bind_text(q, 5, old_value);
 	db_bind_text(q, 6, new_value);
-	return participation_step_done(q);
+	return db_run(q);
 }
 
 /*
@@ -69,32 +59,61 @@ int participation_may_register(struct db *db, const struct actor *who, int64_t i
 	       intervention_is_staff(db, intervention, who->user_id, "deltagaransvarig");
 }
 
-/* The insats a participation belongs to, or 0. */
-static int64_t intervention_of(struct db *db, int64_t id)
-{
-	struct db_stmt *q;
-	int64_t v = 0;
-	if (db_prepare(db, "SELECT intervention_id FROM participation WHERE id = $1", &q))
-		return 0;
-	db_bind_int64(q, 1, id);
-	if (db_step(q) == DB_ROW)
-		v = db_col_int64(q, 0);
-	db_finalize(q);
-	return v;
-}
-
 enum rc participation_may_change(struct db *db, const struct actor *who, int64_t id)
 {
-	int64_t intervention = intervention_of(db, id);
-	if (!intervention)
-		return RC_NOT_FOUND;
+	struct db_stmt *q;
+	enum rc rc;
+	if ((rc = db_prepare(db, "SELECT intervention_id FROM participation WHERE id = $1", &q)))
+		return rc;
+	db_bind_int64(q, 1, id);
+	int64_t intervention = 0;
+	if ((rc = db_one_int64(q, &intervention)))
+		return rc; /* RC_NOT_FOUND, or a failure: never a guess */
 	return participation_may_register(db, who, intervention) ? RC_OK : RC_DENIED;
 }
 
-enum rc participation_check_date(const char *date, struct field_error *err)
+/*
+ * The tally of participations per insats, state and counted
+ * (participation_tally), kept here in the transaction of every change of
+ * state, insats or counts — no trigger of one engine.  delta is +1 or -1.
+ */
+static enum rc tally_add(struct db *db, int64_t intervention, const char *state, int counted,
+                         int delta)
+{
+	struct db_stmt *q;
+	enum rc rc;
+	if ((rc = db_prepare(db,
+	                     delta > 0 ? "INSERT INTO participation_tally (intervention_id, state,"
+	                                 " counted, n) VALUES ($1, $2, $3, 1)"
+	                                 " ON CONFLICT (intervention_id, state, counted)"
+	                                 " DO UPDATE SET n = participation_tally.n + 1"
+	                               : "UPDATE participation_tally SET n = n - 1"
+	                                 " WHERE intervention_id = $1 AND state = $2"
+	                                 " AND counted = $3",
+	                     &q)))
+		return rc;
+	db_bind_int64(q, 1, intervention);
+	db_bind_text(q, 2, state);
+	db_bind_int64(q, 3, counted ? 1 : 0);
+	return db_run(q);
+}
+
+enum rc participation_tally_move(struct db *db, int64_t intervention, const char *old_state,
+                                 int old_counted, const char *new_state, int new_counted)
+{
+	if (old_state && new_state && strcmp(old_state, new_state) == 0 &&
+	    !old_counted == !new_counted)
+		return RC_OK;
+	enum rc rc;
+	if (old_state && (rc = tally_add(db, intervention, old_state, old_counted, -1)))
+		return rc;
+	return new_state ? tally_add(db, intervention, new_state, new_counted, 1) : RC_OK;
+}
+
+enum rc participation_check_date(const char *date, int64_t now, struct field_error *err)
 {
 	char today[11], msg[240];
-	str_today(today);
+	svtime_today(now, today);
 	if (str_blank(date))
 		return field_error_add(err, "date", "Datum måste anges.");
 	if (str_date_problem_named("Datum", date, msg, sizeof msg))
@@ -118,26 +137,46 @@ struct refer_ctx {
 	struct field_error *err;
 };
 
+/* RC_OK with an error on field (RC_INVALID) when q, a lookup of one row,
+ * finds none; a failed step is a failure, never "not found". */
+static enum rc must_exist(struct db_stmt *q, struct field_error *err, const char *field,
+                          const char *msg)
+{
+	int found = 0;
+	enum rc rc = db_exists(q, &found);
+	if (rc)
+		return rc;
+	return found ? RC_OK : field_error_set(err, field, msg);
+}
+
 static enum rc refer_tx(struct db *db, void *vctx)
 {
 	struct refer_ctx *c = vctx;
 	const struct referral *in = c->in;
 	struct db_stmt *q;
+	enum rc rc;
+	/* Every run starts afresh: what an earlier, rolled back run found is
+	 * forgotten. */
+	c->id = 0;
+	c->replayed = 0;
+	field_error_clear(c->err);
 	/* The insats: individinriktad, followed per person. */
-	if (db_prepare(db,
-	               "SELECT association_id, orientation, method FROM intervention WHERE id = $1",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT association_id, orientation = 'individ' AND method = 'person'"
+	                     " FROM intervention WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, in->intervention_id);
 	enum db_step s = db_step(q);
 	int64_t assoc = 0;
 	int per_person = 0;
 	if (s == DB_ROW) {
 		assoc = db_col_int64(q, 0);
-		per_person = strcmp(db_col_text(q, 1), "individ") == 0 &&
-		             strcmp(db_col_text(q, 2), "person") == 0;
+		per_person = db_col_bool(q, 1);
 	}
 	db_finalize(q);
+	if (s != DB_ROW && s != DB_DONE)
+		return RC_DB;
 	if (!assoc)
 		return field_error_set(c->err, "intervention_id", "Välj en insats i listan.");
 	if (!per_person)
@@ -147,36 +186,32 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		    "i individinriktade insatser.");
 	if (!participation_may_register(db, c->who, in->intervention_id))
 		return RC_DENIED;
-	c->replayed = 0;
 	if (c->once_hash) {
 		/* The same submission again (double click, resent form): the
 		 * participation it created, for this user only. */
-		if (db_prepare(db,
-		               "SELECT participation_id FROM form_submission"
-		               " WHERE user_id = $1 AND token_hash = $2",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "SELECT participation_id FROM form_submission"
+		                     " WHERE user_id = $1 AND token_hash = $2",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, c->who->user_id);
 		db_bind_text(q, 2, c->once_hash);
-		s = db_step(q);
-		if (s == DB_ROW) {
-			c->id = db_col_int64(q, 0);
+		int64_t earlier = 0;
+		rc = db_one_int64(q, &earlier);
+		if (rc == RC_OK) {
+			c->id = earlier;
 			c->replayed = 1;
-		}
-		db_finalize(q);
-		if (s != DB_ROW && s != DB_DONE)
-			return RC_DB;
-		if (c->replayed)
 			return RC_OK;
+		}
+		if (rc != RC_NOT_FOUND)
+			return rc;
 	}
 	if (c->pnr && !in->confirm_duplicate) {
 		/* The same person already queued or active in this insats, and
 		 * only this one: the keyed hash, in personal_data.c. */
 		int64_t dup = 0;
-		enum rc drc =
-		    personal_duplicate(db, c->v, assoc, in->intervention_id, c->pnr, &dup);
-		if (drc)
-			return drc;
+		if ((rc = personal_duplicate(db, c->v, assoc, in->intervention_id, c->pnr, &dup)))
+			return rc;
 		if (dup) {
 			char msg[240];
 			snprintf(msg, sizeof msg,
@@ -189,124 +224,108 @@ static enum rc refer_tx(struct db *db, void *vctx)
 		}
 	}
 	if (in->source_member_id > 0) {
-		if (db_prepare(db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2", &q)))
+			return rc;
 		db_bind_int64(q, 1, in->source_member_id);
 		db_bind_int64(q, 2, assoc);
-		int ok = db_step(q) == DB_ROW;
-		db_finalize(q);
-		if (!ok)
-			return field_error_set(c->err, "source_member_id",
-			                       "Välj en av förbundets medlemmar.");
+		if ((rc = must_exist(q, c->err, "source_member_id",
+		                     "Välj en av förbundets medlemmar.")))
+			return rc;
 	}
 	if (in->home_area_id > 0) {
-		if (db_prepare(db,
-		               "SELECT 1 FROM area WHERE id = $1 AND association_id = $2 AND kind "
-		               "= 'kommun'",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "SELECT 1 FROM area WHERE id = $1 AND association_id = $2"
+		                     " AND kind = 'kommun'",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, in->home_area_id);
 		db_bind_int64(q, 2, assoc);
-		int ok = db_step(q) == DB_ROW;
-		db_finalize(q);
-		if (!ok)
-			return field_error_set(
-			    c->err, "home_area_id",
-			    "Välj hemkommun bland kommunerna i förbundets område.");
+		if ((rc = must_exist(q, c->err, "home_area_id",
+		                     "Välj hemkommun bland kommunerna i förbundets område.")))
+			return rc;
 	}
 	if (in->home_district_id > 0) {
-		if (db_prepare(
-		        db,
-		        "SELECT 1 FROM area WHERE id = $1 AND kind = 'stadsdel' AND parent_id = $2",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "SELECT 1 FROM area WHERE id = $1 AND kind = 'stadsdel'"
+		                     " AND parent_id = $2",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, in->home_district_id);
 		db_bind_int64(q, 2, in->home_area_id);
-		int ok = db_step(q) == DB_ROW;
-		db_finalize(q);
-		if (!ok)
-			return field_error_set(c->err, "home_district_id",
-			                       "Stadsdelen ska ligga i den valda hemkommunen.");
+		if ((rc = must_exist(q, c->err, "home_district_id",
+		                     "Stadsdelen ska ligga i den valda hemkommunen.")))
+			return rc;
 	}
 
-	enum rc rc;
+	int64_t when = actor_now(c->who);
 	char now[21];
-	str_now_iso(now);
-	if (db_prepare(db,
-	               "INSERT INTO participation (intervention_id, sex, state,"
-	               " referred_on, referral_source, referral_member_id, home_area_id,"
-	               " home_district_id, protected, created_at, referral_unit)"
-	               " VALUES ($1, $3, 'queued', $5, $6, $7, $8, $9, $10, $11, $12) RETURNING "
-	               "id",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, in->intervention_id);
-	db_bind_text(q, 3, c->sex);
-	db_bind_text(q, 5, in->referred_on);
-	db_bind_text(q, 6, in->source);
-	if (in->source_member_id > 0)
-		db_bind_int64(q, 7, in->source_member_id);
-	else
-		db_bind_null(q, 7);
-	if (in->home_area_id > 0)
-		db_bind_int64(q, 8, in->home_area_id);
-	else
-		db_bind_null(q, 8);
-	if (in->home_district_id > 0)
-		db_bind_int64(q, 9, in->home_district_id);
-	else
-		db_bind_null(q, 9);
-	db_bind_int64(q, 10, in->protected_identity ? 1 : 0);
-	db_bind_text(q, 11, now);
-	db_bind_text(q, 12, str_blank(in->source_unit) ? NULL : in->source_unit);
-	s = db_step(q);
-	if (s == DB_ROW)
-		c->id = db_col_int64(q, 0);
-	db_finalize(q);
-	if (s != DB_ROW)
-		return RC_DB;
-	if (c->pnr && (rc = personal_store_identity(db, c->v, c->who, assoc, c->id, c->pnr,
-	                                            in->name, in->consent_on, in->consent_form)))
+	svtime_iso(when, now);
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO participation (intervention_id, sex, state,"
+	                     " referred_on, referral_source, referral_member_id, home_area_id,"
+	                     " home_district_id, protected, created_at, referral_unit)"
+	                     " VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)"
+	                     " RETURNING id",
+	                     &q)))
 		return rc;
-	if ((rc = participation_history_add(db, c->who, c->id, "state", NULL, "queued")))
+	db_bind_int64(q, 1, in->intervention_id);
+	db_bind_text(q, 2, c->sex);
+	db_bind_text(q, 3, in->referred_on);
+	db_bind_text(q, 4, in->source);
+	db_bind_id_opt(q, 5, in->source_member_id);
+	db_bind_id_opt(q, 6, in->home_area_id);
+	db_bind_id_opt(q, 7, in->home_district_id);
+	db_bind_int64(q, 8, in->protected_identity ? 1 : 0);
+	db_bind_text(q, 9, now);
+	db_bind_text_opt(q, 10, str_blank(in->source_unit) ? NULL : in->source_unit);
+	int64_t id = 0;
+	if ((rc = db_one_int64(q, &id)))
+		return rc == RC_NOT_FOUND ? RC_DB : rc;
+	/* A new participation counts until it is ended as felregistrering. */
+	if ((rc = participation_tally_move(db, in->intervention_id, NULL, 0, "queued", 1)))
+		return rc;
+	if (c->pnr && (rc = personal_store_identity(db, c->v, c->who, assoc, id, c->pnr, in->name,
+	                                            in->consent_on, in->consent_form)))
+		return rc;
+	if ((rc = participation_history_add(db, c->who, id, "state", NULL, "queued")))
 		return rc;
 	if (c->once_hash) {
 		/* Remembered with what it created, in the same transaction; a
-		 * day is long enough for a resent form. */
-		time_t t = time(NULL) - 24 * 60 * 60;
-		struct tm tm;
+		 * day (by the actor's clock) is long enough for a resent form. */
 		char old[21];
-		gmtime_r(&t, &tm);
-		strftime(old, sizeof old, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (db_prepare(db, "DELETE FROM form_submission WHERE created_at < $1", &q))
-			return RC_DB;
-		db_bind_text(q, 1, old);
-		if ((rc = participation_step_done(q)))
+		svtime_iso(when - 24 * 60 * 60, old);
+		if ((rc = db_prepare(db, "DELETE FROM form_submission WHERE created_at < $1", &q)))
 			return rc;
-		if (db_prepare(db,
-		               "INSERT INTO form_submission (user_id, token_hash, participation_id,"
-		               " created_at) VALUES ($1, $2, $3, $4)",
-		               &q))
-			return RC_DB;
+		db_bind_text(q, 1, old);
+		if ((rc = db_run(q)))
+			return rc;
+		if ((rc = db_prepare(db,
+		                     "INSERT INTO form_submission (user_id, token_hash,"
+		                     " participation_id, created_at) VALUES ($1, $2, $3, $4)",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, c->who->user_id);
 		db_bind_text(q, 2, c->once_hash);
-		db_bind_int64(q, 3, c->id);
+		db_bind_int64(q, 3, id);
 		db_bind_text(q, 4, now);
-		if ((rc = participation_step_done(q)))
+		if ((rc = db_run(q)))
 			return rc;
 	}
-	return audit_append(db, c->who, "create", "participation", c->id,
-	                    c->pnr ? "med samtycke" : "anonym");
+	if ((rc = audit_append(db, c->who, "create", "participation", id,
+	                       c->pnr ? "med samtycke" : "anonym")))
+		return rc;
+	c->id = id;
+	return RC_OK;
 }
 
 /* Checks a referral's own fields, every one: the form shows all its
  * mistakes at once.  Fills *pnr and *sex_out for the store. */
-static enum rc refer_validate(struct db *db, const struct referral *in, struct pnr *pnr_out,
-                              const char **sex_out, struct field_error *err)
+static enum rc refer_validate(struct db *db, int64_t now, const struct referral *in,
+                              struct pnr *pnr_out, const char **sex_out, struct field_error *err)
 {
 	char today[11], msg[240];
-	str_today(today);
+	svtime_today(now, today);
 	enum rc bad = RC_OK;
 	field_error_clear(err);
 	if (str_blank(in->referred_on))
@@ -375,11 +394,12 @@ static enum rc refer_validate(struct db *db, const struct referral *in, struct p
 	return bad;
 }
 
-enum rc participation_refer_check(struct db *db, const struct referral *in, struct field_error *err)
+enum rc participation_refer_check(struct db *db, const struct actor *who, const struct referral *in,
+                                  struct field_error *err)
 {
 	struct pnr pnr;
 	const char *sex;
-	return refer_validate(db, in, &pnr, &sex, err);
+	return refer_validate(db, actor_now(who), in, &pnr, &sex, err);
 }
 
 enum rc participation_refer(struct db *db, const struct vault *v, const struct actor *who,
@@ -394,7 +414,7 @@ enum rc participation_refer_once(struct db *db, const struct vault *v, const str
 {
 	struct pnr pnr;
 	const char *sex = NULL;
-	enum rc bad = refer_validate(db, in, &pnr, &sex, err);
+	enum rc bad = refer_validate(db, actor_now(who), in, &pnr, &sex, err);
 	if (bad)
 		return bad;
 	int identified = !str_blank(in->pnr) || !str_blank(in->name);
@@ -419,53 +439,143 @@ enum rc participation_refer_once(struct db *db, const struct vault *v, const str
 
 /* ---- state changes -------------------------------------------------------- */
 
+/*
+ * The transitions of the state machine.  Each names the state it leaves,
+ * the date it may not precede (the referral's or the start's) and the
+ * sentences for a participation in another state; transition_begin checks
+ * them the same way for all.
+ */
+struct transition {
+	const char *from, *to;
+	int after_start;         /* the date may not precede the start (else: the referral) */
+	const char *too_early;   /* the date precedes it */
+	const char *when_queued; /* the participation is queued (and from is not) */
+	const char *when_active; /* active (and from is not) */
+	const char *when_closed; /* ended or cancelled */
+};
+
+static const struct transition T_START = {
+    "queued",
+    "active",
+    0,
+    "Startdatum kan inte ligga före anmälningsdatum.",
+    NULL,
+    "Deltagaren är redan inskriven.",
+    "Deltagandet är avslutat; registrera en ny anmälan för ett nytt deltagande.",
+};
+static const struct transition T_END = {
+    "active",
+    "ended",
+    1,
+    "Slutdatum kan inte ligga före startdatum.",
+    "Deltagaren är inte inskriven; en anmälan i kö avslutas med Avbryt.",
+    NULL,
+    "Deltagandet är redan avslutat.",
+};
+static const struct transition T_CANCEL = {
+    "queued",
+    "cancelled",
+    0,
+    "Datumet kan inte ligga före anmälningsdatum.",
+    NULL,
+    "Bara en anmälan i kö kan avbrytas.",
+    "Bara en anmälan i kö kan avbrytas.",
+};
+
+/* A participation as a transition finds it. */
+struct current {
+	int64_t intervention_id;
+	char state[16], referred[11], start[11];
+	int counts;
+};
+
 struct state_ctx {
+	const struct transition *t;
 	const struct actor *who;
 	int64_t id;
-	const struct registration *r;
+	const struct registration *r; /* start and end */
 	const char *date, *reason;
 	struct field_error *err;
 };
 
-/* Current state and dates of a participation. */
-static enum rc load_state(struct db *db, int64_t id, char state[16], char referred[11],
-                          char start[11])
+/*
+ * The preamble of every transition, inside its transaction: the
+ * participation exists (RC_NOT_FOUND), the actor may act on its insats
+ * (RC_DENIED), its state allows the transition and the date does not
+ * precede the referral or the start (RC_INVALID with an error on "date").
+ * Fills *cur for the change.
+ */
+static enum rc transition_begin(struct db *db, const struct state_ctx *c, struct current *cur)
 {
+	field_error_clear(c->err);
+	enum rc rc = participation_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT state, referred_on, coalesce(start_on, '') FROM participation"
-	               " WHERE id = $1",
-	               &q))
-		return RC_DB;
-	db_bind_int64(q, 1, id);
+	if ((rc = db_prepare(db,
+	                     "SELECT intervention_id, state, referred_on, coalesce(start_on, ''),"
+	                     " counts FROM participation WHERE id = $1",
+	                     &q)))
+		return rc;
+	db_bind_int64(q, 1, c->id);
 	enum db_step s = db_step(q);
 	if (s == DB_ROW) {
-		str_copy(state, 16, db_col_text(q, 0));
-		str_copy(referred, 11, db_col_text(q, 1));
-		str_copy(start, 11, db_col_text(q, 2));
+		cur->intervention_id = db_col_int64(q, 0);
+		str_copy(cur->state, sizeof cur->state, db_col_text(q, 1));
+		str_copy(cur->referred, sizeof cur->referred, db_col_text(q, 2));
+		str_copy(cur->start, sizeof cur->start, db_col_text(q, 3));
+		cur->counts = db_col_bool(q, 4);
 	}
 	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	if (s != DB_ROW)
+		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	const struct transition *t = c->t;
+	if (strcmp(cur->state, t->from) != 0)
+		return field_error_set(c->err, "date",
+		                       strcmp(cur->state, "queued") == 0   ? t->when_queued
+		                       : strcmp(cur->state, "active") == 0 ? t->when_active
+		                                                           : t->when_closed);
+	if (strcmp(c->date, t->after_start ? cur->start : cur->referred) < 0)
+		return field_error_set(c->err, "date", t->too_early);
+	return RC_OK;
+}
+
+/* The end of every transition, after its own update: the tally follows
+ * (counts: whether the participation counts now) and the history says what
+ * changed (the state, then field's new value when field is given).  The
+ * caller writes the audit entry last. */
+static enum rc transition_finish(struct db *db, const struct state_ctx *c,
+                                 const struct current *cur, int counts, const char *field,
+                                 const char *value)
+{
+	const struct transition *t = c->t;
+	enum rc rc;
+	if ((rc = participation_tally_move(db, cur->intervention_id, cur->state, cur->counts, t->to,
+	                                   counts)) ||
+	    (rc = participation_history_add(db, c->who, c->id, "state", t->from, t->to)))
+		return rc;
+	return field ? participation_history_add(db, c->who, c->id, field, NULL, value) : RC_OK;
 }
 
 static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
                               const struct registration *r)
 {
 	struct db_stmt *q;
-	if (db_prepare(
-	        db, "DELETE FROM participation_answer WHERE participation_id = $1 AND phase = $2",
-	        &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(
+	         db, "DELETE FROM participation_answer WHERE participation_id = $1 AND phase = $2",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, phase);
-	enum rc rc = participation_step_done(q);
+	rc = db_run(q);
 	for (size_t i = 0; !rc && i < r->nanswers; i++) {
-		if (db_prepare(
-		        db,
-		        "INSERT INTO participation_answer (participation_id, phase, list, code,"
-		        " extent) VALUES ($1, $2, $3, $4, $5)",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "INSERT INTO participation_answer (participation_id, phase, list,"
+		         " code, extent) VALUES ($1, $2, $3, $4, $5)",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, id);
 		db_bind_text(q, 2, phase);
 		db_bind_text(q, 3, r->answers[i].list);
@@ -474,7 +584,7 @@ static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
 			db_bind_int64(q, 5, r->answers[i].extent);
 		else
 			db_bind_null(q, 5);
-		rc = participation_step_done(q);
+		rc = db_run(q);
 		if (rc == RC_CONFLICT)
 			rc = RC_INVALID; /* the same code twice */
 	}
@@ -530,32 +640,18 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
 static enum rc start_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = participation_may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
-	char state[16], referred[11], start[11];
-	enum rc rc = load_state(db, c->id, state, referred, start);
+	struct current cur;
+	enum rc rc = transition_begin(db, c, &cur);
 	if (rc)
 		return rc;
-	if (strcmp(state, "queued") != 0)
-		return field_error_set(
-		    c->err, "date",
-		    strcmp(state, "active") == 0
-		        ? "Deltagaren är redan inskriven."
-		        : "Deltagandet är avslutat; registrera en ny anmälan för ett nytt "
-		          "deltagande.");
-	if (strcmp(c->r->date, referred) < 0)
-		return field_error_set(c->err, "date",
-		                       "Startdatum kan inte ligga före anmälningsdatum.");
 	struct db_stmt *q;
-	if (db_prepare(db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1", &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->r->date);
-	if ((rc = participation_step_done(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
-	    (rc = participation_history_add(db, c->who, c->id, "state", "queued", "active")) ||
-	    (rc = participation_history_add(db, c->who, c->id, "start_on", NULL, c->r->date)))
+	if ((rc = db_run(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
+	    (rc = transition_finish(db, c, &cur, cur.counts, "start_on", c->r->date)))
 		return rc;
 	return audit_append(db, c->who, "start", "participation", c->id, "");
 }
@@ -566,56 +662,42 @@ enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
 	/* Date and answers are independent: both are checked before the
 	 * state, which the transaction reads. */
 	field_error_clear(err);
-	enum rc rc = participation_check_date(r->date, err);
+	enum rc rc = participation_check_date(r->date, actor_now(who), err);
 	if (check_answers(db, r, 1, err))
 		rc = RC_INVALID;
 	if (rc)
 		return rc;
-	struct state_ctx c = {who, id, r, r->date, NULL, err};
+	struct state_ctx c = {&T_START, who, id, r, r->date, NULL, err};
 	return db_tx(db, start_tx, &c);
 }
 
 static enum rc end_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = participation_may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
-	char state[16], referred[11], start[11];
-	enum rc rc = load_state(db, c->id, state, referred, start);
+	struct current cur;
+	enum rc rc = transition_begin(db, c, &cur);
 	if (rc)
 		return rc;
-	if (strcmp(state, "active") != 0)
-		return field_error_set(
-		    c->err, "date",
-		    strcmp(state, "queued") == 0
-		        ? "Deltagaren är inte inskriven; en anmälan i kö avslutas med "
-		          "Avbryt."
-		        : "Deltagandet är redan avslutat.");
-	if (strcmp(c->r->date, start) < 0)
-		return field_error_set(c->err, "date", "Slutdatum kan inte ligga före startdatum.");
 	int felreg = strcmp(c->r->end_reason, "felregistrering") == 0;
-	struct db_stmt *q;
 	int has_support = 0, has_employment = 0;
 	for (size_t i = 0; i < c->r->nanswers; i++) {
 		has_support |= strcmp(c->r->answers[i].list, "support") == 0;
 		has_employment |= strcmp(c->r->answers[i].list, "employment") == 0;
 	}
-	if (db_prepare(db,
-	               "UPDATE participation SET state = 'ended', end_on = $2, end_reason = $3,"
-	               " counts = $4, end_complete = $5 WHERE id = $1",
-	               &q))
-		return RC_DB;
+	struct db_stmt *q;
+	if ((rc = db_prepare(
+	         db,
+	         "UPDATE participation SET state = 'ended', end_on = $2, end_reason = $3,"
+	         " counts = $4, end_complete = $5 WHERE id = $1",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->r->date);
 	db_bind_text(q, 3, c->r->end_reason);
 	db_bind_int64(q, 4, felreg ? 0 : 1);
 	db_bind_int64(q, 5, !felreg && has_support && has_employment);
-	if ((rc = participation_step_done(q)) ||
-	    (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
-	    (rc = participation_history_add(db, c->who, c->id, "state", "active", "ended")) ||
-	    (rc = participation_history_add(db, c->who, c->id, "end_reason", NULL,
-	                                    c->r->end_reason)))
+	if ((rc = db_run(q)) || (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
+	    (rc = transition_finish(db, c, &cur, !felreg, "end_reason", c->r->end_reason)))
 		return rc;
 	return audit_append(db, c->who, "end", "participation", c->id, c->r->end_reason);
 }
@@ -624,44 +706,38 @@ enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
                           const struct registration *r, struct field_error *err)
 {
 	field_error_clear(err);
-	enum rc rc = participation_check_date(r->date, err);
+	enum rc rc = participation_check_date(r->date, actor_now(who), err);
 	if (!codes_valid(db, "end_reason", r->end_reason))
 		rc = field_error_add(err, "end_reason", "Välj avslutsorsak i listan.");
 	else if (strcmp(r->end_reason, "felregistrering") != 0 && check_answers(db, r, 0, err))
 		rc = RC_INVALID;
 	if (rc)
 		return rc;
-	struct state_ctx c = {who, id, r, r->date, r->end_reason, err};
+	struct state_ctx c = {&T_END, who, id, r, r->date, r->end_reason, err};
 	return db_tx(db, end_tx, &c);
 }
 
 static enum rc cancel_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	enum rc allowed = participation_may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
-	char state[16], referred[11], start[11];
-	enum rc rc = load_state(db, c->id, state, referred, start);
+	struct current cur;
+	enum rc rc = transition_begin(db, c, &cur);
 	if (rc)
 		return rc;
-	if (strcmp(state, "queued") != 0)
-		return field_error_set(c->err, "date", "Bara en anmälan i kö kan avbrytas.");
-	if (strcmp(c->date, referred) < 0)
-		return field_error_set(c->err, "date",
-		                       "Datumet kan inte ligga före anmälningsdatum.");
+	/* Felregistrering takes it out of the statistics; any other reason
+	 * keeps what it was. */
+	int counts = strcmp(c->reason, "felregistrering") == 0 ? 0 : cur.counts;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "UPDATE participation SET state = 'cancelled', end_on = $2, end_reason = $3,"
-	               " counts = CASE WHEN $3 = 'felregistrering' THEN 0 ELSE counts END"
-	               " WHERE id = $1",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "UPDATE participation SET state = 'cancelled', end_on = $2,"
+	                     " end_reason = $3, counts = $4 WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->date);
 	db_bind_text(q, 3, c->reason);
-	if ((rc = participation_step_done(q)) ||
-	    (rc = participation_history_add(db, c->who, c->id, "state", "queued", "cancelled")))
+	db_bind_int64(q, 4, counts);
+	if ((rc = db_run(q)) || (rc = transition_finish(db, c, &cur, counts, NULL, NULL)))
 		return rc;
 	return audit_append(db, c->who, "cancel", "participation", c->id, c->reason);
 }
@@ -670,12 +746,12 @@ enum rc participation_cancel(struct db *db, const struct actor *who, int64_t id,
                              const char *reason, struct field_error *err)
 {
 	field_error_clear(err);
-	enum rc rc = participation_check_date(date, err);
+	enum rc rc = participation_check_date(date, actor_now(who), err);
 	if (!codes_valid(db, "end_reason", reason))
 		rc = field_error_add(err, "end_reason", "Välj orsak i listan.");
 	if (rc)
 		return rc;
-	struct state_ctx c = {who, id, NULL, date, reason, err};
+	struct state_ctx c = {&T_CANCEL, who, id, NULL, date, reason, err};
 	return db_tx(db, cancel_tx, &c);
 }
 
@@ -696,14 +772,16 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 	if (!str_to_i64(c->value, &area) || area <= 0)
 		return field_error_set(c->err, "value", "Välj hemkommun i listan.");
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT a.name, (SELECT o.name FROM participation p2 LEFT JOIN area o"
-	               "  ON o.id = p2.home_area_id WHERE p2.id = $2)"
-	               " FROM area a JOIN intervention i ON i.association_id = a.association_id"
-	               " JOIN participation p ON p.intervention_id = i.id"
-	               " WHERE a.id = $1 AND a.kind = 'kommun' AND p.id = $2",
-	               &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(
+	         db,
+	         "SELECT a.name, (SELECT o.name FROM participation p2 LEFT JOIN area o"
+	         "  ON o.id = p2.home_area_id WHERE p2.id = $2)"
+	         " FROM area a JOIN intervention i ON i.association_id = a.association_id"
+	         " JOIN participation p ON p.intervention_id = i.id"
+	         " WHERE a.id = $1 AND a.kind = 'kommun' AND p.id = $2",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, area);
 	db_bind_int64(q, 2, c->id);
 	enum db_step s = db_step(q);
@@ -717,16 +795,16 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 		return field_error_set(c->err, "value", "Välj en kommun i förbundets område.");
 	if (s != DB_ROW)
 		return RC_DB;
-	if (db_prepare(db,
-	               "UPDATE participation SET home_area_id = $2, home_district_id = NULL"
-	               " WHERE id = $1",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "UPDATE participation SET home_area_id = $2, home_district_id = NULL"
+	                     " WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_int64(q, 2, area);
-	enum rc rc = participation_step_done(q);
-	if (rc || (rc = participation_history_add(db, c->who, c->id, "home_area",
-	                                          old_name[0] ? old_name : NULL, new_name)))
+	if ((rc = db_run(q)) ||
+	    (rc = participation_history_add(db, c->who, c->id, "home_area",
+	                                    old_name[0] ? old_name : NULL, new_name)))
 		return rc;
 	return audit_append(db, c->who, "correct", "participation", c->id, "home_area_id");
 }
@@ -734,20 +812,23 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 static enum rc correct_tx(struct db *db, void *v)
 {
 	struct correct_ctx *c = v;
-	enum rc allowed = participation_may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
+	field_error_clear(c->err);
+	enum rc rc = participation_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT state, referred_on, start_on, end_on, end_reason, sex,"
-	               " identity_id IS NOT NULL FROM participation WHERE id = $1",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT state, referred_on, start_on, end_on, end_reason, sex,"
+	                     " identity_id IS NOT NULL, intervention_id, counts"
+	                     " FROM participation WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	enum db_step s = db_step(q);
 	char state[16] = "", referred[11] = "", start[11] = "", end[11] = "", reason[40] = "",
 	     sex[4] = "";
-	int identified = 0;
+	int identified = 0, counts = 0;
+	int64_t intervention = 0;
 	if (s == DB_ROW) {
 		str_copy(state, sizeof state, db_col_text(q, 0));
 		str_copy(referred, sizeof referred, db_col_text(q, 1));
@@ -755,7 +836,9 @@ static enum rc correct_tx(struct db *db, void *v)
 		str_copy(end, sizeof end, db_col_text(q, 3));
 		str_copy(reason, sizeof reason, db_col_text(q, 4));
 		str_copy(sex, sizeof sex, db_col_text(q, 5));
-		identified = (int)db_col_int64(q, 6);
+		identified = db_col_bool(q, 6);
+		intervention = db_col_int64(q, 7);
+		counts = db_col_bool(q, 8);
 	}
 	db_finalize(q);
 	if (s != DB_ROW)
@@ -764,7 +847,7 @@ static enum rc correct_tx(struct db *db, void *v)
 	const char *old = NULL;
 	const char *val = c->value;
 	char today[11];
-	str_today(today);
+	svtime_today(actor_now(c->who), today);
 	if (strcmp(c->field, "referred_on") == 0) {
 		old = referred;
 		if (!str_valid_date(val) || strcmp(val, today) > 0 ||
@@ -815,8 +898,7 @@ static enum rc correct_tx(struct db *db, void *v)
 	    "UPDATE participation SET referred_on = $2 WHERE id = $1",
 	    "UPDATE participation SET start_on = $2 WHERE id = $1",
 	    "UPDATE participation SET end_on = $2 WHERE id = $1",
-	    ("UPDATE participation SET end_reason = $2,"
-	     " counts = CASE WHEN $2 = 'felregistrering' THEN 0 ELSE 1 END WHERE id = $1"),
+	    "UPDATE participation SET end_reason = $2, counts = $3 WHERE id = $1",
 	    "UPDATE participation SET sex = $2 WHERE id = $1",
 	};
 	int which = strcmp(c->field, "referred_on") == 0  ? 0
@@ -824,12 +906,17 @@ static enum rc correct_tx(struct db *db, void *v)
 	            : strcmp(c->field, "end_on") == 0     ? 2
 	            : strcmp(c->field, "end_reason") == 0 ? 3
 	                                                  : 4;
-	if (db_prepare(db, sql[which], &q))
-		return RC_DB;
+	/* The end reason decides whether the episode counts (felregistrering
+	 * takes it out of the statistics); the tally follows. */
+	int new_counts = which == 3 ? strcmp(val, "felregistrering") != 0 : counts;
+	if ((rc = db_prepare(db, sql[which], &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, val);
-	enum rc rc = participation_step_done(q);
-	if (rc ||
+	if (which == 3)
+		db_bind_int64(q, 3, new_counts);
+	if ((rc = db_run(q)) ||
+	    (rc = participation_tally_move(db, intervention, state, counts, state, new_counts)) ||
 	    (rc = participation_history_add(db, c->who, c->id, c->field, old[0] ? old : NULL, val)))
 		return rc;
 	return audit_append(db, c->who, "correct", "participation", c->id, c->field);
@@ -857,28 +944,39 @@ struct attend_ctx {
 static enum rc attend_tx(struct db *db, void *v)
 {
 	struct attend_ctx *c = v;
-	enum rc allowed = participation_may_change(db, c->who, c->id);
-	if (allowed)
-		return allowed;
-	char state[16], referred[11], start[11];
-	enum rc rc = load_state(db, c->id, state, referred, start);
+	field_error_clear(c->err);
+	enum rc rc = participation_may_change(db, c->who, c->id);
+	if (rc)
+		return rc;
+	struct db_stmt *q;
+	if ((rc = db_prepare(db, "SELECT coalesce(start_on, '') FROM participation WHERE id = $1",
+	                     &q)))
+		return rc;
+	db_bind_int64(q, 1, c->id);
+	struct arena *a = arena_new(0);
+	if (!a)
+		return RC_NOMEM;
+	const char *got = NULL;
+	char start[11] = "";
+	if (!(rc = db_one_text(q, a, &got)) && got)
+		str_copy(start, sizeof start, got);
+	arena_free(a);
 	if (rc)
 		return rc;
 	if (!start[0])
 		return field_error_set(c->err, "month", "Deltagaren är inte inskriven.");
 	if (strncmp(c->month, start, 7) < 0)
 		return field_error_set(c->err, "month", "Månaden ligger före deltagandets start.");
-	struct db_stmt *q;
-	if (db_prepare(db,
-	               "INSERT INTO attendance (participation_id, month, hours_tenths)"
-	               " VALUES ($1, $2, $3) ON CONFLICT (participation_id, month)"
-	               " DO UPDATE SET hours_tenths = excluded.hours_tenths",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO attendance (participation_id, month, hours_tenths)"
+	                     " VALUES ($1, $2, $3) ON CONFLICT (participation_id, month)"
+	                     " DO UPDATE SET hours_tenths = excluded.hours_tenths",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->month);
 	db_bind_int64(q, 3, c->tenths);
-	if ((rc = participation_step_done(q)))
+	if ((rc = db_run(q)))
 		return rc;
 	return audit_append(db, c->who, "attendance", "participation", c->id, c->month);
 }

@@ -96,7 +96,7 @@ struct participation {
 
 /* Checks a referral's fields without storing anything: RC_INVALID with
  * every wrong field, for a form that failed its own checks first. */
-enum rc participation_refer_check(struct db *db, const struct referral *in,
+enum rc participation_refer_check(struct db *db, const struct actor *who, const struct referral *in,
                                   struct field_error *err);
 /* Registers a referral.  RC_CONFLICT (with an error on "pnr" naming the
  * participation) when the same person (keyed hash) is already queued or

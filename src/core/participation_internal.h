@@ -12,19 +12,13 @@
 #include "../util/rc.h"
 #include "actor.h"
 
-struct arena;
 struct db;
-struct db_stmt;
 struct field_error;
 struct pnr;
 struct vault;
 
 /* ---- participation.c ---------------------------------------------------- */
 
-/* Column i of the current row copied into a (NULL for NULL). */
-const char *participation_col(struct arena *a, struct db_stmt *q, int i);
-/* Steps a write statement once and finalizes it. */
-enum rc participation_step_done(struct db_stmt *q);
 /* One history row: what changed, from what, to what, by whom. */
 enum rc participation_history_add(struct db *db, const struct actor *who, int64_t id,
                                   const char *field, const char *old_value, const char *new_value);
@@ -33,8 +27,16 @@ enum rc participation_history_add(struct db *db, const struct actor *who, int64_
 int participation_may_register(struct db *db, const struct actor *who, int64_t intervention);
 /* RC_OK when who may change participation id; RC_NOT_FOUND or RC_DENIED. */
 enum rc participation_may_change(struct db *db, const struct actor *who, int64_t id);
-/* Adds an error on "date" for a missing, malformed, impossible or future date. */
-enum rc participation_check_date(const char *date, struct field_error *err);
+/* Adds an error on "date" for a missing, malformed, impossible or future
+ * date (after the Stockholm date at instant now). */
+enum rc participation_check_date(const char *date, int64_t now, struct field_error *err);
+/* Moves one participation in participation_tally (per insats, state and
+ * counted) from (old_state, old_counted) to (new_state, new_counted); NULL
+ * old_state for a new participation, NULL new_state for one removed.
+ * Called in the transaction of every change of state or counts: the tally
+ * is kept by core, not by triggers of one engine. */
+enum rc participation_tally_move(struct db *db, int64_t intervention, const char *old_state,
+                                 int old_counted, const char *new_state, int new_counted);
 
 /* ---- personal_data.c, for the referral ----------------------------------- */
 

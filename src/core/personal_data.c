@@ -280,7 +280,7 @@ static enum rc withdraw_tx(struct db *db, void *v)
 enum rc personal_withdraw_consent(struct db *db, const struct actor *who, int64_t id,
                                   const char *date, struct field_error *err)
 {
-	enum rc rc = participation_check_date(date, err);
+	enum rc rc = participation_check_date(date, actor_now(who), err);
 	if (rc)
 		return rc;
 	struct consent_ctx c = {who, id, date, err};

@@ -542,6 +542,19 @@ const struct db_migration db_sqlite_migrations[] = {
      " coalesce((SELECT max(id) FROM audit_log), 0),"
      " coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1),"
      "  '0000000000000000000000000000000000000000000000000000000000000000'));"},
+
+    {15, "participation tally kept by core",
+     /* The tally per insats, state and counted is kept by core in the
+      * transaction of every change (participation_tally_move), the same
+      * on every engine; the SQLite triggers of migration 6 go, and the
+      * tally is counted afresh once. */
+     "DROP TRIGGER participation_tally_insert;"
+     "DROP TRIGGER participation_tally_update;"
+     "DROP TRIGGER participation_tally_delete;"
+     "DELETE FROM participation_tally;"
+     "INSERT INTO participation_tally (intervention_id, state, counted, n)"
+     " SELECT intervention_id, state, counts, count(*) FROM participation"
+     " GROUP BY intervention_id, state, counts;"},
 };
 
 const int db_sqlite_migration_count =

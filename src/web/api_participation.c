@@ -72,8 +72,8 @@ void api_participations(struct req *r)
 	struct intervention x;
 	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
 	if (!rc)
-		rc = participation_list(r->db, r->arena, actor_now(&r->actor), actor_now(&r->actor),
-		                        r->ids[0], &pg, &p, &n);
+		rc = participation_list(r->db, r->arena, actor_now(&r->actor), r->ids[0], &pg, &p,
+		                        &n);
 	list_reply(r, rc, &pg, p, n);
 }
 
@@ -95,9 +95,8 @@ void api_queue(struct req *r)
 		return;
 	struct participation *p = NULL;
 	size_t n = 0;
-	enum rc rc =
-	    participation_queue(r->db, r->arena, actor_now(&r->actor), actor_now(&r->actor), assoc,
-	                        intervention, area, &pg, &p, &n);
+	enum rc rc = participation_queue(r->db, r->arena, actor_now(&r->actor), assoc, intervention,
+	                                 area, &pg, &p, &n);
 	list_reply(r, rc, &pg, p, n);
 }
 
@@ -106,8 +105,7 @@ void api_participation(struct req *r)
 	struct participation p;
 	struct registered_answer *a;
 	size_t na;
-	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), actor_now(&r->actor),
-	                               r->ids[0], &p);
+	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), r->ids[0], &p);
 	if (!rc)
 		rc = participation_answers(r->db, r->arena, p.id, &a, &na);
 	if (rc) {
@@ -130,8 +128,7 @@ void api_participation(struct req *r)
 static void participation_reply(struct req *r, int64_t id, int status)
 {
 	struct participation p;
-	enum rc rc =
-	    participation_get(r->db, r->arena, actor_now(&r->actor), actor_now(&r->actor), id, &p);
+	enum rc rc = participation_get(r->db, r->arena, actor_now(&r->actor), id, &p);
 	if (rc) {
 		respond_rc(r, rc);
 		return;

@@ -165,9 +165,8 @@ static void start_worklists(struct req *r, int64_t assoc)
 		struct paging pg = {0, 1, 0, 0, 0};
 		struct participation *p;
 		size_t n;
-		if (participation_worklist(r->db, r->arena, actor_now(&r->actor),
-		                           actor_now(&r->actor), assoc, lists[i].which, &pg, &p,
-		                           &n) ||
+		if (participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc,
+		                           lists[i].which, &pg, &p, &n) ||
 		    !pg.total)
 			continue;
 		char what[PLURAL_MAX * 2];

@@ -190,7 +190,7 @@ void page_referral_post(struct req *r)
 			return;
 	} else {
 		/* The core's rules too, so every mistake shows at once. */
-		participation_refer_check(r->db, &in, &err);
+		participation_refer_check(r->db, &r->actor, &in, &err);
 	}
 	form_fail(&f, &err);
 	/* What was typed stays, the number too: it goes back only in the body

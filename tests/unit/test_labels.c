@@ -131,6 +131,41 @@ static void check_history(const char *file, const char **a, size_t *l, int n)
 	}
 }
 
+/* The state machine's transition_finish(db, c, cur, counts, field, value)
+ * writes the history of field. */
+static void check_transition(const char *file, const char **a, size_t *l, int n)
+{
+	assert_int_equal(n, 6);
+	history_fields_seen +=
+	    check_literals(file, a[4], l[4], label_history_field, "history field");
+}
+
+/* The states a transition table names ({from, to, ...}) are states. */
+static void check_transition_tables(const char *file, const char *text)
+{
+	static const char mark[] = "static const struct transition ";
+	for (const char *p = strstr(text, mark); p; p = strstr(p + 1, mark)) {
+		const char *b = strchr(p, '{');
+		const char *semi = strchr(p, ';');
+		if (!b || (semi && semi < b))
+			continue; /* a declaration without a table */
+		const char *a[MAX_ARGS];
+		size_t l[MAX_ARGS];
+		/* The initializer read as arguments: {from, to, ...} */
+		char *copy = strdup(b);
+		assert_non_null(copy);
+		copy[0] = '(';
+		char *close = strchr(copy, '}');
+		assert_non_null(close);
+		*close = ')';
+		int n = call_args(copy, a, l);
+		assert_true(n >= 2);
+		check_literals(file, a[0], l[0], label_state, "state");
+		check_literals(file, a[1], l[1], label_state, "state");
+		free(copy);
+	}
+}
+
 static void every_code_the_core_writes_has_a_label(void **state)
 {
 	(void)state;
@@ -147,6 +182,8 @@ static void every_code_the_core_writes_has_a_label(void **state)
 		char *text = slurp(path);
 		audit_calls += each_call(text, "audit_append", path, check_audit);
 		history_calls += each_call(text, "participation_history_add", path, check_history);
+		history_calls += each_call(text, "transition_finish", path, check_transition);
+		check_transition_tables(path, text);
 		/* Fields a correction may name reach the history as c->field. */
 		for (const char *p = strstr(text, "strcmp(c->field, \""); p;
 		     p = strstr(p + 1, "strcmp(c->field, \"")) {

@@ -1014,6 +1014,137 @@ static void counts_follow_every_state_change(void **state)
 	                 count(f, "SELECT count(*) FROM participation"));
 }
 
+/* The tally per insats, state and counted agrees with a fresh count of the
+ * participations, and holds no negative number. */
+static void assert_tally_fresh(struct fx *f)
+{
+	static const char fresh[] =
+	    "SELECT intervention_id, state, counts, count(*) FROM participation"
+	    " GROUP BY intervention_id, state, counts";
+	static const char kept[] =
+	    "SELECT intervention_id, state, counted, n FROM participation_tally"
+	    " WHERE n <> 0";
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s EXCEPT %s)", fresh, kept);
+	assert_int_equal(count(f, sql), 0);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM (%s EXCEPT %s)", kept, fresh);
+	assert_int_equal(count(f, sql), 0);
+}
+
+/* Issue 7: the per-insats tally is kept by core in the transaction of each
+ * change, not by SQLite triggers (PostgreSQL would need triggers of its
+ * own): no trigger is left on participation, and after every kind of
+ * change — referral, start, end, felregistrering, cancel (also as
+ * felregistrering), the end reason corrected both ways, withdrawal,
+ * protection, consent given later, and a start retried after a busy step
+ * at each of its steps — the tally equals a fresh count. */
+static void tally_equals_a_fresh_count_after_every_change(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	assert_int_equal(count(f, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+	                          " AND tbl_name = 'participation'"),
+	                 0);
+	int64_t id[6];
+	struct referral r = anonymous(f, "K");
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id[i], &e), RC_OK);
+		assert_tally_fresh(f);
+	}
+	struct referral rcon = with_consent(f, f->intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &rcon, &id[4], &e), RC_OK);
+	struct referral ro = with_consent(f, f->other_intervention, f->pnr_a);
+	assert_int_equal(participation_refer(f->t.db, f->v, &f->other, &ro, &id[5], &e), RC_OK);
+	assert_tally_fresh(f);
+	start(f, id[0], "2025-02-10");
+	start(f, id[1], "2025-02-10");
+	start(f, id[4], "2025-03-10");
+	assert_tally_fresh(f);
+	struct registration end = {"2025-03-01", "arbete", end_answers, 3};
+	assert_int_equal(participation_end(f->t.db, &f->dr, id[0], &end, &e), RC_OK);
+	assert_tally_fresh(f);
+	struct registration felreg = {"2025-03-01", "felregistrering", NULL, 0};
+	assert_int_equal(participation_end(f->t.db, &f->dr, id[1], &felreg, &e), RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(participation_cancel(f->t.db, &f->dr, id[2], "2025-03-01", "eget_val", &e),
+	                 RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(
+	    participation_cancel(f->t.db, &f->dr, id[3], "2025-03-01", "felregistrering", &e),
+	    RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id[1], "end_reason", "arbete", &e),
+	                 RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(
+	    participation_correct(f->t.db, &f->dr, id[0], "end_reason", "felregistrering", &e),
+	    RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(participation_correct(f->t.db, &f->dr, id[3], "end_reason", "flytt", &e),
+	                 RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(personal_withdraw_consent(f->t.db, &f->dr, id[4], "2025-03-12", &e),
+	                 RC_OK);
+	assert_tally_fresh(f);
+	assert_int_equal(personal_protect(f->t.db, &f->other, id[5]), RC_OK);
+	assert_tally_fresh(f);
+	struct consent_in in = {"2025-03-13", "2024:1", f->pnr_b, "Testa Testsson"};
+	assert_int_equal(personal_consent_add(f->t.db, f->v, &f->dr, id[4], &in, &e), RC_OK);
+	assert_tally_fresh(f);
+	/* A start whose transaction is retried after a busy step, at every
+	 * step: the first attempt's changes to the tally are rolled back
+	 * with it. */
+	int fired = 1;
+	for (int n = 1; fired; n++) {
+		int64_t x;
+		assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &x, &e), RC_OK);
+		db_test_fail_step(f->t.db, n);
+		start(f, x, "2025-02-10");
+		fired = db_test_fail_pending(f->t.db) == 0;
+		db_test_fail_step(f->t.db, 0);
+		assert_tally_fresh(f);
+		assert_true(n < 100);
+	}
+	struct intervention_counts *cnt;
+	size_t n;
+	assert_int_equal(participation_counts(f->t.db, f->a, f->assoc, &cnt, &n), RC_OK);
+	assert_int_equal(cnt[0].intervention_id, f->intervention);
+	assert_int_equal(cnt[0].queued, 0);
+	assert_true(cnt[0].active > 1);
+	assert_int_equal(cnt[0].ended, 1); /* id[1]: felregistrering corrected to arbete */
+}
+
+/* Issue 7: writes judge "the future" by the actor's clock, not the wall
+ * clock, and stamp the history with the actor's moment: with now at
+ * 2025-03-14 a referral or start on 2025-03-20 is in the future.  Before,
+ * str_today/str_now_iso read the wall clock. */
+static void writes_take_the_actors_clock(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	struct actor dr = f->dr;
+	dr.now = 1741946400; /* 2025-03-14T10:00:00Z */
+	int64_t id, none = 0;
+	struct referral r = anonymous(f, "M");
+	r.referred_on = "2025-03-20";
+	assert_int_equal(participation_refer(f->t.db, f->v, &dr, &r, &none, &e), RC_INVALID);
+	assert_string_equal(e.field, "referred_on");
+	r.referred_on = "2025-03-01";
+	assert_int_equal(participation_refer(f->t.db, f->v, &dr, &r, &id, &e), RC_OK);
+	struct registration s = {"2025-03-20", NULL, start_answers, 4};
+	assert_int_equal(participation_start(f->t.db, &dr, id, &s, &e), RC_INVALID);
+	s.date = "2025-03-14";
+	assert_int_equal(participation_start(f->t.db, &dr, id, &s, &e), RC_OK);
+	assert_int_equal(participation_correct(f->t.db, &dr, id, "referred_on", "2025-03-15", &e),
+	                 RC_INVALID);
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM participation_history WHERE participation_id = %lld"
+	         " AND at = '2025-03-14T10:00:00Z'",
+	         (long long)id);
+	assert_int_equal(count(f, sql), 3); /* queued, active, start_on */
+}
+
 static void queue_and_work_lists(void **state)
 {
 	struct fx *f = *state;
@@ -1165,6 +1296,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(only_own_deltagaransvarig_may_register, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(counts_follow_every_state_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tally_equals_a_fresh_count_after_every_change, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(writes_take_the_actors_clock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        same_person_twice_needs_confirmation_and_a_key_creates_once, setup, teardown),

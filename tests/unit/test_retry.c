@@ -922,6 +922,165 @@ static enum rc run_keycheck_attach(struct fx *fx)
 	return rc;
 }
 
+/* ---- rows: participations (part) ---- */
+
+/* A synthetic personnummer from nine digits plus its check digit. */
+static void part_pnr(const char *nine, char out[14])
+{
+	int sum = 0;
+	for (int i = 0; i < 9; i++) {
+		int v = nine[i] - '0';
+		if (i % 2 == 0 && (v *= 2) > 9)
+			v -= 9;
+		sum += v;
+	}
+	snprintf(out, 14, "%.6s-%.3s%d", nine, nine + 6, (10 - sum % 10) % 10);
+}
+
+/* The deltagaransvarig of the fixture's insats (user fx->id[2]). */
+static struct actor part_caseworker(const struct fx *fx)
+{
+	return (struct actor){fx->id[2], "dr", "127.0.0.1", ROLE_CASEWORKER, FIXTURE_NOW};
+}
+
+static const struct answer part_start_answers[] = {
+    {"support", "forsorjningsstod", 100},
+    {"employment", "ovrigt", -1},
+};
+static const struct answer part_end_answers[] = {
+    {"support", "lon", 100},
+    {"employment", "forvarvsarbete", -1},
+};
+
+/* A förbund (id[0]) with a kommun (id[7]) and an insats (id[1]) whose
+ * deltagaransvarig is id[2]; in it, anonymous participations id[3]
+ * (queued), id[4] (active) and id[5] (ended). */
+static void setup_part(struct fx *fx)
+{
+	struct keycheck_result kr;
+	struct field_error e = {0};
+	assert_int_equal(keycheck_run(fx->db, db_vault(fx->db), &kr), RC_OK);
+	assert_int_equal(org_association_create(fx->db, &fx->who, "Förbundet", &fx->id[0], &e),
+	                 RC_OK);
+	struct area k = {0};
+	k.association_id = fx->id[0];
+	k.kind = "kommun";
+	k.name = "Ekeby";
+	assert_int_equal(org_area_save(fx->db, &fx->who, &k, &e), RC_OK);
+	fx->id[7] = k.id;
+	struct intervention x = {0};
+	x.association_id = fx->id[0];
+	x.name = "Steget vidare";
+	x.orientation = "individ";
+	x.method = "person";
+	x.start_on = "2024-01-01";
+	assert_int_equal(intervention_save(fx->db, &fx->who, &x, &e), RC_OK);
+	fx->id[1] = x.id;
+	assert_int_equal(auth_user_add(fx->db, &fx->who, "dr", "Del Ansvarig", ROLE_CASEWORKER,
+	                               "langt-losenord", &fx->id[2], &e),
+	                 RC_OK);
+	assert_int_equal(intervention_staff_set(fx->db, &fx->who, fx->id[1], fx->id[2],
+	                                        "deltagaransvarig", 1, &e),
+	                 RC_OK);
+	struct actor dr = part_caseworker(fx);
+	for (int i = 3; i <= 5; i++) {
+		struct referral r = {0};
+		r.intervention_id = fx->id[1];
+		r.referred_on = "2025-01-10";
+		r.source = "egen";
+		r.sex = i == 4 ? "M" : "K";
+		r.home_area_id = fx->id[7];
+		assert_int_equal(
+		    participation_refer(fx->db, db_vault(fx->db), &dr, &r, &fx->id[i], &e), RC_OK);
+	}
+	struct registration s = {"2025-02-01", NULL, part_start_answers, 2};
+	assert_int_equal(participation_start(fx->db, &dr, fx->id[4], &s, &e), RC_OK);
+	assert_int_equal(participation_start(fx->db, &dr, fx->id[5], &s, &e), RC_OK);
+	struct registration end = {"2025-03-01", "arbete", part_end_answers, 2};
+	assert_int_equal(participation_end(fx->db, &dr, fx->id[5], &end, &e), RC_OK);
+}
+
+/* A referral with consent: the participation, its sealed identity, the
+ * consent, the tally, the history and the audit entry in one. */
+static enum rc run_participation_refer(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	char pnr[14];
+	part_pnr("900101238", pnr);
+	struct referral r = {0};
+	r.intervention_id = fx->id[1];
+	r.referred_on = "2025-03-01";
+	r.source = "fk";
+	r.home_area_id = fx->id[7];
+	r.pnr = pnr;
+	r.name = "Testa Testsson";
+	r.consent_on = "2025-03-01";
+	r.consent_form = "2024:1";
+	int64_t id = 0;
+	enum rc rc = participation_refer(fx->db, db_vault(fx->db), &dr, &r, &id, &e);
+	out_printf(fx, "id %lld", (long long)id);
+	return rc;
+}
+
+/* A referral with a one-time key: the key is stored in the same
+ * transaction, and the answer says it is not a replay. */
+static enum rc run_participation_refer_once(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	struct referral r = {0};
+	r.intervention_id = fx->id[1];
+	r.referred_on = "2025-03-02";
+	r.source = "egen";
+	r.sex = "M";
+	r.once_key = "formular-nyckel-1";
+	int64_t id = 0;
+	int replayed = -1;
+	enum rc rc =
+	    participation_refer_once(fx->db, db_vault(fx->db), &dr, &r, &id, &replayed, &e);
+	out_printf(fx, "id %lld replayed %d", (long long)id, replayed);
+	return rc;
+}
+
+static enum rc run_participation_start(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	struct registration s = {"2025-03-03", NULL, part_start_answers, 2};
+	return participation_start(fx->db, &dr, fx->id[3], &s, &e);
+}
+
+static enum rc run_participation_end(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	struct registration end = {"2025-03-10", "arbete", part_end_answers, 2};
+	return participation_end(fx->db, &dr, fx->id[4], &end, &e);
+}
+
+static enum rc run_participation_cancel(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	return participation_cancel(fx->db, &dr, fx->id[3], "2025-03-10", "felregistrering", &e);
+}
+
+/* A corrected end reason that takes the episode out of the statistics. */
+static enum rc run_participation_correct(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	return participation_correct(fx->db, &dr, fx->id[5], "end_reason", "felregistrering", &e);
+}
+
+static enum rc run_participation_attendance_set(struct fx *fx)
+{
+	struct actor dr = part_caseworker(fx);
+	struct field_error e = {0};
+	return participation_attendance_set(fx->db, &dr, fx->id[4], "2025-02", 456, &e);
+}
+
 static const struct retry_row rows[] = {
     RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
     RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
@@ -949,6 +1108,13 @@ static const struct retry_row rows[] = {
     RETRY(import_participations, setup_import, run_import_participations),
     RETRY(import_participations_from, setup_import, run_import_participations_from),
     RETRY_AT(keycheck_attach, KEYCHECK_SCHEMA - 1, setup_keyfile, run_keycheck_attach),
+    RETRY(participation_refer, setup_part, run_participation_refer),
+    RETRY(participation_refer_once, setup_part, run_participation_refer_once),
+    RETRY(participation_start, setup_part, run_participation_start),
+    RETRY(participation_end, setup_part, run_participation_end),
+    RETRY(participation_cancel, setup_part, run_participation_cancel),
+    RETRY(participation_correct, setup_part, run_participation_correct),
+    RETRY(participation_attendance_set, setup_part, run_participation_attendance_set),
 };
 
 static void retry_row_test(void **state)
