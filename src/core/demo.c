@@ -593,7 +593,14 @@ out:
 static enum rc demo_tx(struct db *db, void *ctx)
 {
 	struct demo_state *s = ctx;
+	/* db_tx may run this again: a rerun starts from what the caller set,
+	 * never from what the previous run built (the name counter would go
+	 * on and the rerun would store other people). */
 	s->db = db;
+	s->assoc = 0;
+	memset(s->member_id, 0, sizeof s->member_id);
+	s->next_name = 0;
+	field_error_clear(&s->err);
 	return build(s);
 }
 
