@@ -324,6 +324,22 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 	return db_refine(db, rc);
 }
 
+/* The probe: RC_CONFLICT when the write went through, so db_tx rolls it
+ * back and the caller can tell success from every store error. */
+static enum rc try_write(struct db *db, void *ctx)
+{
+	(void)ctx;
+	enum rc rc = db_exec(db, "INSERT INTO schema_migration (version, name, applied_at)"
+	                         " VALUES (0, 'skrivprov', '')");
+	return rc ? rc : RC_CONFLICT;
+}
+
+enum rc db_check_writable(struct db *db)
+{
+	enum rc rc = db_tx(db, try_write, NULL);
+	return rc == RC_CONFLICT ? RC_OK : rc == RC_OK ? RC_DB : rc;
+}
+
 void db_test_fail_step(struct db *db, int nth)
 {
 	BASE(db)->test_fail_at = nth > 0 ? nth : 0;

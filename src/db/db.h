@@ -190,6 +190,11 @@ enum rc db_step_rc(enum db_step s);
  */
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx);
 
+/* RC_OK when the database can be written: a write inside db_tx that is
+ * always rolled back, so nothing stays.  Otherwise the store's code
+ * (RC_DB_FULL for a full disk, RC_DB for a read-only file or folder). */
+enum rc db_check_writable(struct db *db);
+
 /*
  * TEST ONLY: makes the nth db_step from now (n >= 1) that runs inside a
  * db_tx attempt on this connection — BEGIN and COMMIT count as steps, the

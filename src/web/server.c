@@ -705,17 +705,6 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
 		fprintf(stderr, "finsam: libmicrohttpd: %s\n", logsafe_message(msg, today, safe));
 }
 
-/* A write that is always rolled back (db_tx's callback returns
- * RC_CONFLICT when the write went through): tells whether the database can
- * be written at all. */
-static enum rc try_write(struct db *db, void *ctx)
-{
-	(void)ctx;
-	enum rc rc = db_exec(db, "INSERT INTO schema_migration (version, name, applied_at)"
-	                         " VALUES (0, 'skrivprov', '')");
-	return rc ? rc : RC_CONFLICT;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -874,8 +863,8 @@ int web_serve(const struct serve_options *o)
 	}
 	/* A database that cannot be written would let the server start and
 	 * then fail every login: refuse at once. */
-	enum rc wrc = db_tx(app.pool.all[0], try_write, NULL);
-	if (wrc != RC_CONFLICT) {
+	enum rc wrc = db_check_writable(app.pool.all[0]);
+	if (wrc != RC_OK) {
 		fprintf(
 		    stderr,
 		    "finsam: Databasfilen %s går inte att skriva till: kontrollera ägare och "

@@ -701,6 +701,24 @@ static void arena_remembers_a_failed_allocation(void **state)
 	assert_false(arena_failed(NULL));
 }
 
+/* The startup write check: a writable database says so and keeps
+ * nothing of the probe; a read-only one is refused. */
+static void check_writable_leaves_nothing_and_refuses_read_only(void **state)
+{
+	struct testdb *t = *state;
+	struct db_stmt *q;
+	int64_t before = -1, after = -1;
+	assert_int_equal(db_prepare(t->db, "SELECT count(*) FROM schema_migration", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &before), RC_OK);
+	assert_int_equal(db_check_writable(t->db), RC_OK);
+	assert_int_equal(db_prepare(t->db, "SELECT count(*) FROM schema_migration", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &after), RC_OK);
+	assert_int_equal(after, before);
+	assert_int_equal(db_exec(t->db, "PRAGMA query_only = ON"), RC_OK);
+	assert_int_not_equal(db_check_writable(t->db), RC_OK);
+	assert_int_equal(db_exec(t->db, "PRAGMA query_only = OFF"), RC_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,6 +756,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(busy_that_persists_gives_up_with_rc_db, setup,
 	                                    teardown),
 	    cmocka_unit_test(arena_remembers_a_failed_allocation),
+	    cmocka_unit_test_setup_teardown(check_writable_leaves_nothing_and_refuses_read_only,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db", tests, NULL, NULL);
 }
