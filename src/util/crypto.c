@@ -47,18 +47,102 @@ void crypto_set_test_cost(int cheap)
 	atomic_store(&test_cost, cheap != 0);
 }
 
+/* ---- the bound on argon2id computations running at once -----------------
+ * A counting semaphore (mutex and condition variable): process-wide, not
+ * request state.  Every computation takes a slot around the libsodium call
+ * only, and never takes a second one while it holds one, so it cannot
+ * deadlock.  The statistics and the hook are for tests. */
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_free = PTHREAD_COND_INITIALIZER;
+static unsigned slot_limit; /* 0: not sized yet */
+static struct crypto_hash_stats slot_stats;
+static void (*slot_hook)(void *);
+static void *slot_hook_arg;
+
+static unsigned slots_sized(void)
+{
+	/* The slot count does not follow crypto_set_test_cost: tests see the
+	 * bound the binary has. */
+	unsigned long by_memory = CRYPTO_HASH_MEMORY_BUDGET / crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned long n = by_memory;
+	if (cpus > 0 && (unsigned long)cpus < n)
+		n = (unsigned long)cpus;
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+unsigned crypto_hash_slots(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	if (!slot_limit)
+		slot_limit = slots_sized();
+	unsigned n = slot_limit;
+	pthread_mutex_unlock(&slot_lock);
+	return n;
+}
+
+static void slot_take(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	if (!slot_limit)
+		slot_limit = slots_sized();
+	slot_stats.waiting++;
+	while (slot_stats.running >= slot_limit)
+		pthread_cond_wait(&slot_free, &slot_lock);
+	slot_stats.waiting--;
+	slot_stats.running++;
+	if (slot_stats.running > slot_stats.max_running)
+		slot_stats.max_running = slot_stats.running;
+	void (*hook)(void *) = slot_hook;
+	void *arg = slot_hook_arg;
+	pthread_mutex_unlock(&slot_lock);
+	if (hook)
+		hook(arg);
+}
+
+static void slot_give(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	slot_stats.running--;
+	pthread_cond_signal(&slot_free);
+	pthread_mutex_unlock(&slot_lock);
+}
+
+void crypto_test_hash_stats(struct crypto_hash_stats *out)
+{
+	pthread_mutex_lock(&slot_lock);
+	*out = slot_stats;
+	pthread_mutex_unlock(&slot_lock);
+}
+
+void crypto_test_hash_stats_reset(void)
+{
+	pthread_mutex_lock(&slot_lock);
+	slot_stats.max_running = slot_stats.running;
+	pthread_mutex_unlock(&slot_lock);
+}
+
+void crypto_set_test_hash_hook(void (*hook)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&slot_lock);
+	slot_hook = hook;
+	slot_hook_arg = arg;
+	pthread_mutex_unlock(&slot_lock);
+}
+
 enum rc crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN])
 {
 	_Static_assert(CRYPTO_PWHASH_LEN == crypto_pwhash_STRBYTES, "pwhash size");
 	atomic_fetch_add(&argon2_count, 1);
 	int cheap = atomic_load(&test_cost);
-	if (crypto_pwhash_str_alg(
-	        out, password, strlen(password),
-	        cheap ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
-	        cheap ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
-	        crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return RC_NOMEM;
-	return RC_OK;
+	slot_take();
+	int bad = crypto_pwhash_str_alg(
+	    out, password, strlen(password),
+	    cheap ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    cheap ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE,
+	    crypto_pwhash_ALG_ARGON2ID13);
+	slot_give();
+	return bad ? RC_NOMEM : RC_OK;
 }
 
 static void dummy_make(void)
@@ -89,7 +173,12 @@ int crypto_password_verify(const char *stored, const char *password)
 	atomic_fetch_add(&argon2_count, 1);
 	if (!*h)
 		return 0;
-	return crypto_pwhash_str_verify(h, password, strlen(password)) == 0 && real;
+	/* The dummy hash, if needed, was made above, before this takes its
+	 * slot: making it takes one too. */
+	slot_take();
+	int match = crypto_pwhash_str_verify(h, password, strlen(password)) == 0;
+	slot_give();
+	return match && real;
 }
 
 enum rc crypto_key_create(const char *path)

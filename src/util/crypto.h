@@ -50,6 +50,29 @@ unsigned long crypto_argon2_count(void);
  * finsam binary always hashes at crypto_pwhash_*_INTERACTIVE.
  */
 void crypto_set_test_cost(int cheap);
+/*
+ * How many argon2id computations may run at once in this process.  Each
+ * takes crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB) while it runs; a
+ * computation beyond the bound waits for a slot (it is never refused).
+ * Sized from CRYPTO_HASH_MEMORY_BUDGET and the number of processors, at
+ * least 1; see docs/architecture.md.
+ */
+#define CRYPTO_HASH_MEMORY_BUDGET (64UL * 1024 * 1024)
+unsigned crypto_hash_slots(void);
+/*
+ * TEST ONLY.  What the bound has seen: computations running now, waiting
+ * for a slot now, and the most that ever ran at once (reset by
+ * crypto_test_hash_stats_reset()).  hook, if set, is called by every
+ * computation inside its slot, just before the argon2id work: a test
+ * pauses there to hold a computation "inside the hash" without timing.
+ * Like crypto_set_test_cost, nothing under src/ but crypto.c names these.
+ */
+struct crypto_hash_stats {
+	unsigned running, waiting, max_running;
+};
+void crypto_test_hash_stats(struct crypto_hash_stats *out);
+void crypto_test_hash_stats_reset(void);
+void crypto_set_test_hash_hook(void (*hook)(void *arg), void *arg);
 /* Creates the key file at path with CRYPTO_KEY_BYTES random bytes as hex,
  * mode 0600, refusing to overwrite an existing file (RC_CONFLICT). */
 enum rc crypto_key_create(const char *path);

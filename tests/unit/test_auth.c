@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "core/audit.h"
@@ -372,13 +373,40 @@ static enum rc probe_tx(struct db *db, void *v)
 	return audit_append(db, &test_actor, "probe", "test", 0, "");
 }
 
-/* Starts the call in a thread and, once its last argon2id computation has
- * begun, commits a write on a second connection.  The call's audit entry
- * must not be there yet: the write did not wait for the hashing.  Timing
- * can only make this fail spuriously (if this thread is not scheduled
- * for the whole hash), never pass wrongly, so it tries a few times. */
+/* A hook that holds the nth argon2id computation inside its slot, just
+ * before the hash, until the test releases it (or 20 s pass, so a broken
+ * build fails instead of hanging). */
+struct pause {
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	int calls, at, inside, released;
+};
+
+static void pause_hook(void *v)
+{
+	struct pause *ps = v;
+	pthread_mutex_lock(&ps->m);
+	if (++ps->calls == ps->at) {
+		ps->inside = 1;
+		pthread_cond_broadcast(&ps->cv);
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 20;
+		while (!ps->released &&
+		       pthread_cond_timedwait(&ps->cv, &ps->m, &until) == 0)
+			;
+	}
+	pthread_mutex_unlock(&ps->m);
+}
+
+/* Starts the call in a thread and, while its last argon2id computation is
+ * held inside the hash by the hook, commits a write on a second
+ * connection.  The write must commit and must not see the call's audit
+ * entry: it did not wait for the hashing.  Were the hash inside the
+ * call's transaction, the write would wait for the lock until its busy
+ * timeout (RC_BUSY) or until the hook gave up, and then see the entry. */
 static void writes_pass_while_hashing(struct testdb *t, int what, const char *action,
-                                      unsigned long computations)
+                                      int computations)
 {
 	char err[300] = "";
 	struct db *db2;
@@ -386,31 +414,28 @@ static void writes_pass_while_hashing(struct testdb *t, int what, const char *ac
 	/* The same key as the first connection: audit entries are signed. */
 	db_set_vault(db2, (struct vault *)db_vault(t->db), 0);
 	crypto_password_dummy_hash();
-	/* The race needs hashing that takes a while: the real cost, also for
-	 * the stored password the call verifies against. */
-	crypto_set_test_cost(0);
-	struct field_error e;
-	assert_int_equal(auth_user_passwd(t->db, &test_actor, "anna.berg", PW, &e), RC_OK);
-	int passed = 0;
-	for (int attempt = 0; attempt < 5 && !passed; attempt++) {
-		struct bg_call c = {t, what, RC_DB};
-		struct probe p = {action, 0};
-		int64_t before_rows = audit_count(t->db, action, NULL);
-		unsigned long before = crypto_argon2_count();
-		pthread_t th;
-		assert_int_equal(pthread_create(&th, NULL, bg_run, &c), 0);
-		while (crypto_argon2_count() - before < computations)
-			sched_yield();
-		assert_int_equal(db_tx(db2, probe_tx, &p), RC_OK);
-		pthread_join(th, NULL);
-		assert_int_equal(audit_count(t->db, action, NULL), before_rows + 1);
-		passed = p.seen == before_rows;
-		if (what == 1) /* the password changed: only one try */
-			break;
-	}
+	struct pause ps = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, computations, 0, 0};
+	struct bg_call c = {t, what, RC_DB};
+	struct probe p = {action, -1};
+	int64_t before_rows = audit_count(t->db, action, NULL);
+	crypto_set_test_hash_hook(pause_hook, &ps);
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, bg_run, &c), 0);
+	pthread_mutex_lock(&ps.m);
+	while (!ps.inside)
+		pthread_cond_wait(&ps.cv, &ps.m);
+	pthread_mutex_unlock(&ps.m);
+	enum rc probe_rc = db_tx(db2, probe_tx, &p);
+	pthread_mutex_lock(&ps.m);
+	ps.released = 1;
+	pthread_cond_broadcast(&ps.cv);
+	pthread_mutex_unlock(&ps.m);
+	pthread_join(th, NULL);
+	crypto_set_test_hash_hook(NULL, NULL);
 	db_close(db2);
-	crypto_set_test_cost(1);
-	assert_true(passed);
+	assert_int_equal(probe_rc, RC_OK);
+	assert_int_equal(p.seen, before_rows);
+	assert_int_equal(audit_count(t->db, action, NULL), before_rows + 1);
 }
 
 static void login_hashes_without_holding_the_write_lock(void **state)
@@ -422,6 +447,87 @@ static void password_change_hashes_without_holding_the_write_lock(void **state)
 {
 	/* The new hash, then the check of the current password. */
 	writes_pass_while_hashing(*state, 1, "password", 2);
+}
+
+/* ---- at most crypto_hash_slots() argon2id computations at once ---------- */
+
+#define PARALLEL_LOGINS 6
+
+struct gate {
+	atomic_int entered;
+};
+
+/* Every computation, once inside its slot, waits until every login is
+ * either past this point or queued for a slot: without the bound all of
+ * them would be in here together. */
+static void gate_hook(void *v)
+{
+	struct gate *g = v;
+	atomic_fetch_add(&g->entered, 1);
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct crypto_hash_stats st;
+		crypto_test_hash_stats(&st);
+		if ((int)st.waiting + atomic_load(&g->entered) >= PARALLEL_LOGINS)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 20)
+			break;
+		sched_yield();
+	}
+}
+
+struct par_login {
+	const char *path;
+	struct vault *v;
+	int i;
+	enum rc rc;
+};
+
+static void *par_login_run(void *v)
+{
+	struct par_login *pl = v;
+	char err[300] = "", addr[32], tok[CRYPTO_TOKEN_LEN + 1];
+	struct db *db;
+	pl->rc = db_open(pl->path, DB_OPEN_EXISTING, &db, err, sizeof err);
+	if (pl->rc)
+		return NULL;
+	db_set_vault(db, pl->v, 0);
+	snprintf(addr, sizeof addr, "10.1.0.%d", pl->i + 1);
+	struct principal p;
+	pl->rc = auth_login(db, "anna.berg", PW, addr, T0, tok, &p);
+	db_close(db);
+	return NULL;
+}
+
+static void parallel_logins_hash_within_the_bound_and_all_get_in(void **state)
+{
+	struct testdb *t = *state;
+	unsigned slots = crypto_hash_slots();
+	assert_true(slots >= 1 && slots < PARALLEL_LOGINS);
+	crypto_password_dummy_hash();
+	struct gate g = {0};
+	crypto_test_hash_stats_reset();
+	crypto_set_test_hash_hook(gate_hook, &g);
+	pthread_t th[PARALLEL_LOGINS];
+	struct par_login pl[PARALLEL_LOGINS];
+	for (int i = 0; i < PARALLEL_LOGINS; i++) {
+		pl[i] = (struct par_login){t->path, (struct vault *)db_vault(t->db), i, RC_DB};
+		assert_int_equal(pthread_create(&th[i], NULL, par_login_run, &pl[i]), 0);
+	}
+	for (int i = 0; i < PARALLEL_LOGINS; i++)
+		pthread_join(th[i], NULL);
+	crypto_set_test_hash_hook(NULL, NULL);
+	struct crypto_hash_stats st;
+	crypto_test_hash_stats(&st);
+	/* A login that waited for a slot was let in, not refused. */
+	for (int i = 0; i < PARALLEL_LOGINS; i++)
+		assert_int_equal(pl[i].rc, RC_OK);
+	assert_int_equal(atomic_load(&g.entered), PARALLEL_LOGINS);
+	assert_int_equal(st.running, 0);
+	assert_int_equal(st.waiting, 0);
+	assert_true(st.max_running >= 1 && st.max_running <= slots);
 }
 
 /* The demo adds its accounts inside its one transaction, so it hashes
@@ -800,6 +906,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(login_hashes_without_holding_the_write_lock, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(password_change_hashes_without_holding_the_write_lock,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(parallel_logins_hash_within_the_bound_and_all_get_in,
 	                                    setup, teardown),
 	    cmocka_unit_test(demo_hashes_its_password_once_before_its_transaction),
 	    cmocka_unit_test_setup_teardown(disabling_and_new_password_end_sessions, setup,
