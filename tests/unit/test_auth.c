@@ -392,8 +392,7 @@ static void pause_hook(void *v)
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += 20;
-		while (!ps->released &&
-		       pthread_cond_timedwait(&ps->cv, &ps->m, &until) == 0)
+		while (!ps->released && pthread_cond_timedwait(&ps->cv, &ps->m, &until) == 0)
 			;
 	}
 	pthread_mutex_unlock(&ps->m);
@@ -414,7 +413,8 @@ static void writes_pass_while_hashing(struct testdb *t, int what, const char *ac
 	/* The same key as the first connection: audit entries are signed. */
 	db_set_vault(db2, (struct vault *)db_vault(t->db), 0);
 	crypto_password_dummy_hash();
-	struct pause ps = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, computations, 0, 0};
+	struct pause ps = {
+	    PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, computations, 0, 0};
 	struct bg_call c = {t, what, RC_DB};
 	struct probe p = {action, -1};
 	int64_t before_rows = audit_count(t->db, action, NULL);
