@@ -141,10 +141,11 @@ static int pct(uint32_t *seed)
 	return (int)(rnd(seed) % 100);
 }
 
-/* Date n days before today, into out[11]. */
-static void days_ago(int n, char out[11])
+/* Date n days before the actor's today (actor_now: the command's clock),
+ * into out[11]. */
+static void days_ago(const struct demo_state *s, int n, char out[11])
 {
-	time_t t = time(NULL) - (time_t)n * 86400;
+	time_t t = (time_t)(actor_now(s->who) - (int64_t)n * 86400);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
@@ -246,7 +247,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *interventio
 				ix++;
 			}
 			char referred[11];
-			days_ago(day, referred);
+			days_ago(s, day, referred);
 			struct referral r = {0};
 			/* Generated numbers may repeat; the demo wants every one. */
 			r.confirm_duplicate = 1;
@@ -294,7 +295,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *interventio
 			if (pct(&seed) < 7) {
 				if (day > 60) {
 					char cancelled[11];
-					days_ago(day - 30, cancelled);
+					days_ago(s, day - 30, cancelled);
 					rc = participation_cancel(s->db, s->who, id, cancelled,
 					                          "eget_val", &s->err);
 				}
@@ -303,7 +304,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *interventio
 			if (wait > day)
 				continue; /* still in the queue */
 			char started[11];
-			days_ago(day - wait, started);
+			days_ago(s, day - wait, started);
 			struct registration reg = {started, NULL, start_sets[rnd(&seed) % 5], 4};
 			if ((rc = participation_start(s->db, s->who, id, &reg, &s->err)))
 				break;
@@ -313,7 +314,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *interventio
 				/* Still taking part: hours for the last months. */
 				for (int m = 0; m < 3 && !rc; m++) {
 					char month[11];
-					days_ago(m * 31, month);
+					days_ago(s, m * 31, month);
 					if (strcmp(month, started) < 0)
 						break;
 					month[7] = '\0';
@@ -324,7 +325,7 @@ static enum rc add_participants(struct demo_state *s, const int64_t *interventio
 				continue;
 			}
 			char ended[11];
-			days_ago(left, ended);
+			days_ago(s, left, ended);
 			int o = pct(&seed);
 			struct registration end = {ended, NULL, NULL, 0};
 			if (o < 2) {
