@@ -1118,12 +1118,259 @@ static enum rc run_demo_create(struct fx *fx)
 	return demo_create(fx->db, db_vault(fx->db), &cli);
 }
 
+/* ---- rows: organisation and insatser (db, for core) ---- */
+
+/* A förbund id[0]; kommun area id[1]; member kommun id[2]; body id[3];
+ * person id[4]; insats id[5] (method volym); user id[6] (insatsansvarig
+ * to be). */
+static void setup_org(struct fx *fx)
+{
+	struct keycheck_result kr;
+	struct field_error e = {0};
+	assert_int_equal(keycheck_run(fx->db, db_vault(fx->db), &kr), RC_OK);
+	assert_int_equal(org_association_create(fx->db, &fx->who, "Förbundet", &fx->id[0], &e),
+	                 RC_OK);
+	struct area k = {0};
+	k.association_id = fx->id[0];
+	k.kind = "kommun";
+	k.name = "Ekeby";
+	assert_int_equal(org_area_save(fx->db, &fx->who, &k, &e), RC_OK);
+	fx->id[1] = k.id;
+	struct member m = {0};
+	m.association_id = fx->id[0];
+	m.kind = "kommun";
+	m.name = "Ekeby kommun";
+	m.area_id = k.id;
+	assert_int_equal(org_member_save(fx->db, &fx->who, &m, &e), RC_OK);
+	fx->id[2] = m.id;
+	struct body b = {0};
+	b.association_id = fx->id[0];
+	b.kind = "styrelse";
+	b.name = "Styrelsen";
+	assert_int_equal(org_body_save(fx->db, &fx->who, &b, &e), RC_OK);
+	fx->id[3] = b.id;
+	struct person p = {0};
+	p.association_id = fx->id[0];
+	p.name = "Per Persson";
+	assert_int_equal(org_person_save(fx->db, &fx->who, &p, &e), RC_OK);
+	fx->id[4] = p.id;
+	struct intervention x = {0};
+	x.association_id = fx->id[0];
+	x.name = "Samverkansteam";
+	x.orientation = "struktur";
+	x.method = "volym";
+	x.start_on = "2024-01-01";
+	assert_int_equal(intervention_save(fx->db, &fx->who, &x, &e), RC_OK);
+	fx->id[5] = x.id;
+	assert_int_equal(auth_user_add(fx->db, &fx->who, "ia", "Insats Ansvarig",
+	                               ROLE_INTERVENTION_LEAD, "langt-losenord", &fx->id[6], &e),
+	                 RC_OK);
+}
+
+static void err_out(struct fx *fx, enum rc rc, const struct field_error *e)
+{
+	if (rc == RC_INVALID)
+		out_printf(fx, " field %s", e->field);
+}
+
+static enum rc run_org_association_create(struct fx *fx)
+{
+	struct field_error e = {0};
+	int64_t id = 0;
+	enum rc rc = org_association_create(fx->db, &fx->who, "Andra förbundet", &id, &e);
+	out_printf(fx, "id %lld", (long long)id);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_association_update(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct association as = {fx->id[0], "Förbundet i Ekeby", "222000-0000"};
+	enum rc rc = org_association_update(fx->db, &fx->who, &as, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+/* Creates a stadsdel, then renames it: the create's id is handed out only
+ * after commit, and the update finds it. */
+static enum rc run_org_area_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct area a = {0};
+	a.association_id = fx->id[0];
+	a.kind = "stadsdel";
+	a.name = "Norr";
+	a.parent_id = fx->id[1];
+	enum rc rc = org_area_save(fx->db, &fx->who, &a, &e);
+	out_printf(fx, "id %lld", (long long)a.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	a.name = "Norra Ekeby";
+	rc = org_area_save(fx->db, &fx->who, &a, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_member_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct member m = {0};
+	m.association_id = fx->id[0];
+	m.kind = "fk";
+	m.name = "Försäkringskassan";
+	m.joined_on = "2020-01-01";
+	enum rc rc = org_member_save(fx->db, &fx->who, &m, &e);
+	out_printf(fx, "id %lld", (long long)m.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	m.left_on = "2025-12-31";
+	rc = org_member_save(fx->db, &fx->who, &m, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_population_set(struct fx *fx)
+{
+	struct field_error e = {0};
+	enum rc rc = org_population_set(fx->db, &fx->who, fx->id[2], 2025, 12345, &e);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	rc = org_population_set(fx->db, &fx->who, fx->id[2], 2025, 12400, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_body_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct body b = {0};
+	b.association_id = fx->id[0];
+	b.kind = "beredningsgrupp";
+	b.name = "Beredningsgruppen";
+	enum rc rc = org_body_save(fx->db, &fx->who, &b, &e);
+	out_printf(fx, "id %lld", (long long)b.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	b.description = "Bereder styrelsens ärenden.";
+	rc = org_body_save(fx->db, &fx->who, &b, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_person_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct person p = {0};
+	p.association_id = fx->id[0];
+	p.name = "Anna Andersson";
+	p.employer_member_id = fx->id[2];
+	enum rc rc = org_person_save(fx->db, &fx->who, &p, &e);
+	out_printf(fx, "id %lld", (long long)p.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	p.title = "Ordförande";
+	rc = org_person_save(fx->db, &fx->who, &p, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_org_mandate_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct mandate m = {0};
+	m.body_id = fx->id[3];
+	m.person_id = fx->id[4];
+	m.role = "ledamot";
+	m.member_id = fx->id[2];
+	m.start_on = "2025-01-01";
+	enum rc rc = org_mandate_save(fx->db, &fx->who, &m, &e);
+	out_printf(fx, "id %lld", (long long)m.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	m.end_on = "2026-12-31";
+	rc = org_mandate_save(fx->db, &fx->who, &m, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_intervention_save(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct intervention x = {0};
+	x.association_id = fx->id[0];
+	x.name = "Steget vidare";
+	x.orientation = "individ";
+	x.method = "person";
+	x.start_on = "2025-01-01";
+	enum rc rc = intervention_save(fx->db, &fx->who, &x, &e);
+	out_printf(fx, "id %lld", (long long)x.id);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	x.description = "Stöd till arbete.";
+	rc = intervention_save(fx->db, &fx->who, &x, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_intervention_year_set(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct intervention_year y = {2025, 40, 500000, 0, -1, -1};
+	enum rc rc = intervention_year_set(fx->db, &fx->who, fx->id[5], &y, &e);
+	err_out(fx, rc, &e);
+	if (rc)
+		return rc;
+	y.outcome_cost = 480000;
+	y.outcome_esf_cost = 0;
+	rc = intervention_year_set(fx->db, &fx->who, fx->id[5], &y, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_intervention_staff_set(struct fx *fx)
+{
+	struct field_error e = {0};
+	enum rc rc =
+	    intervention_staff_set(fx->db, &fx->who, fx->id[5], fx->id[6], "insatsansvarig", 1, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
+static enum rc run_intervention_volume_add(struct fx *fx)
+{
+	struct field_error e = {0};
+	struct volume_count v = {0, "2025-01-01", "2025-03-31", 12, 9};
+	enum rc rc = intervention_volume_add(fx->db, &fx->who, fx->id[5], &v, &e);
+	err_out(fx, rc, &e);
+	return rc;
+}
+
 static const struct retry_row rows[] = {
     RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
     RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
     RETRY_AT(keycheck_check, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_check),
     RETRY(codes_update, NULL, run_codes_update),
     RETRY(demo_create, setup_init, run_demo_create),
+    RETRY(org_association_create, setup_org, run_org_association_create),
+    RETRY(org_association_update, setup_org, run_org_association_update),
+    RETRY(org_area_save, setup_org, run_org_area_save),
+    RETRY(org_member_save, setup_org, run_org_member_save),
+    RETRY(org_population_set, setup_org, run_org_population_set),
+    RETRY(org_body_save, setup_org, run_org_body_save),
+    RETRY(org_person_save, setup_org, run_org_person_save),
+    RETRY(org_mandate_save, setup_org, run_org_mandate_save),
+    RETRY(intervention_save, setup_org, run_intervention_save),
+    RETRY(intervention_year_set, setup_org, run_intervention_year_set),
+    RETRY(intervention_staff_set, setup_org, run_intervention_staff_set),
+    RETRY(intervention_volume_add, setup_org, run_intervention_volume_add),
     RETRY(personal_withdraw_consent, setup_personal, run_personal_withdraw_consent),
     RETRY(personal_protect, setup_personal, run_personal_protect),
     RETRY(personal_consent_add, setup_personal, run_personal_consent_add),
