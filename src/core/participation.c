@@ -887,7 +887,7 @@ static enum rc correct_tx(struct db *db, void *v)
 			return field_error_set(c->err, "field",
 			                       "Kön följer av personnumret och rättas där.");
 		if (strcmp(val, "K") != 0 && strcmp(val, "M") != 0)
-			return field_error_set(c->err, "value", "Ange K eller M.");
+			return field_error_set(c->err, "value", "Välj kvinna eller man.");
 	} else {
 		return field_error_set(c->err, "field", "Den uppgiften kan inte rättas här.");
 	}

@@ -89,18 +89,47 @@ static const struct field hours_fields[] = {
     {"hours", "Timmar", FT_DECIMAL, 1, 10, NULL, "Till exempel 12,5.", NULL},
 };
 
-static const struct org_code correctable[] = {{"referred_on", "Anmälningsdatum"},
-                                              {"start_on", "Startdatum"},
-                                              {"end_on", "Slutdatum"},
-                                              {"end_reason", "Avslutsorsak (kod)"},
-                                              {"sex", "Kön (K eller M, bara anonyma)"},
-                                              {NULL, NULL}};
+/* One small form per correctable field (no script needed to match the
+ * control to the field): the field rides along hidden, the value gets the
+ * control its kind needs — a date, the code list's labels, Kvinna/Man. */
+#define FIX_FIELDS(field_label, type, size)                                   \
+	{                                                                     \
+		{"field", "Uppgift", FT_HIDDEN, 1, 20, NULL, NULL, NULL},     \
+		{                                                             \
+			"value", field_label, type, 1, size, NULL, NULL, NULL \
+		}                                                             \
+	}
+static const struct field fix_referred_on[] = FIX_FIELDS("Anmälningsdatum", FT_DATE, 10);
+static const struct field fix_start_on[] = FIX_FIELDS("Startdatum", FT_DATE, 10);
+static const struct field fix_end_on[] = FIX_FIELDS("Slutdatum", FT_DATE, 10);
+static const struct field fix_end_reason[] = FIX_FIELDS("Avslutsorsak", FT_SELECT, 40);
+static const struct field fix_sex[] = FIX_FIELDS("Kön", FT_RADIO, 1);
 
-static const struct field correct_fields[] = {
-    {"field", "Uppgift", FT_SELECT, 1, 20, correctable, NULL, NULL},
-    {"value", "Rätt värde", FT_TEXT, 1, 40, NULL, "Datum som 2026-01-31, en kod eller K eller M.",
-     NULL},
+static const struct correction {
+	const char *field; /* as participation_correct names it */
+	const char *scope; /* the form's scope (ids, and which form a POST answers) */
+	const char *submit;
+	const struct field *fields;
+	size_t nfields;
+} corrections[] = {
+    {"referred_on", "rattelse-referred_on", "Rätta anmälningsdatum", fix_referred_on,
+     FORM_NFIELDS(fix_referred_on)},
+    {"start_on", "rattelse-start_on", "Rätta startdatum", fix_start_on, FORM_NFIELDS(fix_start_on)},
+    {"end_on", "rattelse-end_on", "Rätta slutdatum", fix_end_on, FORM_NFIELDS(fix_end_on)},
+    {"end_reason", "rattelse-end_reason", "Rätta avslutsorsak", fix_end_reason,
+     FORM_NFIELDS(fix_end_reason)},
+    {"sex", "rattelse-sex", "Rätta kön", fix_sex, FORM_NFIELDS(fix_sex)},
 };
+#define NCORRECTIONS (sizeof corrections / sizeof corrections[0])
+
+/* The correction of a field, or NULL for one the page has no form for. */
+static const struct correction *correction_of(const char *field)
+{
+	for (size_t i = 0; field && i < NCORRECTIONS; i++)
+		if (strcmp(corrections[i].field, field) == 0)
+			return &corrections[i];
+	return NULL;
+}
 
 /* The home kommun is corrected through the same POST, its own form. */
 static const struct field home_fields[] = {
@@ -119,7 +148,8 @@ void participation_small_form(struct req *r, struct participation_view *v, int64
 		v->posted = *f;
 		v->has_posted = 1;
 	}
-	html_printf(&v->body, "<h2>%s</h2>", heading);
+	if (heading)
+		html_printf(&v->body, "<h2>%s</h2>", heading);
 	if (intro)
 		html_printf(&v->body, "<p>%s</p>", intro);
 	form_render(&v->body, f, arena_printf(r->arena, "/deltagare/%" PRId64 "/%s", id, action),
@@ -193,13 +223,71 @@ static void hours_form(struct req *r, struct participation_view *v, const struct
 	                         "Spara timmar");
 }
 
+/* The stored value of a correctable field. */
+static const char *stored_value(const struct participation *p, const char *field)
+{
+	return strcmp(field, "referred_on") == 0  ? p->referred_on
+	       : strcmp(field, "start_on") == 0   ? p->start_on
+	       : strcmp(field, "end_on") == 0     ? p->end_on
+	       : strcmp(field, "end_reason") == 0 ? p->end_reason
+	                                          : p->sex;
+}
+
+/* Whether the field can be corrected in the participation's state (core
+ * judges; this only keeps forms that cannot succeed off the page). */
+static int correction_applies(const struct participation *p, const char *field)
+{
+	if (strcmp(field, "start_on") == 0)
+		return p->start_on != NULL;
+	if (strcmp(field, "end_on") == 0 || strcmp(field, "end_reason") == 0)
+		return strcmp(p->state, "ended") == 0;
+	if (strcmp(field, "sex") == 0)
+		return !p->identified;
+	return 1;
+}
+
+/* The current end reasons, and the stored one by its label when it has
+ * been retired since (so the select still shows what is registered). */
+static const struct org_code *end_reason_options(struct req *r, const char *stored)
+{
+	const struct org_code *cur = web_code_options(r, "end_reason");
+	if (!cur || !stored || org_code_valid(cur, stored))
+		return cur;
+	size_t n = 0;
+	while (cur[n].code)
+		n++;
+	struct org_code *o = arena_alloc(r->arena, (n + 2) * sizeof *o);
+	if (!o)
+		return cur;
+	memcpy(o, cur, n * sizeof *o);
+	o[n].code = stored;
+	o[n].label = web_code_label(r, "end_reason", stored);
+	o[n + 1].code = NULL;
+	o[n + 1].label = NULL;
+	return o;
+}
+
 static void correct_forms(struct req *r, struct participation_view *v,
                           const struct participation *p)
 {
 	struct form f;
-	FORM_INIT(&f, correct_fields);
-	form_set_scope(&f, "rattelse");
-	participation_small_form(r, v, p->id, &f, "rattelse", "Rätta en uppgift", NULL, "Rätta");
+	const char *posted = v->ps ? v->ps->form : NULL;
+	html_printf(&v->body, "<h2>Rätta en uppgift</h2>");
+	for (size_t i = 0; i < NCORRECTIONS; i++) {
+		const struct correction *c = &corrections[i];
+		int is_posted = posted && strcmp(posted, c->scope) == 0;
+		if (!is_posted && !correction_applies(p, c->field))
+			continue;
+		form_init(&f, c->fields, c->nfields);
+		form_set_scope(&f, c->scope);
+		form_set(&f, r->arena, "field", c->field);
+		form_set(&f, r->arena, "value", stored_value(p, c->field));
+		if (strcmp(c->field, "end_reason") == 0)
+			form_set_codes(&f, "value", end_reason_options(r, p->end_reason));
+		else if (strcmp(c->field, "sex") == 0)
+			form_set_codes(&f, "value", label_sexes);
+		participation_small_form(r, v, p->id, &f, "rattelse", NULL, NULL, c->submit);
+	}
 	FORM_INIT(&f, home_fields);
 	form_set_scope(&f, "hem");
 	form_set(&f, r->arena, "field", "home_area_id");
@@ -481,15 +569,24 @@ void page_participation_cancel_post(struct req *r)
 
 void page_participation_correct_post(struct req *r)
 {
-	struct field_error err = {0};
+	struct field_error err = {0}, shown = {0};
 	const char *v = kv_get(&r->form, "value");
 	char *val = v ? str_trim(arena_strdup(r->arena, v)) : NULL;
 	const char *field = kv_get(&r->form, "field");
-	/* Both correction forms post here; the home kommun one is its own. */
-	const char *form = field && strcmp(field, "home_area_id") == 0 ? "hem" : "rattelse";
-	participation_after(r, form,
-	                    participation_correct(r->db, &r->actor, r->ids[0], field, val, &err),
-	                    &err, "rattat");
+	/* Each field has its own form; the home kommun one too.  A field no
+	 * form offers answers in the first (its message names the problem). */
+	const struct correction *c = correction_of(field);
+	const char *form = field && strcmp(field, "home_area_id") == 0 ? "hem"
+	                   : c                                         ? c->scope
+	                                                               : corrections[0].scope;
+	enum rc rc = participation_correct(r->db, &r->actor, r->ids[0], field, val, &err);
+	/* The field rides hidden in its form: its errors stand by the value. */
+	for (int i = 0; i < field_error_count(&err); i++) {
+		const char *name, *message;
+		field_error_get(&err, i, &name, &message);
+		field_error_add(&shown, strcmp(name, "field") == 0 ? "value" : name, message);
+	}
+	participation_after(r, form, rc, &shown, "rattat");
 }
 
 void page_participation_hours_post(struct req *r)

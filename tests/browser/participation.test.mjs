@@ -250,3 +250,41 @@ describe('the administrator', () => {
     await context.close();
   });
 });
+
+describe('correcting a participation in the browser', () => {
+  test('each field has its own control, no codes to type, and errors are accessible', async () => {
+    const { context, page } = await login('deltagare');
+    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.getByLabel('Anmäld av').selectOption('egen');
+    await page.getByLabel('Kön').selectOption('K');
+    await page.getByRole('button', { name: 'Registrera anmälan' }).click();
+    await page.getByRole('heading', { level: 1, name: /Deltagande \d+/ }).waitFor();
+    await page.getByRole('checkbox', { name: 'Studiemedel' }).check();
+    await page.getByLabel('Sysselsättning').first().selectOption('studier');
+    await page.getByRole('button', { name: 'Registrera start' }).click();
+    await page.getByText('Pågående').first().waitFor();
+    await page.getByLabel('Avslutsorsak').selectOption('studier');
+    await page.getByRole('button', { name: 'Registrera avslut' }).click();
+    await page.getByText('Avslutad').first().waitFor();
+    const html = await page.content();
+    assert.doesNotMatch(html, /\(kod\)|K eller M/);
+    await axe(page, 'rättelseformulär');
+    // The end reason by its label, in a select of the list's labels.
+    await page.getByLabel('Avslutsorsak').selectOption({ label: 'Eget val' });
+    await page.getByRole('button', { name: 'Rätta avslutsorsak' }).click();
+    await page.getByText('Rättelsen är sparad.').waitFor();
+    assert.equal(await page.locator('dt:text-is("Avslutsorsak") + dd').textContent(), 'Eget val');
+    // Sex by Kvinna/Man.
+    await page.getByRole('group', { name: /Kön/ }).getByLabel('Man').check();
+    await page.getByRole('button', { name: 'Rätta kön' }).click();
+    await page.getByText('Rättelsen är sparad.').waitFor();
+    assert.equal(await page.locator('dt:text-is("Kön") + dd').textContent(), 'Man');
+    // A date in the future is refused by the core; the typed date stays.
+    await page.getByLabel('Anmälningsdatum').fill('2099-01-01');
+    await page.getByRole('button', { name: 'Rätta anmälningsdatum' }).click();
+    await page.getByRole('alert').waitFor();
+    assert.equal(await page.getByLabel('Anmälningsdatum').inputValue(), '2099-01-01');
+    await axe(page, 'rättelse med fel');
+    await context.close();
+  });
+});
