@@ -695,7 +695,7 @@ enum rc org_population_set(struct db *db, const struct actor *who, int64_t membe
 #define BODY_SELECT                                                            \
 	"SELECT b.id, b.association_id, b.kind, b.name, b.description,"        \
 	" (SELECT count(*) FROM mandate md WHERE md.body_id = b.id"            \
-	"   AND md.start_on <= $9 AND (md.end_on IS NULL OR md.end_on >= $9))" \
+	"   AND md.start_on <= $2 AND (md.end_on IS NULL OR md.end_on >= $2))" \
 	" FROM body b "
 
 static void read_body(struct arena *a, struct db_stmt *q, void *out)
@@ -724,7 +724,7 @@ enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body
 	char today[11];
 	str_today(today);
 	db_bind_int64(q, 1, assoc);
-	db_bind_text(q, 9, today);
+	db_bind_text(q, 2, today);
 	return fetch_all(q, a, read_body, sizeof **out, (void **)out, n);
 }
 
@@ -736,7 +736,7 @@ enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *ou
 	char today[11];
 	str_today(today);
 	db_bind_int64(q, 1, id);
-	db_bind_text(q, 9, today);
+	db_bind_text(q, 2, today);
 	return fetch_one(q, a, read_body, out);
 }
 
@@ -818,7 +818,7 @@ enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct pe
 	*out = NULL;
 	*n = 0;
 	if (db_prepare(
-	        db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY p.name COLLATE NOCASE", &q))
+	        db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY lower(p.name), p.name", &q))
 		return RC_DB;
 	db_bind_int64(q, 1, assoc);
 	return fetch_all(q, a, read_person, sizeof **out, (void **)out, n);
