@@ -1353,6 +1353,28 @@ static enum rc run_intervention_volume_add(struct fx *fx)
 	return rc;
 }
 
+/* The identity stored at referral (personal_store_identity, in the
+ * referral's transaction): a caseworker refers a new person with consent. */
+static enum rc run_personal_store_identity(struct fx *fx)
+{
+	struct actor dr = personal_caseworker(fx);
+	struct field_error e = {0};
+	char pnr[14];
+	personal_pnr("850615113", pnr);
+	struct referral r = {0};
+	r.intervention_id = fx->id[1];
+	r.referred_on = "2025-03-02";
+	r.source = "fk";
+	r.pnr = pnr;
+	r.name = "Annan Person";
+	r.consent_on = "2025-03-02";
+	r.consent_form = "2024:1";
+	int64_t id = 0;
+	enum rc rc = participation_refer(fx->db, db_vault(fx->db), &dr, &r, &id, &e);
+	out_printf(fx, "participation %lld", (long long)id);
+	return rc;
+}
+
 static const struct retry_row rows[] = {
     RETRY_EXTRA(audit_append, setup_audit_chain, run_audit_append),
     RETRY_AT(keycheck_run, KEYCHECK_SCHEMA - 1, NULL, run_keycheck_run),
@@ -1401,6 +1423,7 @@ static const struct retry_row rows[] = {
     RETRY(participation_cancel, setup_part, run_participation_cancel),
     RETRY(participation_correct, setup_part, run_participation_correct),
     RETRY(participation_attendance_set, setup_part, run_participation_attendance_set),
+    RETRY_EXTRA(personal_store_identity, setup_personal, run_personal_store_identity),
 };
 
 static void retry_row_test(void **state)
