@@ -430,8 +430,14 @@ static void read_protect_request(struct db_stmt *q, struct arena *a, void *elem)
 {
 	struct protect_request *r = elem;
 	r->id = db_col_int64(q, 0);
+	/* The date the request was made, in Stockholm: the stored instant is
+	 * UTC, and a request made 00:30 Swedish time is of that day, not the
+	 * day before. */
 	const char *at = db_col_text(q, 1);
-	r->requested_on = at ? arena_strndup(a, at, 10) : NULL;
+	int64_t t;
+	char day[11];
+	r->requested_on =
+	    at && svtime_parse_utc(at, &t) ? arena_strndup(a, svtime_today(t, day), 10) : NULL;
 	r->participation_id = db_col_int64(q, 2);
 	r->intervention_name = db_col_dup(q, 3, a);
 	r->identified = db_col_int64(q, 4);

@@ -532,7 +532,11 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	/* Register again in A and protect there: A is erased, B is not. */
 	r.name = "Adam Asson";
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &in_a, &e), RC_OK);
-	assert_int_equal(personal_protect(f->t.db, &f->dr, in_a), RC_OK);
+	/* Asked for at 00:30 Swedish time on 15 March (23:30 UTC the day
+	 * before): the request is of 15 March.  Before, the UTC date. */
+	struct actor late = f->dr;
+	late.now = 1741995000; /* 2025-03-14T23:30:00Z */
+	assert_int_equal(personal_protect(f->t.db, &late, in_a), RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, in_a, &p), RC_OK);
 	assert_false(p.identified);
@@ -553,6 +557,7 @@ static void number_from_another_intervention_reveals_and_erases_nothing(void **s
 	assert_int_equal(n, 1);
 	assert_int_equal(req[0].participation_id, in_a);
 	assert_int_equal(req[0].identified, 1);
+	assert_string_equal(req[0].requested_on, "2025-03-15");
 	size_t erased = 0;
 	assert_int_equal(personal_protect_apply(f->t.db, &f->dr, req[0].id, &erased), RC_DENIED);
 	assert_int_equal(personal_protect_apply(f->t.db, &f->admin, req[0].id, &erased), RC_OK);
