@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "jdoc.h"
 #include "web.h"
 
 /* A string member: NULL when absent or null; *bad set (and a 422 sent)
@@ -26,6 +27,10 @@ int api_only_keys(struct req *r, json_t *o, const char *const *allowed);
 /* 0 for RC_OK; else answers (422 with every field for RC_INVALID, the
  * matching status otherwise) and returns 1. */
 int api_failed(struct req *r, enum rc rc, const struct field_error *e);
+/* Answers v (reference stolen) with status, or, when d failed (out of
+ * memory while building), the API's error for RC_NOMEM: never a document
+ * missing what did not fit. */
+void api_respond_doc(struct req *r, int status, const struct jdoc *d, json_t *v);
 /* A JSON string, or null for NULL.  New reference. */
 json_t *api_nstr(const char *s);
 

@@ -97,3 +97,13 @@ json_t *api_nstr(const char *s)
 {
 	return s ? json_string(s) : json_null();
 }
+
+void api_respond_doc(struct req *r, int status, const struct jdoc *d, json_t *v)
+{
+	if (d->failed || !v) {
+		json_decref(v);
+		respond_rc(r, RC_NOMEM);
+		return;
+	}
+	respond_json(r, status, v);
+}

@@ -21,25 +21,25 @@
 
 /* ---- participations ------------------------------------------------------------------------- */
 
-static json_t *participation_json(const struct participation *p)
+static json_t *participation_json(struct jdoc *d, const struct participation *p)
 {
-	json_t *o = json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)p->id,
-	                      "intervention_id", (json_int_t)p->intervention_id, "intervention",
-	                      p->intervention_name, "identified", p->identified, "sex", p->sex,
-	                      "state", p->state, "referred_on", p->referred_on, "source", p->source,
-	                      "counts", p->counts, "protected", p->protected_identity);
-	json_object_set_new(o, "birth_year",
-	                    p->birth_year ? json_integer(p->birth_year) : json_null());
-	json_object_set_new(o, "source_unit", api_nstr(p->source_unit));
-	json_object_set_new(o, "home_area", api_nstr(p->home_area_name));
-	json_object_set_new(o, "home_district", api_nstr(p->home_district_name));
-	json_object_set_new(o, "start_on", api_nstr(p->start_on));
-	json_object_set_new(o, "end_on", api_nstr(p->end_on));
-	json_object_set_new(o, "end_reason", api_nstr(p->end_reason));
-	json_object_set_new(o, "consent_on", api_nstr(p->consent_on));
-	json_object_set_new(o, "consent_withdrawn_on", api_nstr(p->consent_withdrawn_on));
+	json_t *o =
+	    jd(d, json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)p->id,
+	                    "intervention_id", (json_int_t)p->intervention_id, "intervention",
+	                    p->intervention_name, "identified", p->identified, "sex", p->sex,
+	                    "state", p->state, "referred_on", p->referred_on, "source", p->source,
+	                    "counts", p->counts, "protected", p->protected_identity));
+	jd_set(d, o, "birth_year", p->birth_year ? json_integer(p->birth_year) : json_null());
+	jd_set(d, o, "source_unit", jd_nstr(d, p->source_unit));
+	jd_set(d, o, "home_area", jd_nstr(d, p->home_area_name));
+	jd_set(d, o, "home_district", jd_nstr(d, p->home_district_name));
+	jd_set(d, o, "start_on", jd_nstr(d, p->start_on));
+	jd_set(d, o, "end_on", jd_nstr(d, p->end_on));
+	jd_set(d, o, "end_reason", jd_nstr(d, p->end_reason));
+	jd_set(d, o, "consent_on", jd_nstr(d, p->consent_on));
+	jd_set(d, o, "consent_withdrawn_on", jd_nstr(d, p->consent_withdrawn_on));
 	if (strcmp(p->state, "queued") == 0)
-		json_object_set_new(o, "waiting_days", json_integer(p->waiting_days));
+		jd_set(d, o, "waiting_days", json_integer(p->waiting_days));
 	return o;
 }
 
@@ -54,12 +54,14 @@ static void list_reply(struct req *r, enum rc rc, const struct paging *pg,
 		respond_rc(r, rc);
 		return;
 	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, participation_json(&p[i]));
-	json_t *o = json_pack("{s:o}", "items", arr);
-	list_api_reply_fields(o, pg, n);
-	respond_json(r, 200, o);
+	struct jdoc d = {0};
+	json_t *arr = jd(&d, json_array());
+	for (size_t i = 0; arr && i < n; i++)
+		jd_append(&d, arr, participation_json(&d, &p[i]));
+	json_t *o = jd(&d, json_object());
+	jd_set(&d, o, "items", arr);
+	list_api_reply_fields(&d, o, pg, n);
+	api_respond_doc(r, 200, &d, o);
 }
 
 void api_participations(struct req *r)
@@ -112,17 +114,17 @@ void api_participation(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	json_t *o = participation_json(&p);
-	json_t *arr = json_array();
-	for (size_t i = 0; i < na; i++) {
-		json_t *x = json_pack("{s:s,s:s,s:s}", "phase", a[i].phase, "list", a[i].list,
-		                      "code", a[i].code);
-		json_object_set_new(x, "extent",
-		                    a[i].extent >= 0 ? json_integer(a[i].extent) : json_null());
-		json_array_append_new(arr, x);
+	struct jdoc d = {0};
+	json_t *o = participation_json(&d, &p);
+	json_t *arr = jd(&d, json_array());
+	for (size_t i = 0; arr && i < na; i++) {
+		json_t *x = jd(&d, json_pack("{s:s,s:s,s:s}", "phase", a[i].phase, "list",
+		                             a[i].list, "code", a[i].code));
+		jd_set(&d, x, "extent", a[i].extent >= 0 ? json_integer(a[i].extent) : json_null());
+		jd_append(&d, arr, x);
 	}
-	json_object_set_new(o, "answers", arr);
-	respond_json(r, 200, o);
+	jd_set(&d, o, "answers", arr);
+	api_respond_doc(r, 200, &d, o);
 }
 
 static void participation_reply(struct req *r, int64_t id, int status)
@@ -133,7 +135,9 @@ static void participation_reply(struct req *r, int64_t id, int status)
 		respond_rc(r, rc);
 		return;
 	}
-	respond_json(r, status, participation_json(&p));
+	struct jdoc d = {0};
+	json_t *o = participation_json(&d, &p);
+	api_respond_doc(r, status, &d, o);
 }
 
 void api_referral(struct req *r)

@@ -12,6 +12,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "api.h"
 
 #define E(r) ((const struct entity *)(r)->route->data)
 
@@ -132,14 +133,17 @@ void entity_edit_post(struct req *r)
 void entity_api_list(struct req *r)
 {
 	const struct entity *e = E(r);
-	json_t *arr = json_array();
-	enum rc rc = e->each(r, arr);
+	struct jdoc d = {0};
+	json_t *arr = jd(&d, json_array());
+	enum rc rc = arr ? e->each(r, &d, arr) : RC_OK;
 	if (rc) {
 		json_decref(arr);
 		respond_rc(r, rc);
 		return;
 	}
-	respond_json(r, 200, json_pack("{s:o}", "items", arr));
+	json_t *o = jd(&d, json_object());
+	jd_set(&d, o, "items", arr);
+	api_respond_doc(r, 200, &d, o);
 }
 
 void entity_api_get(struct req *r)
@@ -153,7 +157,8 @@ void entity_api_get(struct req *r)
 		respond_rc(r, rc);
 		return;
 	}
-	respond_json(r, 200, form_to_json(&f, id ? id : form_id(&f, "id")));
+	struct jdoc d = {0};
+	api_respond_doc(r, 200, &d, form_to_json(&f, id ? id : form_id(&f, "id")));
 }
 
 /* Shared tail of create and update: check, save, reload, answer. */
@@ -181,7 +186,8 @@ static void api_save(struct req *r, const struct entity *e, struct form *f, int6
 		respond_rc(r, rc);
 		return;
 	}
-	respond_json(r, created ? 201 : 200, form_to_json(&out, saved));
+	struct jdoc d = {0};
+	api_respond_doc(r, created ? 201 : 200, &d, form_to_json(&out, saved));
 }
 
 void entity_api_create(struct req *r)
@@ -277,13 +283,13 @@ static enum rc association_save(struct req *r, int64_t id, const struct form *f,
 	return org_association_update(r->db, &r->actor, &a, err);
 }
 
-static enum rc association_each(struct req *r, json_t *arr)
+static enum rc association_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct form f;
 	FORM_INIT(&f, association_fields);
 	enum rc rc = association_load(r, 0, &f);
 	if (!rc)
-		json_array_append_new(arr, form_to_json(&f, entity_association(r)));
+		jd_append(d, arr, form_to_json(&f, entity_association(r)));
 	return rc;
 }
 
@@ -352,7 +358,7 @@ static enum rc area_save(struct req *r, int64_t id, const struct form *f, int64_
 	return rc;
 }
 
-static enum rc area_each(struct req *r, json_t *arr)
+static enum rc area_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct area *a;
 	size_t n;
@@ -361,7 +367,7 @@ static enum rc area_each(struct req *r, json_t *arr)
 		struct form f;
 		FORM_INIT(&f, area_fields);
 		area_to_form(r, &a[i], &f);
-		json_array_append_new(arr, form_to_json(&f, a[i].id));
+		jd_append(d, arr, form_to_json(&f, a[i].id));
 	}
 	return rc;
 }
@@ -433,7 +439,7 @@ static enum rc member_save(struct req *r, int64_t id, const struct form *f, int6
 	return rc;
 }
 
-static enum rc member_each(struct req *r, json_t *arr)
+static enum rc member_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct member *m;
 	size_t n;
@@ -442,13 +448,12 @@ static enum rc member_each(struct req *r, json_t *arr)
 		struct form f;
 		FORM_INIT(&f, member_fields);
 		member_to_form(r, &m[i], &f);
-		json_t *o = form_to_json(&f, m[i].id);
+		json_t *o = jd(d, form_to_json(&f, m[i].id));
 		if (m[i].latest_population >= 0)
-			json_object_set_new(o, "population",
-			                    json_pack("{s:i,s:I}", "year",
-			                              m[i].latest_population_year, "count",
-			                              (json_int_t)m[i].latest_population));
-		json_array_append_new(arr, o);
+			jd_set(d, o, "population",
+			       json_pack("{s:i,s:I}", "year", m[i].latest_population_year, "count",
+			                 (json_int_t)m[i].latest_population));
+		jd_append(d, arr, o);
 	}
 	return rc;
 }
@@ -510,7 +515,7 @@ static enum rc body_save(struct req *r, int64_t id, const struct form *f, int64_
 	return rc;
 }
 
-static enum rc body_each(struct req *r, json_t *arr)
+static enum rc body_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct body *b;
 	size_t n;
@@ -519,7 +524,7 @@ static enum rc body_each(struct req *r, json_t *arr)
 		struct form f;
 		FORM_INIT(&f, body_fields);
 		body_to_form(r, &b[i], &f);
-		json_array_append_new(arr, form_to_json(&f, b[i].id));
+		jd_append(d, arr, form_to_json(&f, b[i].id));
 	}
 	return rc;
 }
@@ -593,7 +598,7 @@ static enum rc person_save(struct req *r, int64_t id, const struct form *f, int6
 	return rc;
 }
 
-static enum rc person_each(struct req *r, json_t *arr)
+static enum rc person_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct person *p;
 	size_t n;
@@ -602,7 +607,7 @@ static enum rc person_each(struct req *r, json_t *arr)
 		struct form f;
 		FORM_INIT(&f, person_fields);
 		person_to_form(r, &p[i], &f);
-		json_array_append_new(arr, form_to_json(&f, p[i].id));
+		jd_append(d, arr, form_to_json(&f, p[i].id));
 	}
 	return rc;
 }
@@ -714,7 +719,7 @@ static enum rc mandate_save(struct req *r, int64_t id, const struct form *f, int
 	return rc;
 }
 
-static enum rc mandate_each(struct req *r, json_t *arr)
+static enum rc mandate_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct mandate *m;
 	size_t n;
@@ -723,7 +728,7 @@ static enum rc mandate_each(struct req *r, json_t *arr)
 		struct form f;
 		FORM_INIT(&f, mandate_fields);
 		mandate_to_form(r, &m[i], &f);
-		json_array_append_new(arr, form_to_json(&f, m[i].id));
+		jd_append(d, arr, form_to_json(&f, m[i].id));
 	}
 	return rc;
 }

@@ -13,6 +13,7 @@
 #define FINSAM_ENTITY_H
 
 #include "form.h"
+#include "jdoc.h"
 #include "web.h"
 
 struct entity {
@@ -30,9 +31,10 @@ struct entity {
 	/* Saves the form as object id (0 = new); sets *id_out. */
 	enum rc (*save)(struct req *r, int64_t id, const struct form *f, int64_t *id_out,
 	                struct field_error *err);
-	/* Appends every object (as form_to_json objects) to arr; the URL's
-	 * first id, if any, narrows the list (a member's, a body's). */
-	enum rc (*each)(struct req *r, json_t *arr);
+	/* Appends every object (as form_to_json objects) to arr, through d
+	 * (a failed append marks it); the URL's first id, if any, narrows the
+	 * list (a member's, a body's). */
+	enum rc (*each)(struct req *r, struct jdoc *d, json_t *arr);
 	/* The page to show after a save. */
 	const char *(*view_path)(struct req *r, int64_t id, const struct form *f);
 };

@@ -11,6 +11,7 @@
 #include "../util/html.h"
 #include "../util/kv.h"
 #include "../util/str.h"
+#include "jdoc.h"
 
 void form_init(struct form *f, const struct field *fields, size_t n)
 {
@@ -534,32 +535,35 @@ void form_render_with(struct buf *b, const struct form *f, const char *action, c
 
 json_t *form_to_json(const struct form *f, int64_t id)
 {
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
+	struct jdoc d = {0};
+	json_t *o = jd(&d, json_object());
 	if (id)
-		json_object_set_new(o, "id", json_integer(id));
-	for (size_t i = 0; i < f->n; i++) {
+		jd_set(&d, o, "id", json_integer(id));
+	for (size_t i = 0; o && i < f->n; i++) {
 		const struct field *fd = &f->fields[i];
 		const char *v = f->values[i];
 		if (fd->type == FT_PASSWORD)
 			continue;
 		int64_t n;
 		if (is_checks(fd->type)) {
-			json_t *arr = json_array();
+			json_t *arr = jd(&d, json_array());
 			for (const char *p = v; arr && p && *p;) {
 				const char *end = strchr(p, ',');
 				size_t len = end ? (size_t)(end - p) : strlen(p);
-				json_array_append_new(arr, json_stringn(p, len));
+				jd_append(&d, arr, json_stringn(p, len));
 				p = end ? end + 1 : NULL;
 			}
-			json_object_set_new(o, fd->name, arr);
+			jd_set(&d, o, fd->name, arr);
 		} else if (str_blank(v))
-			json_object_set_new(o, fd->name, json_null());
+			jd_set(&d, o, fd->name, json_null());
 		else if ((fd->type == FT_INT || fd->type == FT_ID) && str_to_i64(v, &n))
-			json_object_set_new(o, fd->name, json_integer(n));
+			jd_set(&d, o, fd->name, json_integer(n));
 		else
-			json_object_set_new(o, fd->name, json_string(v));
+			jd_set(&d, o, fd->name, json_string(v));
+	}
+	if (d.failed) {
+		json_decref(o);
+		return NULL;
 	}
 	return o;
 }

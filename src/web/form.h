@@ -148,7 +148,8 @@ void form_render(struct buf *b, const struct form *f, const char *action, const 
  * placed after the fields, inside the form. */
 void form_render_with(struct buf *b, const struct form *f, const char *action, const char *csrf,
                       const char *submit, const char *extra_markup);
-/* The values as a JSON object (with "id"), numbers typed.  New reference. */
+/* The values as a JSON object (with "id"), numbers typed.  New reference;
+ * NULL when memory ran out (never an object missing a field). */
 json_t *form_to_json(const struct form *f, int64_t id);
 
 #endif

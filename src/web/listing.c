@@ -205,12 +205,11 @@ int list_api_parse(struct req *r, const struct list_key *keys, int nkeys, struct
 	return 0;
 }
 
-void list_api_reply_fields(json_t *o, const struct paging *pg, size_t n)
+void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, size_t n)
 {
-	json_object_set_new(o, "total", json_integer(pg->total));
-	json_object_set_new(o, "limit", json_integer(pg->limit));
-	json_object_set_new(o, "offset", json_integer(pg->offset));
+	jd_set(d, o, "total", json_integer(pg->total));
+	jd_set(d, o, "limit", json_integer(pg->limit));
+	jd_set(d, o, "offset", json_integer(pg->offset));
 	int64_t next = pg->offset + (int64_t)n;
-	json_object_set_new(o, "next_offset",
-	                    n > 0 && next < pg->total ? json_integer(next) : json_null());
+	jd_set(d, o, "next_offset", n > 0 && next < pg->total ? json_integer(next) : json_null());
 }

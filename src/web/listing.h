@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../core/paging.h"
+#include "jdoc.h"
 #include "req.h"
 
 /* Rows on one page of a list in the web pages. */
@@ -55,7 +56,7 @@ void list_pager(struct req *r, const struct list_view *v);
 int list_api_parse(struct req *r, const struct list_key *keys, int nkeys, struct paging *pg);
 /* Adds "total", "limit", "offset" and "next_offset" (null on the last page)
  * to an API list reply. */
-void list_api_reply_fields(json_t *o, const struct paging *pg, size_t n);
+void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, size_t n);
 /* The small GET form that goes to a participation by its number. */
 void list_goto_form(struct req *r);
 

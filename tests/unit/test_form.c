@@ -459,6 +459,53 @@ static void post_answered_ends_a_post_three_ways(void **state)
 	arena_free(r.arena);
 }
 
+/* jansson's allocations, failing the countdown'th one (0 = never). */
+static int alloc_countdown;
+static int alloc_failed;
+
+static void *failing_malloc(size_t n)
+{
+	if (alloc_countdown > 0 && --alloc_countdown == 0) {
+		alloc_failed = 1;
+		return NULL;
+	}
+	return malloc(n);
+}
+
+/* Issue 7 (the extract's bug in the API): out of memory while building an
+ * answer is an error, never a shorter document.  With each of jansson's
+ * allocations failing in turn, form_to_json gives the whole object or
+ * NULL.  Before, a value that could not be made was left out. */
+static void json_answer_is_whole_or_nothing(void **state)
+{
+	(void)state;
+	struct arena *a = arena_new(0);
+	struct form f;
+	assert_int_equal(check_kv(a, &f, "name=Anna&kind=fk&day=2024-02-29&count=3&ref=5"), RC_OK);
+	json_t *full = form_to_json(&f, 7);
+	assert_non_null(full);
+	json_set_alloc_funcs(failing_malloc, free);
+	int nulls = 0, k;
+	for (k = 1; k < 1000; k++) {
+		alloc_countdown = k;
+		alloc_failed = 0;
+		json_t *o = form_to_json(&f, 7);
+		alloc_countdown = 0;
+		if (!o)
+			nulls++;
+		else
+			assert_true(json_equal(o, full));
+		json_decref(o);
+		if (!alloc_failed)
+			break; /* every allocation succeeded: all were tried */
+	}
+	json_set_alloc_funcs(malloc, free);
+	assert_true(k > 1 && k < 1000);
+	assert_int_equal(nulls, k - 1);
+	json_decref(full);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +520,7 @@ int main(void)
 	    cmocka_unit_test(reports_every_error_at_once_and_keeps_values),
 	    cmocka_unit_test(date_messages_tell_wrong_shape_from_missing_day),
 	    cmocka_unit_test(one_line_fields_refuse_control_and_bidi_characters),
+	    cmocka_unit_test(json_answer_is_whole_or_nothing),
 	};
 	return cmocka_run_group_tests_name("form", tests, NULL, NULL);
 }
