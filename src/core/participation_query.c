@@ -110,7 +110,8 @@ static enum rc read_page(struct db_stmt *q, int first, struct arena *a, int64_t 
 /* The order of a participation list: by its date column (key 0) or by
  * number (key 1), either way; the number breaks ties so pages never
  * overlap.  page is the LIMIT/OFFSET clause with the statement's next free
- * placeholders.  Each walks an index of the list (migrations 6 and 8). */
+ * placeholders.  Each walks an index of the list (migrations 6, 8 and
+ * 16). */
 #define SORTED(where, date, page)                                                        \
 	{                                                                                \
 		{PARTICIPATION_SELECT where " ORDER BY " date ", p.id " page,            \
@@ -120,6 +121,12 @@ static enum rc read_page(struct db_stmt *q, int first, struct arena *a, int64_t 
 			    PARTICIPATION_SELECT where " ORDER BY p.id DESC " page       \
 		}                                                                        \
 	}
+
+/* The förbund's participations, as a count names them: by insats, so each
+ * count walks its covering index (migration 16) one insats at a time
+ * without reading a table row or joining each entry. */
+#define OF_ASSOCIATION \
+	"p.intervention_id IN (SELECT id FROM intervention WHERE association_id = $1)"
 
 enum rc participation_list(struct db *db, struct arena *a, int64_t now, int64_t intervention_id,
                            struct paging *pg, struct participation **out, size_t *n)
@@ -165,19 +172,20 @@ enum rc participation_queue(struct db *db, struct arena *a, int64_t now, int64_t
 	           " AND i.association_id = $1",
 	           "p.referred_on", "LIMIT $4 OFFSET $5"),
 	};
-	/* Without a kommun the tally answers; with one, the partial queue
-	 * index holds only queued rows. */
+	/* Without a kommun the tally answers; with one, the entries of the
+	 * covering index participation_queued_area (migration 16) of that
+	 * kommun, never a table row. */
 	static const char *const count_sql[4] = {
 	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
 	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND i.association_id = $1",
 	    "SELECT coalesce(sum(t.n), 0) FROM participation_tally t JOIN intervention i"
 	    " ON i.id = t.intervention_id WHERE t.state = 'queued' AND t.intervention_id = $2"
 	    " AND i.association_id = $1",
-	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
-	    " WHERE p.state = 'queued' AND p.home_area_id = $2 AND i.association_id = $1",
-	    "SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id"
-	    " WHERE p.state = 'queued' AND p.intervention_id = $2 AND p.home_area_id = $3"
-	    " AND i.association_id = $1",
+	    "SELECT count(*) FROM participation p WHERE p.state = 'queued' AND p.home_area_id = $2"
+	    " AND " OF_ASSOCIATION,
+	    "SELECT count(*) FROM participation p WHERE p.state = 'queued' AND p.intervention_id = "
+	    "$2"
+	    " AND p.home_area_id = $3 AND " OF_ASSOCIATION,
 	};
 	*out = NULL;
 	*n = 0;
@@ -327,14 +335,23 @@ enum rc participation_counts(struct db *db, struct arena *a, int64_t assoc,
 #define WORK_END_WHERE                                                                            \
 	"WHERE p.state = 'ended' AND p.counts = 1 AND p.end_complete = 0 AND i.association_id = " \
 	"$1"
-#define WORK_COUNT \
-	"SELECT count(*) FROM participation p JOIN intervention i ON i.id = +p.intervention_id "
+/* The counts: the same predicates, the förbund by insats (OF_ASSOCIATION). */
+#define WORK_COUNT_LONG                                                                      \
+	"SELECT count(*) FROM participation p WHERE p.state = 'active' AND p.start_on < $2 " \
+	"AND " OF_ASSOCIATION
+#define WORK_COUNT_CONSENT                                                               \
+	"SELECT count(*) FROM participation p WHERE p.state IN ('queued', 'active') AND" \
+	" p.identity_id IS NULL AND p.protected = 0 AND " OF_ASSOCIATION
+#define WORK_COUNT_END                                                                      \
+	"SELECT count(*) FROM participation p WHERE p.state = 'ended' AND p.counts = 1 AND" \
+	" p.end_complete = 0 AND " OF_ASSOCIATION
 
 enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int64_t assoc,
                                enum worklist which, struct paging *pg, struct participation **out,
                                size_t *n)
 {
-	/* Each list's predicate matches a partial index exactly (migration 6).
+	/* Each list's predicate matches a partial index exactly (migration 6;
+	 * the long-running one sorted by number, migration 16).
 	 * The long-running list's cut-off date ($2) is computed in C. */
 	static const char *const sql[][PSORT_COUNT][2] = {
 	    [WORK_LONG_RUNNING] = SORTED(WORK_LONG_WHERE, "p.start_on", "LIMIT $3 OFFSET $4"),
@@ -342,9 +359,9 @@ enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int6
 	    [WORK_END_MISSING] = SORTED(WORK_END_WHERE, "p.end_on", "LIMIT $2 OFFSET $3"),
 	};
 	static const char *const count_sql[] = {
-	    [WORK_LONG_RUNNING] = WORK_COUNT WORK_LONG_WHERE,
-	    [WORK_CONSENT] = WORK_COUNT WORK_CONSENT_WHERE,
-	    [WORK_END_MISSING] = WORK_COUNT WORK_END_WHERE,
+	    [WORK_LONG_RUNNING] = WORK_COUNT_LONG,
+	    [WORK_CONSENT] = WORK_COUNT_CONSENT,
+	    [WORK_END_MISSING] = WORK_COUNT_END,
 	};
 	*out = NULL;
 	*n = 0;

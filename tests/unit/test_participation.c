@@ -1198,6 +1198,162 @@ static void queue_and_work_lists(void **state)
 	(void)a1;
 }
 
+/* The rows of a list read a page at a time, asc then desc: each page's
+ * ids in order, pages never overlapping, the pages together the list. */
+static void assert_pages(struct fx *f, int worklist, int64_t kommun, int sort, int64_t total,
+                         const int64_t *want, size_t nwant)
+{
+	for (int desc = 0; desc < 2; desc++) {
+		size_t got = 0;
+		for (int64_t off = 0; off < (int64_t)nwant + 2; off += 2) {
+			struct paging pg = {off, 2, sort, desc, 0};
+			struct participation *q;
+			size_t n;
+			enum rc rc = worklist
+			                 ? participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc,
+			                                          WORK_LONG_RUNNING, &pg, &q, &n)
+			                 : participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0,
+			                                       kommun, &pg, &q, &n);
+			assert_int_equal(rc, RC_OK);
+			assert_int_equal(pg.total, total);
+			for (size_t i = 0; i < n; i++, got++)
+				assert_int_equal(q[i].id, want[desc ? nwant - 1 - got : got]);
+		}
+		assert_int_equal(got, nwant);
+	}
+}
+
+/* The plan SQLite picks for a statement, its steps joined by "; ". */
+static void plan(struct fx *f, const char *sql, char *out, size_t cap)
+{
+	sqlite3 *h;
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_open(f->t.path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &s, NULL), SQLITE_OK);
+	out[0] = '\0';
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		size_t len = strlen(out);
+		snprintf(out + len, cap - len, "%s; ", (const char *)sqlite3_column_text(s, 3));
+	}
+	sqlite3_finalize(s);
+	sqlite3_close(h);
+}
+
+/* Issue 8: the counts the tally cannot answer (work lists, the queue of one
+ * kommun) and the lists sorted by number give the same rows, order and
+ * totals as a fresh count, paged both ways; and their statements walk an
+ * index (no table row for a count, no sort of the whole set for an order). */
+static void list_counts_and_number_orders(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	int64_t id[8];
+	for (int i = 0; i < 8; i++) {
+		struct referral r = anonymous(f, i % 2 ? "K" : "M");
+		char on[11];
+		snprintf(on, sizeof on, "2023-0%d-01", 9 - i); /* the newest first */
+		r.referred_on = on;
+		r.home_area_id = i % 3 ? f->kommun : 0;
+		assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &id[i], &e), RC_OK);
+	}
+	/* 0, 1, 2 long running (started 2024), 3 ended without answers. */
+	for (int i = 0; i < 4; i++)
+		start(f, id[i], "2024-01-15");
+	struct registration bare = {"2024-02-01", "studier", NULL, 0};
+	assert_int_equal(participation_end(f->t.db, &f->dr, id[3], &bare, &e), RC_OK);
+	const int64_t queued[] = {id[4], id[5], id[6], id[7]};
+	const int64_t queued_kommun[] = {id[4], id[5], id[7]};
+	const int64_t running[] = {id[0], id[1], id[2]};
+	assert_pages(f, 0, 0, 1, 4, queued, 4);
+	assert_pages(f, 0, f->kommun, 1, 3, queued_kommun, 3);
+	assert_pages(f, 1, 0, 1, 3, running, 3);
+	/* By date: the queue oldest referral first, id[7] .. id[4]. */
+	const int64_t by_referral[] = {id[7], id[6], id[5], id[4]};
+	assert_pages(f, 0, 0, 0, 4, by_referral, 4);
+	struct paging pg = {0, 500, 0, 0, 0};
+	struct participation *q;
+	size_t n;
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	    RC_OK);
+	assert_int_equal(pg.total, count(f, "SELECT count(*) FROM participation WHERE state IN"
+	                                    " ('queued', 'active') AND identity_id IS NULL"
+	                                    " AND protected = 0"));
+	assert_int_equal(pg.total, 7);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_END_MISSING,
+	                                        &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, 1);
+	assert_int_equal(q[0].id, id[3]);
+	struct paging both = {0, 500, 0, 0, 0};
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, f->intervention,
+	                                     f->kommun, &both, &q, &n),
+	                 RC_OK);
+	assert_int_equal(both.total, 3);
+	assert_int_equal(n, 3);
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc,
+	                                     f->other_intervention, f->kommun, &both, &q, &n),
+	                 RC_OK);
+	assert_int_equal(both.total, 0);
+	assert_int_equal(n, 0);
+
+	/* The plans, as a database without statistics gets them (none is
+	 * ever analysed): each count from its covering index, each order
+	 * from its index, without a sort of the whole set. */
+	static const struct {
+		const char *sql, *index;
+	} plans[] = {
+	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state IN"
+	     " ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0 AND"
+	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+	     "COVERING INDEX participation_consent_count"},
+	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'ended'"
+	     " AND p.counts = 1 AND p.end_complete = 0 AND"
+	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+	     "COVERING INDEX participation_end_missing_count"},
+	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'active'"
+	     " AND p.start_on < '2025-11-23' AND"
+	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+	     "COVERING INDEX participation_active_start"},
+	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'queued'"
+	     " AND p.home_area_id = 2 AND"
+	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+	     "COVERING INDEX participation_queued_area"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
+	     " ORDER BY p.id DESC LIMIT 50 OFFSET 0",
+	     "INDEX participation_queued_nr"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
+	     " AND p.start_on < '2025-11-23' ORDER BY p.id LIMIT 50 OFFSET 0",
+	     "INDEX participation_active_nr"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
+	     " AND p.start_on < '2025-11-23' ORDER BY p.start_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+	     "INDEX participation_running"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
+	     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
+	     "INDEX participation_queue_all"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state IN ('queued', 'active') AND"
+	     " p.identity_id IS NULL AND p.protected = 0 AND i.association_id = 1"
+	     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
+	     "INDEX participation_anonymous_open"},
+	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+	     " ON i.id = +p.intervention_id WHERE p.state = 'ended' AND p.counts = 1 AND"
+	     " p.end_complete = 0 AND i.association_id = 1"
+	     " ORDER BY p.end_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+	     "INDEX participation_end_missing"},
+	};
+	for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
+		char got[1024];
+		plan(f, plans[i].sql, got, sizeof got);
+		if (!strstr(got, plans[i].index) || strstr(got, "TEMP B-TREE"))
+			fail_msg("plan %zu: %s", i, got);
+	}
+}
+
 /* Issue 6 item 16: the same person queued twice in one insats is refused
  * until confirmed, the same number in another insats is never reported,
  * and the same one-time key twice creates one participation. */
@@ -1304,6 +1460,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(writes_take_the_actors_clock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
+	    cmocka_unit_test_setup_teardown(list_counts_and_number_orders, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        same_person_twice_needs_confirmation_and_a_key_creates_once, setup, teardown),
 	};
