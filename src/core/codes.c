@@ -11,19 +11,36 @@
 #include "audit.h"
 #include "auth.h"
 
-int codes_valid(struct db *db, const char *list, const char *code)
+enum rc codes_check(struct db *db, const char *list, const char *code, int *valid)
 {
+	*valid = 0;
 	if (!list || !code)
-		return 0;
+		return RC_OK;
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT 1 FROM code_item WHERE list = $1 AND code = $2 AND active = 1",
-	               &q))
-		return 0;
+	enum rc rc = db_prepare(
+	    db, "SELECT 1 FROM code_item WHERE list = $1 AND code = $2 AND active = $3", &q);
+	if (rc)
+		return rc;
 	db_bind_text(q, 1, list);
 	db_bind_text(q, 2, code);
-	int ok = db_step(q) == DB_ROW;
-	db_finalize(q);
-	return ok;
+	db_bind_bool(q, 3, 1);
+	return db_exists(q, valid);
+}
+
+int codes_valid(struct db *db, const char *list, const char *code)
+{
+	int valid;
+	return codes_check(db, list, code, &valid) == RC_OK && valid;
+}
+
+static void read_item(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct code_item *c = elem;
+	c->list = db_col_dup(q, 0, a);
+	c->code = db_col_dup(q, 1, a);
+	c->label = db_col_dup(q, 2, a);
+	c->grp = db_col_dup(q, 3, a);
+	c->active = db_col_bool(q, 4);
 }
 
 enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,
@@ -32,31 +49,17 @@ enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT list, code, label, grp, active FROM code_item"
-	               " WHERE list = $1 AND (active = 1 OR $2 = 1) ORDER BY sort, label",
-	               &q))
-		return RC_DB;
+	/* $2 is a boolean: every item, retired ones too. */
+	enum rc rc = db_prepare(db,
+	                        "SELECT list, code, label, grp, active FROM code_item"
+	                        " WHERE list = $1 AND (active = $3 OR $2) ORDER BY sort, label",
+	                        &q);
+	if (rc)
+		return rc;
 	db_bind_text(q, 1, list);
-	db_bind_int64(q, 2, all ? 1 : 0);
-	size_t cap = 0;
-	struct code_item *arr = NULL;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct code_item *c = &arr[(*n)++];
-		c->list = arena_strdup(a, db_col_text(q, 0));
-		c->code = arena_strdup(a, db_col_text(q, 1));
-		c->label = arena_strdup(a, db_col_text(q, 2));
-		c->grp = arena_strdup(a, db_col_text(q, 3));
-		c->active = (int)db_col_int64(q, 4);
-	}
-	db_finalize(q);
-	*out = arr;
-	return s == DB_DONE ? RC_OK : RC_DB;
+	db_bind_bool(q, 2, all);
+	db_bind_bool(q, 3, 1);
+	return db_fetch_all(q, a, read_item, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 struct upd_ctx {
@@ -69,21 +72,20 @@ static enum rc update_tx(struct db *db, void *v)
 {
 	struct upd_ctx *c = v;
 	struct db_stmt *q;
-	if (db_prepare(db,
+	enum rc rc =
+	    db_prepare(db,
 	               "UPDATE code_item SET label = $3, active = $4 WHERE list = $1 AND code = $2"
 	               " RETURNING sort",
-	               &q))
-		return RC_DB;
+	               &q);
+	if (rc)
+		return rc;
 	db_bind_text(q, 1, c->list);
 	db_bind_text(q, 2, c->code);
 	db_bind_text(q, 3, c->label);
-	db_bind_int64(q, 4, c->active ? 1 : 0);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	if (s == DB_DONE)
-		return RC_NOT_FOUND;
-	if (s != DB_ROW)
-		return RC_DB;
+	db_bind_bool(q, 4, c->active);
+	int64_t sort;
+	if ((rc = db_one_int64(q, &sort)))
+		return rc; /* RC_NOT_FOUND: no such item */
 	char detail[160];
 	str_copy(detail, sizeof detail, c->list);
 	size_t n = strlen(detail);

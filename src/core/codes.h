@@ -23,7 +23,11 @@ struct code_item {
 	int active;
 };
 
-/* 1 if code is an active item of list. */
+/* *valid = 1 if code is an active item of list; an error only when the
+ * lookup failed. */
+enum rc codes_check(struct db *db, const char *list, const char *code, int *valid);
+/* 1 if code is an active item of list; 0 also when the lookup failed (use
+ * codes_check where that matters). */
 int codes_valid(struct db *db, const char *list, const char *code);
 /* Items of a list in display order (retired ones only if all is set). */
 enum rc codes_list(struct db *db, struct arena *a, const char *list, int all,

@@ -9,11 +9,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "../db/db.h"
 #include "../util/arena.h"
 #include "../util/str.h"
+#include "../util/svtime.h"
 #include "auth.h"
 #include "participation.h"
 #include "intervention.h"
@@ -141,14 +141,13 @@ static int pct(uint32_t *seed)
 	return (int)(rnd(seed) % 100);
 }
 
-/* Date n days before the actor's today (actor_now: the command's clock),
- * into out[11]. */
+/* The date n days before the actor's today (Stockholm), into out[11]. */
 static void days_ago(const struct demo_state *s, int n, char out[11])
 {
-	time_t t = (time_t)(actor_now(s->who) - (int64_t)n * 86400);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	char today[11];
+	svtime_today(actor_now(s->who), today);
+	if (!svtime_add_days(today, -n, out))
+		str_copy(out, 11, today);
 }
 
 /* A synthetic personnummer for sex ('K'/'M') born in year, into out[14]. */
@@ -608,12 +607,12 @@ static enum rc demo_tx(struct db *db, void *ctx)
 enum rc demo_create(struct db *db, const struct vault *v, const struct actor *who)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT count(*) FROM member", &q))
-		return RC_DB;
-	int64_t n = db_step(q) == DB_ROW ? db_col_int64(q, 0) : -1;
-	db_finalize(q);
+	int64_t n;
+	enum rc rc = db_prepare(db, "SELECT count(*) FROM member", &q);
+	if (rc || (rc = db_one_int64(q, &n)))
+		return rc;
 	if (n != 0)
-		return n < 0 ? RC_DB : RC_CONFLICT;
+		return RC_CONFLICT;
 	struct demo_state s;
 	memset(&s, 0, sizeof s);
 	s.who = who;
@@ -626,7 +625,7 @@ enum rc demo_create(struct db *db, const struct vault *v, const struct actor *wh
 		return hrc;
 	s.password_hash = hash;
 	/* One transaction: a demo is either all there or not at all. */
-	enum rc rc = db_tx(db, demo_tx, &s);
+	rc = db_tx(db, demo_tx, &s);
 	if (rc == RC_INVALID)
 		fprintf(stderr, "finsam: demodata avvisades: %s: %s\n", s.err.field, s.err.message);
 	return rc;

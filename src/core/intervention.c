@@ -14,78 +14,69 @@
 #include "auth.h"
 #include "codes.h"
 
-static const char *col(struct arena *a, struct db_stmt *q, int i)
-{
-	return arena_strdup(a, db_col_text(q, i));
-}
-
-static const char *nz(const char *s)
-{
-	return str_blank(s) ? NULL : s;
-}
-
 #define INTERVENTION_SELECT                                                                   \
 	"SELECT i.id, i.association_id, i.name, i.description,"                               \
 	" coalesce(i.responsible_member_id, 0), m.name, i.orientation, i.orientation_detail," \
 	" i.method, i.esf, i.start_on, i.end_on"                                              \
 	" FROM intervention i LEFT JOIN member m ON m.id = i.responsible_member_id "
 
-static void read_intervention(struct arena *a, struct db_stmt *q, struct intervention *x)
+static void read_intervention(struct db_stmt *q, struct arena *a, void *elem)
 {
-	memset(x, 0, sizeof *x);
+	struct intervention *x = elem;
 	x->id = db_col_int64(q, 0);
 	x->association_id = db_col_int64(q, 1);
-	x->name = col(a, q, 2);
-	x->description = col(a, q, 3);
+	x->name = db_col_dup(q, 2, a);
+	x->description = db_col_dup(q, 3, a);
 	x->responsible_member_id = db_col_int64(q, 4);
-	x->responsible_name = col(a, q, 5);
-	x->orientation = col(a, q, 6);
-	x->orientation_detail = col(a, q, 7);
-	x->method = col(a, q, 8);
-	x->esf = (int)db_col_int64(q, 9);
-	x->start_on = col(a, q, 10);
-	x->end_on = col(a, q, 11);
+	x->responsible_name = db_col_dup(q, 5, a);
+	x->orientation = db_col_dup(q, 6, a);
+	x->orientation_detail = db_col_dup(q, 7, a);
+	x->method = db_col_dup(q, 8, a);
+	x->esf = db_col_bool(q, 9);
+	x->start_on = db_col_dup(q, 10, a);
+	x->end_on = db_col_dup(q, 11, a);
+}
+
+static void read_code(struct db_stmt *q, struct arena *a, void *elem)
+{
+	*(const char **)elem = db_col_dup(q, 0, a);
 }
 
 static enum rc load_target_groups(struct db *db, struct arena *a, struct intervention *x)
 {
 	struct db_stmt *q;
-	if (db_prepare(db,
+	enum rc rc =
+	    db_prepare(db,
 	               "SELECT t.code FROM intervention_target_group t LEFT JOIN code_item c"
 	               " ON c.list = 'target_group' AND c.code = t.code"
-	               " WHERE t.intervention_id = $1 ORDER BY c.sort",
-	               &q))
-		return RC_DB;
+	               " WHERE t.intervention_id = $1 ORDER BY c.sort, t.code",
+	               &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, x->id);
 	/* Every target group: the list is data and an administrator may add to it. */
-	const char **codes = NULL;
-	size_t n = 0, cap = 0;
-	enum db_step st;
-	while ((st = db_step(q)) == DB_ROW) {
-		if (!(codes = arena_grow(a, codes, &cap, n, sizeof *codes))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		codes[n++] = col(a, q, 0);
-	}
-	db_finalize(q);
+	void *codes;
+	rc = db_fetch_all(q, a, read_code, sizeof(const char *), 0, &codes, &x->ntarget_groups,
+	                  NULL);
 	x->target_groups = codes;
-	x->ntarget_groups = n;
-	return st == DB_DONE ? RC_OK : RC_DB;
+	return rc;
 }
 
 enum rc intervention_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, INTERVENTION_SELECT "WHERE i.id = $1", &q))
-		return RC_DB;
+	enum rc rc = db_prepare(db, INTERVENTION_SELECT "WHERE i.id = $1", &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read_intervention(a, q, out);
-	db_finalize(q);
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	void *arr;
+	size_t n;
+	int more;
+	if ((rc = db_fetch_all(q, a, read_intervention, sizeof *out, 1, &arr, &n, &more)))
+		return rc;
+	if (n == 0)
+		return RC_NOT_FOUND;
+	memcpy(out, arr, sizeof *out);
 	return load_target_groups(db, a, out);
 }
 
@@ -95,26 +86,21 @@ enum rc intervention_list(struct db *db, struct arena *a, int64_t assoc, struct 
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
-	if (db_prepare(db, INTERVENTION_SELECT "WHERE i.association_id = $1 ORDER BY i.name", &q))
-		return RC_DB;
+	enum rc rc =
+	    db_prepare(db, INTERVENTION_SELECT "WHERE i.association_id = $1 ORDER BY i.name", &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, assoc);
-	size_t cap = 0;
-	struct intervention *arr = NULL;
-	enum db_step s;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = arena_grow(a, arr, &cap, *n, sizeof *arr))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		read_intervention(a, q, &arr[(*n)++]);
-	}
-	db_finalize(q);
-	*out = arr;
-	if (s != DB_DONE)
-		return RC_DB;
-	for (size_t i = 0; i < *n; i++)
-		if (load_target_groups(db, a, &arr[i]))
-			return RC_DB;
+	void *arr;
+	size_t len;
+	if ((rc = db_fetch_all(q, a, read_intervention, sizeof **out, 0, &arr, &len, NULL)))
+		return rc;
+	struct intervention *x = arr;
+	for (size_t i = 0; i < len; i++)
+		if ((rc = load_target_groups(db, a, &x[i])))
+			return rc;
+	*out = x;
+	*n = len;
 	return RC_OK;
 }
 
@@ -139,7 +125,8 @@ enum rc intervention_may_create(const struct actor *who)
 	return writes_any(who) ? RC_OK : RC_DENIED;
 }
 
-/* Whether user holds role in insats id, into *held; RC_DB on a failed step. */
+/* Whether user holds role in insats id, into *held; an error when the
+ * lookup failed. */
 static enum rc staff_held(struct db *db, int64_t id, int64_t user_id, const char *role, int *held)
 {
 	struct db_stmt *q;
@@ -154,10 +141,7 @@ static enum rc staff_held(struct db *db, int64_t id, int64_t user_id, const char
 	db_bind_int64(q, 1, id);
 	db_bind_int64(q, 2, user_id);
 	db_bind_text(q, 3, role);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	*held = s == DB_ROW;
-	return s == DB_ROW || s == DB_DONE ? RC_OK : db_step_rc(s);
+	return db_exists(q, held);
 }
 
 enum rc intervention_may_change(struct db *db, const struct actor *who, int64_t id)
@@ -169,12 +153,11 @@ enum rc intervention_may_change(struct db *db, const struct actor *who, int64_t 
 	if (rc)
 		return rc;
 	db_bind_int64(q, 1, id);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	if (s == DB_DONE)
+	int found;
+	if ((rc = db_exists(q, &found)))
+		return rc;
+	if (!found)
 		return RC_NOT_FOUND;
-	if (s != DB_ROW)
-		return db_step_rc(s);
 	if (writes_any(who))
 		return RC_OK;
 	int held = 0;
@@ -212,22 +195,28 @@ static enum rc save_tx(struct db *db, void *v)
 	if (!creating) {
 		/* The fixed fields: compare and explain, rather than let the
 		 * store's trigger refuse without a word. */
-		if (db_prepare(
-		        db, "SELECT orientation, method, esf FROM intervention WHERE id = $1", &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "SELECT orientation = $2, method = $3, esf = $4"
+		                     " FROM intervention WHERE id = $1",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, x->id);
+		db_bind_text(q, 2, x->orientation);
+		db_bind_text(q, 3, x->method);
+		db_bind_bool(q, 4, x->esf);
+		/* Three booleans in one row: stepped by hand, every outcome mapped. */
 		enum db_step s = db_step(q);
 		int same_or = 1, same_me = 1, same_esf = 1;
 		if (s == DB_ROW) {
-			same_or = strcmp(db_col_text(q, 0), x->orientation) == 0;
-			same_me = strcmp(db_col_text(q, 1), x->method) == 0;
-			same_esf = db_col_int64(q, 2) == x->esf;
+			same_or = db_col_bool(q, 0);
+			same_me = db_col_bool(q, 1);
+			same_esf = db_col_bool(q, 2);
 		}
 		db_finalize(q);
 		if (s == DB_DONE)
 			return RC_NOT_FOUND;
 		if (s != DB_ROW)
-			return RC_DB;
+			return db_step_rc(s);
 		const char *why =
 		    "går inte att ändra när insatsen väl finns, eftersom uppföljningen och "
 		    "statistiken bygger på den. Avsluta insatsen och skapa en ny om den "
@@ -249,67 +238,58 @@ static enum rc save_tx(struct db *db, void *v)
 	if (creating) {
 		char now[21];
 		svtime_iso(actor_now(c->who), now);
-		if (db_prepare(
-		        db,
-		        "INSERT INTO intervention (association_id, name, description,"
-		        " responsible_member_id, orientation, orientation_detail, method, esf,"
-		        " start_on, end_on, created_at)"
-		        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "INSERT INTO intervention (association_id, name, description,"
+		         " responsible_member_id, orientation, orientation_detail, method, esf,"
+		         " start_on, end_on, created_at)"
+		         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, x->association_id);
 		db_bind_text(q, 11, now);
 	} else {
-		if (db_prepare(
-		        db,
-		        "UPDATE intervention SET name = $2, description = $3,"
-		        " responsible_member_id = $4, orientation = $5, orientation_detail = $6,"
-		        " method = $7, esf = $8, start_on = $9, end_on = $10"
-		        " WHERE id = $1 RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE intervention SET name = $2, description = $3,"
+		         " responsible_member_id = $4, orientation = $5, orientation_detail = $6,"
+		         " method = $7, esf = $8, start_on = $9, end_on = $10"
+		         " WHERE id = $1 RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, x->id);
 	}
 	db_bind_text(q, 2, x->name);
-	db_bind_text(q, 3, nz(x->description));
-	if (x->responsible_member_id > 0)
-		db_bind_int64(q, 4, x->responsible_member_id);
-	else
-		db_bind_null(q, 4);
+	db_bind_text_opt(q, 3, x->description);
+	db_bind_id_opt(q, 4, x->responsible_member_id);
 	db_bind_text(q, 5, x->orientation);
-	db_bind_text(q, 6, nz(x->orientation_detail));
+	db_bind_text_opt(q, 6, x->orientation_detail);
 	db_bind_text(q, 7, x->method);
-	db_bind_int64(q, 8, x->esf ? 1 : 0);
+	db_bind_bool(q, 8, x->esf);
 	db_bind_text(q, 9, x->start_on);
-	db_bind_text(q, 10, nz(x->end_on));
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		c->id = db_col_int64(q, 0);
-	db_finalize(q);
-	if (s == DB_CONSTRAINT)
+	db_bind_text_opt(q, 10, x->end_on);
+	rc = db_one_int64(q, &c->id);
+	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan en insats med det namnet.");
-	if (s != DB_ROW)
-		return s == DB_DONE ? RC_NOT_FOUND : db_step_rc(s);
+	if (rc)
+		return rc;
 
-	if (db_prepare(db, "DELETE FROM intervention_target_group WHERE intervention_id = $1", &q))
-		return RC_DB;
+	if ((rc = db_prepare(db, "DELETE FROM intervention_target_group WHERE intervention_id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
-	s = db_step(q);
-	db_finalize(q);
-	if (s != DB_DONE)
-		return db_step_rc(s);
+	if ((rc = db_run(q)))
+		return rc;
 	for (size_t i = 0; i < x->ntarget_groups; i++) {
-		if (db_prepare(db,
-		               "INSERT INTO intervention_target_group (intervention_id, code)"
-		               " VALUES ($1, $2) ON CONFLICT DO NOTHING",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "INSERT INTO intervention_target_group (intervention_id, code)"
+		                     " VALUES ($1, $2) ON CONFLICT DO NOTHING",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, c->id);
 		db_bind_text(q, 2, x->target_groups[i]);
-		s = db_step(q);
-		db_finalize(q);
-		if (s != DB_DONE)
-			return RC_DB;
+		if ((rc = db_run(q)))
+			return rc;
 	}
 	return audit_append(db, c->who, creating ? "create" : "update", "intervention", c->id, "");
 }
@@ -354,8 +334,12 @@ enum rc intervention_save(struct db *db, const struct actor *who, struct interve
 		    err, "method",
 		    "En strukturövergripande insats har inga deltagare att följa per "
 		    "person; välj uppföljning med bara antal.");
+	int valid = 1;
+	enum rc dbrc;
 	if (!str_blank(in->orientation_detail) &&
-	    !codes_valid(db, "orientation_detail", in->orientation_detail))
+	    (dbrc = codes_check(db, "orientation_detail", in->orientation_detail, &valid)))
+		return dbrc;
+	if (!valid)
 		rc = field_error_add(err, "orientation_detail",
 		                     "Välj en preciserad inriktning i listan.");
 	char msg[240];
@@ -377,12 +361,15 @@ enum rc intervention_save(struct db *db, const struct actor *who, struct interve
 	if (in->ntarget_groups > 16) {
 		rc = field_error_add(err, "target_groups", "Välj högst 16 målgrupper.");
 	} else {
-		for (size_t i = 0; i < in->ntarget_groups; i++)
-			if (!codes_valid(db, "target_group", in->target_groups[i])) {
+		for (size_t i = 0; i < in->ntarget_groups; i++) {
+			if ((dbrc = codes_check(db, "target_group", in->target_groups[i], &valid)))
+				return dbrc;
+			if (!valid) {
 				rc = field_error_add(err, "target_groups",
 				                     "Välj målgrupper i listan.");
 				break;
 			}
+		}
 	}
 	if (rc)
 		return rc;
@@ -399,6 +386,7 @@ struct year_ctx {
 	const struct intervention_year *y;
 };
 
+/* An amount or count that may be unknown (-1): SQL NULL then. */
 static void bind_opt(struct db_stmt *q, int n, int64_t v)
 {
 	if (v >= 0)
@@ -414,18 +402,18 @@ static enum rc year_tx(struct db *db, void *v)
 	enum rc rc = intervention_may_change(db, c->who, c->id);
 	if (rc)
 		return rc;
-	if (db_prepare(
-	        db,
-	        "INSERT INTO intervention_year (intervention_id, year, planned_participants,"
-	        " budget_cost, budget_esf_cost, outcome_cost, outcome_esf_cost)"
-	        " VALUES ($1, $2, $3, $4, $5, $6, $7)"
-	        " ON CONFLICT (intervention_id, year) DO UPDATE SET"
-	        " planned_participants = excluded.planned_participants,"
-	        " budget_cost = excluded.budget_cost, budget_esf_cost = excluded.budget_esf_cost,"
-	        " outcome_cost = excluded.outcome_cost,"
-	        " outcome_esf_cost = excluded.outcome_esf_cost",
-	        &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db,
+	         "INSERT INTO intervention_year (intervention_id, year, planned_participants,"
+	         " budget_cost, budget_esf_cost, outcome_cost, outcome_esf_cost)"
+	         " VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	         " ON CONFLICT (intervention_id, year) DO UPDATE SET"
+	         " planned_participants = excluded.planned_participants,"
+	         " budget_cost = excluded.budget_cost, budget_esf_cost = excluded.budget_esf_cost,"
+	         " outcome_cost = excluded.outcome_cost,"
+	         " outcome_esf_cost = excluded.outcome_esf_cost",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_int64(q, 2, c->y->year);
 	bind_opt(q, 3, c->y->planned_participants);
@@ -433,12 +421,8 @@ static enum rc year_tx(struct db *db, void *v)
 	db_bind_int64(q, 5, c->y->budget_esf_cost);
 	bind_opt(q, 6, c->y->outcome_cost);
 	bind_opt(q, 7, c->y->outcome_esf_cost);
-	enum db_step s = db_step(q);
-	db_finalize(q);
-	if (s == DB_CONSTRAINT)
-		return RC_NOT_FOUND; /* no such insats */
-	if (s != DB_DONE)
-		return RC_DB;
+	if ((rc = db_run(q)))
+		return rc;
 	char detail[16];
 	snprintf(detail, sizeof detail, "år %d", c->y->year);
 	return audit_append(db, c->who, "update", "intervention", c->id, detail);
@@ -466,33 +450,35 @@ enum rc intervention_year_set(struct db *db, const struct actor *who, int64_t id
 	return db_tx(db, year_tx, &c);
 }
 
+static void read_year(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct intervention_year *y = elem;
+	(void)a;
+	y->year = (int)db_col_int64(q, 0);
+	y->planned_participants = db_col_int64(q, 1);
+	y->budget_cost = db_col_int64(q, 2);
+	y->budget_esf_cost = db_col_int64(q, 3);
+	y->outcome_cost = db_col_int64(q, 4);
+	y->outcome_esf_cost = db_col_int64(q, 5);
+}
+
 enum rc intervention_years(struct db *db, struct arena *a, int64_t id,
                            struct intervention_year **out, size_t *n)
 {
 	*out = NULL;
 	*n = 0;
 	struct db_stmt *q;
-	if (db_prepare(
-	        db,
-	        "SELECT year, coalesce(planned_participants, -1), budget_cost, budget_esf_cost,"
-	        " coalesce(outcome_cost, -1), coalesce(outcome_esf_cost, -1)"
-	        " FROM intervention_year WHERE intervention_id = $1 ORDER BY year",
-	        &q))
-		return RC_DB;
+	enum rc rc = db_prepare(
+	    db,
+	    "SELECT year, coalesce(planned_participants, -1), budget_cost, budget_esf_cost,"
+	    " coalesce(outcome_cost, -1), coalesce(outcome_esf_cost, -1)"
+	    " FROM intervention_year WHERE intervention_id = $1 ORDER BY year",
+	    &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, id);
-	struct intervention_year *arr = arena_alloc(a, 101 * sizeof *arr);
-	while (arr && *n < 101 && db_step(q) == DB_ROW) {
-		struct intervention_year *y = &arr[(*n)++];
-		y->year = (int)db_col_int64(q, 0);
-		y->planned_participants = db_col_int64(q, 1);
-		y->budget_cost = db_col_int64(q, 2);
-		y->budget_esf_cost = db_col_int64(q, 3);
-		y->outcome_cost = db_col_int64(q, 4);
-		y->outcome_esf_cost = db_col_int64(q, 5);
-	}
-	db_finalize(q);
-	*out = arr;
-	return arr ? RC_OK : RC_NOMEM;
+	/* Every year (at most 101 exist: 2000–2100), never a cut list. */
+	return db_fetch_all(q, a, read_year, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 struct staff_ctx {
@@ -510,39 +496,33 @@ static enum rc staff_tx(struct db *db, void *v)
 	enum rc rc = intervention_may_change(db, c->who, c->id);
 	if (rc)
 		return rc;
-	if (db_prepare(db, "SELECT role FROM app_user WHERE id = $1 AND disabled_at IS NULL", &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT 1 FROM app_user WHERE id = $1 AND disabled_at IS NULL"
+	                     " AND role = $2",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->user_id);
-	enum db_step s = db_step(q);
-	int fits = s == DB_ROW && strcmp(db_col_text(q, 0), c->role) == 0;
-	db_finalize(q);
-	if (s != DB_ROW && s != DB_DONE)
-		return db_step_rc(s);
+	db_bind_text(q, 2, c->role);
+	int fits;
+	if ((rc = db_exists(q, &fits)))
+		return rc;
 	if (c->add && !fits)
 		return field_error_set(
 		    c->err, "user_id",
 		    "Välj ett aktivt konto som har rollen insatsen ska bemannas med.");
-	if (c->add) {
-		if (db_prepare(db,
-		               "INSERT INTO intervention_staff (intervention_id, user_id, role)"
-		               " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-		               &q))
-			return RC_DB;
-	} else if (db_prepare(db,
-	                      "DELETE FROM intervention_staff WHERE intervention_id = $1"
-	                      " AND user_id = $2 AND role = $3",
-	                      &q)) {
-		return RC_DB;
-	}
+	rc = db_prepare(db,
+	                c->add ? "INSERT INTO intervention_staff (intervention_id, user_id, role)"
+	                         " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+	                       : "DELETE FROM intervention_staff WHERE intervention_id = $1"
+	                         " AND user_id = $2 AND role = $3",
+	                &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_int64(q, 2, c->user_id);
 	db_bind_text(q, 3, c->role);
-	s = db_step(q);
-	db_finalize(q);
-	if (s == DB_CONSTRAINT)
-		return RC_NOT_FOUND;
-	if (s != DB_DONE)
-		return RC_DB;
+	if ((rc = db_run(q)))
+		return rc;
 	return audit_append(db, c->who, c->add ? "staff_add" : "staff_remove", "intervention",
 	                    c->id, c->role);
 }
@@ -578,35 +558,32 @@ static enum rc volume_tx(struct db *db, void *vctx)
 	enum rc rc = intervention_may_change(db, c->who, c->id);
 	if (rc)
 		return rc;
-	if (db_prepare(db, "SELECT method FROM intervention WHERE id = $1", &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT CASE WHEN method = 'volym' THEN 1 ELSE 0 END FROM intervention"
+	                     " WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
-	enum db_step s = db_step(q);
-	int volume = s == DB_ROW && strcmp(db_col_text(q, 0), "volym") == 0;
-	db_finalize(q);
-	if (s == DB_DONE)
-		return RC_NOT_FOUND;
-	if (s != DB_ROW)
-		return RC_DB;
+	int64_t volume;
+	if ((rc = db_one_int64(q, &volume)))
+		return rc;
 	if (!volume)
 		return field_error_set(c->err, "women",
 		                       "Antal registreras bara för insatser som följs med antal; "
 		                       "deltagare i den här insatsen registreras var för sig.");
-	if (db_prepare(
-	        db,
-	        "INSERT INTO volume_count (intervention_id, period_start, period_end, women, men)"
-	        " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-	        &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db,
+	         "INSERT INTO volume_count (intervention_id, period_start, period_end, women, men)"
+	         " VALUES ($1, $2, $3, $4, $5)",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_text(q, 2, c->v->period_start);
 	db_bind_text(q, 3, c->v->period_end);
 	db_bind_int64(q, 4, c->v->women);
 	db_bind_int64(q, 5, c->v->men);
-	s = db_step(q);
-	db_finalize(q);
-	if (s != DB_ROW)
-		return RC_DB;
+	if ((rc = db_run(q)))
+		return rc;
 	return audit_append(db, c->who, "volume", "intervention", c->id, c->v->period_start);
 }
 
@@ -645,33 +622,29 @@ enum rc intervention_volume_add(struct db *db, const struct actor *who, int64_t 
 	return db_tx(db, volume_tx, &c);
 }
 
+static void read_volume(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct volume_count *v = elem;
+	v->id = db_col_int64(q, 0);
+	v->period_start = db_col_dup(q, 1, a);
+	v->period_end = db_col_dup(q, 2, a);
+	v->women = db_col_int64(q, 3);
+	v->men = db_col_int64(q, 4);
+}
+
 enum rc intervention_volume_list(struct db *db, struct arena *a, int64_t id,
                                  struct volume_count **out, size_t *n)
 {
 	*n = 0;
 	*out = NULL;
-	size_t cap = 0;
 	struct db_stmt *q;
 	/* Every period: a volume insats reports a few a year. */
-	if (db_prepare(db,
-	               "SELECT id, period_start, period_end, women, men FROM volume_count"
-	               " WHERE intervention_id = $1 ORDER BY period_start DESC",
-	               &q))
-		return RC_DB;
+	enum rc rc = db_prepare(db,
+	                        "SELECT id, period_start, period_end, women, men FROM volume_count"
+	                        " WHERE intervention_id = $1 ORDER BY period_start DESC, id DESC",
+	                        &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, id);
-	enum db_step st;
-	while ((st = db_step(q)) == DB_ROW) {
-		if (!(*out = arena_grow(a, *out, &cap, *n, sizeof **out))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		struct volume_count *v = &(*out)[(*n)++];
-		v->id = db_col_int64(q, 0);
-		v->period_start = col(a, q, 1);
-		v->period_end = col(a, q, 2);
-		v->women = db_col_int64(q, 3);
-		v->men = db_col_int64(q, 4);
-	}
-	db_finalize(q);
-	return st == DB_DONE ? RC_OK : RC_DB;
+	return db_fetch_all(q, a, read_volume, sizeof **out, 0, (void **)out, n, NULL);
 }

@@ -149,71 +149,23 @@ static enum rc check_date(struct field_error *err, const char *field, const char
 	return RC_OK;
 }
 
-/* NULL for blank input, so empty form fields store as NULL. */
-static const char *nz(const char *s)
+/*
+ * One row of a lookup by id into *out (elem bytes), read by read; RC_NOT_FOUND
+ * when there is none.  Built on db_fetch_all, so a step error or a failed
+ * copy is an error, never an empty answer.
+ */
+static enum rc fetch_one(struct db_stmt *q, struct arena *a, db_row_fn read, size_t elem, void *out)
 {
-	return str_blank(s) ? NULL : s;
-}
-
-static void bind_opt_id(struct db_stmt *q, int n, int64_t id)
-{
-	if (id > 0)
-		db_bind_int64(q, n, id);
-	else
-		db_bind_null(q, n);
-}
-
-typedef void (*row_reader)(struct arena *a, struct db_stmt *q, void *out);
-
-/* Steps a prepared, bound statement expected to give one row, reads it
- * into *out, finalizes.  RC_NOT_FOUND when there is no row. */
-static enum rc fetch_one(struct db_stmt *q, struct arena *a, row_reader read, void *out)
-{
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		read(a, q, out);
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-}
-
-/* Steps a prepared, bound statement to its end, reading each row into a
- * growing arena array of elem-sized structs; finalizes. */
-static enum rc fetch_all(struct db_stmt *q, struct arena *a, row_reader read, size_t elem,
-                         void **out, size_t *n)
-{
-	size_t cap = 0;
-	char *arr = NULL;
-	enum db_step s;
-	*n = 0;
-	while ((s = db_step(q)) == DB_ROW) {
-		if (!(arr = arena_grow(a, arr, &cap, *n, elem))) {
-			db_finalize(q);
-			return RC_NOMEM;
-		}
-		read(a, q, arr + elem * (*n)++);
-	}
-	db_finalize(q);
-	*out = arr;
-	return s == DB_DONE ? RC_OK : RC_DB;
-}
-
-static const char *col(struct arena *a, struct db_stmt *q, int i)
-{
-	return arena_strdup(a, db_col_text(q, i));
-}
-
-/* Runs q (already bound) expecting one row with an id; returns it in *id. */
-static enum rc step_returning_id(struct db_stmt *q, int64_t *id)
-{
-	enum db_step s = db_step(q);
-	if (s == DB_ROW)
-		*id = db_col_int64(q, 0);
-	db_finalize(q);
-	if (s == DB_ROW)
-		return RC_OK;
-	if (s == DB_DONE)
+	void *arr;
+	size_t n;
+	int more;
+	enum rc rc = db_fetch_all(q, a, read, elem, 1, &arr, &n, &more);
+	if (rc)
+		return rc;
+	if (n == 0)
 		return RC_NOT_FOUND;
-	return db_step_rc(s);
+	memcpy(out, arr, elem);
+	return RC_OK;
 }
 
 /* Reference checks: "row id exists in association assoc", one constant
@@ -226,16 +178,18 @@ static const char *const in_assoc_sql[] = {
                              " AND kind = 'kommun'",
 };
 
-static int row_in_assoc(struct db *db, enum in_assoc which, int64_t id, int64_t assoc)
+/* *found = 1 when row id is in association assoc. */
+static enum rc row_in_assoc(struct db *db, enum in_assoc which, int64_t id, int64_t assoc,
+                            int *found)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, in_assoc_sql[which], &q))
-		return 0;
+	enum rc rc;
+	rc = db_prepare(db, in_assoc_sql[which], &q);
+	if (rc)
+		return rc;
 	db_bind_int64(q, 1, id);
 	db_bind_int64(q, 2, assoc);
-	int ok = db_step(q) == DB_ROW;
-	db_finalize(q);
-	return ok;
+	return db_exists(q, found);
 }
 
 /* Every write here is checked in core, not only by the route table: the
@@ -247,19 +201,22 @@ static enum rc may_write(const struct actor *who)
 
 /* ---- association ---------------------------------------------------------- */
 
+static void read_association(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct association *r = elem;
+	r->id = db_col_int64(q, 0);
+	r->name = db_col_dup(q, 1, a);
+	r->org_number = db_col_dup(q, 2, a);
+}
+
 enum rc org_association_current(struct db *db, struct arena *a, struct association *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT id, name, org_number FROM association ORDER BY id LIMIT 1", &q))
-		return RC_DB;
-	enum db_step s = db_step(q);
-	if (s == DB_ROW) {
-		out->id = db_col_int64(q, 0);
-		out->name = col(a, q, 1);
-		out->org_number = col(a, q, 2);
-	}
-	db_finalize(q);
-	return s == DB_ROW ? RC_OK : s == DB_DONE ? RC_NOT_FOUND : RC_DB;
+	enum rc rc;
+	rc = db_prepare(db, "SELECT id, name, org_number FROM association ORDER BY id LIMIT 1", &q);
+	if (rc)
+		return rc;
+	return fetch_one(q, a, read_association, sizeof *out, out);
 }
 
 struct assoc_ctx {
@@ -273,14 +230,16 @@ static enum rc assoc_create_tx(struct db *db, void *v)
 {
 	struct assoc_ctx *c = v;
 	struct db_stmt *q;
+	enum rc rc;
 	char now[21];
 	svtime_iso(actor_now(c->who), now);
-	if (db_prepare(
-	        db, "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id", &q))
-		return RC_DB;
+	rc = db_prepare(
+	    db, "INSERT INTO association (name, created_at) VALUES ($1, $2) RETURNING id", &q);
+	if (rc)
+		return rc;
 	db_bind_text(q, 1, c->name);
 	db_bind_text(q, 2, now);
-	enum rc rc = step_returning_id(q, &c->id);
+	rc = db_one_int64(q, &c->id);
 	return rc ? rc : audit_append(db, c->who, "create", "association", c->id, "");
 }
 
@@ -304,15 +263,16 @@ static enum rc assoc_update_tx(struct db *db, void *v)
 {
 	struct assoc_ctx *c = v;
 	struct db_stmt *q;
-	if (db_prepare(
-	        db, "UPDATE association SET name = $1, org_number = $2 WHERE id = $3 RETURNING id",
-	        &q))
-		return RC_DB;
+	enum rc rc;
+	rc = db_prepare(
+	    db, "UPDATE association SET name = $1, org_number = $2 WHERE id = $3 RETURNING id", &q);
+	if (rc)
+		return rc;
 	db_bind_text(q, 1, c->name);
-	db_bind_text(q, 2, c->org_number);
+	db_bind_text_opt(q, 2, c->org_number);
 	db_bind_int64(q, 3, c->id);
 	int64_t id;
-	enum rc rc = step_returning_id(q, &id);
+	rc = db_one_int64(q, &id);
 	return rc ? rc : audit_append(db, c->who, "update", "association", c->id, "");
 }
 
@@ -336,46 +296,48 @@ enum rc org_association_update(struct db *db, const struct actor *who, const str
 
 /* ---- area ------------------------------------------------------------------ */
 
-static void read_area(struct arena *a, struct db_stmt *q, void *out)
+static void read_area(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct area *r = out;
 	r->id = db_col_int64(q, 0);
 	r->association_id = db_col_int64(q, 1);
-	r->kind = col(a, q, 2);
-	r->name = col(a, q, 3);
-	r->code = col(a, q, 4);
+	r->kind = db_col_dup(q, 2, a);
+	r->name = db_col_dup(q, 3, a);
+	r->code = db_col_dup(q, 4, a);
 	r->parent_id = db_col_int64(q, 5);
-	r->parent_name = col(a, q, 6);
+	r->parent_name = db_col_dup(q, 6, a);
 }
 
 enum rc org_area_list(struct db *db, struct arena *a, int64_t assoc, struct area **out, size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(db,
-	               "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
-	               " coalesce(a.parent_id, 0), p.name"
-	               " FROM area a LEFT JOIN area p ON p.id = a.parent_id"
-	               " WHERE a.association_id = $1"
-	               " ORDER BY coalesce(p.name, a.name), a.parent_id IS NOT NULL, a.name",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+	                     " coalesce(a.parent_id, 0), p.name"
+	                     " FROM area a LEFT JOIN area p ON p.id = a.parent_id"
+	                     " WHERE a.association_id = $1"
+	                     " ORDER BY coalesce(p.name, a.name), a.parent_id IS NOT NULL, a.name",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, assoc);
-	return fetch_all(q, a, read_area, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_area, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 enum rc org_area_get(struct db *db, struct arena *a, int64_t id, struct area *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db,
-	               "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
-	               " coalesce(a.parent_id, 0), p.name"
-	               " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = $1",
-	               &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db,
+	                     "SELECT a.id, a.association_id, a.kind, a.name, a.code,"
+	                     " coalesce(a.parent_id, 0), p.name"
+	                     " FROM area a LEFT JOIN area p ON p.id = a.parent_id WHERE a.id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
-	return fetch_one(q, a, read_area, out);
+	return fetch_one(q, a, read_area, sizeof *out, out);
 }
 
 /*
@@ -409,30 +371,37 @@ static enum rc area_save_tx(struct db *db, void *v)
 	struct save_ctx *c = v;
 	const struct area *r = c->obj;
 	int64_t parent_id = strcmp(r->kind, "kommun") == 0 ? 0 : r->parent_id;
-	if (parent_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, parent_id, r->association_id))
-		return field_error_set(c->err, "parent_id", "Välj den kommun stadsdelen ligger i.");
 	struct db_stmt *q;
+	int found = 1;
+	enum rc rc;
+	if (parent_id &&
+	    (rc = row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, parent_id, r->association_id, &found)))
+		return rc;
+	if (!found)
+		return field_error_set(c->err, "parent_id", "Välj den kommun stadsdelen ligger i.");
 	if (c->creating) {
-		if (db_prepare(db,
-		               "INSERT INTO area (association_id, kind, name, code, parent_id)"
-		               " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-		               &q))
-			return RC_DB;
+		if ((rc =
+		         db_prepare(db,
+		                    "INSERT INTO area (association_id, kind, name, code, parent_id)"
+		                    " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		                    &q)))
+			return rc;
 		db_bind_int64(q, 1, r->association_id);
 	} else {
-		if (db_prepare(db,
-		               "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
-		               " WHERE id = $1 AND association_id = $6 RETURNING id",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE area SET kind = $2, name = $3, code = $4, parent_id = $5"
+		         " WHERE id = $1 AND association_id = $6 RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, r->id);
 		db_bind_int64(q, 6, r->association_id);
 	}
 	db_bind_text(q, 2, r->kind);
 	db_bind_text(q, 3, r->name);
-	db_bind_text(q, 4, nz(r->code));
-	bind_opt_id(q, 5, parent_id);
-	enum rc rc = step_returning_id(q, &c->id);
+	db_bind_text_opt(q, 4, r->code);
+	db_bind_id_opt(q, 5, parent_id);
+	rc = db_one_int64(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Området finns redan.");
 	return rc ? rc
@@ -476,18 +445,18 @@ enum rc org_area_save(struct db *db, const struct actor *who, struct area *in,
 	"           ORDER BY year DESC LIMIT 1), 0)"                                           \
 	" FROM member m LEFT JOIN area ar ON ar.id = m.area_id "
 
-static void read_member(struct arena *a, struct db_stmt *q, void *out)
+static void read_member(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct member *m = out;
 	m->id = db_col_int64(q, 0);
 	m->association_id = db_col_int64(q, 1);
-	m->kind = col(a, q, 2);
-	m->name = col(a, q, 3);
-	m->org_number = col(a, q, 4);
+	m->kind = db_col_dup(q, 2, a);
+	m->name = db_col_dup(q, 3, a);
+	m->org_number = db_col_dup(q, 4, a);
 	m->area_id = db_col_int64(q, 5);
-	m->area_name = col(a, q, 6);
-	m->joined_on = col(a, q, 7);
-	m->left_on = col(a, q, 8);
+	m->area_name = db_col_dup(q, 6, a);
+	m->joined_on = db_col_dup(q, 7, a);
+	m->left_on = db_col_dup(q, 8, a);
 	m->latest_population = db_col_int64(q, 9);
 	m->latest_population_year = (int)db_col_int64(q, 10);
 }
@@ -496,26 +465,28 @@ enum rc org_member_list(struct db *db, struct arena *a, int64_t assoc, struct me
                         size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
 	/* FK, AF, region(s), then kommuner by name: the order of a protocol. */
-	if (db_prepare(db,
-	               MEMBER_SELECT "WHERE m.association_id = $1 ORDER BY CASE m.kind"
-	                             " WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3"
-	                             " ELSE 4 END, m.name",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     MEMBER_SELECT "WHERE m.association_id = $1 ORDER BY CASE m.kind"
+	                                   " WHEN 'fk' THEN 1 WHEN 'af' THEN 2 WHEN 'region' THEN 3"
+	                                   " ELSE 4 END, m.name",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, assoc);
-	return fetch_all(q, a, read_member, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_member, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 enum rc org_member_get(struct db *db, struct arena *a, int64_t id, struct member *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, MEMBER_SELECT "WHERE m.id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, MEMBER_SELECT "WHERE m.id = $1", &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
-	return fetch_one(q, a, read_member, out);
+	return fetch_one(q, a, read_member, sizeof *out, out);
 }
 
 static enum rc member_save_tx(struct db *db, void *v)
@@ -524,18 +495,19 @@ static enum rc member_save_tx(struct db *db, void *v)
 	const struct member *m = c->obj;
 	int64_t area_id = strcmp(m->kind, "kommun") == 0 ? m->area_id : 0;
 	struct db_stmt *q;
+	enum rc rc;
 	/* A förbund has one Försäkringskassan and one Arbetsförmedlingen. */
 	if (strcmp(m->kind, "fk") == 0 || strcmp(m->kind, "af") == 0) {
-		if (db_prepare(
-		        db,
-		        "SELECT 1 FROM member WHERE association_id = $1 AND kind = $2 AND id <> $3",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db, "SELECT 1 FROM member WHERE association_id = $1 AND kind = $2 AND id <> $3",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, m->association_id);
 		db_bind_text(q, 2, m->kind);
 		db_bind_int64(q, 3, m->id);
-		int dup = db_step(q) == DB_ROW;
-		db_finalize(q);
+		int dup;
+		if ((rc = db_exists(q, &dup)))
+			return rc;
 		if (dup)
 			return field_error_set(
 			    c->err, "kind",
@@ -543,34 +515,38 @@ static enum rc member_save_tx(struct db *db, void *v)
 			        ? "Förbundet har redan Försäkringskassan som medlem."
 			        : "Förbundet har redan Arbetsförmedlingen som medlem.");
 	}
-	if (area_id && !row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, area_id, m->association_id))
+	int found = 1;
+	if (area_id &&
+	    (rc = row_in_assoc(db, KOMMUN_AREA_IN_ASSOC, area_id, m->association_id, &found)))
+		return rc;
+	if (!found)
 		return field_error_set(c->err, "area_id", "Välj en kommun i förbundets område.");
 	if (c->creating) {
-		if (db_prepare(
-		        db,
-		        "INSERT INTO member (association_id, kind, name, org_number, area_id,"
-		        " joined_on, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "INSERT INTO member (association_id, kind, name, org_number, area_id,"
+		         " joined_on, left_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, m->association_id);
 	} else {
-		if (db_prepare(
-		        db,
-		        "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
-		        " joined_on = $6, left_on = $7 WHERE id = $1 AND association_id = $8"
-		        " RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE member SET kind = $2, name = $3, org_number = $4, area_id = $5,"
+		         " joined_on = $6, left_on = $7 WHERE id = $1 AND association_id = $8"
+		         " RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, m->id);
 		db_bind_int64(q, 8, m->association_id);
 	}
 	db_bind_text(q, 2, m->kind);
 	db_bind_text(q, 3, m->name);
 	db_bind_text(q, 4, c->org_number);
-	bind_opt_id(q, 5, area_id);
-	db_bind_text(q, 6, nz(m->joined_on));
-	db_bind_text(q, 7, nz(m->left_on));
-	enum rc rc = step_returning_id(q, &c->id);
+	db_bind_id_opt(q, 5, area_id);
+	db_bind_text_opt(q, 6, m->joined_on);
+	db_bind_text_opt(q, 7, m->left_on);
+	rc = db_one_int64(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan en medlem med det namnet.");
 	return rc ? rc
@@ -609,7 +585,7 @@ enum rc org_member_save(struct db *db, const struct actor *who, struct member *i
 	return run_save(db, member_save_tx, &c, &in->id);
 }
 
-static void read_population(struct arena *a, struct db_stmt *q, void *out)
+static void read_population(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct population *p = out;
 	(void)a;
@@ -621,15 +597,16 @@ enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
                             struct population **out, size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(db,
-	               "SELECT year, population FROM member_population WHERE member_id = $1"
-	               " ORDER BY year DESC",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     "SELECT year, population FROM member_population WHERE member_id = $1"
+	                     " ORDER BY year DESC",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, member_id);
-	return fetch_all(q, a, read_population, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_population, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 struct pop_ctx {
@@ -644,29 +621,30 @@ static enum rc population_tx(struct db *db, void *v)
 {
 	struct pop_ctx *c = v;
 	struct db_stmt *q;
-	if (db_prepare(db, "SELECT kind FROM member WHERE id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db,
+	                     "SELECT CASE WHEN kind = 'kommun' THEN 1 ELSE 0 END FROM member"
+	                     " WHERE id = $1",
+	                     &q)))
+		return rc;
 	db_bind_int64(q, 1, c->member_id);
-	enum db_step s = db_step(q);
-	int is_kommun = s == DB_ROW && strcmp(db_col_text(q, 0), "kommun") == 0;
-	db_finalize(q);
-	if (s == DB_DONE)
-		return RC_NOT_FOUND;
+	int64_t is_kommun;
+	if ((rc = db_one_int64(q, &is_kommun)))
+		return rc; /* RC_NOT_FOUND for no such member */
 	if (!is_kommun)
 		return field_error_set(c->err, "population",
 		                       "Folkmängd förs bara för kommuner; den fördelar kommunernas "
 		                       "andel av medlemsavgiften.");
-	if (db_prepare(
-	        db,
-	        "INSERT INTO member_population (member_id, year, population) VALUES ($1, $2, $3)"
-	        " ON CONFLICT (member_id, year) DO UPDATE SET population = excluded.population",
-	        &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db,
+	         "INSERT INTO member_population (member_id, year, population) VALUES ($1, $2, $3)"
+	         " ON CONFLICT (member_id, year) DO UPDATE SET population = excluded.population",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, c->member_id);
 	db_bind_int64(q, 2, c->year);
 	db_bind_int64(q, 3, c->population);
-	enum rc rc = db_step_rc(db_step(q));
-	db_finalize(q);
+	rc = db_run(q);
 	char detail[32];
 	snprintf(detail, sizeof detail, "folkmängd %d", c->year);
 	return rc ? rc : audit_append(db, c->who, "update", "member", c->member_id, detail);
@@ -692,52 +670,57 @@ enum rc org_population_set(struct db *db, const struct actor *who, int64_t membe
 
 /* ---- bodies ------------------------------------------------------------------------- */
 
+/* $1 is the body or the förbund, $2 today's date (Stockholm). */
 #define BODY_SELECT                                                            \
 	"SELECT b.id, b.association_id, b.kind, b.name, b.description,"        \
 	" (SELECT count(*) FROM mandate md WHERE md.body_id = b.id"            \
 	"   AND md.start_on <= $2 AND (md.end_on IS NULL OR md.end_on >= $2))" \
 	" FROM body b "
 
-static void read_body(struct arena *a, struct db_stmt *q, void *out)
+static void read_body(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct body *b = out;
 	b->id = db_col_int64(q, 0);
 	b->association_id = db_col_int64(q, 1);
-	b->kind = col(a, q, 2);
-	b->name = col(a, q, 3);
-	b->description = col(a, q, 4);
+	b->kind = db_col_dup(q, 2, a);
+	b->name = db_col_dup(q, 3, a);
+	b->description = db_col_dup(q, 4, a);
 	b->current_mandates = db_col_int64(q, 5);
 }
 
-enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body **out, size_t *n)
+enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, int64_t now, struct body **out,
+                      size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(db,
-	               BODY_SELECT "WHERE b.association_id = $1 ORDER BY CASE b.kind"
-	                           " WHEN 'styrelse' THEN 1 WHEN 'arbetsutskott' THEN 2"
-	                           " WHEN 'beredningsgrupp' THEN 3 WHEN 'kansli' THEN 4 ELSE 5 END,"
-	                           " b.name",
-	               &q))
-		return RC_DB;
+	if ((rc = db_prepare(db,
+	                     BODY_SELECT
+	                     "WHERE b.association_id = $1 ORDER BY CASE b.kind"
+	                     " WHEN 'styrelse' THEN 1 WHEN 'arbetsutskott' THEN 2"
+	                     " WHEN 'beredningsgrupp' THEN 3 WHEN 'kansli' THEN 4 ELSE 5 END,"
+	                     " b.name",
+	                     &q)))
+		return rc;
 	char today[11];
-	str_today(today);
+	svtime_today(now, today);
 	db_bind_int64(q, 1, assoc);
 	db_bind_text(q, 2, today);
-	return fetch_all(q, a, read_body, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_body, sizeof **out, 0, (void **)out, n, NULL);
 }
 
-enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *out)
+enum rc org_body_get(struct db *db, struct arena *a, int64_t id, int64_t now, struct body *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, BODY_SELECT "WHERE b.id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, BODY_SELECT "WHERE b.id = $1", &q)))
+		return rc;
 	char today[11];
-	str_today(today);
+	svtime_today(now, today);
 	db_bind_int64(q, 1, id);
 	db_bind_text(q, 2, today);
-	return fetch_one(q, a, read_body, out);
+	return fetch_one(q, a, read_body, sizeof *out, out);
 }
 
 static enum rc body_save_tx(struct db *db, void *v)
@@ -745,27 +728,28 @@ static enum rc body_save_tx(struct db *db, void *v)
 	struct save_ctx *c = v;
 	const struct body *b = c->obj;
 	struct db_stmt *q;
+	enum rc rc;
 	if (c->creating) {
-		if (db_prepare(db,
-		               "INSERT INTO body (association_id, kind, name, description)"
-		               " VALUES ($1, $2, $3, $4) RETURNING id",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(db,
+		                     "INSERT INTO body (association_id, kind, name, description)"
+		                     " VALUES ($1, $2, $3, $4) RETURNING id",
+		                     &q)))
+			return rc;
 		db_bind_int64(q, 1, b->association_id);
 	} else {
-		if (db_prepare(
-		        db,
-		        "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
-		        " AND association_id = $5 RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE body SET kind = $2, name = $3, description = $4 WHERE id = $1"
+		         " AND association_id = $5 RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, b->id);
 		db_bind_int64(q, 5, b->association_id);
 	}
 	db_bind_text(q, 2, b->kind);
 	db_bind_text(q, 3, b->name);
-	db_bind_text(q, 4, nz(b->description));
-	enum rc rc = step_returning_id(q, &c->id);
+	db_bind_text_opt(q, 4, b->description);
+	rc = db_one_int64(q, &c->id);
 	if (rc == RC_CONFLICT)
 		return field_error_set(c->err, "name", "Det finns redan ett organ med det namnet.");
 	return rc ? rc
@@ -798,74 +782,82 @@ enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
 	" m.name, p.email, p.phone FROM person p LEFT JOIN member m ON m.id = "              \
 	"p.employer_member_id "
 
-static void read_person(struct arena *a, struct db_stmt *q, void *out)
+static void read_person(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct person *p = out;
 	p->id = db_col_int64(q, 0);
 	p->association_id = db_col_int64(q, 1);
-	p->name = col(a, q, 2);
-	p->title = col(a, q, 3);
+	p->name = db_col_dup(q, 2, a);
+	p->title = db_col_dup(q, 3, a);
 	p->employer_member_id = db_col_int64(q, 4);
-	p->employer_name = col(a, q, 5);
-	p->email = col(a, q, 6);
-	p->phone = col(a, q, 7);
+	p->employer_name = db_col_dup(q, 5, a);
+	p->email = db_col_dup(q, 6, a);
+	p->phone = db_col_dup(q, 7, a);
 }
 
 enum rc org_person_list(struct db *db, struct arena *a, int64_t assoc, struct person **out,
                         size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
-	if (db_prepare(
-	        db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY lower(p.name), p.name", &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db, PERSON_SELECT "WHERE p.association_id = $1 ORDER BY lower(p.name), p.name",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, assoc);
-	return fetch_all(q, a, read_person, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_person, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 enum rc org_person_get(struct db *db, struct arena *a, int64_t id, struct person *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, PERSON_SELECT "WHERE p.id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, PERSON_SELECT "WHERE p.id = $1", &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
-	return fetch_one(q, a, read_person, out);
+	return fetch_one(q, a, read_person, sizeof *out, out);
 }
 
 static enum rc person_save_tx(struct db *db, void *v)
 {
 	struct save_ctx *c = v;
 	const struct person *p = c->obj;
-	if (p->employer_member_id &&
-	    !row_in_assoc(db, MEMBER_IN_ASSOC, p->employer_member_id, p->association_id))
+	struct db_stmt *q;
+	enum rc rc;
+	int found = 1;
+	if (p->employer_member_id && (rc = row_in_assoc(db, MEMBER_IN_ASSOC, p->employer_member_id,
+	                                                p->association_id, &found)))
+		return rc;
+	if (!found)
 		return field_error_set(c->err, "employer_member_id",
 		                       "Välj en av förbundets medlemmar.");
-	struct db_stmt *q;
 	if (c->creating) {
-		if (db_prepare(
-		        db,
-		        "INSERT INTO person (association_id, name, title, employer_member_id,"
-		        " email, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "INSERT INTO person (association_id, name, title, employer_member_id,"
+		         " email, phone) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, p->association_id);
 	} else {
-		if (db_prepare(db,
-		               "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
-		               " email = $5, phone = $6 WHERE id = $1 AND association_id = $7"
-		               " RETURNING id",
-		               &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE person SET name = $2, title = $3, employer_member_id = $4,"
+		         " email = $5, phone = $6 WHERE id = $1 AND association_id = $7"
+		         " RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, p->id);
 		db_bind_int64(q, 7, p->association_id);
 	}
 	db_bind_text(q, 2, p->name);
-	db_bind_text(q, 3, nz(p->title));
-	bind_opt_id(q, 4, p->employer_member_id);
-	db_bind_text(q, 5, nz(p->email));
-	db_bind_text(q, 6, nz(p->phone));
-	enum rc rc = step_returning_id(q, &c->id);
+	db_bind_text_opt(q, 3, p->title);
+	db_bind_id_opt(q, 4, p->employer_member_id);
+	db_bind_text_opt(q, 5, p->email);
+	db_bind_text_opt(q, 6, p->phone);
+	rc = db_one_int64(q, &c->id);
 	return rc ? rc
 	          : audit_append(db, c->who, c->creating ? "create" : "update", "person", c->id,
 	                         "");
@@ -915,51 +907,53 @@ enum rc org_person_save(struct db *db, const struct actor *who, struct person *i
 	" FROM mandate md JOIN body b ON b.id = md.body_id JOIN person p ON p.id = md.person_id" \
 	" LEFT JOIN member m ON m.id = md.member_id "
 
-static void read_mandate(struct arena *a, struct db_stmt *q, void *out)
+static void read_mandate(struct db_stmt *q, struct arena *a, void *out)
 {
 	struct mandate *m = out;
 	m->id = db_col_int64(q, 0);
 	m->body_id = db_col_int64(q, 1);
 	m->person_id = db_col_int64(q, 2);
-	m->role = col(a, q, 3);
+	m->role = db_col_dup(q, 3, a);
 	m->member_id = db_col_int64(q, 4);
-	m->party = col(a, q, 5);
-	m->start_on = col(a, q, 6);
-	m->end_on = col(a, q, 7);
-	m->body_name = col(a, q, 8);
-	m->person_name = col(a, q, 9);
-	m->member_name = col(a, q, 10);
+	m->party = db_col_dup(q, 5, a);
+	m->start_on = db_col_dup(q, 6, a);
+	m->end_on = db_col_dup(q, 7, a);
+	m->body_name = db_col_dup(q, 8, a);
+	m->person_name = db_col_dup(q, 9, a);
+	m->member_name = db_col_dup(q, 10, a);
 }
 
 enum rc org_mandate_list(struct db *db, struct arena *a, int64_t body_id, int64_t person_id,
                          struct mandate **out, size_t *n)
 {
 	struct db_stmt *q;
+	enum rc rc;
 	*out = NULL;
 	*n = 0;
 	/* Role order as a protocol lists them: chair, vice chair, members,
 	 * deputies, then the rest. */
-	if (db_prepare(
-	        db,
-	        MANDATE_SELECT
-	        "WHERE ($1 = 0 OR md.body_id = $1) AND ($2 = 0 OR md.person_id = $2)"
-	        " ORDER BY md.end_on IS NOT NULL, CASE md.role WHEN 'ordforande' THEN 1"
-	        " WHEN 'vice_ordforande' THEN 2 WHEN 'ledamot' THEN 3 WHEN 'ersattare' THEN 4"
-	        " ELSE 5 END, m.name, p.name",
-	        &q))
-		return RC_DB;
+	if ((rc = db_prepare(
+	         db,
+	         MANDATE_SELECT
+	         "WHERE ($1 = 0 OR md.body_id = $1) AND ($2 = 0 OR md.person_id = $2)"
+	         " ORDER BY md.end_on IS NOT NULL, CASE md.role WHEN 'ordforande' THEN 1"
+	         " WHEN 'vice_ordforande' THEN 2 WHEN 'ledamot' THEN 3 WHEN 'ersattare' THEN 4"
+	         " ELSE 5 END, m.name, p.name",
+	         &q)))
+		return rc;
 	db_bind_int64(q, 1, body_id);
 	db_bind_int64(q, 2, person_id);
-	return fetch_all(q, a, read_mandate, sizeof **out, (void **)out, n);
+	return db_fetch_all(q, a, read_mandate, sizeof **out, 0, (void **)out, n, NULL);
 }
 
 enum rc org_mandate_get(struct db *db, struct arena *a, int64_t id, struct mandate *out)
 {
 	struct db_stmt *q;
-	if (db_prepare(db, MANDATE_SELECT "WHERE md.id = $1", &q))
-		return RC_DB;
+	enum rc rc;
+	if ((rc = db_prepare(db, MANDATE_SELECT "WHERE md.id = $1", &q)))
+		return rc;
 	db_bind_int64(q, 1, id);
-	return fetch_one(q, a, read_mandate, out);
+	return fetch_one(q, a, read_mandate, sizeof *out, out);
 }
 
 int org_mandate_current(const struct mandate *m, const char *date)
@@ -973,50 +967,57 @@ static enum rc mandate_save_tx(struct db *db, void *v)
 	struct save_ctx *c = v;
 	const struct mandate *m = c->obj;
 	struct db_stmt *q;
+	enum rc rc;
 	/* Body and person must belong to the same förbund, and so must the
 	 * member represented. */
-	if (db_prepare(db,
-	               "SELECT b.association_id FROM body b JOIN person p"
-	               " ON p.association_id = b.association_id WHERE b.id = $1 AND p.id = $2",
-	               &q))
-		return RC_DB;
+	if ((rc =
+	         db_prepare(db,
+	                    "SELECT b.association_id FROM body b JOIN person p"
+	                    " ON p.association_id = b.association_id WHERE b.id = $1 AND p.id = $2",
+	                    &q)))
+		return rc;
 	db_bind_int64(q, 1, m->body_id);
 	db_bind_int64(q, 2, m->person_id);
-	enum db_step s = db_step(q);
-	int64_t assoc = s == DB_ROW ? db_col_int64(q, 0) : 0;
-	db_finalize(q);
-	if (!assoc)
+	int64_t assoc;
+	rc = db_one_int64(q, &assoc);
+	if (rc == RC_NOT_FOUND)
 		return field_error_set(c->err, "person_id",
 		                       "Välj en person och ett organ i förbundet.");
-	if (m->member_id && !row_in_assoc(db, MEMBER_IN_ASSOC, m->member_id, assoc))
+	if (rc)
+		return rc;
+	int found = 1;
+	if (m->member_id && (rc = row_in_assoc(db, MEMBER_IN_ASSOC, m->member_id, assoc, &found)))
+		return rc;
+	if (!found)
 		return field_error_set(c->err, "member_id", "Välj en av förbundets medlemmar.");
 	if (c->creating) {
-		if (db_prepare(
-		        db,
-		        "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
-		        " start_on, end_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-		        &q))
-			return RC_DB;
+		if ((rc = db_prepare(
+		         db,
+		         "INSERT INTO mandate (body_id, person_id, role, member_id, party,"
+		         " start_on, end_on) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		         &q)))
+			return rc;
 		db_bind_int64(q, 1, m->body_id);
 	} else {
-		if (db_prepare(db,
-		               "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
-		               " party = $5, start_on = $6, end_on = $7, body_id = $8"
-		               " WHERE id = $1 AND body_id IN"
-		               " (SELECT id FROM body WHERE association_id = $9) RETURNING id",
-		               &q))
-			return RC_DB;
+		if ((rc =
+		         db_prepare(db,
+		                    "UPDATE mandate SET person_id = $2, role = $3, member_id = $4,"
+		                    " party = $5, start_on = $6, end_on = $7, body_id = $8"
+		                    " WHERE id = $1 AND body_id IN"
+		                    " (SELECT id FROM body WHERE association_id = $9) RETURNING id",
+		                    &q)))
+			return rc;
 		db_bind_int64(q, 1, m->id);
 		db_bind_int64(q, 8, m->body_id);
 		db_bind_int64(q, 9, assoc);
 	}
 	db_bind_int64(q, 2, m->person_id);
 	db_bind_text(q, 3, m->role);
-	bind_opt_id(q, 4, m->member_id);
-	db_bind_text(q, 5, nz(m->party));
+	db_bind_id_opt(q, 4, m->member_id);
+	db_bind_text_opt(q, 5, m->party);
 	db_bind_text(q, 6, m->start_on);
-	db_bind_text(q, 7, nz(m->end_on));
-	enum rc rc = step_returning_id(q, &c->id);
+	db_bind_text_opt(q, 7, m->end_on);
+	rc = db_one_int64(q, &c->id);
 	return rc ? rc
 	          : audit_append(db, c->who, c->creating ? "create" : "update", "mandate", c->id,
 	                         m->role);

@@ -136,8 +136,10 @@ enum rc org_population_list(struct db *db, struct arena *a, int64_t member_id,
 enum rc org_population_set(struct db *db, const struct actor *who, int64_t member_id, int year,
                            int64_t population, struct field_error *err);
 
-enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, struct body **out, size_t *n);
-enum rc org_body_get(struct db *db, struct arena *a, int64_t id, struct body *out);
+/* current_mandates counts the mandates in force on now's date (Stockholm). */
+enum rc org_body_list(struct db *db, struct arena *a, int64_t assoc, int64_t now, struct body **out,
+                      size_t *n);
+enum rc org_body_get(struct db *db, struct arena *a, int64_t id, int64_t now, struct body *out);
 enum rc org_body_save(struct db *db, const struct actor *who, struct body *in,
                       struct field_error *err);
 

@@ -495,7 +495,7 @@ static void body_to_form(struct req *r, const struct body *b, struct form *f)
 static enum rc body_load(struct req *r, int64_t id, struct form *f)
 {
 	struct body b;
-	enum rc rc = org_body_get(r->db, r->arena, id, &b);
+	enum rc rc = org_body_get(r->db, r->arena, id, actor_now(&r->actor), &b);
 	if (!rc)
 		body_to_form(r, &b, f);
 	return rc;
@@ -519,7 +519,8 @@ static enum rc body_each(struct req *r, struct jdoc *d, json_t *arr)
 {
 	struct body *b;
 	size_t n;
-	enum rc rc = org_body_list(r->db, r->arena, entity_association(r), &b, &n);
+	enum rc rc =
+	    org_body_list(r->db, r->arena, entity_association(r), actor_now(&r->actor), &b, &n);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct form f;
 		FORM_INIT(&f, body_fields);
@@ -664,7 +665,7 @@ static void mandate_opts(struct req *r, struct form *f)
 		if (o)
 			form_set_options(f, "person_id", o, np);
 	}
-	if (assoc && !org_body_list(r->db, r->arena, assoc, &b, &nb)) {
+	if (assoc && !org_body_list(r->db, r->arena, assoc, actor_now(&r->actor), &b, &nb)) {
 		struct form_option *o = arena_alloc(r->arena, (nb ? nb : 1) * sizeof *o);
 		for (size_t i = 0; o && i < nb; i++) {
 			o[i].id = b[i].id;

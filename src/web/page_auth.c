@@ -187,7 +187,7 @@ static void start_organisation(struct req *r, int64_t assoc)
 	struct person *p;
 	size_t nm = 0, nb = 0, np = 0;
 	org_member_list(r->db, r->arena, assoc, &m, &nm);
-	org_body_list(r->db, r->arena, assoc, &bd, &nb);
+	org_body_list(r->db, r->arena, assoc, actor_now(&r->actor), &bd, &nb);
 	org_person_list(r->db, r->arena, assoc, &p, &np);
 	char a1[PLURAL_MAX], a2[PLURAL_MAX], a3[PLURAL_MAX];
 	html_printf(&r->out,

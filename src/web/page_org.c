@@ -248,7 +248,8 @@ void page_bodies(struct req *r)
 	int64_t assoc = entity_association(r);
 	struct body *bd;
 	size_t n;
-	enum rc rc = assoc ? org_body_list(r->db, r->arena, assoc, &bd, &n) : RC_DB;
+	enum rc rc =
+	    assoc ? org_body_list(r->db, r->arena, assoc, actor_now(&r->actor), &bd, &n) : RC_DB;
 	if (rc) {
 		respond_rc(r, rc);
 		return;
@@ -332,7 +333,7 @@ void page_body(struct req *r)
 	struct body bd;
 	struct mandate *m = NULL;
 	size_t n = 0;
-	enum rc rc = org_body_get(r->db, r->arena, r->ids[0], &bd);
+	enum rc rc = org_body_get(r->db, r->arena, r->ids[0], actor_now(&r->actor), &bd);
 	if (!rc)
 		rc = org_mandate_list(r->db, r->arena, bd.id, 0, &m, &n);
 	if (rc) {

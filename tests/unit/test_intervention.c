@@ -246,6 +246,97 @@ static void only_an_administrator_changes_code_lists(void **state)
 	assert_false(codes_valid(f->t.db, "target_group", "unga_vuxna"));
 }
 
+/*
+ * Every write survives a retry: for n = 1, 2, ... the nth step inside the
+ * write's transaction fails as busy, db_tx runs the callback again, and the
+ * write must still happen once and hand out the right id.  Before, a
+ * create's first attempt wrote the new id into the caller's struct, so the
+ * second attempt took the update path and answered "not found".
+ */
+#define EVERY_RETRY(f, n, ...)                                 \
+	for (int n = 1; n < 200; n++) {                        \
+		db_test_fail_step((f)->t.db, n);               \
+		__VA_ARGS__;                                   \
+		int fired_ = !db_test_fail_pending((f)->t.db); \
+		db_test_fail_step((f)->t.db, 0);               \
+		if (!fired_)                                   \
+			break;                                 \
+		assert_true(n < 199);                          \
+	}
+
+static void writes_survive_a_retry(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	char name[40];
+	int nyears = 0, nperiods = 0;
+	EVERY_RETRY(f, n, {
+		struct intervention x = {0};
+		const char *tg[1] = {"unga_vuxna"};
+		snprintf(name, sizeof name, "Insats %d", n);
+		x.association_id = f->assoc;
+		x.name = name;
+		x.orientation = "individ";
+		x.method = "person";
+		x.start_on = "2026-01-01";
+		x.target_groups = tg;
+		x.ntarget_groups = 1;
+		assert_int_equal(intervention_save(f->t.db, &f->chef, &x, &e), RC_OK);
+		assert_true(x.id > 0);
+		struct intervention got;
+		assert_int_equal(intervention_get(f->t.db, f->a, x.id, &got), RC_OK);
+		assert_string_equal(got.name, name);
+		assert_int_equal(got.ntarget_groups, 1);
+	});
+	EVERY_RETRY(f, n, {
+		struct intervention x;
+		assert_int_equal(intervention_get(f->t.db, f->a, f->own, &x), RC_OK);
+		snprintf(name, sizeof name, "Egen insats %d", n);
+		x.name = name;
+		assert_int_equal(intervention_save(f->t.db, &f->lead, &x, &e), RC_OK);
+		assert_int_equal(x.id, f->own);
+		struct intervention got;
+		assert_int_equal(intervention_get(f->t.db, f->a, f->own, &got), RC_OK);
+		assert_string_equal(got.name, name);
+	});
+	EVERY_RETRY(f, n, {
+		struct intervention_year y = {2000 + n, n, 100 * n, 0, -1, -1};
+		nyears = n;
+		assert_int_equal(intervention_year_set(f->t.db, &f->lead, f->own, &y, &e), RC_OK);
+	});
+	EVERY_RETRY(f, n, {
+		int add = n % 2;
+		assert_int_equal(intervention_staff_set(f->t.db, &f->lead, f->own, f->dr_user,
+		                                        "deltagaransvarig", add, &e),
+		                 RC_OK);
+		assert_int_equal(
+		    intervention_is_staff(f->t.db, f->own, f->dr_user, "deltagaransvarig"), add);
+	});
+	EVERY_RETRY(f, n, {
+		struct volume_count v = {0, "2026-01-01", "2026-03-31", n, n};
+		nperiods++;
+		assert_int_equal(intervention_volume_add(f->t.db, &f->lead, f->volume, &v, &e),
+		                 RC_OK);
+	});
+	EVERY_RETRY(f, n, {
+		snprintf(name, sizeof name, "Unga %d", n);
+		assert_int_equal(
+		    codes_update(f->t.db, &f->admin, "target_group", "unga_vuxna", name, 1, &e),
+		    RC_OK);
+	});
+	/* Every year and every period was stored once. */
+	struct intervention_year *ys;
+	size_t ny;
+	assert_int_equal(intervention_years(f->t.db, f->a, f->own, &ys, &ny), RC_OK);
+	assert_int_equal(ny, nyears);
+	for (size_t i = 0; i < ny; i++)
+		assert_int_equal(ys[i].budget_cost, 100 * (ys[i].year - 2000));
+	struct volume_count *vs;
+	size_t nv;
+	assert_int_equal(intervention_volume_list(f->t.db, f->a, f->volume, &vs, &nv), RC_OK);
+	assert_int_equal(nv, nperiods);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +346,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(org_writes_check_the_actor, setup, teardown),
 	    cmocka_unit_test_setup_teardown(only_an_administrator_changes_code_lists, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(writes_survive_a_retry, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("intervention", tests, NULL, NULL);
 }

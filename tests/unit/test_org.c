@@ -287,6 +287,123 @@ static void names_are_one_visible_line_and_all_errors_come_back(void **state)
 	assert_string_equal(e.field, "description");
 }
 
+/*
+ * Every save survives a retry: for n = 1, 2, ... the nth step inside the
+ * save's transaction fails as busy, db_tx runs the callback again, and the
+ * save must still store the row once and hand out its id.  Before, a
+ * create's first attempt wrote the new id into the caller's struct, so the
+ * second attempt took the update path and answered "not found": nothing
+ * was stored.
+ */
+#define EVERY_RETRY(f, n, ...)                                 \
+	for (int n = 1; n < 200; n++) {                        \
+		db_test_fail_step((f)->t.db, n);               \
+		__VA_ARGS__;                                   \
+		int fired_ = !db_test_fail_pending((f)->t.db); \
+		db_test_fail_step((f)->t.db, 0);               \
+		if (!fired_)                                   \
+			break;                                 \
+		assert_true(n < 199);                          \
+	}
+
+static void saves_survive_a_retry(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	char name[40];
+	int64_t kommun = 0, body_id = 0, person_id = 0, member_id = 0;
+	EVERY_RETRY(f, n, {
+		struct area ar = {0};
+		snprintf(name, sizeof name, "Kommun %d", n);
+		ar.association_id = f->assoc;
+		ar.kind = "kommun";
+		ar.name = name;
+		assert_int_equal(org_area_save(f->t.db, &test_actor, &ar, &e), RC_OK);
+		struct area got;
+		assert_int_equal(org_area_get(f->t.db, f->a, ar.id, &got), RC_OK);
+		assert_string_equal(got.name, name);
+		kommun = ar.id;
+	});
+	EVERY_RETRY(f, n, {
+		struct member m = {0};
+		snprintf(name, sizeof name, "Region %d", n);
+		m.association_id = f->assoc;
+		m.kind = "region";
+		m.name = name;
+		assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_OK);
+		struct member got;
+		assert_int_equal(org_member_get(f->t.db, f->a, m.id, &got), RC_OK);
+		assert_string_equal(got.name, name);
+		member_id = m.id;
+	});
+	EVERY_RETRY(f, n, {
+		struct body b = {0};
+		snprintf(name, sizeof name, "Organ %d", n);
+		b.association_id = f->assoc;
+		b.kind = "ovrigt";
+		b.name = name;
+		assert_int_equal(org_body_save(f->t.db, &test_actor, &b, &e), RC_OK);
+		struct body got;
+		assert_int_equal(org_body_get(f->t.db, f->a, b.id, TEST_NOW, &got), RC_OK);
+		assert_string_equal(got.name, name);
+		body_id = b.id;
+	});
+	EVERY_RETRY(f, n, {
+		struct person p = {0};
+		snprintf(name, sizeof name, "Person %d", n);
+		p.association_id = f->assoc;
+		p.name = name;
+		assert_int_equal(org_person_save(f->t.db, &test_actor, &p, &e), RC_OK);
+		struct person got;
+		assert_int_equal(org_person_get(f->t.db, f->a, p.id, &got), RC_OK);
+		assert_string_equal(got.name, name);
+		person_id = p.id;
+	});
+	EVERY_RETRY(f, n, {
+		struct mandate m = {0};
+		m.body_id = body_id;
+		m.person_id = person_id;
+		m.role = "ledamot";
+		m.start_on = "2026-01-01";
+		assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_OK);
+		struct mandate got;
+		assert_int_equal(org_mandate_get(f->t.db, f->a, m.id, &got), RC_OK);
+		assert_int_equal(got.person_id, person_id);
+		/* An update survives too, and keeps the id. */
+		int64_t id = m.id;
+		m.role = "ersattare";
+		assert_int_equal(org_mandate_save(f->t.db, &test_actor, &m, &e), RC_OK);
+		assert_int_equal(m.id, id);
+	});
+	struct member k = {0};
+	k.association_id = f->assoc;
+	k.kind = "kommun";
+	k.name = "Kommunen";
+	k.area_id = kommun;
+	assert_int_equal(org_member_save(f->t.db, &test_actor, &k, &e), RC_OK);
+	int years = 0;
+	EVERY_RETRY(f, n, {
+		assert_int_equal(
+		    org_population_set(f->t.db, &test_actor, k.id, 2000 + n, 1000 + n, &e), RC_OK);
+		years = n;
+	});
+	struct population *pop;
+	size_t np;
+	assert_int_equal(org_population_list(f->t.db, f->a, k.id, &pop, &np), RC_OK);
+	assert_int_equal(np, years);
+	for (size_t i = 0; i < np; i++)
+		assert_int_equal(pop[i].population, 1000 + pop[i].year - 2000);
+	/* An update of a member survives a retry and keeps its id. */
+	EVERY_RETRY(f, n, {
+		struct member m;
+		assert_int_equal(org_member_get(f->t.db, f->a, member_id, &m), RC_OK);
+		snprintf(name, sizeof name, "Regionen %d", n);
+		m.name = name;
+		assert_int_equal(org_member_save(f->t.db, &test_actor, &m, &e), RC_OK);
+		assert_int_equal(m.id, member_id);
+	});
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +417,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(every_write_is_audited, setup, teardown),
 	    cmocka_unit_test_setup_teardown(names_are_one_visible_line_and_all_errors_come_back,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(saves_survive_a_retry, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("org", tests, NULL, NULL);
 }
