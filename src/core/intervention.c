@@ -510,21 +510,33 @@ static enum rc staff_tx(struct db *db, void *v)
 		return field_error_set(
 		    c->err, "user_id",
 		    "Välj ett aktivt konto som har rollen insatsen ska bemannas med.");
+	/* RETURNING tells whether anything changed: an add of staff already
+	 * there or a removal of staff not there changes nothing, says so, and
+	 * writes no audit entry. */
 	rc = db_prepare(db,
 	                c->add ? "INSERT INTO intervention_staff (intervention_id, user_id, role)"
-	                         " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING"
+	                         " VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id"
 	                       : "DELETE FROM intervention_staff WHERE intervention_id = $1"
-	                         " AND user_id = $2 AND role = $3",
+	                         " AND user_id = $2 AND role = $3 RETURNING user_id",
 	                &q);
 	if (rc)
 		return rc;
 	db_bind_int64(q, 1, c->id);
 	db_bind_int64(q, 2, c->user_id);
 	db_bind_text(q, 3, c->role);
-	if ((rc = db_run(q)))
+	int changed;
+	if ((rc = db_exists(q, &changed)))
 		return rc;
+	if (!changed)
+		return field_error_set(c->err, "user_id",
+		                       c->add ? "Kontot har redan den rollen i insatsen."
+		                              : "Kontot har inte den rollen i insatsen.");
+	/* The entry names the account given or losing access, not only the
+	 * role: "deltagaransvarig:7" (role, account id). */
+	char detail[64];
+	snprintf(detail, sizeof detail, "%s:%lld", c->role, (long long)c->user_id);
 	return audit_append(db, c->who, c->add ? "staff_add" : "staff_remove", "intervention",
-	                    c->id, c->role);
+	                    c->id, detail);
 }
 
 enum rc intervention_staff_set(struct db *db, const struct actor *who, int64_t id, int64_t user_id,

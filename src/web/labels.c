@@ -233,11 +233,23 @@ void web_history_row(struct req *r, const struct user_names *un, const struct hi
 
 /* The audit detail in words; the core keeps it free of personal data, but
  * some actions record a code (a field, a role, a reason). */
-static const char *audit_detail(struct req *r, const struct audit_entry *e)
+static const char *audit_detail(struct req *r, const struct user_names *un,
+                                const struct audit_entry *e)
 {
 	const char *d = e->detail;
 	if (str_blank(d))
 		return "";
+	if (strcmp(e->action, "staff_add") == 0 || strcmp(e->action, "staff_remove") == 0) {
+		/* "role:account id" (older entries: the role alone). */
+		const char *colon = strchr(d, ':');
+		const char *role = colon ? arena_strndup(r->arena, d, (size_t)(colon - d)) : d;
+		enum role ro = auth_role_parse(role);
+		const char *rl = ro != ROLE_NONE ? auth_role_label(ro) : "Okänd roll";
+		if (!colon)
+			return rl;
+		const char *name = user_by_id(un, colon + 1);
+		return arena_printf(r->arena, "%s: %s", rl, name ? name : "borttaget konto");
+	}
 	if (strcmp(e->action, "correct") == 0)
 		return label_or(label_history_field(d), "Annan uppgift");
 	if ((strcmp(e->object_type, "user") == 0 || strcmp(e->object_type, "api_token") == 0) &&
@@ -297,5 +309,5 @@ void web_audit_cells(struct req *r, const struct user_names *un, const struct au
 	else if (strcmp(from, "cli") == 0)
 		from = "Kommandoraden";
 	html_printf(b, "</td><td data-label=\"Varifrån\">%s</td><td data-label=\"Detalj\">%s</td>",
-	            from, audit_detail(r, e));
+	            from, audit_detail(r, un, e));
 }

@@ -49,6 +49,16 @@ describe('an insatsansvarig is scoped to their own insatser', () => {
     const on = await lead.post('/insatser/1/bemanning', { user_id: dr, role: 'deltagaransvarig' });
     assert.equal(on.status, 303, on.text.slice(0, 300));
     assert.match((await chef.get('/insatser/1')).text, /Emil Nyberg, Deltagaransvarig/);
+    // The audit log names the account given access, in words; staffing
+    // again changes nothing, says so and logs nothing.
+    const again = await lead.post('/insatser/1/bemanning', { user_id: dr, role: 'deltagaransvarig' });
+    assert.equal(again.status, 422, again.text.slice(0, 300));
+    assert.match(again.text, /Kontot har redan den rollen i insatsen/);
+    const admin = await as('admin');
+    const log = (await admin.get('/logg')).text;
+    assert.match(log, /Lade till personal[\s\S]*?Deltagaransvarig: Emil Nyberg/);
+    assert.match(log, /Tog bort personal[\s\S]*?Deltagaransvarig: Emil Nyberg/);
+    assert.doesNotMatch(log, />deltagaransvarig(:\d+)?</);
   });
 
   test('editing, plan and budget of another insats are refused', async () => {

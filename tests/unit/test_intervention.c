@@ -3,6 +3,7 @@
  * insatser they are staffed on as insatsansvarig), who may staff one, who
  * may change the organisation and the code lists. */
 #include "testutil.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "core/codes.h"
 #include "core/intervention.h"
@@ -337,6 +338,51 @@ static void writes_survive_a_retry(void **state)
 	assert_int_equal(nv, nperiods);
 }
 
+/* Review of issue 7: staffing is audited with the account given or losing
+ * access (a deltagaransvarig gains identity access), and an add or removal
+ * that changes nothing says so and writes no entry. */
+static void staffing_names_the_account_and_no_change_is_no_entry(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e = {0};
+	int64_t before, after;
+	assert_int_equal(audit_total(f->t.db, &before), RC_OK);
+	assert_int_equal(intervention_staff_set(f->t.db, &f->admin, f->own, f->dr_user,
+	                                        "deltagaransvarig", 1, &e),
+	                 RC_OK);
+	struct audit_entry *ent;
+	size_t n;
+	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &ent, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(ent[0].action, "staff_add");
+	char want[64];
+	snprintf(want, sizeof want, "deltagaransvarig:%lld", (long long)f->dr_user);
+	assert_string_equal(ent[0].detail, want);
+	assert_int_equal(audit_total(f->t.db, &before), RC_OK);
+	/* The same again, and removing staff that is not there: refused with
+	 * a message on the account field, no entry. */
+	field_error_clear(&e);
+	assert_int_equal(intervention_staff_set(f->t.db, &f->admin, f->own, f->dr_user,
+	                                        "deltagaransvarig", 1, &e),
+	                 RC_INVALID);
+	assert_non_null(field_error_for(&e, "user_id"));
+	field_error_clear(&e);
+	assert_int_equal(
+	    intervention_staff_set(f->t.db, &f->admin, f->own, 999, "deltagaransvarig", 0, &e),
+	    RC_INVALID);
+	assert_non_null(field_error_for(&e, "user_id"));
+	assert_int_equal(audit_total(f->t.db, &after), RC_OK);
+	assert_int_equal(after, before);
+	field_error_clear(&e);
+	assert_int_equal(intervention_staff_set(f->t.db, &f->admin, f->own, f->dr_user,
+	                                        "deltagaransvarig", 0, &e),
+	                 RC_OK);
+	assert_false(intervention_is_staff(f->t.db, f->own, f->dr_user, "deltagaransvarig"));
+	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &ent, &n), RC_OK);
+	assert_string_equal(ent[0].action, "staff_remove");
+	assert_string_equal(ent[0].detail, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +393,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(only_an_administrator_changes_code_lists, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(writes_survive_a_retry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(staffing_names_the_account_and_no_change_is_no_entry,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("intervention", tests, NULL, NULL);
 }
