@@ -644,7 +644,11 @@ enum rc import_participations_from(struct db *db, const struct vault *v, const s
 	enum rc rc = db_tx(db, import_tx, c);
 	if (rc && c->res.errors_total == 0)
 		add_error_named(c, 0, NULL, "Importen avbröts. Inget importerades.");
-	/* The counts when it committed; the errors when it did not. */
+	/* The counts only when it committed: a run that did not commit was
+	 * rolled back, so nothing was imported, whatever the last run counted
+	 * before it stopped.  Its errors are handed out, each saying so. */
+	if (rc != RC_OK)
+		c->res.rows = c->res.starts = c->res.ends = 0;
 	*out = c->res;
 	return rc;
 }

@@ -315,6 +315,9 @@ static void running_out_of_memory_is_reported_as_such(void **state)
 	struct import_result r;
 	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, tiny, &r);
 	assert_int_equal(rc, RC_NOMEM);
+	assert_int_equal(r.rows, 0); /* rolled back: nothing was imported */
+	assert_int_equal(r.starts, 0);
+	assert_int_equal(r.ends, 0);
 	for (size_t i = 0; i < r.nerrors; i++) {
 		assert_non_null(r.errors[i].message);
 		assert_true(r.errors[i].message[0] != '\0');
@@ -474,6 +477,47 @@ static const char three_rows[] = "Insats;Anmäld;Anmäld av;Kön\n"
                                  "Steget vidare;2025-01-11;AF;M\n"
                                  "Steget vidare;2025-01-12;Egen anmälan;K\n";
 
+/* A run that did not commit hands out no counts: rows imported before a
+ * bad row, or before the file went over the row cap, were rolled back, so
+ * the result says nothing was imported and keeps the errors the user must
+ * read (the transaction rule: results only after commit). */
+static void a_failed_run_claims_no_imported_rows(void **state)
+{
+	struct fx *f = *state;
+	const char *in =
+	    "Insats;Anmäld;Anmäld av;Kön;Startdatum;Försörjning före;Sysselsättning före;Slutdatum;"
+	    "Avslutsorsak;Försörjning efter;Sysselsättning efter\n"
+	    "Steget vidare;2025-01-10;FK;K;2025-02-01;sjukpenning;övrigt;2025-06-30;arbete;"
+	    "Lön eller anställning (inkl. subventionerad);förvärvsarbete\n"
+	    "Steget vidare;2025-01-11;AF;M;2025-02-01;sjukpenning;övrigt;;;;\n"
+	    "Okänd insats;2025-01-12;FK;K;;;;;;;\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
+	    RC_INVALID);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(r.starts, 0);
+	assert_int_equal(r.ends, 0);
+	assert_int_equal(r.nerrors, 1);
+	assert_int_equal(r.errors_total, 1);
+	assert_int_equal(r.errors[0].line, 4);
+	assert_string_equal(r.errors[0].column, "Insats");
+
+	/* Over the row cap after two rows went in. */
+	struct dribble d = {three_rows, strlen(three_rows), 0, 0};
+	struct import_input src = {dribble_read, dribble_rewind, &d, 2, 0};
+	enum rc rc =
+	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r);
+	assert_int_not_equal(rc, RC_OK);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(r.rows, 0);
+	assert_int_equal(r.starts, 0);
+	assert_int_equal(r.ends, 0);
+	assert_true(r.nerrors >= 1);
+	assert_true(r.errors[0].message[0] != '\0');
+}
+
 /* The whole file is one transaction that runs again when the store is
  * busy: for a failure at every step it has, the file is read again from
  * its first byte and each row is imported once. */
@@ -622,6 +666,7 @@ int main(void)
 	    cmocka_unit_test(utf16_is_refused_with_advice),
 	    cmocka_unit_test_setup_teardown(reads_a_stream_in_small_pieces, setup, teardown),
 	    cmocka_unit_test(windows_1252_rows_are_converted),
+	    cmocka_unit_test_setup_teardown(a_failed_run_claims_no_imported_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(busy_store_imports_the_whole_file_once, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(input_that_cannot_rewind_is_not_retried_blindly, setup,
