@@ -7,6 +7,7 @@
 
 #include "testutil.h"
 #include "web/labels.h"
+#include "web/web.h"
 
 /* The whole file in malloc'd memory; the caller frees. */
 static char *slurp(const char *path)
@@ -213,11 +214,53 @@ static void unknown_codes_are_not_labelled(void **state)
 	assert_string_equal(label_audit_object("participation"), "Deltagande");
 }
 
+/* The detail cell of one audit row, as the log page shows it. */
+static const char *detail_cell(struct req *r, const struct user_names *un, const char *action,
+                               const char *detail)
+{
+	struct audit_entry e = {
+	    1, "2026-11-23T12:00:00Z", "admin", action, "intervention", "8", "127.0.0.1", detail};
+	buf_reset(&r->out);
+	web_audit_cells(r, un, &e);
+	const char *cells = buf_cstr(&r->out);
+	const char *d = strstr(cells, "data-label=\"Detalj\">");
+	assert_non_null(d);
+	d += strlen("data-label=\"Detalj\">");
+	const char *end = strstr(d, "</td>");
+	assert_non_null(end);
+	return arena_strndup(r->arena, d, (size_t)(end - d));
+}
+
+/* A staffing change's detail names the role in words (and the account, when
+ * the core records its id), never the code. */
+static void staff_changes_show_the_role_in_words(void **state)
+{
+	(void)state;
+	struct req r = {0};
+	r.arena = arena_new(0);
+	buf_init(&r.out, 0);
+	struct user u[1] = {{4, "anna", "Anna Berg", ROLE_CASEWORKER, 0, ""}};
+	struct user_names un = {u, 1};
+
+	assert_string_equal(detail_cell(&r, &un, "staff_add", "insatsansvarig"), "Insatsansvarig");
+	assert_string_equal(detail_cell(&r, &un, "staff_remove", "deltagaransvarig"),
+	                    "Deltagaransvarig");
+	assert_string_equal(detail_cell(&r, &un, "staff_add", "deltagaransvarig:4"),
+	                    "Deltagaransvarig: Anna Berg");
+	assert_string_equal(detail_cell(&r, &un, "staff_remove", "insatsansvarig:9"),
+	                    "Insatsansvarig: borttaget konto");
+	assert_string_equal(detail_cell(&r, &un, "staff_add", "bogus"), "Okänd roll");
+	assert_string_equal(detail_cell(&r, &un, "staff_add", "insatsansvarigx"), "Okänd roll");
+	buf_release(&r.out);
+	arena_free(r.arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_code_the_core_writes_has_a_label),
 	    cmocka_unit_test(unknown_codes_are_not_labelled),
+	    cmocka_unit_test(staff_changes_show_the_role_in_words),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
