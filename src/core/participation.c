@@ -59,6 +59,11 @@ int participation_may_register(struct db *db, const struct actor *who, int64_t i
 	       intervention_is_staff(db, intervention, who->user_id, "deltagaransvarig");
 }
 
+enum rc participation_may_refer(struct db *db, const struct actor *who, int64_t intervention)
+{
+	return participation_may_register(db, who, intervention) ? RC_OK : RC_DENIED;
+}
+
 enum rc participation_may_change(struct db *db, const struct actor *who, int64_t id)
 {
 	struct db_stmt *q;

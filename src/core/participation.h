@@ -94,6 +94,12 @@ struct participation {
 	const char *consent_withdrawn_on;
 };
 
+/* RC_OK when who may register referrals in (and change participations of)
+ * insats intervention: a deltagaransvarig staffed on it, or the
+ * administrator at the command line; RC_DENIED otherwise.  The rule the
+ * writes check in their transactions, for a page that offers a form. */
+enum rc participation_may_refer(struct db *db, const struct actor *who, int64_t intervention);
+
 /* Checks a referral's fields without storing anything: RC_INVALID with
  * every wrong field, for a form that failed its own checks first. */
 enum rc participation_refer_check(struct db *db, const struct actor *who, const struct referral *in,

@@ -54,8 +54,7 @@ const char *participation_consent_label(const struct participation *p)
 
 int participation_may_write(struct req *r, const struct participation *p)
 {
-	return auth_allows(r->who.role, PERM_PARTICIPANT_WRITE) &&
-	       intervention_is_staff(r->db, p->intervention_id, r->who.user_id, "deltagaransvarig");
+	return participation_may_refer(r->db, &r->actor, p->intervention_id) == RC_OK;
 }
 
 /* ---- the forms ------------------------------------------------------------------------------ */

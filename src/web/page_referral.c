@@ -106,6 +106,10 @@ static void referral_page(struct req *r, struct form *f, int duplicate)
 {
 	struct intervention x;
 	enum rc rc = intervention_get(r->db, r->arena, r->ids[0], &x);
+	/* The form only to whom the core lets register in this insats: the
+	 * same 403 before the form is filled in as after. */
+	if (!rc)
+		rc = participation_may_refer(r->db, &r->actor, x.id);
 	if (rc) {
 		respond_rc(r, rc);
 		return;

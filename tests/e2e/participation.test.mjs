@@ -366,6 +366,17 @@ describe('who may register where', () => {
     await c.get('/insatser/1/anmalan'); // for a CSRF token
     const r = await c.post('/insatser/6/anmalan', { referred_on: today(), source: 'egen', sex: 'K' });
     assert.equal(r.status, 403);
+    // The typed address is refused before the form is filled in, with the
+    // same page; a half-filled form sent anyway is refused too, not shown again.
+    const form = await c.get('/insatser/6/anmalan');
+    assert.equal(form.status, 403);
+    assert.doesNotMatch(form.text, /Registrera anmälan|form_token/);
+    assert.equal(form.text.match(/<h1>[^<]*<\/h1>/)[0], r.text.match(/<h1>[^<]*<\/h1>/)[0]);
+    const half = await c.post('/insatser/6/anmalan', { referred_on: '', source: '', sex: '' });
+    assert.equal(half.status, 403);
+    assert.doesNotMatch(half.text, /Registrera anmälan/);
+    // Where they do work, the form is there.
+    assert.match((await c.get('/insatser/1/anmalan')).text, /Registrera anmälan/);
   });
 
   test('a deltagaransvarig is denied identities in another insats', async () => {
