@@ -814,6 +814,26 @@ static enum rc correct_home(struct db *db, struct correct_ctx *c)
 	return audit_append(db, c->who, "correct", "participation", c->id, "home_area_id");
 }
 
+/* A corrected date's own problems, each in its words: missing, written
+ * wrongly or not a day that exists (str_date_problem_named), or after
+ * today.  RC_INVALID with the error on "value", or RC_OK. */
+static enum rc correct_date_check(const char *label, const char *val, const char *today,
+                                  struct field_error *err)
+{
+	char msg[240];
+	if (str_blank(val)) {
+		snprintf(msg, sizeof msg, "%s måste anges.", label);
+		return field_error_set(err, "value", msg);
+	}
+	if (str_date_problem_named(label, val, msg, sizeof msg))
+		return field_error_set(err, "value", msg);
+	if (strcmp(val, today) > 0) {
+		snprintf(msg, sizeof msg, "%s kan inte ligga i framtiden.", label);
+		return field_error_set(err, "value", msg);
+	}
+	return RC_OK;
+}
+
 static enum rc correct_tx(struct db *db, void *v)
 {
 	struct correct_ctx *c = v;
@@ -855,29 +875,34 @@ static enum rc correct_tx(struct db *db, void *v)
 	svtime_today(actor_now(c->who), today);
 	if (strcmp(c->field, "referred_on") == 0) {
 		old = referred;
-		if (!str_valid_date(val) || strcmp(val, today) > 0 ||
-		    (start[0] && strcmp(val, start) > 0))
+		if ((rc = correct_date_check("Anmälningsdatum", val, today, c->err)))
+			return rc;
+		if (start[0] && strcmp(val, start) > 0)
 			return field_error_set(
 			    c->err, "value",
-			    "Anmälningsdatum ska vara ett datum som inte ligger efter "
-			    "startdatum eller i framtiden.");
+			    "Anmälningsdatum ska vara samma dag som eller före startdatum.");
 	} else if (strcmp(c->field, "start_on") == 0) {
 		old = start;
 		if (!start[0])
 			return field_error_set(c->err, "field", "Deltagaren är inte inskriven än.");
-		if (!str_valid_date(val) || strcmp(val, referred) < 0 || strcmp(val, today) > 0 ||
-		    (end[0] && strcmp(val, end) > 0))
+		if ((rc = correct_date_check("Startdatum", val, today, c->err)))
+			return rc;
+		if (strcmp(val, referred) < 0 || (end[0] && strcmp(val, end) > 0))
 			return field_error_set(
 			    c->err, "value",
-			    "Startdatum ska ligga mellan anmälningsdatum och slutdatum.");
+			    end[0] ? "Startdatum ska vara samma dag som eller efter anmälningsdatum "
+			             "och samma dag som eller före slutdatum."
+			           : "Startdatum ska vara samma dag som eller efter anmälningsdatum.");
 	} else if (strcmp(c->field, "end_on") == 0) {
 		old = end;
 		if (strcmp(state, "ended") != 0)
 			return field_error_set(c->err, "field", "Deltagandet är inte avslutat.");
-		if (!str_valid_date(val) || strcmp(val, start) < 0 || strcmp(val, today) > 0)
+		if ((rc = correct_date_check("Slutdatum", val, today, c->err)))
+			return rc;
+		if (strcmp(val, start) < 0)
 			return field_error_set(
 			    c->err, "value",
-			    "Slutdatum ska ligga efter startdatum och inte i framtiden.");
+			    "Slutdatum ska vara samma dag som eller efter startdatum.");
 	} else if (strcmp(c->field, "end_reason") == 0) {
 		old = reason;
 		if (!end[0])

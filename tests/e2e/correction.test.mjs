@@ -79,6 +79,29 @@ describe('correcting a participation', () => {
     assert.match(formWith(r.text, 'f-rattelse-referred_on-value'), new RegExp(`value="${today()}"`));
   });
 
+  test('a corrected date is refused for what is wrong with it, in its own words', async () => {
+    const msg = async (field, value) => {
+      const r = await c.post(`${loc}/rattelse`, { field, value });
+      assert.equal(r.status, 422, `${field}=${value}`);
+      return formWith(r.text, `f-rattelse-${field}-value`);
+    };
+    const y = Number(today().slice(0, 4));
+    // A day that does not exist is named as such, not as out of range.
+    const noDay = await msg('end_on', `${y - 1}-02-30`);
+    assert.match(noDay, /Slutdatum: Datumet finns inte – ange ett giltigt datum som \d{4}-02-2[89]\./);
+    assert.doesNotMatch(noDay, /efter startdatum/);
+    assert.match(await msg('end_on', '30/2'), /Slutdatum: Skriv datumet som år-månad-dag/);
+    assert.match(await msg('end_on', `${y + 1}-01-01`), /Slutdatum kan inte ligga i framtiden\./);
+    // Before the start: the message allows the start day itself.
+    assert.match(await msg('end_on', `${y - 1}-01-01`), /Slutdatum ska vara samma dag som eller efter startdatum\./);
+    assert.match(await msg('start_on', `${y - 1}-01-01`), /Startdatum ska vara samma dag som eller efter anmälningsdatum och samma dag som eller före slutdatum\./);
+    assert.match(await msg('start_on', `${y - 1}-04-31`), /Startdatum: Datumet finns inte/);
+    assert.match(await msg('referred_on', `${y - 1}-13-01`), /Anmälningsdatum: Datumet finns inte/);
+    assert.match(await msg('referred_on', ''), /Anmälningsdatum måste anges\./);
+    // The end on the start day is a valid end: the stored value is kept (303).
+    assert.equal((await c.post(`${loc}/rattelse`, { field: 'end_on', value: today() })).status, 303);
+  });
+
   test('a refusal about the field itself stands by the value control', async () => {
     await c.get('/insatser/1/anmalan');
     const q = await c.post('/insatser/1/anmalan', { referred_on: today(), source: 'egen', sex: 'M' });
