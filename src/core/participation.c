@@ -890,9 +890,10 @@ static enum rc correct_tx(struct db *db, void *v)
 		if (strcmp(val, referred) < 0 || (end[0] && strcmp(val, end) > 0))
 			return field_error_set(
 			    c->err, "value",
-			    end[0] ? "Startdatum ska vara samma dag som eller efter anmälningsdatum "
-			             "och samma dag som eller före slutdatum."
-			           : "Startdatum ska vara samma dag som eller efter anmälningsdatum.");
+			    end[0]
+			        ? "Startdatum ska vara samma dag som eller efter anmälningsdatum "
+			          "och samma dag som eller före slutdatum."
+			        : "Startdatum ska vara samma dag som eller efter anmälningsdatum.");
 	} else if (strcmp(c->field, "end_on") == 0) {
 		old = end;
 		if (strcmp(state, "ended") != 0)
