@@ -467,14 +467,6 @@ int str_date_problem_named(const char *label, const char *s, char *msg, size_t s
 	return 1;
 }
 
-void str_today(char out[11])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
 void str_now_iso(char out[21])
 {
 	time_t t = time(NULL);

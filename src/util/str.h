@@ -75,8 +75,6 @@ int str_date_problem_named(const char *label, const char *s, char *msg, size_t s
  */
 const char *str_line_problem(const char *s);
 const char *str_text_problem(const char *s);
-/* Today's date (UTC) as YYYY-MM-DD into out[11]. */
-void str_today(char out[11]);
 /* Now as ISO 8601 UTC with seconds, "2026-11-22T13:30:00Z", into out[21]. */
 void str_now_iso(char out[21]);
 

@@ -1121,7 +1121,7 @@ static void tally_equals_a_fresh_count_after_every_change(void **state)
 /* Issue 7: writes judge "the future" by the actor's clock, not the wall
  * clock, and stamp the history with the actor's moment: with now at
  * 2025-03-14 a referral or start on 2025-03-20 is in the future.  Before,
- * str_today/str_now_iso read the wall clock. */
+ * the core read the wall clock (UTC). */
 static void writes_take_the_actors_clock(void **state)
 {
 	struct fx *f = *state;
