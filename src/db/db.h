@@ -90,8 +90,27 @@ const struct vault *db_vault(struct db *db);
 /* Prepares constant SQL text.  RC_OK with *out set; otherwise *out is NULL
  * and the result is RC_NOMEM when memory ran out, RC_DB (refined, see
  * db_refine) for anything else: a caller writes
- * `if ((rc = db_prepare(db, "...", &q))) return rc;`. */
+ * `if ((rc = db_prepare(db, "...", &q))) return rc;`.
+ *
+ * Statements are compiled once per connection: each connection keeps the
+ * statements it prepared, keyed by their SQL text, and db_finalize hands a
+ * kept statement back (reset, its bindings cleared) instead of destroying
+ * it, so the next db_prepare of the same text costs a lookup.  A statement
+ * is handed to one caller at a time: preparing a text whose kept statement
+ * is still in use (a row loop that calls a function preparing the same
+ * SQL) compiles a second one.  Callers see none of this; they prepare,
+ * bind, step and finalize as before, and must not touch q after
+ * db_finalize. */
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+
+/* What the statement cache of a connection did since it opened. */
+struct db_cache_stats {
+	uint64_t hits;      /* db_prepare answered from the cache */
+	uint64_t misses;    /* db_prepare compiled a statement */
+	uint64_t evictions; /* kept statements destroyed to make room */
+	int kept;           /* statements kept now */
+};
+void db_cache_stats(struct db *db, struct db_cache_stats *out);
 /* Binds $n.  A NULL text binds SQL NULL.  A bind to a placeholder the
  * statement does not have makes the next db_step fail with DB_ERROR. */
 void db_bind_text(struct db_stmt *q, int n, const char *s);
@@ -121,6 +140,8 @@ int db_col_bool(struct db_stmt *q, int i);
 const char *db_col_dup(struct db_stmt *q, int i, struct arena *a);
 /* Rewinds a statement so it can be bound and stepped again. */
 void db_reset(struct db_stmt *q);
+/* Ends the caller's use of q (NULL is allowed): a kept statement goes back
+ * to its connection's cache, any other is destroyed. */
 void db_finalize(struct db_stmt *q);
 
 /*

@@ -40,6 +40,21 @@ struct db_ops {
 	int (*schema_latest)(void);
 };
 
+/* One prepared statement kept by its connection (db.c, "statement
+ * cache"): the SQL text it was prepared from (a copy, owned by the
+ * cache), its hash, and whether a caller holds it now. */
+struct db_cached {
+	uint64_t hash;
+	char *sql;
+	struct db_stmt *q;
+	uint64_t last_used; /* tick of the last hand-out, for eviction */
+	int in_use;
+};
+
+/* How many statements a connection keeps.  finsam has some 200 distinct
+ * statements; a request uses a few dozen.  Each costs a few KiB. */
+#define DB_STMT_CACHE_MAX 256
+
 /* Every backend's struct db starts with this header. */
 struct db_base {
 	const struct db_ops *ops;
@@ -53,11 +68,17 @@ struct db_base {
 	int owns_vault;
 	enum rc fail;       /* class of the last failure (RC_DB_FULL, …, RC_DB); RC_OK if none */
 	int opened_version; /* see db_opened_version() */
+	/* The statement cache: allocated on first use, freed by db_close. */
+	struct db_cached *cache;
+	int ncache;
+	uint64_t cache_tick;
+	struct db_cache_stats cache_stats;
 };
 
 struct db_stmt_base {
 	const struct db_ops *ops;
 	struct db *db;
+	int cache_slot; /* 1 + its index in db_base.cache, 0 when not cached */
 };
 
 /* One numbered schema change.  sql is a script for that backend. */

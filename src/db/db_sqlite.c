@@ -180,7 +180,10 @@ static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		return RC_NOMEM;
 	q->base.ops = &db_sqlite_ops;
 	q->base.db = db;
-	int rc = sqlite3_prepare_v2(db->h, sql, -1, &q->s, NULL);
+	/* Persistent: the statement is kept by the connection's cache (db.c),
+	 * so SQLite takes its memory from the heap, not the lookaside slots
+	 * meant for short-lived objects. */
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->s, NULL);
 	if (rc != SQLITE_OK) {
 		db->base.fail = failure_class(rc);
 		fprintf(stderr, "finsam: sql prepare failed: %s\n", sqlite3_errmsg(db->h));
