@@ -13,10 +13,10 @@ static int setup(void **state)
 {
 	struct testdb *t = calloc(1, sizeof *t);
 	testdb_open(t);
-	assert_int_equal(db_exec(t->db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"),
-	                 RC_OK);
-	assert_int_equal(db_exec(t->db, "INSERT INTO t (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')"),
-	                 RC_OK);
+	assert_int_equal(
+	    db_exec(t->db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"), RC_OK);
+	assert_int_equal(
+	    db_exec(t->db, "INSERT INTO t (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')"), RC_OK);
 	*state = t;
 	return 0;
 }
