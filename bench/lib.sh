@@ -87,11 +87,19 @@ bench_pages() {
     local meta
     meta=$(curl -s -o "$dir/www/p$i" -w '%{http_code} %{content_type}' -H "$h" "$base$path")
     local code=${meta%% *} type=${meta#* }
+    # Rows shown of the total, from each list's "Visar 1–50 av 522."
+    # (three on the work lists' page; "Inget att göra här just nu." and
+    # the like for an empty one), or from an API list's items and total.
     local shown
-    shown=$(LC_ALL=C sed -n 's/.*<p class="list-summary">Visar \([^<]*\)\.<\/p>.*/\1/p' "$dir/www/p$i" | head -1 |
-      LC_ALL=C sed 's/\xc2\xa0//g; s/\xe2\x80\xaf//g; s/&nbsp;//g; s/\xe2\x80\x93/-/; s/ av / of /; s/^./rows &/')
-    if [ -z "$shown" ]; then case "$path" in /api/*)
-      shown=$(sed -n 's/.*"total": *\([0-9]*\).*/total \1 rows/p' "$dir/www/p$i" | head -1) ;; esac; fi
+    shown=$({ LC_ALL=C grep -o '<p class="list-summary">[^<]*' "$dir/www/p$i" || true; } |
+      LC_ALL=C sed 's/.*">//; s/\xc2\xa0//g; s/\xe2\x80\xaf//g; s/&nbsp;//g; s/\xe2\x80\x93/-/;
+        s/^Visar \(.*\) av \(.*\)\.$/rows \1 of \2/; s/fler \xc3\xa4n/more than/' | paste -sd';' | sed 's/;/; /g')
+    case "$path" in /api/*)
+      shown="$({ grep -o '"id": *[0-9]' "$dir/www/p$i" || true; } | wc -l) items of total $(sed -n 's/.*"total": *\([0-9a-z]*\).*/\1/p' "$dir/www/p$i" | head -1)"
+      if grep -q '"total_more_than"' "$dir/www/p$i"; then
+        shown="$shown (more than $(sed -n 's/.*"total_more_than": *\([0-9]*\).*/\1/p' "$dir/www/p$i" | head -1))"
+      fi ;;
+    esac
     # Otherwise the table rows on the page (headings included).
     case "$type" in text/html*)
       if [ -z "$shown" ]; then shown="$({ grep -o '<tr' "$dir/www/p$i" || true; } | wc -l) table rows"; fi ;;
