@@ -15,4 +15,5 @@ void paging_clamp(struct paging *pg, int nsort)
 		pg->sort = 0;
 	pg->desc = pg->desc ? 1 : 0;
 	pg->total = 0;
+	pg->more = 0;
 }

@@ -186,8 +186,10 @@ enum worklist {
 	WORK_CONSENT,      /* open and anonymous, or consent withdrawn */
 	WORK_END_MISSING   /* ended (counted) without support or employment after */
 };
-/* One page of a work list, ordered by its date (start, referral, end);
- * pg->total is the whole list. */
+/* One page of a work list, ordered by its date (start, referral, end).
+ * pg->total is the whole list when it holds at most pg->offset +
+ * PAGING_COUNT_CAP rows; beyond that pg->total is that bound and pg->more
+ * is 1 (the list holds more): its count reads no further. */
 enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int64_t assoc,
                                enum worklist which, struct paging *pg, struct participation **out,
                                size_t *n);

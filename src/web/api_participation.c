@@ -102,6 +102,30 @@ void api_queue(struct req *r)
 	list_reply(r, rc, &pg, p, n);
 }
 
+/* GET /api/v1/worklists/long-running|consent|end-missing: a work list as
+ * /arbetslistor shows it; its count is bounded (PAGING_COUNT_CAP), so a
+ * large list answers "total": null and "total_more_than". */
+void api_worklist(struct req *r)
+{
+	const enum worklist *which = r->route->data;
+	static const struct list_key keys[][2] = {
+	    [WORK_LONG_RUNNING] = {{"start_on", 0}, {"id", 0}},
+	    [WORK_CONSENT] = {{"referred_on", 0}, {"id", 0}},
+	    [WORK_END_MISSING] = {{"end_on", 0}, {"id", 0}},
+	};
+	struct paging pg;
+	if (list_api_parse(r, keys[*which], 2, &pg))
+		return;
+	int64_t assoc = entity_association(r);
+	if (!assoc)
+		return;
+	struct participation *p = NULL;
+	size_t n = 0;
+	enum rc rc = participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc, *which,
+	                                    &pg, &p, &n);
+	list_reply(r, rc, &pg, p, n);
+}
+
 void api_participation(struct req *r)
 {
 	struct participation p;

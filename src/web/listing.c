@@ -79,12 +79,12 @@ void list_summary(struct req *r, const struct list_view *v)
 {
 	struct buf *b = &r->out;
 	int64_t total = v->pg.total, from = v->pg.offset + 1;
-	if (total == 0) {
+	if (total == 0 && !v->pg.more) {
 		html_printf(b, "<p class=\"list-summary\">%s</p>",
 		            v->empty ? v->empty : "Listan är tom.");
 		return;
 	}
-	if (from > total) {
+	if (from > total && !v->pg.more) {
 		html_printf(b, "<p class=\"list-summary\">Sidan %lld finns inte, listan har ",
 		            (long long)v->page);
 		html_int_sv(b, last_page(v));
@@ -98,7 +98,8 @@ void list_summary(struct req *r, const struct list_view *v)
 	html_int_sv(b, from);
 	html_printf(b, "–");
 	html_int_sv(b, to);
-	html_printf(b, " av ");
+	/* A bounded count says so: never a cut total as if it were all. */
+	html_printf(b, " av %s", v->pg.more ? "fler än " : "");
 	html_int_sv(b, total);
 	html_printf(b, ".</p>");
 }
@@ -125,6 +126,20 @@ void list_th(struct req *r, const struct list_view *v, const char *label, int ke
 
 void list_pager(struct req *r, const struct list_view *v)
 {
+	if (v->pg.more) {
+		/* A bounded count: the last page is not known, so it is not
+		 * named; Nästa is, as rows lie past this page. */
+		struct buf *b = &r->out;
+		html_printf(b, "<nav class=\"pager\" aria-label=\"Sidor: %s\"><ul>", v->label);
+		if (v->page > 1)
+			html_printf(b, "<li><a href=\"%s\" rel=\"prev\">Föregående</a></li>",
+			            link(r, v, v->page - 1, v->pg.sort, v->pg.desc));
+		html_printf(b, "<li>Sida ");
+		html_int_sv(b, v->page);
+		html_printf(b, "</li><li><a href=\"%s\" rel=\"next\">Nästa</a></li></ul></nav>",
+		            link(r, v, v->page + 1, v->pg.sort, v->pg.desc));
+		return;
+	}
 	int64_t last = last_page(v);
 	if (last <= 1 && v->page <= 1)
 		return;
@@ -207,9 +222,14 @@ int list_api_parse(struct req *r, const struct list_key *keys, int nkeys, struct
 
 void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, size_t n)
 {
-	jd_set(d, o, "total", json_integer(pg->total));
+	/* A bounded count: total is unknown (null), total_more_than says how
+	 * many there are at least, less one. */
+	jd_set(d, o, "total", pg->more ? json_null() : json_integer(pg->total));
+	if (pg->more)
+		jd_set(d, o, "total_more_than", json_integer(pg->total));
 	jd_set(d, o, "limit", json_integer(pg->limit));
 	jd_set(d, o, "offset", json_integer(pg->offset));
 	int64_t next = pg->offset + (int64_t)n;
-	jd_set(d, o, "next_offset", n > 0 && next < pg->total ? json_integer(next) : json_null());
+	jd_set(d, o, "next_offset",
+	       n > 0 && (pg->more || next < pg->total) ? json_integer(next) : json_null());
 }

@@ -43,19 +43,22 @@ struct list_view {
  * query.  On a malformed value answers 400 and returns -1. */
 int list_parse(struct req *r, struct list_view *v);
 /* "Visar 51–100 av 522." (or that the list is empty, or that the page
- * asked for lies past its end, with a link to the first page). */
+ * asked for lies past its end, with a link to the first page); after a
+ * bounded count (pg.more) "Visar 1–50 av fler än 10 000.". */
 void list_summary(struct req *r, const struct list_view *v);
 /* A column heading; key is an index into v->keys, or -1 for a column that
  * does not sort.  Sorted columns carry aria-sort. */
 void list_th(struct req *r, const struct list_view *v, const char *label, int key, const char *cls);
-/* Föregående / Sida 2 av 11 / Nästa, when the list has more than a page. */
+/* Föregående / Sida 2 av 11 / Nästa, when the list has more than a page;
+ * after a bounded count (pg.more) Föregående / Sida 2 / Nästa. */
 void list_pager(struct req *r, const struct list_view *v);
 /* The API's paging: ?limit= (1..500, default 100), ?offset= (default 0),
  * ?sort= one of keys' names, ?order=asc|desc.  On a malformed value
  * answers 400 naming the parameter and returns -1. */
 int list_api_parse(struct req *r, const struct list_key *keys, int nkeys, struct paging *pg);
 /* Adds "total", "limit", "offset" and "next_offset" (null on the last page)
- * to an API list reply. */
+ * to an API list reply.  After a bounded count (pg->more) "total" is null
+ * and "total_more_than" is the count it stopped at. */
 void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, size_t n);
 /* The small GET form that goes to a participation by its number. */
 void list_goto_form(struct req *r);

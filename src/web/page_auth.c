@@ -162,7 +162,7 @@ static void start_worklists(struct req *r, int64_t assoc)
 	html_printf(b, "<h2>Att göra</h2><ul>");
 	int any = 0;
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
-		struct paging pg = {0, 1, 0, 0, 0};
+		struct paging pg = {0, 1, 0, 0, 0, 0};
 		struct participation *p;
 		size_t n;
 		if (participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc,
@@ -170,7 +170,9 @@ static void start_worklists(struct req *r, int64_t assoc)
 		    !pg.total)
 			continue;
 		char what[PLURAL_MAX * 2];
-		html_printf(b, "<li><a href=\"/arbetslistor#%s\">%s</a></li>", lists[i].id,
+		/* A bounded count (pg.more) says "Fler än 10 000 deltaganden ...". */
+		html_printf(b, "<li><a href=\"/arbetslistor#%s\">%s%s</a></li>", lists[i].id,
+		            pg.more ? "Fler än " : "",
 		            sv_count(what, sizeof what, pg.total, lists[i].one, lists[i].many));
 		any = 1;
 	}

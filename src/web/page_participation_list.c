@@ -273,7 +273,8 @@ void page_worklists(struct req *r)
 	list_goto_form(r);
 	pnr_search_form(r);
 	for (size_t i = 0; i < NLISTS; i++) {
-		html_printf(b, "<h2 id=\"%s\">%s (", lists[i].id, lists[i].title);
+		html_printf(b, "<h2 id=\"%s\">%s (%s", lists[i].id, lists[i].title,
+		            v[i].pg.more ? "fler än " : "");
 		html_int_sv(b, v[i].pg.total);
 		html_printf(b, ")</h2><p>%s</p>", lists[i].why);
 		participation_table(r, &v[i], lists[i].title, p[i], n[i], 1, 0, lists[i].date);

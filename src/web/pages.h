@@ -99,6 +99,7 @@ void api_codes(struct req *r);
 /* api_participation.c */
 void api_participations(struct req *r);
 void api_queue(struct req *r);
+void api_worklist(struct req *r);
 void api_participation(struct req *r);
 void api_referral(struct req *r);
 void api_start(struct req *r);

@@ -5,10 +5,15 @@
  * checks the permission and CSRF token from this row before any handler
  * runs; handlers never check roles themselves.
  */
+#include "../core/participation.h"
 #include "entity.h"
 #include "pages.h"
 
 #define ENT(e) ((const void *)&(e))
+
+/* Which work list each /api/v1/worklists/ route serves. */
+static const enum worklist work_long_running = WORK_LONG_RUNNING, work_consent = WORK_CONSENT,
+                           work_end_missing = WORK_END_MISSING;
 
 const struct route web_routes[] = {
     /* public */
@@ -196,6 +201,12 @@ const struct route web_routes[] = {
      CSRF_SESSION, NULL},
     {"POST", "/api/v1/register-extract", api_extract, PERM_EXTRACT, CSRF_SESSION, NULL},
     {"GET", "/api/v1/queue", api_queue, PERM_INTERVENTION_READ, CSRF_NONE, NULL},
+    {"GET", "/api/v1/worklists/long-running", api_worklist, PERM_INTERVENTION_READ, CSRF_NONE,
+     ENT(work_long_running)},
+    {"GET", "/api/v1/worklists/consent", api_worklist, PERM_INTERVENTION_READ, CSRF_NONE,
+     ENT(work_consent)},
+    {"GET", "/api/v1/worklists/end-missing", api_worklist, PERM_INTERVENTION_READ, CSRF_NONE,
+     ENT(work_end_missing)},
     {"GET", "/api/v1/participations/#", api_participation, PERM_INTERVENTION_READ, CSRF_NONE, NULL},
     {"POST", "/api/v1/participations/#/start", api_start, PERM_PARTICIPANT_WRITE, CSRF_SESSION,
      NULL},

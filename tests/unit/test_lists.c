@@ -110,7 +110,7 @@ static size_t walk_queue(struct fx *f, int64_t intervention, int64_t area, int64
 	size_t seen = 0;
 	char *once = calloc(QUEUED + 16, 1);
 	for (int64_t off = 0;; off += limit) {
-		struct paging pg = {off, limit, sort, desc, -1};
+		struct paging pg = {off, limit, sort, desc, -1, 0};
 		struct participation *p;
 		size_t n;
 		assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc,
@@ -145,18 +145,18 @@ static void the_queue_of_522_is_all_there(void **state)
 	struct participation *p;
 	size_t n;
 	/* The first page at the largest page size: 500 rows, but 522 in all. */
-	struct paging pg = {0, PAGING_MAX, PSORT_DATE, 0, 0};
+	struct paging pg = {0, PAGING_MAX, PSORT_DATE, 0, 0, 0};
 	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
 	                 RC_OK);
 	assert_int_equal(n, 500);
 	assert_int_equal(pg.total, QUEUED);
-	pg = (struct paging){500, PAGING_MAX, PSORT_DATE, 0, 0};
+	pg = (struct paging){500, PAGING_MAX, PSORT_DATE, 0, 0, 0};
 	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
 	                 RC_OK);
 	assert_int_equal(n, 22);
 	assert_int_equal(pg.total, QUEUED);
 	/* Past the end: nothing, and still the total. */
-	pg = (struct paging){QUEUED, 50, PSORT_DATE, 0, 0};
+	pg = (struct paging){QUEUED, 50, PSORT_DATE, 0, 0, 0};
 	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &p, &n),
 	                 RC_OK);
 	assert_int_equal(n, 0);
@@ -202,7 +202,7 @@ static void queue_stays_right_after_starts(void **state)
 	assert_int_equal(walk_queue(f, 0, 0, 100, PSORT_DATE, 0, QUEUED - 30), QUEUED - 30);
 	/* The started ones are reachable in the insats's list and the consent
 	 * work list, which count every participation. */
-	struct paging pg = {0, 50, PSORT_DATE, 1, 0};
+	struct paging pg = {0, 50, PSORT_DATE, 1, 0, 0};
 	struct participation *p;
 	size_t n;
 	assert_int_equal(
@@ -221,7 +221,7 @@ static void intervention_list_pages_every_participation(void **state)
 			int64_t seen = 0, last_id = desc ? INT64_MAX : 0;
 			const char *last_date = desc ? "9999" : "0000";
 			for (int64_t off = 0;; off += 50) {
-				struct paging pg = {off, 50, sort, desc, -1};
+				struct paging pg = {off, 50, sort, desc, -1, 0};
 				struct participation *p;
 				size_t n;
 				assert_int_equal(participation_list(f->t.db, f->a, TEST_NOW,
@@ -277,7 +277,7 @@ static void lists_count_to_the_clock_passed_in(void **state)
 	    {1782993600, 3}, /* 2026-07-02 */
 	};
 	for (size_t k = 0; k < 3; k++) {
-		struct paging pg = {0, 50, PSORT_DATE, 0, -1};
+		struct paging pg = {0, 50, PSORT_DATE, 0, -1, 0};
 		struct participation *p;
 		size_t n;
 		assert_int_equal(participation_worklist(f->t.db, f->a, at[k].now, f->assoc,
@@ -293,7 +293,7 @@ static void lists_count_to_the_clock_passed_in(void **state)
 	assert_int_equal(participation_get(f->t.db, f->a, 1738324800, f->ids[0], &one), RC_OK);
 	assert_string_equal(one.referred_on, "2025-01-01");
 	assert_int_equal(one.waiting_days, 30);
-	struct paging pg = {0, 500, PSORT_DATE, 0, -1};
+	struct paging pg = {0, 500, PSORT_DATE, 0, -1, 0};
 	struct participation *q;
 	size_t n;
 	assert_int_equal(participation_queue(f->t.db, f->a, 1738324800 + 365 * 86400, f->assoc,
@@ -306,14 +306,15 @@ static void lists_count_to_the_clock_passed_in(void **state)
 static void paging_is_clamped(void **state)
 {
 	(void)state;
-	struct paging pg = {-5, 100000, 9, 7, 42};
+	struct paging pg = {-5, 100000, 9, 7, 42, 1};
 	paging_clamp(&pg, PSORT_COUNT);
 	assert_int_equal(pg.offset, 0);
 	assert_int_equal(pg.limit, PAGING_MAX);
 	assert_int_equal(pg.sort, 0);
 	assert_int_equal(pg.desc, 1);
 	assert_int_equal(pg.total, 0);
-	pg = (struct paging){10, 0, 1, 0, 0};
+	assert_int_equal(pg.more, 0);
+	pg = (struct paging){10, 0, 1, 0, 0, 0};
 	paging_clamp(&pg, PSORT_COUNT);
 	assert_int_equal(pg.limit, 1);
 	assert_int_equal(pg.sort, 1);

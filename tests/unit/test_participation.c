@@ -724,7 +724,7 @@ static void consent_given_later_stores_identity_and_leaves_the_work_list(void **
 	assert_int_equal(participation_refer(f->t.db, f->v, &f->dr, &r, &prot, &e), RC_OK);
 	struct participation *w;
 	size_t n;
-	struct paging pg = {0, 500, 0, 0, 0};
+	struct paging pg = {0, 500, 0, 0, 0, 0};
 	assert_int_equal(
 	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &w, &n),
 	    RC_OK);
@@ -1171,7 +1171,7 @@ static void queue_and_work_lists(void **state)
 
 	struct participation *q;
 	size_t n;
-	struct paging pg = {0, 500, 0, 0, 0};
+	struct paging pg = {0, 500, 0, 0, 0, 0};
 	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &q, &n),
 	                 RC_OK);
 	assert_int_equal(n, 2);
@@ -1206,7 +1206,7 @@ static void assert_pages(struct fx *f, int worklist, int64_t kommun, int sort, i
 	for (int desc = 0; desc < 2; desc++) {
 		size_t got = 0;
 		for (int64_t off = 0; off < (int64_t)nwant + 2; off += 2) {
-			struct paging pg = {off, 2, sort, desc, 0};
+			struct paging pg = {off, 2, sort, desc, 0, 0};
 			struct participation *q;
 			size_t n;
 			enum rc rc = worklist
@@ -1237,6 +1237,91 @@ static void plan(struct fx *f, const char *sql, char *out, size_t cap)
 	}
 	sqlite3_finalize(s);
 	sqlite3_close(h);
+}
+
+/* The statements of the lists whose plan matters at 5 000 000
+ * participations (the same text as participation_query.c, constants for
+ * placeholders), and the index each must walk. */
+static const struct {
+	const char *sql, *index;
+} list_plans[] = {
+    {"EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 1 FROM participation p WHERE p.state"
+     " IN ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0 AND"
+     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)"
+     " LIMIT 10001) c",
+     "COVERING INDEX participation_consent_count"},
+    {"EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 1 FROM participation p WHERE p.state ="
+     " 'ended' AND p.counts = 1 AND p.end_complete = 0 AND"
+     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)"
+     " LIMIT 10001) c",
+     "COVERING INDEX participation_end_missing_count"},
+    {"EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT 1 FROM participation p WHERE p.state ="
+     " 'active' AND p.start_on < '2025-11-23' AND"
+     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)"
+     " LIMIT 10001) c",
+     "COVERING INDEX participation_active_start"},
+    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'queued'"
+     " AND p.home_area_id = 2 AND"
+     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+     "COVERING INDEX participation_queued_area"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
+     " ORDER BY p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_queued_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
+     " AND p.start_on < '2025-11-23' ORDER BY p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_active_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
+     " AND p.start_on < '2025-11-23' ORDER BY p.start_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_running"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
+     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_queue_all"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state IN ('queued', 'active') AND"
+     " p.identity_id IS NULL AND p.protected = 0 AND i.association_id = 1"
+     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_anonymous_open"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'ended' AND p.counts = 1 AND"
+     " p.end_complete = 0 AND i.association_id = 1"
+     " ORDER BY p.end_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_end_missing"},
+    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'queued'"
+     " AND p.intervention_id = 1 AND p.home_area_id = 2 AND"
+     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
+     "COVERING INDEX participation_queue"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND p.intervention_id = 1"
+     " AND p.home_area_id = 2 AND i.association_id = 1"
+     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_queue_both"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND p.home_area_id = 2"
+     " AND i.association_id = 1 ORDER BY p.referred_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_queue_area"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.intervention_id = 1"
+     " ORDER BY p.referred_on DESC, p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_newest"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.intervention_id = 1"
+     " ORDER BY p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_insats_nr"},
+};
+
+/* Every statement of list_plans walks its index, with no sort. */
+static void check_plans(struct fx *f, const char *when)
+{
+	for (size_t i = 0; i < sizeof list_plans / sizeof list_plans[0]; i++) {
+		char got[1024];
+		plan(f, list_plans[i].sql, got, sizeof got);
+		if (!strstr(got, list_plans[i].index) || strstr(got, "TEMP B-TREE"))
+			fail_msg("plan %zu (%s): %s", i, when, got);
+	}
 }
 
 /* Issue 8: the counts the tally cannot answer (work lists, the queue of one
@@ -1270,7 +1355,7 @@ static void list_counts_and_number_orders(void **state)
 	/* By date: the queue oldest referral first, id[7] .. id[4]. */
 	const int64_t by_referral[] = {id[7], id[6], id[5], id[4]};
 	assert_pages(f, 0, 0, 0, 4, by_referral, 4);
-	struct paging pg = {0, 500, 0, 0, 0};
+	struct paging pg = {0, 500, 0, 0, 0, 0};
 	struct participation *q;
 	size_t n;
 	assert_int_equal(
@@ -1285,7 +1370,7 @@ static void list_counts_and_number_orders(void **state)
 	                 RC_OK);
 	assert_int_equal(pg.total, 1);
 	assert_int_equal(q[0].id, id[3]);
-	struct paging both = {0, 500, 0, 0, 0};
+	struct paging both = {0, 500, 0, 0, 0, 0};
 	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, f->intervention,
 	                                     f->kommun, &both, &q, &n),
 	                 RC_OK);
@@ -1297,61 +1382,161 @@ static void list_counts_and_number_orders(void **state)
 	assert_int_equal(both.total, 0);
 	assert_int_equal(n, 0);
 
-	/* The plans, as a database without statistics gets them (none is
-	 * ever analysed): each count from its covering index, each order
-	 * from its index, without a sort of the whole set. */
-	static const struct {
-		const char *sql, *index;
-	} plans[] = {
-	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state IN"
-	     " ('queued', 'active') AND p.identity_id IS NULL AND p.protected = 0 AND"
-	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
-	     "COVERING INDEX participation_consent_count"},
-	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'ended'"
-	     " AND p.counts = 1 AND p.end_complete = 0 AND"
-	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
-	     "COVERING INDEX participation_end_missing_count"},
-	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'active'"
-	     " AND p.start_on < '2025-11-23' AND"
-	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
-	     "COVERING INDEX participation_active_start"},
-	    {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'queued'"
-	     " AND p.home_area_id = 2 AND"
-	     " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
-	     "COVERING INDEX participation_queued_area"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
-	     " ORDER BY p.id DESC LIMIT 50 OFFSET 0",
-	     "INDEX participation_queued_nr"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
-	     " AND p.start_on < '2025-11-23' ORDER BY p.id LIMIT 50 OFFSET 0",
-	     "INDEX participation_active_nr"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
-	     " AND p.start_on < '2025-11-23' ORDER BY p.start_on DESC, p.id DESC LIMIT 50 OFFSET 0",
-	     "INDEX participation_running"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
-	     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
-	     "INDEX participation_queue_all"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state IN ('queued', 'active') AND"
-	     " p.identity_id IS NULL AND p.protected = 0 AND i.association_id = 1"
-	     " ORDER BY p.referred_on, p.id LIMIT 50 OFFSET 0",
-	     "INDEX participation_anonymous_open"},
-	    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
-	     " ON i.id = +p.intervention_id WHERE p.state = 'ended' AND p.counts = 1 AND"
-	     " p.end_complete = 0 AND i.association_id = 1"
-	     " ORDER BY p.end_on DESC, p.id DESC LIMIT 50 OFFSET 0",
-	     "INDEX participation_end_missing"},
-	};
-	for (size_t i = 0; i < sizeof plans / sizeof plans[0]; i++) {
-		char got[1024];
-		plan(f, plans[i].sql, got, sizeof got);
-		if (!strstr(got, plans[i].index) || strstr(got, "TEMP B-TREE"))
-			fail_msg("plan %zu: %s", i, got);
+	/* The plans, as a database without statistics gets them. */
+	check_plans(f, "unanalysed");
+}
+
+/* Runs SQL straight on the test database (rows in bulk, ANALYZE). */
+static void exec_sql(struct fx *f, const char *sql)
+{
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(f->t.path, &h), SQLITE_OK);
+	char *err = NULL;
+	if (sqlite3_exec(h, sql, NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("%s (in %.60s)", err, sql);
+	sqlite3_close(h);
+}
+
+/* Anonymous participations in bulk, as bench/scale grows them: n rows of
+ * one state in the fixture's insats, referred (and started, ended) on the
+ * given dates; the tally counted afresh, as migration 15 does. */
+static void bulk(struct fx *f, int n, const char *state, const char *start_on, const char *end_on,
+                 int end_complete)
+{
+	char sql[1200];
+	snprintf(sql, sizeof sql,
+	         "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < %d)"
+	         " INSERT INTO participation (intervention_id, sex, state, referred_on,"
+	         " referral_source, home_area_id, start_on, end_on, end_reason, counts,"
+	         " created_at, end_complete) SELECT %lld, 'K', '%s', '2019-06-01', 'fk', %lld,"
+	         " %s, %s, %s, 1, '2026-01-01T00:00:00Z', %d FROM k;"
+	         "DELETE FROM participation_tally;"
+	         "INSERT INTO participation_tally (intervention_id, state, counted, n)"
+	         " SELECT intervention_id, state, counts, count(*) FROM participation"
+	         " GROUP BY intervention_id, state, counts;",
+	         n, (long long)f->intervention, state, (long long)f->kommun, start_on, end_on,
+	         strcmp(state, "ended") == 0 ? "'fortsatt_rehabilitering'" : "NULL", end_complete);
+	exec_sql(f, sql);
+}
+
+/* Issue 8: a work list counts at most PAGING_COUNT_CAP rows past the
+ * page: exact up to the cap (more 0), beyond it the cap and more 1; the
+ * bound follows the page, so a later page counts as far past itself. */
+static void worklist_count_is_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct paging pg = {0, 50, 0, 0, 0, 0};
+	struct participation *q;
+	size_t n;
+	/* Exactly the cap of anonymous queued ones: the consent list. */
+	bulk(f, PAGING_COUNT_CAP, "queued", "NULL", "NULL", 0);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	    RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP);
+	assert_int_equal(pg.more, 0);
+	assert_int_equal(n, 50);
+	/* One more, active since 2020: consent over the cap, the long-running
+	 * list (the count with the date) exact at 1. */
+	bulk(f, 1, "active", "'2020-01-01'", "NULL", 0);
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	    RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP);
+	assert_int_equal(pg.more, 1);
+	assert_int_equal(n, 50);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc,
+	                                        WORK_LONG_RUNNING, &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, 1);
+	assert_int_equal(pg.more, 0);
+	/* A later page counts as far past itself: exact again. */
+	pg.offset = 50;
+	assert_int_equal(
+	    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_CONSENT, &pg, &q, &n),
+	    RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP + 1);
+	assert_int_equal(pg.more, 0);
+	/* The long-running list (its count has the date before the bound)
+	 * and the end-missing one over the cap. */
+	pg.offset = 0;
+	bulk(f, PAGING_COUNT_CAP, "active", "'2020-01-01'", "NULL", 0);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc,
+	                                        WORK_LONG_RUNNING, &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP);
+	assert_int_equal(pg.more, 1);
+	assert_int_equal(n, 50);
+	bulk(f, PAGING_COUNT_CAP + 1, "ended", "'2019-07-01'", "'2020-01-01'", 0);
+	assert_int_equal(participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, WORK_END_MISSING,
+	                                        &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP);
+	assert_int_equal(pg.more, 1);
+	/* The queue and an insats's list count exactly (the tally). */
+	assert_int_equal(participation_queue(f->t.db, f->a, TEST_NOW, f->assoc, 0, 0, &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, PAGING_COUNT_CAP);
+	assert_int_equal(pg.more, 0);
+	assert_int_equal(participation_list(f->t.db, f->a, TEST_NOW, f->intervention, &pg, &q, &n),
+	                 RC_OK);
+	assert_int_equal(pg.total, 3 * PAGING_COUNT_CAP + 2);
+	assert_int_equal(pg.more, 0);
+}
+
+/* Issue 8: the same plans once the database is analysed (the server
+ * analyses after migrations and at start), on a database of realistic
+ * shape: seven insatser and six kommuner, 5 % queued, 10 % active, the
+ * rest ended, one ended in twenty without its end registration. */
+static void list_plans_on_analysed_database(void **state)
+{
+	struct fx *f = *state;
+	char name[32];
+	for (int i = 0; i < 4; i++) {
+		snprintf(name, sizeof name, "Insats %d", i);
+		add_intervention(f, name, "individ", "person");
 	}
+	struct field_error e;
+	for (int i = 0; i < 5; i++) {
+		struct area k = {0};
+		k.association_id = f->assoc;
+		k.kind = "kommun";
+		snprintf(name, sizeof name, "Kommun %d", i);
+		k.name = name;
+		assert_int_equal(org_area_save(f->t.db, &test_actor, &k, &e), RC_OK);
+	}
+	/* Rows drawn as bench/scale draws them (referred over eight years). */
+	exec_sql(f,
+	         "CREATE TEMP TABLE ins (n INTEGER PRIMARY KEY, id INTEGER);"
+	         "INSERT INTO ins (id) SELECT id FROM intervention WHERE method = 'person'"
+	         " ORDER BY id;"
+	         "CREATE TEMP TABLE kom (n INTEGER PRIMARY KEY, id INTEGER);"
+	         "INSERT INTO kom (id) SELECT id FROM area WHERE kind = 'kommun' ORDER BY id;"
+	         "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < 40000)"
+	         " INSERT INTO participation (intervention_id, sex, state, referred_on,"
+	         " referral_source, home_area_id, start_on, end_on, end_reason, counts,"
+	         " created_at, end_complete)"
+	         " SELECT (SELECT id FROM ins WHERE n = 1 + i % 6), 'K',"
+	         " CASE WHEN i % 20 = 0 THEN 'queued' WHEN i % 10 = 1 THEN 'active' ELSE"
+	         "  'ended' END,"
+	         " date('2017-01-01', '+' || (i % 2900) || ' days'), 'fk',"
+	         " (SELECT id FROM kom WHERE n = 1 + (i / 20) % 6),"
+	         " CASE WHEN i % 20 = 0 THEN NULL ELSE"
+	         "  date('2017-01-01', '+' || (i % 2900 + 30) || ' days') END,"
+	         " CASE WHEN i % 20 = 0 OR i % 10 = 1 THEN NULL ELSE"
+	         "  date('2017-01-01', '+' || (i % 2900 + 200) || ' days') END,"
+	         " CASE WHEN i % 20 = 0 OR i % 10 = 1 THEN NULL ELSE 'fortsatt_rehabilitering'"
+	         "  END,"
+	         " 1, '2026-01-01T00:00:00Z',"
+	         " CASE WHEN i % 20 = 0 OR i % 10 = 1 OR i % 20 = 3 THEN 0 ELSE 1 END FROM k;"
+	         "DELETE FROM participation_tally;"
+	         "INSERT INTO participation_tally (intervention_id, state, counted, n)"
+	         " SELECT intervention_id, state, counts, count(*) FROM participation"
+	         " GROUP BY intervention_id, state, counts;"
+	         "ANALYZE;");
+	assert_true(count(f, "SELECT count(*) FROM sqlite_stat1 WHERE idx ="
+	                     " 'participation_queue_both'") == 1);
+	check_plans(f, "analysed");
 }
 
 /* Issue 6 item 16: the same person queued twice in one insats is refused
@@ -1461,6 +1646,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(writes_take_the_actors_clock, setup, teardown),
 	    cmocka_unit_test_setup_teardown(queue_and_work_lists, setup, teardown),
 	    cmocka_unit_test_setup_teardown(list_counts_and_number_orders, setup, teardown),
+	    cmocka_unit_test_setup_teardown(worklist_count_is_bounded, setup, teardown),
+	    cmocka_unit_test_setup_teardown(list_plans_on_analysed_database, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        same_person_twice_needs_confirmation_and_a_key_creates_once, setup, teardown),
 	};
