@@ -57,10 +57,13 @@ static int cache_slot_for_new(struct db_base *b)
 	if (b->ncache < DB_STMT_CACHE_MAX)
 		return b->ncache++;
 	int lru = -1;
-	for (int i = 0; i < b->ncache; i++)
+	for (int i = 0; i < b->ncache; i++) {
+		if (!b->cache[i].q)
+			return i; /* emptied by cache_drop_idle */
 		if (!b->cache[i].in_use &&
 		    (lru < 0 || b->cache[i].last_used < b->cache[lru].last_used))
 			lru = i;
+	}
 	if (lru < 0)
 		return -1;
 	struct db_cached *c = &b->cache[lru];
@@ -71,13 +74,31 @@ static int cache_slot_for_new(struct db_base *b)
 	return lru;
 }
 
+/* Destroys the kept statements, so the next prepare plans afresh (new
+ * statistics); those in use now are destroyed when handed back. */
+static void cache_drop_idle(struct db_base *b)
+{
+	for (int i = 0; i < b->ncache; i++) {
+		struct db_cached *c = &b->cache[i];
+		if (!c->q)
+			continue;
+		if (c->in_use) {
+			c->stale = 1;
+			continue;
+		}
+		b->ops->finalize(c->q);
+		free(c->sql);
+		memset(c, 0, sizeof *c);
+	}
+}
+
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct db_base *b = BASE(db);
 	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < b->ncache; i++) {
 		struct db_cached *c = &b->cache[i];
-		if (c->hash == h && c->q && !c->in_use && strcmp(c->sql, sql) == 0) {
+		if (c->hash == h && c->q && !c->in_use && !c->stale && strcmp(c->sql, sql) == 0) {
 			c->in_use = 1;
 			c->last_used = ++b->cache_tick;
 			b->cache_stats.hits++;
@@ -99,7 +120,8 @@ enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 		return RC_OK;
 	}
 	if (slot >= 0) {
-		b->cache[slot] = (struct db_cached){h, copy, *out, ++b->cache_tick, 1};
+		b->cache[slot] = (struct db_cached){
+		    .hash = h, .sql = copy, .q = *out, .last_used = ++b->cache_tick, .in_use = 1};
 		SBASE(*out)->cache_slot = slot + 1;
 	}
 	return RC_OK;
@@ -228,10 +250,35 @@ void db_finalize(struct db_stmt *q)
 		fprintf(stderr, "finsam: db_finalize of a statement already finalized\n");
 		abort();
 	}
+	if (c->stale) {
+		SBASE(q)->ops->finalize(q);
+		free(c->sql);
+		memset(c, 0, sizeof *c);
+		return;
+	}
 	/* Reset now, not at the next use: a statement left mid-rows would
 	 * keep its read transaction (and SQLite's snapshot) open. */
 	SBASE(q)->ops->reset(q);
 	c->in_use = 0;
+}
+
+enum rc db_analyze(struct db *db)
+{
+	struct db_base *b = BASE(db);
+	enum db_step s = b->ops->exec_script(db, b->ops->analyze_sql);
+	/* Even a failed run may have replaced some statistics. */
+	cache_drop_idle(b);
+	return s == DB_DONE ? RC_OK : db_refine(db, RC_DB);
+}
+
+enum rc db_reload_statistics(struct db *db)
+{
+	struct db_base *b = BASE(db);
+	enum db_step s = b->ops->reload_statistics_sql
+	                     ? b->ops->exec_script(db, b->ops->reload_statistics_sql)
+	                     : DB_DONE;
+	cache_drop_idle(b);
+	return s == DB_DONE ? RC_OK : db_refine(db, RC_DB);
 }
 
 const char *db_errmsg(struct db *db)
@@ -497,6 +544,15 @@ static enum rc open_common(const char *path, int create, int max_version, struct
 		ops->close(db);
 		return rc;
 	}
+	/* A migration may have added indexes to a database with rows: gather
+	 * statistics for all of them at once, so none is planned without (a
+	 * mix of old and missing statistics made the planner sort whole
+	 * lists).  A new database has no rows to measure. */
+	int was = BASE(db)->opened_version;
+	if (was > 0 && max_version > was && db_schema_version(db) > was && db_analyze(db) != RC_OK)
+		fprintf(stderr,
+		        "finsam: statistikinsamling efter databasändring misslyckades: %s\n",
+		        db_errmsg(db));
 	*out = db;
 	return RC_OK;
 }

@@ -211,6 +211,20 @@ enum rc db_step_rc(enum db_step s);
  */
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx);
 
+/*
+ * The planner's statistics.  db_analyze gathers them for the whole
+ * database (SQLite: ANALYZE sampling each index, so its cost does not grow
+ * with the file; PostgreSQL: ANALYZE) and makes this connection plan with
+ * them: its kept statements are dropped and planned afresh.  Another
+ * connection of the same database calls db_reload_statistics to do the
+ * same.  Who calls them: db_open after migrations changed an existing
+ * database, `finsam serve` at start and once a day, and the import after
+ * it committed (docs/architecture.md, "Storage").  RC_OK, or the store's
+ * code (RC_DB when it stayed busy).
+ */
+enum rc db_analyze(struct db *db);
+enum rc db_reload_statistics(struct db *db);
+
 /* RC_OK when the database can be written: a write inside db_tx that is
  * always rolled back, so nothing stays.  Otherwise the store's code
  * (RC_DB_FULL for a full disk, RC_DB for a read-only file or folder). */

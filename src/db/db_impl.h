@@ -26,6 +26,12 @@ struct db_ops {
 	/* Runs a script of statements without parameters (migrations). */
 	enum db_step (*exec_script)(struct db *db, const char *sql);
 	const char *begin_sql; /* the statement that opens a write transaction */
+	/* Gathers the planner's statistics for the whole database, bounded in
+	 * cost (db_analyze), and the script that makes a connection read
+	 * statistics another connection gathered (NULL: the engine does it
+	 * itself). */
+	const char *analyze_sql;
+	const char *reload_statistics_sql;
 	const char *(*errmsg)(struct db *db);
 	/* Process-wide set-up before the first connection (db_global_init). */
 	enum rc (*global_init)(void);
@@ -49,6 +55,7 @@ struct db_cached {
 	struct db_stmt *q;
 	uint64_t last_used; /* tick of the last hand-out, for eviction */
 	int in_use;
+	int stale; /* planned before new statistics: destroyed when handed back */
 };
 
 /* How many statements a connection keeps.  finsam has some 200 distinct

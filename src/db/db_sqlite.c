@@ -404,6 +404,10 @@ const struct db_ops db_sqlite_ops = {
     .finalize = sq_finalize,
     .exec_script = sq_exec_script,
     .begin_sql = "BEGIN IMMEDIATE",
+    /* analysis_limit: each index is sampled, not read whole, so the cost
+     * does not grow with the database (docs/architecture.md, "Storage"). */
+    .analyze_sql = "PRAGMA analysis_limit=1000; ANALYZE; PRAGMA analysis_limit=0;",
+    .reload_statistics_sql = "ANALYZE sqlite_schema",
     .migrate = sq_migrate,
     .schema_latest = sq_schema_latest,
     .errmsg = sq_errmsg,

@@ -56,6 +56,12 @@ struct pool {
 	struct db **all;
 	size_t nall;
 	atomic_ulong checkouts; /* connections handed out, ever (a test hook reads it) */
+	/* The planner's statistics: refresh_statistics bumps the generation,
+	 * and a connection that has not read that generation's statistics
+	 * reads them when it is next handed out.  stats_seen[i] belongs to
+	 * all[i] and is touched only by the thread holding that connection. */
+	atomic_uint stats_gen;
+	unsigned *stats_seen;
 };
 
 static struct db *pool_get(struct pool *p)
@@ -66,6 +72,15 @@ static struct db *pool_get(struct pool *p)
 	struct db *db = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
 	atomic_fetch_add_explicit(&p->checkouts, 1, memory_order_relaxed);
+	unsigned gen = atomic_load(&p->stats_gen);
+	for (size_t i = 0; i < p->nall; i++)
+		if (p->all[i] == db && p->stats_seen[i] != gen) {
+			/* Planned afresh with the new statistics; should the
+			 * reload fail, the old plans are still right, only slower. */
+			if (db_reload_statistics(db) == RC_OK)
+				p->stats_seen[i] = gen;
+			break;
+		}
 	db_failure_clear(db); /* a failure is reported to the request that met it */
 	return db;
 }
@@ -84,6 +99,7 @@ static void pool_close(struct pool *p)
 		db_close(p->all[i]);
 	free(p->all);
 	free(p->free);
+	free(p->stats_seen);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 }
@@ -817,6 +833,28 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 
 /* ---- start and stop --------------------------------------------------------------- */
 
+/* How often the server gathers the planner's statistics anew: a förbund's
+ * data grows slowly, and the statistics gathered at start would otherwise
+ * describe the database as it was then (docs/architecture.md, "Storage"). */
+#define STATISTICS_EVERY_SECONDS (24 * 3600)
+
+/* Gathers statistics on one connection of the pool and lets the others
+ * read them when next handed out.  Errors are told to the log only: the
+ * old statistics still give right answers. */
+static void refresh_statistics(struct pool *p)
+{
+	struct db *db = pool_get(p);
+	enum rc rc = db_analyze(db);
+	if (rc != RC_OK)
+		fprintf(stderr,
+		        "finsam: statistikinsamlingen misslyckades (%s); försöker igen om ett "
+		        "dygn\n",
+		        db_errmsg(db));
+	else
+		atomic_fetch_add(&p->stats_gen, 1);
+	pool_put(p, db);
+}
+
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -836,7 +874,8 @@ int web_serve(const struct serve_options *o)
 	pthread_cond_init(&app.pool.cv, NULL);
 	app.pool.all = calloc(nconn, sizeof *app.pool.all);
 	app.pool.free = calloc(nconn, sizeof *app.pool.free);
-	if (!app.pool.all || !app.pool.free) {
+	app.pool.stats_seen = calloc(nconn, sizeof *app.pool.stats_seen);
+	if (!app.pool.all || !app.pool.free || !app.pool.stats_seen) {
 		pool_close(&app.pool);
 		vault_close(app.vault);
 		return 1;
@@ -898,6 +937,10 @@ int web_serve(const struct serve_options *o)
 		vault_close(app.vault);
 		return 1;
 	}
+
+	/* Plans made with statistics of the database as it is now (a few
+	 * hundred milliseconds at 5 000 000 participations, see "Storage"). */
+	refresh_statistics(&app.pool);
 
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof ss);
@@ -964,8 +1007,14 @@ int web_serve(const struct serve_options *o)
 	signal(SIGPIPE, SIG_IGN);
 	fprintf(stderr, "finsam: serverar %s på http://%s%s%s:%d/\n", o->db_path,
 	        strchr(listen, ':') ? "[" : "", listen, strchr(listen, ':') ? "]" : "", o->port);
-	while (!stop_requested)
+	time_t next_statistics = time(NULL) + STATISTICS_EVERY_SECONDS;
+	while (!stop_requested) {
 		sleep(1); /* a signal ends the sleep early */
+		if (time(NULL) >= next_statistics) {
+			refresh_statistics(&app.pool);
+			next_statistics = time(NULL) + STATISTICS_EVERY_SECONDS;
+		}
+	}
 	fprintf(stderr, "finsam: stänger\n");
 	MHD_stop_daemon(d);
 	static_free(&app);

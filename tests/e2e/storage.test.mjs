@@ -86,3 +86,26 @@ describe('a read-only database', () => {
     assert.doesNotMatch(r.stderr, /serverar/);
   });
 });
+
+// The planner plans with statistics of the database as it is: the server
+// gathers them at start (and once a day), for every index with rows.
+describe('statistics for the planner', () => {
+  let srv;
+  after(async () => { if (srv) assert.equal(await srv.stop(), 0); });
+
+  test('serve gathers statistics for every index that has rows', async () => {
+    const sqlite = (db, sql) => {
+      const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    srv = await startServer({
+      prepare: (db) => assert.equal(sqlite(db, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"), '0'),
+    });
+    const measured = sqlite(srv.db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'participation' AND idx IS NOT NULL");
+    const indexes = sqlite(srv.db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'participation'");
+    assert.ok(Number(measured) >= 5, `${measured} of ${indexes} participation indexes measured`);
+    // The server still answers after it (the connections read the statistics).
+    assert.equal((await fetch(`${srv.base}/logga-in`)).status, 200);
+  });
+});

@@ -218,6 +218,33 @@ static void all_in_use_still_prepares(void **state)
 	(void)q;
 }
 
+/* New statistics make the kept statements' plans old: db_analyze and
+ * db_reload_statistics drop them, and one in use is destroyed when handed
+ * back instead of kept. */
+static void new_statistics_replan_kept_statements(void **state)
+{
+	struct testdb *t = *state;
+	assert_int_equal(one_int(t->db, BY_ID, 1), 10);
+	struct db_cache_stats before = stats(t->db);
+	assert_int_equal(db_analyze(t->db), RC_OK);
+	assert_int_equal(one_int(t->db, BY_ID, 2), 20);
+	assert_int_equal(stats(t->db).misses - before.misses, 1);
+
+	struct db_stmt *held;
+	assert_int_equal(db_prepare(t->db, "SELECT id FROM t ORDER BY id", &held), RC_OK);
+	assert_int_equal(db_step(held), DB_ROW);
+	before = stats(t->db);
+	assert_int_equal(db_reload_statistics(t->db), RC_OK);
+	assert_int_equal(stats(t->db).kept, 1); /* only the one in use */
+	assert_int_equal(db_step(held), DB_ROW);
+	assert_int_equal(db_col_int64(held, 0), 2);
+	db_finalize(held);
+	assert_int_equal(stats(t->db).kept, 0);
+	assert_int_equal(one_int(t->db, BY_ID, 3), 30);
+	assert_int_equal(stats(t->db).misses - before.misses, 1);
+	assert_int_equal(stats(t->db).kept, 1);
+}
+
 /* Finalizing twice would hand one statement to two callers: the program
  * stops instead (before the cache it was a double free). */
 static void double_finalize_stops_the_program(void **state)
@@ -253,6 +280,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(full_cache_evicts_the_oldest_idle_statement, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(all_in_use_still_prepares, setup, teardown),
+	    cmocka_unit_test_setup_teardown(new_statistics_replan_kept_statements, setup, teardown),
 	    cmocka_unit_test_setup_teardown(double_finalize_stops_the_program, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("stmt_cache", tests, NULL, NULL);
