@@ -863,7 +863,7 @@ static int cmd_import(int argc, char **argv)
 	struct import_result res = {0};
 	enum rc rc = !db || !v ? RC_IO : !a ? RC_NOMEM : org_association_current(db, a, &as);
 	if (!rc) {
-		struct import_input in = {file_read, file_rewind, fp, 0, 0};
+		struct import_input in = {file_read, file_rewind, fp, 0, 0, file};
 		rc = import_participations_from(db, v, &CLI_ACTOR, as.id, &in, a, &res);
 	}
 	if (rc == RC_OK) {

@@ -3,15 +3,21 @@
  */
 #include "import.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../db/db.h"
 #include "../util/arena.h"
+#include "../util/crypto.h"
 #include "../util/csv.h"
+#include "../util/plural.h"
 #include "../util/str.h"
+#include "audit.h"
 #include "codes.h"
 #include "participation.h"
+#include "participation_internal.h"
+#include "pnr.h"
 
 enum col {
 	C_INTERVENTION,
@@ -213,6 +219,25 @@ static const char *lookup_code(const struct lookups *l, enum list k, const char 
 	return NULL;
 }
 
+/* Whether code is an item of list in the lists loaded for the run (the
+ * active items, as codes_list gives them): the check the participation
+ * module's validating parts make, without asking the database per cell. */
+static int loaded_code_valid(void *ctx, const char *list, const char *code)
+{
+	const struct lookups *l = ctx;
+	if (!list || !code)
+		return 0;
+	for (int k = 0; k < L_COUNT; k++) {
+		if (strcmp(list_names[k], list) != 0)
+			continue;
+		for (size_t i = 0; i < l->ncodes[k]; i++)
+			if (strcmp(l->codes[k][i].code, code) == 0)
+				return 1;
+		return 0;
+	}
+	return 0;
+}
+
 /* Id of the intervention (which 0), kommun (1) or stadsdel of kommun parent (2)
  * named text, or 0. */
 static int64_t lookup_name(const struct lookups *l, int which, int64_t parent, const char *text)
@@ -249,6 +274,23 @@ struct import_ctx {
 	const char *header[CSV_MAX_COLS]; /* the header's names, in a */
 	size_t nheader;
 	struct lookups l;
+	struct code_lookup codes; /* over l */
+	int64_t now;              /* the actor's clock, read once per file */
+	/* Insatser found fit for a referral by this actor (the participation
+	 * module's check, made once per insats touched), with their förbund,
+	 * and the home kommun/stadsdel pairs found to belong to it. */
+	struct checked_insats {
+		int64_t id, assoc;
+	} * insatser;
+	size_t ninsatser;
+	struct checked_home {
+		int64_t area, district;
+	} * homes;
+	size_t nhomes, homes_cap;
+	struct arena *run;        /* the run's memory */
+	struct tally_batch tally; /* the run's changes of the tally */
+	struct crypto_sha256 sum; /* of the bytes read in this run */
+	int64_t first_id, last_id;
 };
 
 /* Counts an error, and keeps it when there is room: line (0 for the
@@ -358,6 +400,55 @@ static void row_errors(struct import_ctx *c, size_t line, enum rc rc, const stru
 		add_error(c, line, -1, e->message);
 }
 
+/* The participation module's check of the insats a row names (it exists,
+ * is followed per person, and the actor may register in it), made once
+ * per insats the file touches: RC_OK with its förbund in *assoc, or what
+ * the check said (an error in e).  A refused insats is checked again on
+ * each row that names it, so each such row gets its error. */
+static enum rc checked_insats(struct import_ctx *c, struct db *db, int64_t intervention,
+                              int64_t *assoc, struct field_error *e)
+{
+	for (size_t i = 0; i < c->ninsatser; i++)
+		if (c->insatser[i].id == intervention) {
+			*assoc = c->insatser[i].assoc;
+			return RC_OK;
+		}
+	enum rc rc = participation_refer_insats(db, c->who, intervention, assoc, e);
+	/* Every insats of the förbund fits in the list (load_lookups). */
+	if (rc == RC_OK && c->ninsatser < c->l.nnames[0])
+		c->insatser[c->ninsatser++] = (struct checked_insats){intervention, *assoc};
+	return rc;
+}
+
+/* The participation module's check that a row's home kommun and stadsdel
+ * belong to the förbund (and to each other), made once per pair the file
+ * names. */
+static enum rc checked_home(struct import_ctx *c, struct db *db, int64_t assoc,
+                            const struct referral *r, struct field_error *e)
+{
+	if (r->home_area_id <= 0 && r->home_district_id <= 0)
+		return participation_refer_refs(db, assoc, r, e);
+	for (size_t i = 0; i < c->nhomes; i++)
+		if (c->homes[i].area == r->home_area_id &&
+		    c->homes[i].district == r->home_district_id)
+			return RC_OK;
+	enum rc rc = participation_refer_refs(db, assoc, r, e);
+	if (rc)
+		return rc;
+	if (c->nhomes == c->homes_cap) {
+		size_t cap = c->homes_cap ? 2 * c->homes_cap : 32;
+		struct checked_home *h = arena_alloc(c->run, cap * sizeof *h);
+		if (!h)
+			return RC_NOMEM;
+		if (c->nhomes)
+			memcpy(h, c->homes, c->nhomes * sizeof *h);
+		c->homes = h;
+		c->homes_cap = cap;
+	}
+	c->homes[c->nhomes++] = (struct checked_home){r->home_area_id, r->home_district_id};
+	return RC_OK;
+}
+
 static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_row *row)
 {
 	int bad = 0;
@@ -429,26 +520,55 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 	if (bad)
 		return RC_OK;
 
+	/* The participation module's checks and writes, part by part: its
+	 * validating parts with the lists loaded for the file, the insats and
+	 * the home areas checked once each, then the same writing parts as a
+	 * referral, start and end registered by hand, in this transaction. */
 	struct field_error e = {0};
-	int64_t id = 0;
-	enum rc rc = participation_refer(db, c->v, c->who, &r, &id, &e);
+	struct pnr pnr;
+	const char *rsex = NULL;
+	enum rc rc = participation_refer_validate(&c->codes, c->now, &r, &pnr, &rsex, &e);
+	int64_t assoc = 0;
+	if (!rc)
+		rc = checked_insats(c, db, r.intervention_id, &assoc, &e);
+	if (!rc)
+		rc = checked_home(c, db, assoc, &r, &e);
+	int identified = !str_blank(r.pnr) || !str_blank(r.name);
+	if (!rc && identified && !c->v)
+		rc = RC_IO; /* no key: an identity cannot be stored */
+	/* No duplicate check: r.confirm_duplicate is set (above), as a file of
+	 * past episodes may name the same person in several rows. */
 	if (rc == RC_DB || rc == RC_NOMEM)
 		return rc;
 	if (rc) {
 		row_errors(c, row->line, rc, &e, 0);
 		return RC_OK;
 	}
+	int64_t id = 0;
+	if ((rc = participation_refer_write(db, c->v, c->who, assoc, &r, identified ? &pnr : NULL,
+	                                    rsex, &c->tally, &id)))
+		return rc == RC_INVALID ? RC_DB : rc;
+	if (!c->first_id)
+		c->first_id = id;
+	c->last_id = id;
 	c->out->rows++;
 	const char *start = cell(c, row, C_START), *end = cell(c, row, C_END);
 	if (end && !start) {
 		add_error(c, row->line, C_START, "Ett avslutat deltagande behöver ett startdatum.");
 		return RC_OK;
 	}
+	/* The participation as the referral left it: what start and end
+	 * check their state and dates against. */
+	struct participation_state cur = {r.intervention_id, "queued", "", "", 1};
+	str_copy(cur.referred, sizeof cur.referred, r.referred_on);
 	if (start) {
 		struct registration reg = {start, NULL, start_ans, nstart};
-		if ((rc = participation_start(db, c->who, id, &reg, &e))) {
-			if (rc == RC_DB || rc == RC_NOMEM)
-				return rc;
+		if (!(rc = participation_start_validate(&c->codes, c->now, &reg, &e)))
+			rc =
+			    participation_start_write(db, c->who, id, &cur, &reg, 1, &c->tally, &e);
+		if (rc == RC_DB || rc == RC_NOMEM)
+			return rc;
+		if (rc) {
 			row_errors(c, row->line, rc, &e, 1);
 			return RC_OK;
 		}
@@ -460,9 +580,11 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 			return RC_OK;
 		}
 		struct registration reg = {end, reason, end_ans, nend};
-		if ((rc = participation_end(db, c->who, id, &reg, &e))) {
-			if (rc == RC_DB || rc == RC_NOMEM)
-				return rc;
+		if (!(rc = participation_end_validate(&c->codes, c->now, &reg, &e)))
+			rc = participation_end_write(db, c->who, id, &cur, &reg, 1, &c->tally, &e);
+		if (rc == RC_DB || rc == RC_NOMEM)
+			return rc;
+		if (rc) {
 			row_errors(c, row->line, rc, &e, 2);
 			return RC_OK;
 		}
@@ -538,9 +660,56 @@ static ssize_t counted_read(void *ctx, char *buf, size_t n)
 {
 	struct import_ctx *c = ctx;
 	ssize_t got = c->in->read(c->in->ctx, buf, n);
-	if (got > 0)
+	if (got > 0) {
 		c->consumed += (uint64_t)got;
+		crypto_sha256_update(&c->sum, buf, (size_t)got);
+	}
 	return got;
+}
+
+/* The file's name for the audit entry: its last part (no folders, which
+ * may name a person), control characters as '?', at most 120 bytes cut
+ * at a character and marked with "…"; "namnlös fil" when there is none. */
+static void file_label(const char *name, char *out, size_t size)
+{
+	const char *base = name ? name : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	if (!*base) {
+		str_copy(out, size, "namnlös fil");
+		return;
+	}
+	size_t j = 0, max = size - 4 < 120 ? size - 4 : 120;
+	const unsigned char *p = (const unsigned char *)base;
+	for (; *p && j < max; p++)
+		out[j++] = *p < 0x20 || *p == 0x7F ? '?' : (char)*p;
+	if (*p) {
+		while (j && ((unsigned char)out[j] & 0xC0) == 0x80)
+			j--; /* out[j] is the first byte left out: cut before its character */
+		str_copy(out + j, size - j, "…");
+		return;
+	}
+	out[j] = '\0';
+}
+
+/* The import's one audit entry: which file (its name as given, its
+ * SHA-256), how many participations, starts and ends, and the range of
+ * participation numbers it created — never a row's content. */
+static enum rc audit_import(struct import_ctx *c, struct db *db)
+{
+	const struct import_result *o = c->out;
+	char name[140], rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX], detail[600];
+	file_label(c->in->name, name, sizeof name);
+	sv_count(rows, sizeof rows, (long long)o->rows, "deltagande", "deltaganden");
+	sv_count(starts, sizeof starts, (long long)o->starts, "start", "starter");
+	sv_count(ends, sizeof ends, (long long)o->ends, "avslut", "avslut");
+	int n = snprintf(detail, sizeof detail,
+	                 "Fil \"%s\", SHA-256 %s: %s (%s, %s), nummer %" PRId64 "–%" PRId64, name,
+	                 o->sha256, rows, starts, ends, c->first_id, c->last_id);
+	if (n < 0 || (size_t)n >= sizeof detail)
+		return RC_NOMEM; /* cannot happen: every part is bounded */
+	return audit_append(db, c->who, "import", "participation", c->first_id, detail);
 }
 
 /*
@@ -560,6 +729,7 @@ static enum rc import_tx(struct db *db, void *v)
 	o->nerrors = o->errors_total = 0;
 	o->from_cp1252 = 0;
 	o->delimiter = 0;
+	o->sha256[0] = '\0';
 	if (c->consumed) {
 		if (!c->in->rewind || c->in->rewind(c->in->ctx)) {
 			add_error_named(c, 0, NULL,
@@ -569,9 +739,15 @@ static enum rc import_tx(struct db *db, void *v)
 		}
 		c->consumed = 0;
 	}
+	crypto_sha256_init(&c->sum);
+	c->first_id = c->last_id = 0;
+	c->ninsatser = c->nhomes = c->homes_cap = 0;
+	c->homes = NULL;
+	c->tally.n = 0;
+	c->now = actor_now(c->who);
 	struct csv_source src = {counted_read, c};
 	struct csv_reader *r = csv_reader_new(&src, c->in->max_rows, c->in->max_bytes);
-	struct arena *run = arena_new(0);
+	struct arena *run = c->run = arena_new(0);
 	enum rc rc = RC_OK;
 	char err[200] = "";
 	struct csv_row row;
@@ -586,6 +762,11 @@ static enum rc import_tx(struct db *db, void *v)
 		goto out;
 	if ((rc = load_lookups(db, run, c->assoc, &c->l)))
 		goto out;
+	c->codes = (struct code_lookup){loaded_code_valid, &c->l};
+	if (!(c->insatser = arena_alloc(run, (c->l.nnames[0] + 1) * sizeof *c->insatser))) {
+		rc = RC_NOMEM;
+		goto out;
+	}
 	size_t data_rows = 0;
 	while ((rc = csv_next(r, &row, err, sizeof err)) == RC_OK) {
 		data_rows++;
@@ -596,6 +777,12 @@ static enum rc import_tx(struct db *db, void *v)
 		rc = RC_OK;
 		if (!data_rows)
 			add_error_named(c, 1, NULL, "Filen har inga rader under rubrikraden.");
+	}
+	/* Every row went in: the tally's changes at once, and one audit entry
+	 * for the file. */
+	if (rc == RC_OK && !o->errors_total && !(rc = participation_tally_flush(db, &c->tally))) {
+		crypto_sha256_final(&c->sum, o->sha256);
+		rc = audit_import(c, db);
 	}
 out:
 	if (rc == RC_NOMEM)
@@ -611,6 +798,10 @@ out:
 	}
 	csv_reader_free(r);
 	arena_free(run);
+	c->run = NULL;
+	c->insatser = NULL;
+	c->homes = NULL;
+	participation_tally_batch_free(&c->tally);
 	/* Any error: nothing is written. */
 	if (rc == RC_OK && o->errors_total)
 		rc = RC_INVALID;
@@ -665,10 +856,10 @@ static ssize_t mem_read(void *ctx, char *buf, size_t n)
 }
 
 enum rc import_participations(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t assoc, const char *data, size_t len, struct arena *a,
-                              struct import_result *out)
+                              int64_t assoc, const char *name, const char *data, size_t len,
+                              struct arena *a, struct import_result *out)
 {
 	struct csv_mem m = {data ? data : "", data ? len : 0, 0};
-	struct import_input in = {mem_read, mem_rewind, &m, CSV_MAX_ROWS, CSV_MAX_BYTES};
+	struct import_input in = {mem_read, mem_rewind, &m, CSV_MAX_ROWS, CSV_MAX_BYTES, name};
 	return import_participations_from(db, v, who, assoc, &in, a, out);
 }

@@ -47,6 +47,7 @@ struct import_result {
 	size_t errors_total; /* all errors found, nerrors of them kept */
 	char from_cp1252;
 	char delimiter;
+	char sha256[65]; /* of the file, hex; set when the import committed */
 };
 
 /* Where the file comes from.  read() as in struct csv_source; rewind()
@@ -63,6 +64,9 @@ struct import_input {
 	void *ctx;
 	size_t max_rows;
 	uint64_t max_bytes;
+	/* The file's name as the person gave it, for the audit entry (its
+	 * last part only; NULL when it has none). */
+	const char *name;
 };
 
 struct import_column {
@@ -81,10 +85,11 @@ extern const struct import_column import_columns[];
 enum rc import_participations_from(struct db *db, const struct vault *v, const struct actor *who,
                                    int64_t assoc, const struct import_input *in, struct arena *a,
                                    struct import_result *out);
-/* The same for data[0..len) in memory, under the upload caps
- * (CSV_MAX_ROWS rows under the header, CSV_MAX_BYTES). */
+/* The same for data[0..len) in memory, a file called name (NULL: none
+ * given), under the upload caps (CSV_MAX_ROWS rows under the header,
+ * CSV_MAX_BYTES). */
 enum rc import_participations(struct db *db, const struct vault *v, const struct actor *who,
-                              int64_t assoc, const char *data, size_t len, struct arena *a,
-                              struct import_result *out);
+                              int64_t assoc, const char *name, const char *data, size_t len,
+                              struct arena *a, struct import_result *out);
 
 #endif

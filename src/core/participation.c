@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../db/db.h"
@@ -115,6 +116,85 @@ enum rc participation_tally_move(struct db *db, int64_t intervention, const char
 	return new_state ? tally_add(db, intervention, new_state, new_counted, 1) : RC_OK;
 }
 
+/* One net change of a batch; states are the constant names of the state
+ * machine. */
+struct tally_delta {
+	int64_t intervention;
+	const char *state;
+	int counted;
+	int64_t n;
+};
+
+static enum rc batch_add(struct tally_batch *b, int64_t intervention, const char *state,
+                         int counted, int64_t n)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct tally_delta *d = &b->d[i];
+		if (d->intervention == intervention && d->counted == counted &&
+		    strcmp(d->state, state) == 0) {
+			d->n += n;
+			return RC_OK;
+		}
+	}
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		struct tally_delta *d = realloc(b->d, cap * sizeof *d);
+		if (!d)
+			return RC_NOMEM;
+		b->d = d;
+		b->cap = cap;
+	}
+	b->d[b->n++] = (struct tally_delta){intervention, state, counted, n};
+	return RC_OK;
+}
+
+/* participation_tally_move, or the same move gathered in b when b is
+ * given. */
+static enum rc tally_move(struct db *db, struct tally_batch *b, int64_t intervention,
+                          const char *old_state, int old_counted, const char *new_state,
+                          int new_counted)
+{
+	if (!b)
+		return participation_tally_move(db, intervention, old_state, old_counted, new_state,
+		                                new_counted);
+	enum rc rc;
+	if (old_state && (rc = batch_add(b, intervention, old_state, old_counted ? 1 : 0, -1)))
+		return rc;
+	return new_state ? batch_add(b, intervention, new_state, new_counted ? 1 : 0, 1) : RC_OK;
+}
+
+enum rc participation_tally_flush(struct db *db, struct tally_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		const struct tally_delta *d = &b->d[i];
+		if (!d->n)
+			continue;
+		struct db_stmt *q;
+		enum rc rc;
+		if ((rc = db_prepare(db,
+		                     "INSERT INTO participation_tally (intervention_id, state,"
+		                     " counted, n) VALUES ($1, $2, $3, $4)"
+		                     " ON CONFLICT (intervention_id, state, counted)"
+		                     " DO UPDATE SET n = participation_tally.n + excluded.n",
+		                     &q)))
+			return rc;
+		db_bind_int64(q, 1, d->intervention);
+		db_bind_text(q, 2, d->state);
+		db_bind_int64(q, 3, d->counted);
+		db_bind_int64(q, 4, d->n);
+		if ((rc = db_run(q)))
+			return rc;
+	}
+	b->n = 0;
+	return RC_OK;
+}
+
+void participation_tally_batch_free(struct tally_batch *b)
+{
+	free(b->d);
+	memset(b, 0, sizeof *b);
+}
+
 enum rc participation_check_date(const char *date, int64_t now, struct field_error *err)
 {
 	char today[11], msg[240];
@@ -154,24 +234,19 @@ static enum rc must_exist(struct db_stmt *q, struct field_error *err, const char
 	return found ? RC_OK : field_error_set(err, field, msg);
 }
 
-static enum rc refer_tx(struct db *db, void *vctx)
+enum rc participation_refer_insats(struct db *db, const struct actor *who, int64_t intervention,
+                                   int64_t *assoc_out, struct field_error *err)
 {
-	struct refer_ctx *c = vctx;
-	const struct referral *in = c->in;
 	struct db_stmt *q;
 	enum rc rc;
-	/* Every run starts afresh: what an earlier, rolled back run found is
-	 * forgotten. */
-	c->id = 0;
-	c->replayed = 0;
-	field_error_clear(c->err);
+	*assoc_out = 0;
 	/* The insats: individinriktad, followed per person. */
 	if ((rc = db_prepare(db,
 	                     "SELECT association_id, orientation = 'individ' AND method = 'person'"
 	                     " FROM intervention WHERE id = $1",
 	                     &q)))
 		return rc;
-	db_bind_int64(q, 1, in->intervention_id);
+	db_bind_int64(q, 1, intervention);
 	enum db_step s = db_step(q);
 	int64_t assoc = 0;
 	int per_person = 0;
@@ -183,14 +258,116 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	if (s != DB_ROW && s != DB_DONE)
 		return RC_DB;
 	if (!assoc)
-		return field_error_set(c->err, "intervention_id", "Välj en insats i listan.");
+		return field_error_set(err, "intervention_id", "Välj en insats i listan.");
 	if (!per_person)
 		return field_error_set(
-		    c->err, "intervention_id",
+		    err, "intervention_id",
 		    "Insatsen följs bara med antal. Deltagare registreras per person "
 		    "i individinriktade insatser.");
-	if (!participation_may_register(db, c->who, in->intervention_id))
+	if (!participation_may_register(db, who, intervention))
 		return RC_DENIED;
+	*assoc_out = assoc;
+	return RC_OK;
+}
+
+enum rc participation_refer_refs(struct db *db, int64_t assoc, const struct referral *in,
+                                 struct field_error *err)
+{
+	struct db_stmt *q;
+	enum rc rc;
+	if (in->source_member_id > 0) {
+		if ((rc = db_prepare(
+		         db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2", &q)))
+			return rc;
+		db_bind_int64(q, 1, in->source_member_id);
+		db_bind_int64(q, 2, assoc);
+		if ((rc = must_exist(q, err, "source_member_id",
+		                     "Välj en av förbundets medlemmar.")))
+			return rc;
+	}
+	if (in->home_area_id > 0) {
+		if ((rc = db_prepare(db,
+		                     "SELECT 1 FROM area WHERE id = $1 AND association_id = $2"
+		                     " AND kind = 'kommun'",
+		                     &q)))
+			return rc;
+		db_bind_int64(q, 1, in->home_area_id);
+		db_bind_int64(q, 2, assoc);
+		if ((rc = must_exist(q, err, "home_area_id",
+		                     "Välj hemkommun bland kommunerna i förbundets område.")))
+			return rc;
+	}
+	if (in->home_district_id > 0) {
+		if ((rc = db_prepare(db,
+		                     "SELECT 1 FROM area WHERE id = $1 AND kind = 'stadsdel'"
+		                     " AND parent_id = $2",
+		                     &q)))
+			return rc;
+		db_bind_int64(q, 1, in->home_district_id);
+		db_bind_int64(q, 2, in->home_area_id);
+		if ((rc = must_exist(q, err, "home_district_id",
+		                     "Stadsdelen ska ligga i den valda hemkommunen.")))
+			return rc;
+	}
+	return RC_OK;
+}
+
+enum rc participation_refer_write(struct db *db, const struct vault *v, const struct actor *who,
+                                  int64_t assoc, const struct referral *in, const struct pnr *pnr,
+                                  const char *sex, struct tally_batch *tally, int64_t *id_out)
+{
+	struct db_stmt *q;
+	enum rc rc;
+	char now[21];
+	*id_out = 0;
+	svtime_iso(actor_now(who), now);
+	if ((rc = db_prepare(db,
+	                     "INSERT INTO participation (intervention_id, sex, state,"
+	                     " referred_on, referral_source, referral_member_id, home_area_id,"
+	                     " home_district_id, protected, created_at, referral_unit)"
+	                     " VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)"
+	                     " RETURNING id",
+	                     &q)))
+		return rc;
+	db_bind_int64(q, 1, in->intervention_id);
+	db_bind_text(q, 2, sex);
+	db_bind_text(q, 3, in->referred_on);
+	db_bind_text(q, 4, in->source);
+	db_bind_id_opt(q, 5, in->source_member_id);
+	db_bind_id_opt(q, 6, in->home_area_id);
+	db_bind_id_opt(q, 7, in->home_district_id);
+	db_bind_int64(q, 8, in->protected_identity ? 1 : 0);
+	db_bind_text(q, 9, now);
+	db_bind_text_opt(q, 10, str_blank(in->source_unit) ? NULL : in->source_unit);
+	int64_t id = 0;
+	if ((rc = db_one_int64(q, &id)))
+		return rc == RC_NOT_FOUND ? RC_DB : rc;
+	/* A new participation counts until it is ended as felregistrering. */
+	if ((rc = tally_move(db, tally, in->intervention_id, NULL, 0, "queued", 1)))
+		return rc;
+	if (pnr && (rc = personal_store_identity(db, v, who, assoc, id, pnr, in->name,
+	                                         in->consent_on, in->consent_form)))
+		return rc;
+	if ((rc = participation_history_add(db, who, id, "state", NULL, "queued")))
+		return rc;
+	*id_out = id;
+	return RC_OK;
+}
+
+static enum rc refer_tx(struct db *db, void *vctx)
+{
+	struct refer_ctx *c = vctx;
+	const struct referral *in = c->in;
+	struct db_stmt *q;
+	enum rc rc;
+	/* Every run starts afresh: what an earlier, rolled back run found is
+	 * forgotten. */
+	c->id = 0;
+	c->replayed = 0;
+	field_error_clear(c->err);
+	int64_t assoc = 0;
+	if ((rc = participation_refer_insats(db, c->who, in->intervention_id, &assoc, c->err)))
+		return rc;
 	if (c->once_hash) {
 		/* The same submission again (double click, resent form): the
 		 * participation it created, for this user only. */
@@ -228,77 +405,18 @@ static enum rc refer_tx(struct db *db, void *vctx)
 			return RC_CONFLICT;
 		}
 	}
-	if (in->source_member_id > 0) {
-		if ((rc = db_prepare(
-		         db, "SELECT 1 FROM member WHERE id = $1 AND association_id = $2", &q)))
-			return rc;
-		db_bind_int64(q, 1, in->source_member_id);
-		db_bind_int64(q, 2, assoc);
-		if ((rc = must_exist(q, c->err, "source_member_id",
-		                     "Välj en av förbundets medlemmar.")))
-			return rc;
-	}
-	if (in->home_area_id > 0) {
-		if ((rc = db_prepare(db,
-		                     "SELECT 1 FROM area WHERE id = $1 AND association_id = $2"
-		                     " AND kind = 'kommun'",
-		                     &q)))
-			return rc;
-		db_bind_int64(q, 1, in->home_area_id);
-		db_bind_int64(q, 2, assoc);
-		if ((rc = must_exist(q, c->err, "home_area_id",
-		                     "Välj hemkommun bland kommunerna i förbundets område.")))
-			return rc;
-	}
-	if (in->home_district_id > 0) {
-		if ((rc = db_prepare(db,
-		                     "SELECT 1 FROM area WHERE id = $1 AND kind = 'stadsdel'"
-		                     " AND parent_id = $2",
-		                     &q)))
-			return rc;
-		db_bind_int64(q, 1, in->home_district_id);
-		db_bind_int64(q, 2, in->home_area_id);
-		if ((rc = must_exist(q, c->err, "home_district_id",
-		                     "Stadsdelen ska ligga i den valda hemkommunen.")))
-			return rc;
-	}
-
-	int64_t when = actor_now(c->who);
-	char now[21];
-	svtime_iso(when, now);
-	if ((rc = db_prepare(db,
-	                     "INSERT INTO participation (intervention_id, sex, state,"
-	                     " referred_on, referral_source, referral_member_id, home_area_id,"
-	                     " home_district_id, protected, created_at, referral_unit)"
-	                     " VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)"
-	                     " RETURNING id",
-	                     &q)))
+	if ((rc = participation_refer_refs(db, assoc, in, c->err)))
 		return rc;
-	db_bind_int64(q, 1, in->intervention_id);
-	db_bind_text(q, 2, c->sex);
-	db_bind_text(q, 3, in->referred_on);
-	db_bind_text(q, 4, in->source);
-	db_bind_id_opt(q, 5, in->source_member_id);
-	db_bind_id_opt(q, 6, in->home_area_id);
-	db_bind_id_opt(q, 7, in->home_district_id);
-	db_bind_int64(q, 8, in->protected_identity ? 1 : 0);
-	db_bind_text(q, 9, now);
-	db_bind_text_opt(q, 10, str_blank(in->source_unit) ? NULL : in->source_unit);
 	int64_t id = 0;
-	if ((rc = db_one_int64(q, &id)))
-		return rc == RC_NOT_FOUND ? RC_DB : rc;
-	/* A new participation counts until it is ended as felregistrering. */
-	if ((rc = participation_tally_move(db, in->intervention_id, NULL, 0, "queued", 1)))
-		return rc;
-	if (c->pnr && (rc = personal_store_identity(db, c->v, c->who, assoc, id, c->pnr, in->name,
-	                                            in->consent_on, in->consent_form)))
-		return rc;
-	if ((rc = participation_history_add(db, c->who, id, "state", NULL, "queued")))
+	if ((rc =
+	         participation_refer_write(db, c->v, c->who, assoc, in, c->pnr, c->sex, NULL, &id)))
 		return rc;
 	if (c->once_hash) {
 		/* Remembered with what it created, in the same transaction; a
 		 * day (by the actor's clock) is long enough for a resent form. */
-		char old[21];
+		int64_t when = actor_now(c->who);
+		char now[21], old[21];
+		svtime_iso(when, now);
 		svtime_iso(when - 24 * 60 * 60, old);
 		if ((rc = db_prepare(db, "DELETE FROM form_submission WHERE created_at < $1", &q)))
 			return rc;
@@ -324,10 +442,15 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	return RC_OK;
 }
 
-/* Checks a referral's own fields, every one: the form shows all its
- * mistakes at once.  Fills *pnr and *sex_out for the store. */
-static enum rc refer_validate(struct db *db, int64_t now, const struct referral *in,
-                              struct pnr *pnr_out, const char **sex_out, struct field_error *err)
+/* Whether code is an active item of list, in the database. */
+static int db_code_valid(void *ctx, const char *list, const char *code)
+{
+	return codes_valid(ctx, list, code);
+}
+
+enum rc participation_refer_validate(const struct code_lookup *codes, int64_t now,
+                                     const struct referral *in, struct pnr *pnr_out,
+                                     const char **sex_out, struct field_error *err)
 {
 	char today[11], msg[240];
 	svtime_today(now, today);
@@ -340,7 +463,7 @@ static enum rc refer_validate(struct db *db, int64_t now, const struct referral 
 	else if (strcmp(in->referred_on, today) > 0)
 		bad = field_error_add(err, "referred_on",
 		                      "Anmälningsdatumet kan inte ligga i framtiden.");
-	if (!codes_valid(db, "referral_source", in->source))
+	if (!codes->valid(codes->ctx, "referral_source", in->source))
 		bad = field_error_add(err, "source", "Välj vem som anmälde i listan.");
 	if (!str_blank(in->source_unit)) {
 		const char *why = str_line_problem(in->source_unit);
@@ -404,7 +527,8 @@ enum rc participation_refer_check(struct db *db, const struct actor *who, const 
 {
 	struct pnr pnr;
 	const char *sex;
-	return refer_validate(db, actor_now(who), in, &pnr, &sex, err);
+	struct code_lookup codes = {db_code_valid, db};
+	return participation_refer_validate(&codes, actor_now(who), in, &pnr, &sex, err);
 }
 
 enum rc participation_refer(struct db *db, const struct vault *v, const struct actor *who,
@@ -419,7 +543,8 @@ enum rc participation_refer_once(struct db *db, const struct vault *v, const str
 {
 	struct pnr pnr;
 	const char *sex = NULL;
-	enum rc bad = refer_validate(db, actor_now(who), in, &pnr, &sex, err);
+	struct code_lookup codes = {db_code_valid, db};
+	enum rc bad = participation_refer_validate(&codes, actor_now(who), in, &pnr, &sex, err);
 	if (bad)
 		return bad;
 	int identified = !str_blank(in->pnr) || !str_blank(in->name);
@@ -487,13 +612,6 @@ static const struct transition T_CANCEL = {
     "Bara en anmälan i kö kan avbrytas.",
 };
 
-/* A participation as a transition finds it. */
-struct current {
-	int64_t intervention_id;
-	char state[16], referred[11], start[11];
-	int counts;
-};
-
 struct state_ctx {
 	const struct transition *t;
 	const struct actor *who;
@@ -503,14 +621,29 @@ struct state_ctx {
 	struct field_error *err;
 };
 
+/* Whether transition t may take a participation as *cur is on date: its
+ * state allows it and the date does not precede the referral or the start
+ * (RC_INVALID with an error on "date"). */
+static enum rc transition_check(const struct transition *t, const struct participation_state *cur,
+                                const char *date, struct field_error *err)
+{
+	if (strcmp(cur->state, t->from) != 0)
+		return field_error_set(err, "date",
+		                       strcmp(cur->state, "queued") == 0   ? t->when_queued
+		                       : strcmp(cur->state, "active") == 0 ? t->when_active
+		                                                           : t->when_closed);
+	if (strcmp(date, t->after_start ? cur->start : cur->referred) < 0)
+		return field_error_set(err, "date", t->too_early);
+	return RC_OK;
+}
+
 /*
  * The preamble of every transition, inside its transaction: the
  * participation exists (RC_NOT_FOUND), the actor may act on its insats
- * (RC_DENIED), its state allows the transition and the date does not
- * precede the referral or the start (RC_INVALID with an error on "date").
- * Fills *cur for the change.
+ * (RC_DENIED), and transition_check.  Fills *cur for the change.
  */
-static enum rc transition_begin(struct db *db, const struct state_ctx *c, struct current *cur)
+static enum rc transition_begin(struct db *db, const struct state_ctx *c,
+                                struct participation_state *cur)
 {
 	field_error_clear(c->err);
 	enum rc rc = participation_may_change(db, c->who, c->id);
@@ -534,46 +667,47 @@ static enum rc transition_begin(struct db *db, const struct state_ctx *c, struct
 	db_finalize(q);
 	if (s != DB_ROW)
 		return s == DB_DONE ? RC_NOT_FOUND : RC_DB;
-	const struct transition *t = c->t;
-	if (strcmp(cur->state, t->from) != 0)
-		return field_error_set(c->err, "date",
-		                       strcmp(cur->state, "queued") == 0   ? t->when_queued
-		                       : strcmp(cur->state, "active") == 0 ? t->when_active
-		                                                           : t->when_closed);
-	if (strcmp(c->date, t->after_start ? cur->start : cur->referred) < 0)
-		return field_error_set(c->err, "date", t->too_early);
-	return RC_OK;
+	return transition_check(c->t, cur, c->date, c->err);
 }
 
 /* The end of every transition, after its own update: the tally follows
- * (counts: whether the participation counts now) and the history says what
- * changed (the state, then field's new value when field is given).  The
- * caller writes the audit entry last. */
-static enum rc transition_finish(struct db *db, const struct state_ctx *c,
-                                 const struct current *cur, int counts, const char *field,
-                                 const char *value)
+ * (counts: whether the participation counts now; gathered in tally when
+ * given) and the history says what changed (the state, then field's new
+ * value when field is given); *cur becomes the new state.  The caller
+ * writes the audit entry last. */
+static enum rc transition_finish(struct db *db, const struct actor *who, int64_t id,
+                                 const struct transition *t, struct participation_state *cur,
+                                 int counts, const char *field, const char *value,
+                                 struct tally_batch *tally)
 {
-	const struct transition *t = c->t;
 	enum rc rc;
-	if ((rc = participation_tally_move(db, cur->intervention_id, cur->state, cur->counts, t->to,
-	                                   counts)) ||
-	    (rc = participation_history_add(db, c->who, c->id, "state", t->from, t->to)))
+	if ((rc = tally_move(db, tally, cur->intervention_id, cur->state, cur->counts, t->to,
+	                     counts)) ||
+	    (rc = participation_history_add(db, who, id, "state", t->from, t->to)))
 		return rc;
-	return field ? participation_history_add(db, c->who, c->id, field, NULL, value) : RC_OK;
+	str_copy(cur->state, sizeof cur->state, t->to);
+	cur->counts = counts;
+	return field ? participation_history_add(db, who, id, field, NULL, value) : RC_OK;
 }
 
+/* The answers of a registration in phase; fresh: the participation was
+ * created in this transaction and has none yet (an import), so there are
+ * no earlier ones to replace. */
 static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
-                              const struct registration *r)
+                              const struct registration *r, int fresh)
 {
 	struct db_stmt *q;
-	enum rc rc;
-	if ((rc = db_prepare(
-	         db, "DELETE FROM participation_answer WHERE participation_id = $1 AND phase = $2",
-	         &q)))
-		return rc;
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 2, phase);
-	rc = db_run(q);
+	enum rc rc = RC_OK;
+	if (!fresh) {
+		if ((rc = db_prepare(db,
+		                     "DELETE FROM participation_answer WHERE participation_id = $1"
+		                     " AND phase = $2",
+		                     &q)))
+			return rc;
+		db_bind_int64(q, 1, id);
+		db_bind_text(q, 2, phase);
+		rc = db_run(q);
+	}
 	for (size_t i = 0; !rc && i < r->nanswers; i++) {
 		if ((rc = db_prepare(
 		         db,
@@ -598,14 +732,14 @@ static enum rc insert_answers(struct db *db, int64_t id, const char *phase,
 
 /* Checks the answers of a registration: codes valid, one employment,
  * at most one education and time in support, extents 0–100. */
-static enum rc check_answers(struct db *db, const struct registration *r, int need_support,
-                             struct field_error *err)
+static enum rc check_answers(const struct code_lookup *codes, const struct registration *r,
+                             int need_support, struct field_error *err)
 {
 	int support = 0, employment = 0, education = 0, support_time = 0;
 	enum rc bad = RC_OK;
 	for (size_t i = 0; i < r->nanswers; i++) {
 		const struct answer *an = &r->answers[i];
-		if (!codes_valid(db, an->list, an->code)) {
+		if (!an->list || !an->code || !codes->valid(codes->ctx, an->list, an->code)) {
 			bad = field_error_add(err, an->list ? an->list : "answers",
 			                      "Välj ett alternativ i listan.");
 			continue;
@@ -642,21 +776,45 @@ static enum rc check_answers(struct db *db, const struct registration *r, int ne
 	return bad;
 }
 
-static enum rc start_tx(struct db *db, void *v)
+enum rc participation_start_validate(const struct code_lookup *codes, int64_t now,
+                                     const struct registration *r, struct field_error *err)
 {
-	struct state_ctx *c = v;
-	struct current cur;
-	enum rc rc = transition_begin(db, c, &cur);
+	/* Date and answers are independent: both are checked before the
+	 * state, which the transaction reads. */
+	field_error_clear(err);
+	enum rc rc = participation_check_date(r->date, now, err);
+	if (check_answers(codes, r, 1, err))
+		rc = RC_INVALID;
+	return rc;
+}
+
+enum rc participation_start_write(struct db *db, const struct actor *who, int64_t id,
+                                  struct participation_state *cur, const struct registration *r,
+                                  int fresh, struct tally_batch *tally, struct field_error *err)
+{
+	enum rc rc = transition_check(&T_START, cur, r->date, err);
 	if (rc)
 		return rc;
 	struct db_stmt *q;
 	if ((rc = db_prepare(
 	         db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1", &q)))
 		return rc;
-	db_bind_int64(q, 1, c->id);
-	db_bind_text(q, 2, c->r->date);
-	if ((rc = db_run(q)) || (rc = insert_answers(db, c->id, "start", c->r)) ||
-	    (rc = transition_finish(db, c, &cur, cur.counts, "start_on", c->r->date)))
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, r->date);
+	if ((rc = db_run(q)) || (rc = insert_answers(db, id, "start", r, fresh)) ||
+	    (rc = transition_finish(db, who, id, &T_START, cur, cur->counts, "start_on", r->date,
+	                            tally)))
+		return rc;
+	str_copy(cur->start, sizeof cur->start, r->date);
+	return RC_OK;
+}
+
+static enum rc start_tx(struct db *db, void *v)
+{
+	struct state_ctx *c = v;
+	struct participation_state cur;
+	enum rc rc = transition_begin(db, c, &cur);
+	if (rc || (rc = participation_start_write(db, c->who, c->id, &cur, c->r, 0, NULL, c->err)))
 		return rc;
 	return audit_append(db, c->who, "start", "participation", c->id, "");
 }
@@ -664,30 +822,38 @@ static enum rc start_tx(struct db *db, void *v)
 enum rc participation_start(struct db *db, const struct actor *who, int64_t id,
                             const struct registration *r, struct field_error *err)
 {
-	/* Date and answers are independent: both are checked before the
-	 * state, which the transaction reads. */
-	field_error_clear(err);
-	enum rc rc = participation_check_date(r->date, actor_now(who), err);
-	if (check_answers(db, r, 1, err))
-		rc = RC_INVALID;
+	struct code_lookup codes = {db_code_valid, db};
+	enum rc rc = participation_start_validate(&codes, actor_now(who), r, err);
 	if (rc)
 		return rc;
 	struct state_ctx c = {&T_START, who, id, r, r->date, NULL, err};
 	return db_tx(db, start_tx, &c);
 }
 
-static enum rc end_tx(struct db *db, void *v)
+enum rc participation_end_validate(const struct code_lookup *codes, int64_t now,
+                                   const struct registration *r, struct field_error *err)
 {
-	struct state_ctx *c = v;
-	struct current cur;
-	enum rc rc = transition_begin(db, c, &cur);
+	field_error_clear(err);
+	enum rc rc = participation_check_date(r->date, now, err);
+	if (!r->end_reason || !codes->valid(codes->ctx, "end_reason", r->end_reason))
+		rc = field_error_add(err, "end_reason", "Välj avslutsorsak i listan.");
+	else if (strcmp(r->end_reason, "felregistrering") != 0 && check_answers(codes, r, 0, err))
+		rc = RC_INVALID;
+	return rc;
+}
+
+enum rc participation_end_write(struct db *db, const struct actor *who, int64_t id,
+                                struct participation_state *cur, const struct registration *r,
+                                int fresh, struct tally_batch *tally, struct field_error *err)
+{
+	enum rc rc = transition_check(&T_END, cur, r->date, err);
 	if (rc)
 		return rc;
-	int felreg = strcmp(c->r->end_reason, "felregistrering") == 0;
+	int felreg = strcmp(r->end_reason, "felregistrering") == 0;
 	int has_support = 0, has_employment = 0;
-	for (size_t i = 0; i < c->r->nanswers; i++) {
-		has_support |= strcmp(c->r->answers[i].list, "support") == 0;
-		has_employment |= strcmp(c->r->answers[i].list, "employment") == 0;
+	for (size_t i = 0; i < r->nanswers; i++) {
+		has_support |= strcmp(r->answers[i].list, "support") == 0;
+		has_employment |= strcmp(r->answers[i].list, "employment") == 0;
 	}
 	struct db_stmt *q;
 	if ((rc = db_prepare(
@@ -696,13 +862,23 @@ static enum rc end_tx(struct db *db, void *v)
 	         " counts = $4, end_complete = $5 WHERE id = $1",
 	         &q)))
 		return rc;
-	db_bind_int64(q, 1, c->id);
-	db_bind_text(q, 2, c->r->date);
-	db_bind_text(q, 3, c->r->end_reason);
+	db_bind_int64(q, 1, id);
+	db_bind_text(q, 2, r->date);
+	db_bind_text(q, 3, r->end_reason);
 	db_bind_int64(q, 4, felreg ? 0 : 1);
 	db_bind_int64(q, 5, !felreg && has_support && has_employment);
-	if ((rc = db_run(q)) || (!felreg && (rc = insert_answers(db, c->id, "end", c->r))) ||
-	    (rc = transition_finish(db, c, &cur, !felreg, "end_reason", c->r->end_reason)))
+	if ((rc = db_run(q)) || (!felreg && (rc = insert_answers(db, id, "end", r, fresh))))
+		return rc;
+	return transition_finish(db, who, id, &T_END, cur, !felreg, "end_reason", r->end_reason,
+	                         tally);
+}
+
+static enum rc end_tx(struct db *db, void *v)
+{
+	struct state_ctx *c = v;
+	struct participation_state cur;
+	enum rc rc = transition_begin(db, c, &cur);
+	if (rc || (rc = participation_end_write(db, c->who, c->id, &cur, c->r, 0, NULL, c->err)))
 		return rc;
 	return audit_append(db, c->who, "end", "participation", c->id, c->r->end_reason);
 }
@@ -710,12 +886,8 @@ static enum rc end_tx(struct db *db, void *v)
 enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
                           const struct registration *r, struct field_error *err)
 {
-	field_error_clear(err);
-	enum rc rc = participation_check_date(r->date, actor_now(who), err);
-	if (!codes_valid(db, "end_reason", r->end_reason))
-		rc = field_error_add(err, "end_reason", "Välj avslutsorsak i listan.");
-	else if (strcmp(r->end_reason, "felregistrering") != 0 && check_answers(db, r, 0, err))
-		rc = RC_INVALID;
+	struct code_lookup codes = {db_code_valid, db};
+	enum rc rc = participation_end_validate(&codes, actor_now(who), r, err);
 	if (rc)
 		return rc;
 	struct state_ctx c = {&T_END, who, id, r, r->date, r->end_reason, err};
@@ -725,7 +897,7 @@ enum rc participation_end(struct db *db, const struct actor *who, int64_t id,
 static enum rc cancel_tx(struct db *db, void *v)
 {
 	struct state_ctx *c = v;
-	struct current cur;
+	struct participation_state cur;
 	enum rc rc = transition_begin(db, c, &cur);
 	if (rc)
 		return rc;
@@ -742,7 +914,8 @@ static enum rc cancel_tx(struct db *db, void *v)
 	db_bind_text(q, 2, c->date);
 	db_bind_text(q, 3, c->reason);
 	db_bind_int64(q, 4, counts);
-	if ((rc = db_run(q)) || (rc = transition_finish(db, c, &cur, counts, NULL, NULL)))
+	if ((rc = db_run(q)) ||
+	    (rc = transition_finish(db, c->who, c->id, &T_CANCEL, &cur, counts, NULL, NULL, NULL)))
 		return rc;
 	return audit_append(db, c->who, "cancel", "participation", c->id, c->reason);
 }

@@ -27,6 +27,26 @@ void crypto_token(char out[CRYPTO_TOKEN_LEN + 1])
 	sodium_memzero(raw, sizeof raw);
 }
 
+_Static_assert(sizeof(crypto_hash_sha256_state) <= sizeof(struct crypto_sha256),
+               "struct crypto_sha256 holds libsodium's state");
+
+void crypto_sha256_init(struct crypto_sha256 *h)
+{
+	crypto_hash_sha256_init((crypto_hash_sha256_state *)(void *)h->state);
+}
+
+void crypto_sha256_update(struct crypto_sha256 *h, const void *data, size_t len)
+{
+	crypto_hash_sha256_update((crypto_hash_sha256_state *)(void *)h->state, data, len);
+}
+
+void crypto_sha256_final(struct crypto_sha256 *h, char out[CRYPTO_HASH_HEX_LEN + 1])
+{
+	unsigned char d[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_final((crypto_hash_sha256_state *)(void *)h->state, d);
+	sodium_bin2hex(out, CRYPTO_HASH_HEX_LEN + 1, d, sizeof d);
+}
+
 void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LEN + 1])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];

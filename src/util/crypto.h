@@ -24,6 +24,15 @@ int crypto_setup(void);
 void crypto_token(char out[CRYPTO_TOKEN_LEN + 1]);
 /* SHA-256 of len bytes of data as lowercase hex into out[65]. */
 void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HASH_HEX_LEN + 1]);
+/* SHA-256 of data given in pieces: crypto_sha256_init, any number of
+ * crypto_sha256_update, crypto_sha256_final (hex into out[65]).  The state
+ * is plain memory (libsodium's, kept opaque here); nothing to free. */
+struct crypto_sha256 {
+	_Alignas(16) unsigned char state[128];
+};
+void crypto_sha256_init(struct crypto_sha256 *h);
+void crypto_sha256_update(struct crypto_sha256 *h, const void *data, size_t len);
+void crypto_sha256_final(struct crypto_sha256 *h, char out[CRYPTO_HASH_HEX_LEN + 1]);
 /* argon2id hash of password into out[CRYPTO_PWHASH_LEN]; RC_NOMEM if the
  * machine lacks the memory the hash needs. */
 enum rc crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);

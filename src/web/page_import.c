@@ -129,8 +129,8 @@ void page_import_post(struct req *r)
 	if (!assoc)
 		return;
 	struct import_result res;
-	enum rc rc = import_participations(r->db, r->vault, &r->actor, assoc, r->upload,
-	                                   r->upload_len, r->arena, &res);
+	enum rc rc = import_participations(r->db, r->vault, &r->actor, assoc, r->upload_name,
+	                                   r->upload, r->upload_len, r->arena, &res);
 	if (rc == RC_NOMEM) {
 		/* Said as what it is, not as an error in the file. */
 		struct import_error e = {0, NULL,

@@ -137,9 +137,9 @@ static void imports_every_row(void **state)
 	    "Steget vidare;2025-03-01;Egen anmälan;;199001012385;Test Person;2025-03-01;;;;;;;;\n"
 	    "Steget vidare;2025-04-01;Kommunen;man;;;;;;;;;;;\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_OK);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_OK);
 	assert_int_equal(r.rows, 3);
 	assert_int_equal(r.starts, 1);
 	assert_int_equal(r.ends, 1);
@@ -156,9 +156,9 @@ static void one_bad_row_writes_nothing_and_names_line_and_column(void **state)
 	                 "Okänd insats;2025-01-10;FK;K;;\n"
 	                 "Steget vidare;2025-01-10;FK;K;2025-02-01;ingenting\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(participations(f), 0); /* all or nothing */
 	assert_int_equal(r.nerrors, 4);
 	assert_int_equal(r.errors[0].line, 3);
@@ -179,9 +179,9 @@ static void every_wrong_cell_of_a_row_is_named(void **state)
 	const char *in = "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön\n"
 	                 "Steget vidare;2025-02-30;Kommunen;Soc\xe2\x80\xaetj;X\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(participations(f), 0);
 	assert_int_equal(r.nerrors, 3);
 	assert_string_equal(r.errors[0].column, "Anmäld");
@@ -196,9 +196,9 @@ static void the_referring_unit_is_imported(void **state)
 	const char *in = "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön\n"
 	                 "Steget vidare;2025-01-10;Kommunen;Socialtjänsten;K\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_OK);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_OK);
 	struct participation p;
 	assert_int_equal(participation_get(f->t.db, f->a, TEST_NOW, 1, &p), RC_OK);
 	assert_string_equal(p.source_unit, "Socialtjänsten");
@@ -209,9 +209,9 @@ static void unknown_and_missing_columns_are_named(void **state)
 	struct fx *f = *state;
 	const char *in = "Insats;Anmäld;Favoritfärg\nSteget vidare;2025-01-10;blå\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(r.nerrors, 2);
 	assert_string_equal(r.errors[0].column, "Favoritfärg");
 	assert_non_null(strstr(r.errors[1].message, "Anmäld av"));
@@ -223,9 +223,9 @@ static void identity_without_consent_is_refused(void **state)
 	const char *in = "Insats;Anmäld;Anmäld av;Personnummer;Namn\n"
 	                 "Steget vidare;2025-01-10;FK;199001012385;Test Person\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(r.nerrors, 1);
 	assert_null(r.errors[0].column); /* the consent column is absent */
 	assert_non_null(strstr(r.errors[0].message, "samtycke"));
@@ -277,7 +277,8 @@ static void imports_twenty_thousand_rows(void **state)
 	size_t len;
 	char *in = many_rows(20000, &len);
 	struct import_result r;
-	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, f->a, &r);
+	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, "deltagare.csv",
+	                                   in, len, f->a, &r);
 	if (rc)
 		fail_msg("rad %zu: %s", r.nerrors ? r.errors[0].line : 0,
 		         r.nerrors ? r.errors[0].message : "?");
@@ -297,8 +298,9 @@ static void memory_does_not_grow_with_rows(void **state)
 	char *in = many_rows(300, &len);
 	struct arena *small = arena_new(100 * 1024);
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, small, &r), RC_OK);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, len, small, &r),
+	                 RC_OK);
 	assert_int_equal(r.rows, 300);
 	arena_free(small);
 	free(in);
@@ -313,7 +315,8 @@ static void running_out_of_memory_is_reported_as_such(void **state)
 	char *in = many_rows(50, &len);
 	struct arena *tiny = arena_new(16 * 1024);
 	struct import_result r;
-	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, in, len, tiny, &r);
+	enum rc rc = import_participations(f->t.db, f->v, &test_actor, f->assoc, "deltagare.csv",
+	                                   in, len, tiny, &r);
 	assert_int_equal(rc, RC_NOMEM);
 	assert_int_equal(r.rows, 0); /* rolled back: nothing was imported */
 	assert_int_equal(r.starts, 0);
@@ -338,8 +341,8 @@ static void every_error_is_counted(void **state)
 		buf_puts(&b, "Steget vidare;2025-01-10;Grannen;K\n");
 	buf_puts(&b, "Steget vidare;2025-01-10;FK;K\n");
 	struct import_result r;
-	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc, buf_cstr(&b),
-	                                       b.len, f->a, &r),
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", buf_cstr(&b), b.len, f->a, &r),
 	                 RC_INVALID);
 	assert_int_equal(r.nerrors, IMPORT_MAX_ERRORS);
 	assert_int_equal(r.errors_total, 250);
@@ -434,7 +437,7 @@ static void reads_a_stream_in_small_pieces(void **state)
 	                 "\r\n"
 	                 "Steget vidare;2025-01-11;Egen anmälan;;M\r\n";
 	struct dribble d = {in, strlen(in), 0, 0};
-	struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0};
+	struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0, "deltagare.csv"};
 	struct import_result r;
 	assert_int_equal(
 	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r),
@@ -492,9 +495,9 @@ static void a_failed_run_claims_no_imported_rows(void **state)
 	    "Steget vidare;2025-01-11;AF;M;2025-02-01;sjukpenning;övrigt;;;;\n"
 	    "Okänd insats;2025-01-12;FK;K;;;;;;;\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &test_actor, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &test_actor, f->assoc,
+	                                       "deltagare.csv", in, strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(participations(f), 0);
 	assert_int_equal(r.rows, 0);
 	assert_int_equal(r.starts, 0);
@@ -506,7 +509,7 @@ static void a_failed_run_claims_no_imported_rows(void **state)
 
 	/* Over the row cap after two rows went in. */
 	struct dribble d = {three_rows, strlen(three_rows), 0, 0};
-	struct import_input src = {dribble_read, dribble_rewind, &d, 2, 0};
+	struct import_input src = {dribble_read, dribble_rewind, &d, 2, 0, "deltagare.csv"};
 	enum rc rc =
 	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r);
 	assert_int_not_equal(rc, RC_OK);
@@ -528,7 +531,7 @@ static void busy_store_imports_the_whole_file_once(void **state)
 	int64_t before = participations(f);
 	for (int n = 1; fired; n++) {
 		struct dribble d = {three_rows, strlen(three_rows), 0, 0};
-		struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0};
+		struct import_input src = {dribble_read, dribble_rewind, &d, 0, 0, "deltagare.csv"};
 		struct import_result r;
 		db_test_fail_step(f->t.db, n);
 		assert_int_equal(import_participations_from(f->t.db, f->v, &test_actor, f->assoc,
@@ -551,7 +554,7 @@ static void input_that_cannot_rewind_is_not_retried_blindly(void **state)
 	struct fx *f = *state;
 	struct import_result r;
 	struct dribble d = {three_rows, strlen(three_rows), 0, 0};
-	struct import_input src = {dribble_read, pipe_rewind, &d, 0, 0};
+	struct import_input src = {dribble_read, pipe_rewind, &d, 0, 0, "deltagare.csv"};
 	assert_int_equal(
 	    import_participations_from(f->t.db, f->v, &test_actor, f->assoc, &src, f->a, &r),
 	    RC_OK);
@@ -561,7 +564,8 @@ static void input_that_cannot_rewind_is_not_retried_blindly(void **state)
 	 * and with one that fails. */
 	for (int k = 0; k < 2; k++) {
 		struct dribble d2 = {three_rows, strlen(three_rows), 0, 0};
-		struct import_input src2 = {dribble_read, k ? pipe_rewind : NULL, &d2, 0, 0};
+		struct import_input src2 = {dribble_read,   k ? pipe_rewind : NULL, &d2, 0, 0,
+		                            "deltagare.csv"};
 		db_test_fail_step(f->t.db, 12);
 		assert_int_equal(import_participations_from(f->t.db, f->v, &test_actor, f->assoc,
 		                                            &src2, f->a, &r),
@@ -607,9 +611,9 @@ static void rows_follow_the_actors_right_to_register(void **state)
 	                 "Steget vidare;2025-01-10;FK;K\n"
 	                 "Annan insats;2025-01-10;FK;K\n";
 	struct import_result r;
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &dr, f->assoc, in, strlen(in), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &dr, f->assoc, "deltagare.csv", in,
+	                                       strlen(in), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(participations(f), 0);
 	assert_int_equal(r.nerrors, 1);
 	assert_int_equal(r.errors[0].line, 3);
@@ -619,13 +623,13 @@ static void rows_follow_the_actors_right_to_register(void **state)
 	/* A board member may register nowhere. */
 	const struct actor board = {uid, "dr", "127.0.0.1", ROLE_BOARD, TEST_NOW};
 	const char *mine = "Insats;Anmäld;Anmäld av;Kön\nSteget vidare;2025-01-10;FK;K\n";
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &board, f->assoc, mine, strlen(mine), f->a, &r),
-	    RC_INVALID);
+	assert_int_equal(import_participations(f->t.db, f->v, &board, f->assoc, "deltagare.csv",
+	                                       mine, strlen(mine), f->a, &r),
+	                 RC_INVALID);
 	assert_int_equal(participations(f), 0);
-	assert_int_equal(
-	    import_participations(f->t.db, f->v, &dr, f->assoc, mine, strlen(mine), f->a, &r),
-	    RC_OK);
+	assert_int_equal(import_participations(f->t.db, f->v, &dr, f->assoc, "deltagare.csv", mine,
+	                                       strlen(mine), f->a, &r),
+	                 RC_OK);
 	assert_int_equal(participations(f), 1);
 }
 

@@ -869,8 +869,9 @@ static enum rc run_import_participations(struct fx *fx)
 {
 	struct arena *a = arena_new(0);
 	struct import_result r;
-	enum rc rc = import_participations(fx->db, db_vault(fx->db), &import_actor, fx->id[0],
-	                                   import_file, strlen(import_file), a, &r);
+	enum rc rc =
+	    import_participations(fx->db, db_vault(fx->db), &import_actor, fx->id[0],
+	                          "deltagare.csv", import_file, strlen(import_file), a, &r);
 	import_out(fx, rc, &r);
 	arena_free(a);
 	return rc;
@@ -892,7 +893,7 @@ static enum rc run_import_participations_from(struct fx *fx)
 	struct arena *a = arena_new(0);
 	struct import_result r;
 	struct csv_mem m = {import_file, strlen(import_file), 0};
-	struct import_input in = {mem_read, mem_rewind, &m, 0, 0};
+	struct import_input in = {mem_read, mem_rewind, &m, 0, 0, "deltagare.csv"};
 	enum rc rc = import_participations_from(fx->db, db_vault(fx->db), &import_actor, fx->id[0],
 	                                        &in, a, &r);
 	import_out(fx, rc, &r);
