@@ -6,12 +6,17 @@
  * names; case, spaces and å/ä/ö do not matter).  Each row is a referral,
  * and a start and an end when those dates are filled in.  Values of code
  * lists may be written as code or label.  Every row goes through the same
- * core functions as the pages, inside one transaction: either every row
+ * validating and writing parts of the participation module as the pages
+ * (participation_internal.h), inside one transaction: either every row
  * is written, or none is and every problem found is listed with its line
  * and column (the first IMPORT_MAX_ERRORS of them, and how many in all).
  * Each row is checked by the participation module's own rule for the
  * actor (who may register in which insats): a row for an insats the actor
- * may not register in is an error on that row's insats column.
+ * may not register in is an error on that row's insats column.  A file
+ * that goes in writes ONE audit entry (its name without folders, its
+ * SHA-256, the counts and the participation numbers created) and the
+ * tally once; each participation gets the history rows it would get by
+ * hand.
  *
  * The file is read as a stream (util/csv.h): code lists, insatser and
  * areas are loaded once per import, so memory stays flat however many

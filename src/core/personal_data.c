@@ -20,8 +20,9 @@
  * stored identity, and learns only how many do not.
  *
  * When.  At referral with consent (personal_store_identity, in the
- * referral's transaction), or when consent is given later
- * (personal_consent_add).  Each participation owns its identity: one
+ * referral's transaction; an import of a file makes the same call for each
+ * identified row, in the file's one transaction), or when consent is given
+ * later (personal_consent_add).  Each participation owns its identity: one
  * insats never reuses, shows or changes what another stored.
  *
  * Who may look.  Only a deltagaransvarig staffed on the participation's
@@ -39,7 +40,13 @@
  * its entry, and a retried attempt writes one entry, not two.  Every
  * change (consent given, withdrawn, protection, a protection request and
  * its handling) is audited in its own transaction.  Audit details never
- * hold a number or a name.
+ * hold a number or a name.  An import writes one entry for the whole file
+ * (import.c: its name without folders, SHA-256, counts and the range of
+ * participation numbers created), not one per person; each imported
+ * participation has the same history rows as one registered by hand.  The
+ * register extract lists history, not audit entries: where a person's
+ * data came from a file is found by the participation's number in that
+ * range.
  *
  * How erasure works.  Withdrawal of consent erases the identity of that
  * participation (consent is given per insats): the identity row is

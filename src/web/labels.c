@@ -76,6 +76,7 @@ static const struct label audit_actions[] = {
     {"staff_remove", "Tog bort personal"},
     {"volume", "Registrerade antal"},
     {"key_check", "Sparade nyckelkontroll"},
+    {"import", "Importerade deltaganden"},
     {NULL, NULL},
 };
 

@@ -2,6 +2,7 @@
  * separators, quoting, caps, header mapping, all-or-nothing, and errors by
  * line and column.  People are synthetic. */
 #include "testutil.h"
+#include "core/audit.h"
 #include "core/auth.h"
 #include "core/participation.h"
 #include "core/import.h"
@@ -9,6 +10,7 @@
 #include "core/org.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/crypto.h"
 #include "util/csv.h"
 #include "util/vault.h"
 
@@ -648,6 +650,196 @@ static void windows_1252_rows_are_converted(void **state)
 	arena_free(a);
 }
 
+/* ---- one audit entry, and rows like those registered by hand ---------------------------- */
+
+/* The rows of sql (one $1: a participation number, ncols columns) as
+ * text, one line per row and '|' between columns, in a. */
+static const char *rows_of(struct fx *f, const char *sql, int ncols, int64_t id)
+{
+	struct db_stmt *q;
+	assert_int_equal(db_prepare(f->t.db, sql, &q), RC_OK);
+	db_bind_int64(q, 1, id);
+	struct buf b;
+	buf_init(&b, 1u << 16);
+	enum db_step s;
+	while ((s = db_step(q)) == DB_ROW) {
+		for (int i = 0; i < ncols; i++)
+			buf_printf(&b, "%s%s", i ? "|" : "",
+			           db_col_is_null(q, i) ? "NULL" : db_col_text(q, i));
+		buf_puts(&b, "\n");
+	}
+	db_finalize(q);
+	assert_int_equal(s, DB_DONE);
+	const char *out = arena_strdup(f->a, buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
+static int64_t one_int(struct fx *f, const char *sql)
+{
+	struct db_stmt *q;
+	int64_t n = -1;
+	assert_int_equal(db_prepare(f->t.db, sql, &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &n), RC_OK);
+	return n;
+}
+
+/* Issue 8: an import writes ONE audit entry for the file — its name (not
+ * the folders), its SHA-256 and the counts, never a row's content — where
+ * it wrote two or three per row (referral, start, end), and the chain
+ * still verifies. */
+static void an_import_writes_one_audit_entry_with_checksum_and_counts(void **state)
+{
+	struct fx *f = *state;
+	const struct actor me = {0, "test", "127.0.0.1", ROLE_ADMIN, TEST_NOW};
+	const char *in =
+	    "Insats;Anmäld;Anmäld av;Kön;Personnummer;Namn;Samtycke;Hemkommun;Startdatum;"
+	    "Försörjning före;Sysselsättning före;Slutdatum;Avslutsorsak\n"
+	    "Steget vidare;2025-01-10;FK;K;;;;Ekeby;2025-02-01;Försörjningsstöd;övrigt;"
+	    "2025-06-30;arbete\n"
+	    "Steget vidare;2025-03-01;Egen anmälan;;199001012385;Test Person;2025-03-01;;"
+	    "2025-03-05;Försörjningsstöd;övrigt;;\n"
+	    "Steget vidare;2025-04-01;Kommunen;man;;;;;;;;;\n";
+	int64_t before = one_int(f, "SELECT count(*) FROM audit_log");
+	struct import_result r;
+	assert_int_equal(import_participations(f->t.db, f->v, &me, f->assoc,
+	                                       "/home/anna.berg/Skrivbord/deltagare 2025.csv", in,
+	                                       strlen(in), f->a, &r),
+	                 RC_OK);
+	assert_int_equal(r.rows, 3);
+	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), before + 1);
+	struct audit_entry *e;
+	size_t n;
+	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &e, &n), RC_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(e[0].action, "import");
+	assert_string_equal(e[0].object_type, "participation");
+	char sum[65];
+	crypto_sha256_hex(in, strlen(in), sum);
+	assert_string_equal(r.sha256, sum);
+	const char *want = arena_printf(f->a,
+	                                "Fil \"deltagare 2025.csv\", SHA-256 %s: 3 deltaganden "
+	                                "(2 starter, 1 avslut), nummer 1–3",
+	                                sum);
+	assert_string_equal(e[0].detail, want);
+	/* No folder (it may name a person) and nothing of the rows. */
+	assert_null(strstr(e[0].detail, "anna"));
+	assert_null(strstr(e[0].detail, "199001012385"));
+	assert_null(strstr(e[0].detail, "Test Person"));
+	int64_t count, bad;
+	assert_int_equal(audit_verify(f->t.db, &count, &bad), RC_OK);
+	/* A refused file writes no entry at all. */
+	const char *wrong = "Insats;Anmäld;Anmäld av;Kön\nSteget vidare;2025-13-01;FK;K\n";
+	assert_int_equal(import_participations(f->t.db, f->v, &me, f->assoc, "fel.csv", wrong,
+	                                       strlen(wrong), f->a, &r),
+	                 RC_INVALID);
+	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), before + 1);
+}
+
+static const struct {
+	const char *sql;
+	int ncols;
+} same_as_by_hand[] = {
+    {"SELECT sex, birth_year, state, referred_on, referral_source, referral_member_id,"
+     " home_area_id, home_district_id, protected, referral_unit, start_on, end_on,"
+     " end_reason, counts, end_complete, identity_id IS NOT NULL, intervention_id"
+     " FROM participation WHERE id = $1",
+     17},
+    {"SELECT actor, field, old_value, new_value FROM participation_history"
+     " WHERE participation_id = $1 ORDER BY id",
+     4},
+    {"SELECT phase, list, code, extent FROM participation_answer WHERE participation_id = $1"
+     " ORDER BY phase, list, code",
+     4},
+    {"SELECT given_on, form_version, withdrawn_on, collected_by FROM consent"
+     " WHERE participation_id = $1",
+     4},
+    {"SELECT association_id, length(pnr_hash) FROM identity WHERE participation_id = $1", 2},
+};
+
+/* Issue 8: the import calls the participation module's validating and
+ * writing parts itself (one transaction, lists loaded once, tally written
+ * once); a participation it imports must be exactly one registered by hand
+ * through participation_refer, _start and _end — row, history, answers,
+ * consent, identity, and the tally, which equals a fresh count — apart
+ * from the audit entries.  Each kind of row: identified and ended,
+ * anonymous and started, anonymous and queued, ended as felregistrering. */
+static void an_imported_participation_is_like_one_registered_by_hand(void **state)
+{
+	struct fx *f = *state;
+	const struct actor me = {0, "test", "127.0.0.1", ROLE_ADMIN, TEST_NOW};
+	struct field_error fe;
+	int64_t ekeby = one_int(f, "SELECT id FROM area WHERE name = 'Ekeby'");
+	const char *in =
+	    "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön;Personnummer;Namn;Samtycke;Blankett;"
+	    "Hemkommun;Startdatum;Försörjning före;Sysselsättning före;Slutdatum;Avslutsorsak;"
+	    "Försörjning efter;Sysselsättning efter\n"
+	    "Steget vidare;2025-01-10;FK;Lokalkontoret;;199001012385;Test Person;2025-01-09;v2;"
+	    "Ekeby;2025-02-01;Försörjningsstöd;övrigt;2025-06-30;arbete;Försörjningsstöd;"
+	    "Förvärvsarbete\n"
+	    "Steget vidare;2025-03-01;Egen anmälan;;K;;;;;;2025-03-05;Försörjningsstöd;övrigt;;;;\n"
+	    "Steget vidare;2025-04-01;Kommunen;;man;;;;;Ekeby;;;;;;;\n"
+	    "Steget vidare;2025-04-02;AF;;M;;;;;;2025-04-03;Försörjningsstöd;övrigt;2025-04-04;"
+	    "felregistrering;;\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &me, f->assoc, "a.csv", in, strlen(in), f->a, &r),
+	    RC_OK);
+	assert_int_equal(r.rows, 4);
+	int64_t audit_after_import = one_int(f, "SELECT count(*) FROM audit_log");
+
+	/* The same four by hand (another number for the first). */
+	struct answer before[2] = {{"support", "forsorjningsstod", -1},
+	                           {"employment", "ovrigt", -1}};
+	struct answer after[2] = {{"support", "forsorjningsstod", -1},
+	                          {"employment", "forvarvsarbete", -1}};
+	struct referral rf[4] = {{0}};
+	for (int i = 0; i < 4; i++)
+		rf[i].intervention_id = 1;
+	rf[0].referred_on = "2025-01-10", rf[0].source = "fk", rf[0].source_unit = "Lokalkontoret";
+	/* Synthetic, born the same day (a woman), check digit computed. */
+	rf[0].pnr = "199001012401", rf[0].name = "Test Person", rf[0].consent_on = "2025-01-09";
+	rf[0].consent_form = "v2", rf[0].home_area_id = ekeby;
+	rf[1].referred_on = "2025-03-01", rf[1].source = "egen", rf[1].sex = "K";
+	rf[2].referred_on = "2025-04-01", rf[2].source = "kommun", rf[2].sex = "M";
+	rf[2].home_area_id = ekeby;
+	rf[3].referred_on = "2025-04-02", rf[3].source = "af", rf[3].sex = "M";
+	const char *start[4] = {"2025-02-01", "2025-03-05", NULL, "2025-04-03"};
+	const char *end[4] = {"2025-06-30", NULL, NULL, "2025-04-04"};
+	const char *reason[4] = {"arbete", NULL, NULL, "felregistrering"};
+	for (int i = 0; i < 4; i++) {
+		int64_t id = 0;
+		assert_int_equal(participation_refer(f->t.db, f->v, &me, &rf[i], &id, &fe), RC_OK);
+		assert_int_equal(id, 5 + i);
+		struct registration s = {start[i], NULL, before, 2};
+		if (start[i])
+			assert_int_equal(participation_start(f->t.db, &me, id, &s, &fe), RC_OK);
+		struct registration e = {end[i], reason[i], i == 0 ? after : NULL, i == 0 ? 2 : 0};
+		if (end[i])
+			assert_int_equal(participation_end(f->t.db, &me, id, &e, &fe), RC_OK);
+	}
+	for (int64_t i = 1; i <= 4; i++)
+		for (size_t k = 0; k < sizeof same_as_by_hand / sizeof *same_as_by_hand; k++)
+			assert_string_equal(
+			    rows_of(f, same_as_by_hand[k].sql, same_as_by_hand[k].ncols, i),
+			    rows_of(f, same_as_by_hand[k].sql, same_as_by_hand[k].ncols, i + 4));
+	/* By hand: an entry per referral, start and end (4 + 3 + 2). */
+	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), audit_after_import + 9);
+	/* The tally: both halves counted alike, and equal to a fresh count. */
+	const char *kept =
+	    rows_of(f,
+	            "SELECT intervention_id, state, counted, n FROM participation_tally"
+	            " WHERE n <> 0 AND intervention_id = $1 ORDER BY 1, 2, 3",
+	            4, 1);
+	assert_string_equal(kept,
+	                    rows_of(f,
+	                            "SELECT intervention_id, state, counts, count(*)"
+	                            " FROM participation WHERE intervention_id = $1"
+	                            " GROUP BY intervention_id, state, counts ORDER BY 1, 2, 3",
+	                            4, 1));
+	assert_string_equal(kept, "1|active|1|2\n1|ended|0|2\n1|ended|1|2\n1|queued|1|2\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -677,6 +869,10 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(rows_follow_the_actors_right_to_register, setup,
 	                                    teardown),
+	    cmocka_unit_test_setup_teardown(
+	        an_import_writes_one_audit_entry_with_checksum_and_counts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        an_imported_participation_is_like_one_registered_by_hand, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }

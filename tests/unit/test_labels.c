@@ -25,7 +25,7 @@ static char *slurp(const char *path)
 	return s;
 }
 
-#define MAX_ARGS 8
+#define MAX_ARGS 10
 
 /* The arguments of the call whose '(' is at open: start and length of each,
  * split at top-level commas.  Returns the number of arguments. */
@@ -132,13 +132,13 @@ static void check_history(const char *file, const char **a, size_t *l, int n)
 	}
 }
 
-/* The state machine's transition_finish(db, c, cur, counts, field, value)
- * writes the history of field. */
+/* The state machine's transition_finish(db, who, id, t, cur, counts, field,
+ * value, tally) writes the history of field. */
 static void check_transition(const char *file, const char **a, size_t *l, int n)
 {
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 9);
 	history_fields_seen +=
-	    check_literals(file, a[4], l[4], label_history_field, "history field");
+	    check_literals(file, a[6], l[6], label_history_field, "history field");
 }
 
 /* The states a transition table names ({from, to, ...}) are states. */
