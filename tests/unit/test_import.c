@@ -652,18 +652,67 @@ static void windows_1252_rows_are_converted(void **state)
 
 /* ---- one audit entry, and rows like those registered by hand ---------------------------- */
 
-/* The rows of sql (one $1: a participation number, ncols columns) as
- * text, one line per row and '|' between columns, in a. */
-static const char *rows_of(struct fx *f, const char *sql, int ncols, int64_t id)
+/* The statements the tests below read the store with: constant text. */
+enum query {
+	Q_PARTICIPATION,
+	Q_HISTORY,
+	Q_ANSWERS,
+	Q_CONSENT,
+	Q_IDENTITY,
+	Q_TALLY,
+	Q_TALLY_FRESH,
+	Q_AUDIT_COUNT,
+	Q_EKEBY
+};
+static const struct {
+	const char *sql;
+	int ncols;
+} queries[] = {
+    /* Of participation $1: what a registration by hand and an import must
+     * write alike (Q_PARTICIPATION to Q_IDENTITY). */
+    [Q_PARTICIPATION] = {"SELECT sex, birth_year, state, referred_on, referral_source,"
+                         " referral_member_id, home_area_id, home_district_id, protected,"
+                         " referral_unit, start_on, end_on, end_reason, counts, end_complete,"
+                         " identity_id IS NOT NULL, intervention_id"
+                         " FROM participation WHERE id = $1",
+                         17},
+    [Q_HISTORY] = {"SELECT actor, field, old_value, new_value FROM participation_history"
+                   " WHERE participation_id = $1 ORDER BY id",
+                   4},
+    [Q_ANSWERS] = {"SELECT phase, list, code, extent FROM participation_answer"
+                   " WHERE participation_id = $1 ORDER BY phase, list, code",
+                   4},
+    [Q_CONSENT] = {"SELECT given_on, form_version, withdrawn_on, collected_by FROM consent"
+                   " WHERE participation_id = $1",
+                   4},
+    [Q_IDENTITY] = {"SELECT association_id, length(pnr_hash) FROM identity"
+                    " WHERE participation_id = $1",
+                    2},
+    /* Of insats $1: the tally kept, and a fresh count. */
+    [Q_TALLY] = {"SELECT intervention_id, state, counted, n FROM participation_tally"
+                 " WHERE n <> 0 AND intervention_id = $1 ORDER BY 1, 2, 3",
+                 4},
+    [Q_TALLY_FRESH] = {"SELECT intervention_id, state, counts, count(*) FROM participation"
+                       " WHERE intervention_id = $1"
+                       " GROUP BY intervention_id, state, counts ORDER BY 1, 2, 3",
+                       4},
+    /* One number ($1 is bound to 0). */
+    [Q_AUDIT_COUNT] = {"SELECT count(*) FROM audit_log WHERE $1 = 0", 1},
+    [Q_EKEBY] = {"SELECT id FROM area WHERE name = 'Ekeby' AND $1 = 0", 1},
+};
+
+/* The rows of query k for $1 = id as text, one line per row and '|'
+ * between columns, in a. */
+static const char *rows_of(struct fx *f, enum query k, int64_t id)
 {
 	struct db_stmt *q;
-	assert_int_equal(db_prepare(f->t.db, sql, &q), RC_OK);
+	assert_int_equal(db_prepare(f->t.db, queries[k].sql, &q), RC_OK);
 	db_bind_int64(q, 1, id);
 	struct buf b;
 	buf_init(&b, 1u << 16);
 	enum db_step s;
 	while ((s = db_step(q)) == DB_ROW) {
-		for (int i = 0; i < ncols; i++)
+		for (int i = 0; i < queries[k].ncols; i++)
 			buf_printf(&b, "%s%s", i ? "|" : "",
 			           db_col_is_null(q, i) ? "NULL" : db_col_text(q, i));
 		buf_puts(&b, "\n");
@@ -675,11 +724,13 @@ static const char *rows_of(struct fx *f, const char *sql, int ncols, int64_t id)
 	return out;
 }
 
-static int64_t one_int(struct fx *f, const char *sql)
+/* The one number query k gives. */
+static int64_t one_int(struct fx *f, enum query k)
 {
 	struct db_stmt *q;
 	int64_t n = -1;
-	assert_int_equal(db_prepare(f->t.db, sql, &q), RC_OK);
+	assert_int_equal(db_prepare(f->t.db, queries[k].sql, &q), RC_OK);
+	db_bind_int64(q, 1, 0);
 	assert_int_equal(db_one_int64(q, &n), RC_OK);
 	return n;
 }
@@ -700,14 +751,14 @@ static void an_import_writes_one_audit_entry_with_checksum_and_counts(void **sta
 	    "Steget vidare;2025-03-01;Egen anmälan;;199001012385;Test Person;2025-03-01;;"
 	    "2025-03-05;Försörjningsstöd;övrigt;;\n"
 	    "Steget vidare;2025-04-01;Kommunen;man;;;;;;;;;\n";
-	int64_t before = one_int(f, "SELECT count(*) FROM audit_log");
+	int64_t before = one_int(f, Q_AUDIT_COUNT);
 	struct import_result r;
 	assert_int_equal(import_participations(f->t.db, f->v, &me, f->assoc,
 	                                       "/home/anna.berg/Skrivbord/deltagare 2025.csv", in,
 	                                       strlen(in), f->a, &r),
 	                 RC_OK);
 	assert_int_equal(r.rows, 3);
-	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), before + 1);
+	assert_int_equal(one_int(f, Q_AUDIT_COUNT), before + 1);
 	struct audit_entry *e;
 	size_t n;
 	assert_int_equal(audit_list(f->t.db, f->a, 0, 1, &e, &n), RC_OK);
@@ -733,29 +784,8 @@ static void an_import_writes_one_audit_entry_with_checksum_and_counts(void **sta
 	assert_int_equal(import_participations(f->t.db, f->v, &me, f->assoc, "fel.csv", wrong,
 	                                       strlen(wrong), f->a, &r),
 	                 RC_INVALID);
-	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), before + 1);
+	assert_int_equal(one_int(f, Q_AUDIT_COUNT), before + 1);
 }
-
-static const struct {
-	const char *sql;
-	int ncols;
-} same_as_by_hand[] = {
-    {"SELECT sex, birth_year, state, referred_on, referral_source, referral_member_id,"
-     " home_area_id, home_district_id, protected, referral_unit, start_on, end_on,"
-     " end_reason, counts, end_complete, identity_id IS NOT NULL, intervention_id"
-     " FROM participation WHERE id = $1",
-     17},
-    {"SELECT actor, field, old_value, new_value FROM participation_history"
-     " WHERE participation_id = $1 ORDER BY id",
-     4},
-    {"SELECT phase, list, code, extent FROM participation_answer WHERE participation_id = $1"
-     " ORDER BY phase, list, code",
-     4},
-    {"SELECT given_on, form_version, withdrawn_on, collected_by FROM consent"
-     " WHERE participation_id = $1",
-     4},
-    {"SELECT association_id, length(pnr_hash) FROM identity WHERE participation_id = $1", 2},
-};
 
 /* Issue 8: the import calls the participation module's validating and
  * writing parts itself (one transaction, lists loaded once, tally written
@@ -769,7 +799,7 @@ static void an_imported_participation_is_like_one_registered_by_hand(void **stat
 	struct fx *f = *state;
 	const struct actor me = {0, "test", "127.0.0.1", ROLE_ADMIN, TEST_NOW};
 	struct field_error fe;
-	int64_t ekeby = one_int(f, "SELECT id FROM area WHERE name = 'Ekeby'");
+	int64_t ekeby = one_int(f, Q_EKEBY);
 	const char *in =
 	    "Insats;Anmäld;Anmäld av;Anmälande enhet;Kön;Personnummer;Namn;Samtycke;Blankett;"
 	    "Hemkommun;Startdatum;Försörjning före;Sysselsättning före;Slutdatum;Avslutsorsak;"
@@ -786,7 +816,7 @@ static void an_imported_participation_is_like_one_registered_by_hand(void **stat
 	    import_participations(f->t.db, f->v, &me, f->assoc, "a.csv", in, strlen(in), f->a, &r),
 	    RC_OK);
 	assert_int_equal(r.rows, 4);
-	int64_t audit_after_import = one_int(f, "SELECT count(*) FROM audit_log");
+	int64_t audit_after_import = one_int(f, Q_AUDIT_COUNT);
 
 	/* The same four by hand (another number for the first). */
 	struct answer before[2] = {{"support", "forsorjningsstod", -1},
@@ -819,24 +849,14 @@ static void an_imported_participation_is_like_one_registered_by_hand(void **stat
 			assert_int_equal(participation_end(f->t.db, &me, id, &e, &fe), RC_OK);
 	}
 	for (int64_t i = 1; i <= 4; i++)
-		for (size_t k = 0; k < sizeof same_as_by_hand / sizeof *same_as_by_hand; k++)
-			assert_string_equal(
-			    rows_of(f, same_as_by_hand[k].sql, same_as_by_hand[k].ncols, i),
-			    rows_of(f, same_as_by_hand[k].sql, same_as_by_hand[k].ncols, i + 4));
+		for (int k = Q_PARTICIPATION; k <= Q_IDENTITY; k++)
+			assert_string_equal(rows_of(f, (enum query)k, i),
+			                    rows_of(f, (enum query)k, i + 4));
 	/* By hand: an entry per referral, start and end (4 + 3 + 2). */
-	assert_int_equal(one_int(f, "SELECT count(*) FROM audit_log"), audit_after_import + 9);
+	assert_int_equal(one_int(f, Q_AUDIT_COUNT), audit_after_import + 9);
 	/* The tally: both halves counted alike, and equal to a fresh count. */
-	const char *kept =
-	    rows_of(f,
-	            "SELECT intervention_id, state, counted, n FROM participation_tally"
-	            " WHERE n <> 0 AND intervention_id = $1 ORDER BY 1, 2, 3",
-	            4, 1);
-	assert_string_equal(kept,
-	                    rows_of(f,
-	                            "SELECT intervention_id, state, counts, count(*)"
-	                            " FROM participation WHERE intervention_id = $1"
-	                            " GROUP BY intervention_id, state, counts ORDER BY 1, 2, 3",
-	                            4, 1));
+	const char *kept = rows_of(f, Q_TALLY, 1);
+	assert_string_equal(kept, rows_of(f, Q_TALLY_FRESH, 1));
 	assert_string_equal(kept, "1|active|1|2\n1|ended|0|2\n1|ended|1|2\n1|queued|1|2\n");
 }
 
