@@ -18,35 +18,16 @@
 #include "entity.h"
 #include "listing.h"
 #include "pages.h"
+#include "participation_json.h"
 
 /* ---- participations ------------------------------------------------------------------------- */
-
-static json_t *participation_json(struct jdoc *d, const struct participation *p)
-{
-	json_t *o =
-	    jd(d, json_pack("{s:I,s:I,s:s,s:b,s:s,s:s,s:s,s:s,s:b,s:b}", "id", (json_int_t)p->id,
-	                    "intervention_id", (json_int_t)p->intervention_id, "intervention",
-	                    p->intervention_name, "identified", p->identified, "sex", p->sex,
-	                    "state", p->state, "referred_on", p->referred_on, "source", p->source,
-	                    "counts", p->counts, "protected", p->protected_identity));
-	jd_set(d, o, "birth_year", p->birth_year ? json_integer(p->birth_year) : json_null());
-	jd_set(d, o, "source_unit", jd_nstr(d, p->source_unit));
-	jd_set(d, o, "home_area", jd_nstr(d, p->home_area_name));
-	jd_set(d, o, "home_district", jd_nstr(d, p->home_district_name));
-	jd_set(d, o, "start_on", jd_nstr(d, p->start_on));
-	jd_set(d, o, "end_on", jd_nstr(d, p->end_on));
-	jd_set(d, o, "end_reason", jd_nstr(d, p->end_reason));
-	jd_set(d, o, "consent_on", jd_nstr(d, p->consent_on));
-	jd_set(d, o, "consent_withdrawn_on", jd_nstr(d, p->consent_withdrawn_on));
-	if (strcmp(p->state, "queued") == 0)
-		jd_set(d, o, "waiting_days", json_integer(p->waiting_days));
-	return o;
-}
 
 /* API sort keys of the participation lists: date first, then number. */
 static const struct list_key api_referral_keys[] = {{"referred_on", 1}, {"id", 0}};
 static const struct list_key api_queue_keys[] = {{"referred_on", 0}, {"id", 0}};
 
+/* A page of participations, written as JSON text rather than built as
+ * jansson objects and dumped (participation_json.h): up to 500 rows. */
 static void list_reply(struct req *r, enum rc rc, const struct paging *pg,
                        const struct participation *p, size_t n)
 {
@@ -54,14 +35,24 @@ static void list_reply(struct req *r, enum rc rc, const struct paging *pg,
 		respond_rc(r, rc);
 		return;
 	}
-	struct jdoc d = {0};
-	json_t *arr = jd(&d, json_array());
-	for (size_t i = 0; arr && i < n; i++)
-		jd_append(&d, arr, participation_json(&d, &p[i]));
-	json_t *o = jd(&d, json_object());
-	jd_set(&d, o, "items", arr);
-	list_api_reply_fields(&d, o, pg, n);
-	api_respond_doc(r, 200, &d, o);
+	struct buf *b = &r->out;
+	buf_reset(b);
+	buf_append(b, "{\"items\":[", 10);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_putc(b, ',');
+		participation_json_write(b, &p[i]);
+	}
+	buf_putc(b, ']');
+	list_api_write_fields(b, pg, n);
+	buf_append(b, "}\n", 2);
+	if (buf_failed(b)) {
+		buf_reset(b);
+		respond_rc(r, RC_NOMEM);
+		return;
+	}
+	r->status = 200;
+	r->resp_type = "application/json; charset=utf-8";
 }
 
 void api_participations(struct req *r)

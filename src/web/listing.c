@@ -9,6 +9,7 @@
 #include "../util/arena.h"
 #include "../util/html.h"
 #include "../util/str.h"
+#include "participation_json.h"
 #include "web.h"
 
 static const char *param(struct req *r, const struct list_view *v, const char *name)
@@ -232,4 +233,22 @@ void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, s
 	int64_t next = pg->offset + (int64_t)n;
 	jd_set(d, o, "next_offset",
 	       n > 0 && (pg->more || next < pg->total) ? json_integer(next) : json_null());
+}
+
+void list_api_write_fields(struct buf *b, const struct paging *pg, size_t n)
+{
+	buf_puts(b, ",\"total\":");
+	if (pg->more)
+		buf_puts(b, "null,\"total_more_than\":");
+	json_write_int(b, (long long)pg->total);
+	buf_puts(b, ",\"limit\":");
+	json_write_int(b, (long long)pg->limit);
+	buf_puts(b, ",\"offset\":");
+	json_write_int(b, (long long)pg->offset);
+	buf_puts(b, ",\"next_offset\":");
+	int64_t next = pg->offset + (int64_t)n;
+	if (n > 0 && (pg->more || next < pg->total))
+		json_write_int(b, (long long)next);
+	else
+		buf_puts(b, "null");
 }

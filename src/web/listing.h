@@ -60,6 +60,9 @@ int list_api_parse(struct req *r, const struct list_key *keys, int nkeys, struct
  * to an API list reply.  After a bounded count (pg->more) "total" is null
  * and "total_more_than" is the count it stopped at. */
 void list_api_reply_fields(struct jdoc *d, json_t *o, const struct paging *pg, size_t n);
+/* The same fields written as JSON text after a list's "items" (each
+ * preceded by a comma), for a reply written as text. */
+void list_api_write_fields(struct buf *b, const struct paging *pg, size_t n);
 /* The small GET form that goes to a participation by its number. */
 void list_goto_form(struct req *r);
 
