@@ -56,6 +56,8 @@ static void fresh_connection_has_server_settings(void **state)
 	assert_true(mmap <= 2147483648LL);
 	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA foreign_keys"), 1);
 	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA synchronous"), 1); /* NORMAL */
+	/* Statement journals and RETURNING's tables in memory, not files. */
+	assert_int_equal(PRAGMA_INT(t.db, "PRAGMA temp_store"), 2); /* MEMORY */
 	assert_int_equal(db_prepare(t.db, "PRAGMA journal_mode", &q), RC_OK);
 	assert_int_equal(db_step(q), DB_ROW);
 	assert_string_equal(db_col_text(q, 0), "wal");
@@ -76,6 +78,7 @@ static void reopened_connection_has_server_settings(void **state)
 	assert_int_equal(db_open(t.path, DB_OPEN_EXISTING, &again, err, sizeof err), RC_OK);
 	assert_int_equal(PRAGMA_INT(again, "PRAGMA cache_size"), -8192);
 	assert_true(PRAGMA_INT(again, "PRAGMA mmap_size") >= 0x7fff0000);
+	assert_int_equal(PRAGMA_INT(again, "PRAGMA temp_store"), 2);
 	db_close(again);
 	testdb_close(&t);
 }
