@@ -523,7 +523,12 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 	/* The participation module's checks and writes, part by part: its
 	 * validating parts with the lists loaded for the file, the insats and
 	 * the home areas checked once each, then the same writing parts as a
-	 * referral, start and end registered by hand, in this transaction. */
+	 * referral, start and end registered by hand, in this transaction.
+	 * Every step is checked before anything is written, so the row is
+	 * inserted once as its start and end leave it (rather than queued, then
+	 * updated twice: the participation table's indexes make each update
+	 * cost as much as the insert); the start and end writing parts then
+	 * add their answers, tally and history. */
 	struct field_error e = {0};
 	struct pnr pnr;
 	const char *rsex = NULL;
@@ -544,50 +549,67 @@ static enum rc import_row(struct import_ctx *c, struct db *db, const struct csv_
 		row_errors(c, row->line, rc, &e, 0);
 		return RC_OK;
 	}
-	int64_t id = 0;
-	if ((rc = participation_refer_write(db, c->v, c->who, assoc, &r, identified ? &pnr : NULL,
-	                                    rsex, &c->tally, &id)))
-		return rc == RC_INVALID ? RC_DB : rc;
-	if (!c->first_id)
-		c->first_id = id;
-	c->last_id = id;
-	c->out->rows++;
 	const char *start = cell(c, row, C_START), *end = cell(c, row, C_END);
 	if (end && !start) {
 		add_error(c, row->line, C_START, "Ett avslutat deltagande behöver ett startdatum.");
 		return RC_OK;
 	}
-	/* The participation as the referral left it: what start and end
-	 * check their state and dates against. */
+	if (end && !reason) {
+		add_error(c, row->line, C_REASON, "Avslutsorsak saknas.");
+		return RC_OK;
+	}
+	/* The participation as the referral leaves it, then as the start
+	 * leaves it: what start and end check their state and dates against. */
 	struct participation_state cur = {r.intervention_id, "queued", "", "", 1};
 	str_copy(cur.referred, sizeof cur.referred, r.referred_on);
+	struct registration sreg = {start, NULL, start_ans, nstart};
+	struct registration ereg = {end, reason, end_ans, nend};
+	struct participation_final fin = {"queued", NULL, NULL, NULL, 1, 0};
 	if (start) {
-		struct registration reg = {start, NULL, start_ans, nstart};
-		if (!(rc = participation_start_validate(&c->codes, c->now, &reg, &e)))
-			rc =
-			    participation_start_write(db, c->who, id, &cur, &reg, 1, &c->tally, &e);
-		if (rc == RC_DB || rc == RC_NOMEM)
-			return rc;
+		if (!(rc = participation_start_validate(&c->codes, c->now, &sreg, &e)))
+			rc = participation_start_check(&cur, start, &e);
 		if (rc) {
 			row_errors(c, row->line, rc, &e, 1);
 			return RC_OK;
 		}
-		c->out->starts++;
+		fin.state = "active";
+		fin.start_on = start;
 	}
 	if (end) {
-		if (!reason) {
-			add_error(c, row->line, C_REASON, "Avslutsorsak saknas.");
-			return RC_OK;
-		}
-		struct registration reg = {end, reason, end_ans, nend};
-		if (!(rc = participation_end_validate(&c->codes, c->now, &reg, &e)))
-			rc = participation_end_write(db, c->who, id, &cur, &reg, 1, &c->tally, &e);
-		if (rc == RC_DB || rc == RC_NOMEM)
-			return rc;
+		struct participation_state started = cur;
+		str_copy(started.state, sizeof started.state, "active");
+		str_copy(started.start, sizeof started.start, start);
+		if (!(rc = participation_end_validate(&c->codes, c->now, &ereg, &e)))
+			rc = participation_end_check(&started, end, &e);
 		if (rc) {
 			row_errors(c, row->line, rc, &e, 2);
 			return RC_OK;
 		}
+		fin.state = "ended";
+		fin.end_on = end;
+		fin.end_reason = reason;
+		participation_end_columns(&ereg, &fin.counts, &fin.end_complete);
+	}
+	/* A row after an error is checked, not written: the file is refused
+	 * whole. */
+	if (c->out->errors_total)
+		return RC_OK;
+	int64_t id = 0;
+	if ((rc = participation_refer_write(db, c->v, c->who, assoc, &r, identified ? &pnr : NULL,
+	                                    rsex, &fin, &c->tally, &id)))
+		return rc == RC_INVALID ? RC_DB : rc;
+	if (!c->first_id)
+		c->first_id = id;
+	c->last_id = id;
+	c->out->rows++;
+	if (start) {
+		if ((rc = participation_start_write(db, c->who, id, &cur, &sreg, 1, &c->tally, &e)))
+			return rc == RC_INVALID ? RC_DB : rc;
+		c->out->starts++;
+	}
+	if (end) {
+		if ((rc = participation_end_write(db, c->who, id, &cur, &ereg, 1, &c->tally, &e)))
+			return rc == RC_INVALID ? RC_DB : rc;
 		c->out->ends++;
 	}
 	return RC_OK;

@@ -314,19 +314,24 @@ enum rc participation_refer_refs(struct db *db, int64_t assoc, const struct refe
 
 enum rc participation_refer_write(struct db *db, const struct vault *v, const struct actor *who,
                                   int64_t assoc, const struct referral *in, const struct pnr *pnr,
-                                  const char *sex, struct tally_batch *tally, int64_t *id_out)
+                                  const char *sex, const struct participation_final *fin,
+                                  struct tally_batch *tally, int64_t *id_out)
 {
 	struct db_stmt *q;
 	enum rc rc;
 	char now[21];
 	*id_out = 0;
 	svtime_iso(actor_now(who), now);
+	/* A referral is queued; a writer that inserts the row whole (fin) gives
+	 * the columns its start and end will hold, and their writing parts
+	 * then leave the row as it is. */
 	if ((rc = db_prepare(db,
 	                     "INSERT INTO participation (intervention_id, sex, state,"
 	                     " referred_on, referral_source, referral_member_id, home_area_id,"
-	                     " home_district_id, protected, created_at, referral_unit)"
-	                     " VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)"
-	                     " RETURNING id",
+	                     " home_district_id, protected, created_at, referral_unit, start_on,"
+	                     " end_on, end_reason, counts, end_complete)"
+	                     " VALUES ($1, $2, $11, $3, $4, $5, $6, $7, $8, $9, $10, $12, $13, $14,"
+	                     " $15, $16) RETURNING id",
 	                     &q)))
 		return rc;
 	db_bind_int64(q, 1, in->intervention_id);
@@ -339,6 +344,12 @@ enum rc participation_refer_write(struct db *db, const struct vault *v, const st
 	db_bind_int64(q, 8, in->protected_identity ? 1 : 0);
 	db_bind_text(q, 9, now);
 	db_bind_text_opt(q, 10, str_blank(in->source_unit) ? NULL : in->source_unit);
+	db_bind_text(q, 11, fin ? fin->state : "queued");
+	db_bind_text_opt(q, 12, fin ? fin->start_on : NULL);
+	db_bind_text_opt(q, 13, fin ? fin->end_on : NULL);
+	db_bind_text_opt(q, 14, fin ? fin->end_reason : NULL);
+	db_bind_int64(q, 15, fin ? fin->counts != 0 : 1);
+	db_bind_int64(q, 16, fin ? fin->end_complete != 0 : 0);
 	int64_t id = 0;
 	if ((rc = db_one_int64(q, &id)))
 		return rc == RC_NOT_FOUND ? RC_DB : rc;
@@ -408,8 +419,8 @@ static enum rc refer_tx(struct db *db, void *vctx)
 	if ((rc = participation_refer_refs(db, assoc, in, c->err)))
 		return rc;
 	int64_t id = 0;
-	if ((rc =
-	         participation_refer_write(db, c->v, c->who, assoc, in, c->pnr, c->sex, NULL, &id)))
+	if ((rc = participation_refer_write(db, c->v, c->who, assoc, in, c->pnr, c->sex, NULL, NULL,
+	                                    &id)))
 		return rc;
 	if (c->once_hash) {
 		/* Remembered with what it created, in the same transaction; a
@@ -776,6 +787,30 @@ static enum rc check_answers(const struct code_lookup *codes, const struct regis
 	return bad;
 }
 
+void participation_end_columns(const struct registration *r, int *counts, int *complete)
+{
+	int felreg = strcmp(r->end_reason, "felregistrering") == 0;
+	int has_support = 0, has_employment = 0;
+	for (size_t i = 0; i < r->nanswers; i++) {
+		has_support |= strcmp(r->answers[i].list, "support") == 0;
+		has_employment |= strcmp(r->answers[i].list, "employment") == 0;
+	}
+	*counts = !felreg;
+	*complete = !felreg && has_support && has_employment;
+}
+
+enum rc participation_start_check(const struct participation_state *cur, const char *date,
+                                  struct field_error *err)
+{
+	return transition_check(&T_START, cur, date, err);
+}
+
+enum rc participation_end_check(const struct participation_state *cur, const char *date,
+                                struct field_error *err)
+{
+	return transition_check(&T_END, cur, date, err);
+}
+
 enum rc participation_start_validate(const struct code_lookup *codes, int64_t now,
                                      const struct registration *r, struct field_error *err)
 {
@@ -796,12 +831,18 @@ enum rc participation_start_write(struct db *db, const struct actor *who, int64_
 	if (rc)
 		return rc;
 	struct db_stmt *q;
-	if ((rc = db_prepare(
-	         db, "UPDATE participation SET state = 'active', start_on = $2 WHERE id = $1", &q)))
-		return rc;
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 2, r->date);
-	if ((rc = db_run(q)) || (rc = insert_answers(db, id, "start", r, fresh)) ||
+	if (!fresh) {
+		if ((rc = db_prepare(db,
+		                     "UPDATE participation SET state = 'active', start_on = $2"
+		                     " WHERE id = $1",
+		                     &q)))
+			return rc;
+		db_bind_int64(q, 1, id);
+		db_bind_text(q, 2, r->date);
+		if ((rc = db_run(q)))
+			return rc;
+	}
+	if ((rc = insert_answers(db, id, "start", r, fresh)) ||
 	    (rc = transition_finish(db, who, id, &T_START, cur, cur->counts, "start_on", r->date,
 	                            tally)))
 		return rc;
@@ -849,27 +890,28 @@ enum rc participation_end_write(struct db *db, const struct actor *who, int64_t 
 	enum rc rc = transition_check(&T_END, cur, r->date, err);
 	if (rc)
 		return rc;
-	int felreg = strcmp(r->end_reason, "felregistrering") == 0;
-	int has_support = 0, has_employment = 0;
-	for (size_t i = 0; i < r->nanswers; i++) {
-		has_support |= strcmp(r->answers[i].list, "support") == 0;
-		has_employment |= strcmp(r->answers[i].list, "employment") == 0;
-	}
+	int counts, complete;
+	participation_end_columns(r, &counts, &complete);
 	struct db_stmt *q;
-	if ((rc = db_prepare(
-	         db,
-	         "UPDATE participation SET state = 'ended', end_on = $2, end_reason = $3,"
-	         " counts = $4, end_complete = $5 WHERE id = $1",
-	         &q)))
+	if (!fresh) {
+		if ((rc = db_prepare(
+		         db,
+		         "UPDATE participation SET state = 'ended', end_on = $2,"
+		         " end_reason = $3, counts = $4, end_complete = $5 WHERE id = $1",
+		         &q)))
+			return rc;
+		db_bind_int64(q, 1, id);
+		db_bind_text(q, 2, r->date);
+		db_bind_text(q, 3, r->end_reason);
+		db_bind_int64(q, 4, counts);
+		db_bind_int64(q, 5, complete);
+		if ((rc = db_run(q)))
+			return rc;
+	}
+	/* Felregistrering: out of the statistics, and no answers. */
+	if (counts && (rc = insert_answers(db, id, "end", r, fresh)))
 		return rc;
-	db_bind_int64(q, 1, id);
-	db_bind_text(q, 2, r->date);
-	db_bind_text(q, 3, r->end_reason);
-	db_bind_int64(q, 4, felreg ? 0 : 1);
-	db_bind_int64(q, 5, !felreg && has_support && has_employment);
-	if ((rc = db_run(q)) || (!felreg && (rc = insert_answers(db, id, "end", r, fresh))))
-		return rc;
-	return transition_finish(db, who, id, &T_END, cur, !felreg, "end_reason", r->end_reason,
+	return transition_finish(db, who, id, &T_END, cur, counts, "end_reason", r->end_reason,
 	                         tally);
 }
 

@@ -86,13 +86,23 @@ enum rc participation_refer_insats(struct db *db, const struct actor *who, int64
  * (and the stadsdel to the kommun).  In the transaction. */
 enum rc participation_refer_refs(struct db *db, int64_t assoc, const struct referral *in,
                                  struct field_error *err);
-/* Writes a validated referral: the participation (queued), its tally, its
- * identity when pnr is given (sealed, keyed hash, consent) and its history.
- * No audit entry: the caller writes it.  tally NULL: the tally is written
- * now; else the change is gathered there. */
+/* The columns a participation's row holds after its start and end, for a
+ * writer that inserts the row whole (the import): state, start_on, end_on,
+ * end_reason, counts and end_complete (participation_end_columns). */
+struct participation_final {
+	const char *state, *start_on, *end_on, *end_reason;
+	int counts, end_complete;
+};
+/* Writes a validated referral: the participation (queued; or as fin says,
+ * when given), its tally, its identity when pnr is given (sealed, keyed
+ * hash, consent) and its history.  No audit entry: the caller writes it.
+ * tally NULL: the tally is written now; else the change is gathered
+ * there.  The tally and history are the referral's either way: the start
+ * and end writing parts add theirs. */
 enum rc participation_refer_write(struct db *db, const struct vault *v, const struct actor *who,
                                   int64_t assoc, const struct referral *in, const struct pnr *pnr,
-                                  const char *sex, struct tally_batch *tally, int64_t *id);
+                                  const char *sex, const struct participation_final *fin,
+                                  struct tally_batch *tally, int64_t *id);
 
 /* A participation as a transition finds it. */
 struct participation_state {
@@ -105,12 +115,22 @@ enum rc participation_start_validate(const struct code_lookup *codes, int64_t no
                                      const struct registration *r, struct field_error *err);
 enum rc participation_end_validate(const struct code_lookup *codes, int64_t now,
                                    const struct registration *r, struct field_error *err);
+/* Whether a participation as *cur is may start (end) on date: its state
+ * and the date's order (RC_INVALID on "date").  The writing parts check
+ * it again; a writer that inserts the row whole checks it first. */
+enum rc participation_start_check(const struct participation_state *cur, const char *date,
+                                  struct field_error *err);
+enum rc participation_end_check(const struct participation_state *cur, const char *date,
+                                struct field_error *err);
+/* counts and end_complete of a participation ended with r. */
+void participation_end_columns(const struct registration *r, int *counts, int *complete);
 /* Starts (ends) participation id as *cur is: checks the state and the
  * date's order against *cur (RC_INVALID on "date"), writes the change,
  * its answers, tally and history, and updates *cur.  The caller has
- * checked who may change it and writes the audit entry.  fresh: the
- * participation was created in this transaction and has no answers to
- * replace. */
+ * checked who may change it and writes the audit entry.  fresh: the row
+ * was inserted in this transaction by participation_refer_write with fin
+ * already holding this change, and has no answers: the row is left as it
+ * is and no earlier answers are looked for. */
 enum rc participation_start_write(struct db *db, const struct actor *who, int64_t id,
                                   struct participation_state *cur, const struct registration *r,
                                   int fresh, struct tally_batch *tally, struct field_error *err);

@@ -860,6 +860,39 @@ static void an_imported_participation_is_like_one_registered_by_hand(void **stat
 	assert_string_equal(kept, "1|active|1|2\n1|ended|0|2\n1|ended|1|2\n1|queued|1|2\n");
 }
 
+/* The import inserts a row as its start and end leave it, so it checks the
+ * transitions first: a start before the referral, an end before the start
+ * and an end without a start are each named in their column with the words
+ * of a registration by hand (the store's own CHECK is never what answers),
+ * and nothing is written. */
+static void dates_out_of_order_are_named_before_anything_is_written(void **state)
+{
+	struct fx *f = *state;
+	const struct actor me = {0, "test", "127.0.0.1", ROLE_ADMIN, TEST_NOW};
+	const char *in = "Insats;Anmäld;Anmäld av;Kön;Startdatum;Försörjning före;"
+	                 "Sysselsättning före;Slutdatum;Avslutsorsak\n"
+	                 "Steget vidare;2025-03-01;FK;K;2025-02-01;Försörjningsstöd;övrigt;;\n"
+	                 "Steget vidare;2025-03-01;FK;K;2025-03-02;Försörjningsstöd;övrigt;"
+	                 "2025-03-01;arbete\n"
+	                 "Steget vidare;2025-03-01;FK;K;;;;2025-03-05;arbete\n"
+	                 "Steget vidare;2025-03-01;FK;K;2025-03-01;Försörjningsstöd;övrigt;"
+	                 "2025-03-01;arbete\n";
+	struct import_result r;
+	assert_int_equal(
+	    import_participations(f->t.db, f->v, &me, f->assoc, "a.csv", in, strlen(in), f->a, &r),
+	    RC_INVALID);
+	assert_int_equal(participations(f), 0);
+	assert_int_equal(r.nerrors, 3);
+	assert_int_equal(r.errors[0].line, 2);
+	assert_string_equal(r.errors[0].column, "Startdatum");
+	assert_string_equal(r.errors[0].message, "Startdatum kan inte ligga före anmälningsdatum.");
+	assert_int_equal(r.errors[1].line, 3);
+	assert_string_equal(r.errors[1].column, "Slutdatum");
+	assert_string_equal(r.errors[1].message, "Slutdatum kan inte ligga före startdatum.");
+	assert_int_equal(r.errors[2].line, 4);
+	assert_string_equal(r.errors[2].column, "Startdatum");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -893,6 +926,8 @@ int main(void)
 	        an_import_writes_one_audit_entry_with_checksum_and_counts, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        an_imported_participation_is_like_one_registered_by_hand, setup, teardown),
+	    cmocka_unit_test_setup_teardown(dates_out_of_order_are_named_before_anything_is_written,
+	                                    setup, teardown),
 	};
 	return cmocka_run_group_tests_name("import", tests, NULL, NULL);
 }
