@@ -62,6 +62,67 @@ static enum rc load_target_groups(struct db *db, struct arena *a, struct interve
 	return rc;
 }
 
+struct tg_row {
+	int64_t intervention_id;
+	const char *code;
+};
+
+static void read_tg_row(struct db_stmt *q, struct arena *a, void *elem)
+{
+	struct tg_row *r = elem;
+	r->intervention_id = db_col_int64(q, 0);
+	r->code = db_col_dup(q, 1, a);
+}
+
+/* The target groups of every insats of the förbund in one statement (not
+ * one per insats), handed to x[0..n) by id: the rows come ordered by
+ * insats, so each insats's codes are one run, found by binary search. */
+static enum rc load_all_target_groups(struct db *db, struct arena *a, int64_t assoc,
+                                      struct intervention *x, size_t n)
+{
+	struct db_stmt *q;
+	enum rc rc =
+	    db_prepare(db,
+	               "SELECT t.intervention_id, t.code FROM intervention_target_group t"
+	               " JOIN intervention i ON i.id = t.intervention_id"
+	               " LEFT JOIN code_item c ON c.list = 'target_group' AND c.code = t.code"
+	               " WHERE i.association_id = $1 ORDER BY t.intervention_id, c.sort, t.code",
+	               &q);
+	if (rc)
+		return rc;
+	db_bind_int64(q, 1, assoc);
+	void *arr;
+	size_t nrows;
+	if ((rc = db_fetch_all(q, a, read_tg_row, sizeof(struct tg_row), 0, &arr, &nrows, NULL)))
+		return rc;
+	const struct tg_row *rows = arr;
+	for (size_t i = 0; i < n; i++) {
+		x[i].target_groups = NULL;
+		x[i].ntarget_groups = 0;
+		size_t lo = 0, hi = nrows; /* first row with id >= x[i].id */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (rows[mid].intervention_id < x[i].id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t end = lo;
+		while (end < nrows && rows[end].intervention_id == x[i].id)
+			end++;
+		if (end == lo)
+			continue;
+		const char **codes = arena_alloc(a, (end - lo) * sizeof *codes);
+		if (!codes)
+			return RC_NOMEM;
+		for (size_t k = lo; k < end; k++)
+			codes[k - lo] = rows[k].code;
+		x[i].target_groups = codes;
+		x[i].ntarget_groups = end - lo;
+	}
+	return RC_OK;
+}
+
 enum rc intervention_get(struct db *db, struct arena *a, int64_t id, struct intervention *out)
 {
 	struct db_stmt *q;
@@ -96,9 +157,8 @@ enum rc intervention_list(struct db *db, struct arena *a, int64_t assoc, struct 
 	if ((rc = db_fetch_all(q, a, read_intervention, sizeof **out, 0, &arr, &len, NULL)))
 		return rc;
 	struct intervention *x = arr;
-	for (size_t i = 0; i < len; i++)
-		if ((rc = load_target_groups(db, a, &x[i])))
-			return rc;
+	if ((rc = load_all_target_groups(db, a, assoc, x, len)))
+		return rc;
 	*out = x;
 	*n = len;
 	return RC_OK;

@@ -383,6 +383,56 @@ static void staffing_names_the_account_and_no_change_is_no_entry(void **state)
 	assert_string_equal(ent[0].detail, want);
 }
 
+/* The list gives each insats its own target groups, in the code list's
+ * order, as intervention_get does (the list reads them all in one
+ * statement and hands them out by insats). */
+static void list_gives_each_insats_its_target_groups(void **state)
+{
+	struct fx *f = *state;
+	struct field_error e;
+	const char *own_tg[] = {"ovriga", "unga_vuxna", "langtidssjukskrivna"};
+	const char *volume_tg[] = {"utrikes_fodda"};
+	struct {
+		int64_t id;
+		const char **tg;
+		size_t n;
+	} set[] = {{f->own, own_tg, 3}, {f->volume, volume_tg, 1}};
+	for (size_t i = 0; i < 2; i++) {
+		struct intervention x;
+		assert_int_equal(intervention_get(f->t.db, f->a, set[i].id, &x), RC_OK);
+		x.target_groups = set[i].tg;
+		x.ntarget_groups = set[i].n;
+		assert_int_equal(intervention_save(f->t.db, &f->admin, &x, &e), RC_OK);
+	}
+	struct intervention *list;
+	size_t n;
+	assert_int_equal(intervention_list(f->t.db, f->a, f->assoc, &list, &n), RC_OK);
+	assert_int_equal(n, 3);
+	int seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct intervention one;
+		assert_int_equal(intervention_get(f->t.db, f->a, list[i].id, &one), RC_OK);
+		assert_int_equal(list[i].ntarget_groups, one.ntarget_groups);
+		for (size_t k = 0; k < one.ntarget_groups; k++)
+			assert_string_equal(list[i].target_groups[k], one.target_groups[k]);
+		if (list[i].id == f->own) {
+			assert_int_equal(list[i].ntarget_groups, 3);
+			/* the code list's order: unga vuxna 10, långtidssjukskrivna 30, övriga 70 */
+			assert_string_equal(list[i].target_groups[0], "unga_vuxna");
+			assert_string_equal(list[i].target_groups[1], "langtidssjukskrivna");
+			assert_string_equal(list[i].target_groups[2], "ovriga");
+			seen++;
+		} else if (list[i].id == f->volume) {
+			assert_int_equal(list[i].ntarget_groups, 1);
+			assert_string_equal(list[i].target_groups[0], "utrikes_fodda");
+			seen++;
+		} else {
+			assert_int_equal(list[i].ntarget_groups, 0);
+		}
+	}
+	assert_int_equal(seen, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +443,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(only_an_administrator_changes_code_lists, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(writes_survive_a_retry, setup, teardown),
+	    cmocka_unit_test_setup_teardown(list_gives_each_insats_its_target_groups, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(staffing_names_the_account_and_no_change_is_no_entry,
 	                                    setup, teardown),
 	};
