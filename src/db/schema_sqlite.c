@@ -587,6 +587,17 @@ const struct db_migration db_sqlite_migrations[] = {
      "CREATE INDEX IF NOT EXISTS participation_running ON participation(start_on, id)"
      " WHERE state = 'active';"
      "DROP INDEX IF EXISTS participation_open;"},
+
+    {17, "work lists by number from indexes",
+     /* The consent and end-missing work lists sorted by number walk the
+      * list's own rows in number order, as the queue and the long-running
+      * list do (migration 16): without, the end-missing list sorted all
+      * its rows for each page (1.8 s at 5 M participations) and the
+      * consent list scanned the table, slow when the list is sparse. */
+     "CREATE INDEX IF NOT EXISTS participation_consent_nr ON participation(id)"
+     " WHERE state IN ('queued', 'active') AND identity_id IS NULL AND protected = 0;"
+     "CREATE INDEX IF NOT EXISTS participation_end_missing_nr ON participation(id)"
+     " WHERE state = 'ended' AND counts = 1 AND end_complete = 0;"},
 };
 
 const int db_sqlite_migration_count =

@@ -1290,6 +1290,32 @@ static const struct {
      " p.end_complete = 0 AND i.association_id = 1"
      " ORDER BY p.end_on DESC, p.id DESC LIMIT 50 OFFSET 0",
      "INDEX participation_end_missing"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state IN ('queued', 'active') AND"
+     " p.identity_id IS NULL AND p.protected = 0 AND i.association_id = 1"
+     " ORDER BY p.id DESC LIMIT 50 OFFSET 50",
+     "INDEX participation_consent_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state IN ('queued', 'active') AND"
+     " p.identity_id IS NULL AND p.protected = 0 AND i.association_id = 1"
+     " ORDER BY p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_consent_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'ended' AND p.counts = 1 AND"
+     " p.end_complete = 0 AND i.association_id = 1 ORDER BY p.id LIMIT 50 OFFSET 200",
+     "INDEX participation_end_missing_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'ended' AND p.counts = 1 AND"
+     " p.end_complete = 0 AND i.association_id = 1 ORDER BY p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_end_missing_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'queued' AND i.association_id = 1"
+     " ORDER BY p.id LIMIT 50 OFFSET 0",
+     "INDEX participation_queued_nr"},
+    {"EXPLAIN QUERY PLAN SELECT p.id FROM participation p JOIN intervention i"
+     " ON i.id = +p.intervention_id WHERE p.state = 'active' AND i.association_id = 1"
+     " AND p.start_on < '2025-11-23' ORDER BY p.id DESC LIMIT 50 OFFSET 0",
+     "INDEX participation_active_nr"},
     {"EXPLAIN QUERY PLAN SELECT count(*) FROM participation p WHERE p.state = 'queued'"
      " AND p.intervention_id = 1 AND p.home_area_id = 2 AND"
      " p.intervention_id IN (SELECT id FROM intervention WHERE association_id = 1)",
