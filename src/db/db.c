@@ -9,6 +9,7 @@
 #include "../util/str.h"
 #include "../util/vault.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,13 +263,22 @@ void db_finalize(struct db_stmt *q)
 	c->in_use = 0;
 }
 
+/* Bumped by every db_analyze in this process (see db_statistics_generation). */
+static atomic_uint statistics_generation;
+
 enum rc db_analyze(struct db *db)
 {
 	struct db_base *b = BASE(db);
 	enum db_step s = b->ops->exec_script(db, b->ops->analyze_sql);
 	/* Even a failed run may have replaced some statistics. */
 	cache_drop_idle(b);
+	atomic_fetch_add(&statistics_generation, 1);
 	return s == DB_DONE ? RC_OK : db_refine(db, RC_DB);
+}
+
+unsigned db_statistics_generation(void)
+{
+	return atomic_load(&statistics_generation);
 }
 
 enum rc db_reload_statistics(struct db *db)

@@ -224,6 +224,10 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
  */
 enum rc db_analyze(struct db *db);
 enum rc db_reload_statistics(struct db *db);
+/* How many times db_analyze ran in this process (on any connection): a
+ * pool that remembers the generation each connection last read calls
+ * db_reload_statistics on a connection that is behind. */
+unsigned db_statistics_generation(void);
 
 /* RC_OK when the database can be written: a write inside db_tx that is
  * always rolled back, so nothing stays.  Otherwise the store's code

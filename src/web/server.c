@@ -56,11 +56,11 @@ struct pool {
 	struct db **all;
 	size_t nall;
 	atomic_ulong checkouts; /* connections handed out, ever (a test hook reads it) */
-	/* The planner's statistics: refresh_statistics bumps the generation,
-	 * and a connection that has not read that generation's statistics
-	 * reads them when it is next handed out.  stats_seen[i] belongs to
-	 * all[i] and is touched only by the thread holding that connection. */
-	atomic_uint stats_gen;
+	/* The planner's statistics: every db_analyze (at start, once a day,
+	 * after an import) bumps db_statistics_generation(), and a connection
+	 * that has not read that generation's statistics reads them when it
+	 * is next handed out.  stats_seen[i] belongs to all[i] and is touched
+	 * only by the thread holding that connection. */
 	unsigned *stats_seen;
 };
 
@@ -72,7 +72,7 @@ static struct db *pool_get(struct pool *p)
 	struct db *db = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
 	atomic_fetch_add_explicit(&p->checkouts, 1, memory_order_relaxed);
-	unsigned gen = atomic_load(&p->stats_gen);
+	unsigned gen = db_statistics_generation();
 	for (size_t i = 0; i < p->nall; i++)
 		if (p->all[i] == db && p->stats_seen[i] != gen) {
 			/* Planned afresh with the new statistics; should the
@@ -850,8 +850,6 @@ static void refresh_statistics(struct pool *p)
 		        "finsam: statistikinsamlingen misslyckades (%s); försöker igen om ett "
 		        "dygn\n",
 		        db_errmsg(db));
-	else
-		atomic_fetch_add(&p->stats_gen, 1);
 	pool_put(p, db);
 }
 

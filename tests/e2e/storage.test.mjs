@@ -3,7 +3,7 @@
 // names the cause for the administrator.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, chmodSync, closeSync, copyFileSync, mkdirSync, openSync, rmSync, statSync, symlinkSync, writeSync } from 'node:fs';
+import { mkdtempSync, chmodSync, closeSync, copyFileSync, mkdirSync, openSync, rmSync, statSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { tmpdir } from 'node:os';
@@ -107,5 +107,28 @@ describe('statistics for the planner', () => {
     assert.ok(Number(measured) >= 5, `${measured} of ${indexes} participation indexes measured`);
     // The server still answers after it (the connections read the statistics).
     assert.equal((await fetch(`${srv.base}/logga-in`)).status, 200);
+  });
+
+  test('an import gathers statistics; a refused one leaves the database as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'finsam-stat-'));
+    try {
+      const db = join(dir, 'f.db');
+      finsam(['demo', db]);
+      const stat1 = () => spawnSync('sqlite3', [db, "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(stat1(), '0');
+      const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+      const file = join(dir, 'rader.csv');
+      writeFileSync(file, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${day};FK;K\nSteget vidare;igår;FK;K\n`);
+      assert.equal(spawnSync(BIN, ['import', 'participations', db, file]).status, 1);
+      assert.equal(stat1(), '0', 'nothing imported, nothing measured');
+      writeFileSync(file, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${day};FK;K\n`);
+      const ok = spawnSync(BIN, ['import', 'participations', db, file], { encoding: 'utf8' });
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(stat1(), '1');
+      const r = spawnSync('sqlite3', [db, "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'participation'"], { encoding: 'utf8' });
+      assert.ok(Number(r.stdout.trim()) >= 5, r.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
