@@ -48,9 +48,10 @@ bench_serve() {
   echo "bench: finsam did not start"; exit 1
 }
 
-# bench_login USER: signs in, prints the session cookie's value.
+# bench_login USER [TAG]: signs in, prints the session cookie's value.
+# TAG keeps the cookie jars of logins run at the same time apart.
 bench_login() {
-  local jar="$dir/jar-$1" csrf
+  local jar="$dir/jar-$1${2:-}" csrf
   csrf=$(curl -s -c "$jar" "$base/logga-in" | sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p')
   curl -s -b "$jar" -c "$jar" -o /dev/null -d "csrf=$csrf&username=$1&password=finsam-demo" "$base/logga-in"
   awk '$6 == "finsam_session" { print $7 }' "$jar"
