@@ -450,11 +450,35 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+enum rc db_read_begin(struct db *db)
+{
+	struct db_base *b = BASE(db);
+	if (b->tx_depth > 0 || b->read_open)
+		return RC_OK;
+	enum rc rc = db_exec(db, b->ops->read_begin_sql);
+	b->read_open = rc == RC_OK;
+	return rc;
+}
+
+void db_read_end(struct db *db)
+{
+	struct db_base *b = BASE(db);
+	if (!b->read_open)
+		return;
+	b->read_open = 0;
+	/* Nothing was written, so there is nothing to lose: should COMMIT
+	 * fail, ROLLBACK still ends the snapshot. */
+	if (db_exec(db, "COMMIT") != RC_OK)
+		db_exec(db, "ROLLBACK");
+}
+
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 {
 	struct db_base *b = BASE(db);
 	if (b->tx_depth > 0)
 		return fn(db, ctx);
+	/* A write begins from the newest state, not an older snapshot. */
+	db_read_end(db);
 	enum rc rc = RC_DB;
 	int pause = 0;
 	for (int attempt = 0; attempt < 6; attempt++) {

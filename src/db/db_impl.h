@@ -25,7 +25,8 @@ struct db_ops {
 	void (*finalize)(struct db_stmt *q);
 	/* Runs a script of statements without parameters (migrations). */
 	enum db_step (*exec_script)(struct db *db, const char *sql);
-	const char *begin_sql; /* the statement that opens a write transaction */
+	const char *begin_sql;      /* the statement that opens a write transaction */
+	const char *read_begin_sql; /* ... and a read snapshot (db_read_begin) */
 	/* Gathers the planner's statistics for the whole database, bounded in
 	 * cost (db_analyze), and the script that makes a connection read
 	 * statistics another connection gathered (NULL: the engine does it
@@ -68,6 +69,7 @@ struct db_base {
 	int tx_depth;
 	int last_busy;       /* the last failed step was busy/serialization */
 	int in_attempt;      /* inside a db_tx attempt, BEGIN to COMMIT */
+	int read_open;       /* a db_read_begin snapshot is open */
 	int busy_seen;       /* a step of this attempt was busy: roll back, retry */
 	int test_fail_at;    /* db_test_fail_step: steps left until the failure, 0 = off */
 	int test_fired;      /* the test failure fired in this attempt (no pause) */

@@ -418,6 +418,8 @@ const struct db_ops db_sqlite_ops = {
     .finalize = sq_finalize,
     .exec_script = sq_exec_script,
     .begin_sql = "BEGIN IMMEDIATE",
+    /* Deferred: a read lock at the first read, never a write lock. */
+    .read_begin_sql = "BEGIN",
     /* analysis_limit: each index is sampled, not read whole, so the cost
      * does not grow with the database (docs/architecture.md, "Storage"). */
     .analyze_sql = "PRAGMA analysis_limit=1000; ANALYZE; PRAGMA analysis_limit=0;",

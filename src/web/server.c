@@ -801,7 +801,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		respond_error(r, 413, "Förfrågan är för stor (högst 1 MiB).");
 	} else {
 		r->db = pool_get(&app->pool);
+		/* What a GET shows, it reads from one snapshot (db.h); a write
+		 * it makes (a session's touch, an audited look) ends it first. */
+		int reads = strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+		if (reads)
+			(void)db_read_begin(r->db);
 		dispatch(r, s->body.data ? s->body.data : "", s->body.len);
+		db_read_end(r->db);
 		pool_put(&app->pool, r->db);
 		r->db = NULL;
 	}

@@ -719,6 +719,79 @@ static void check_writable_leaves_nothing_and_refuses_read_only(void **state)
 	assert_int_equal(db_exec(t->db, "PRAGMA query_only = OFF"), RC_OK);
 }
 
+/* ---- read snapshots (db_read_begin / db_read_end) ---- */
+
+static int64_t count_t(struct db *db)
+{
+	struct db_stmt *q;
+	int64_t v = -1;
+	assert_int_equal(db_prepare(db, "SELECT count(*) FROM t", &q), RC_OK);
+	assert_int_equal(db_one_int64(q, &v), RC_OK);
+	return v;
+}
+
+static enum rc insert_and_count(struct db *db, void *ctx)
+{
+	enum rc rc = db_exec(db, "INSERT INTO t (flag) VALUES (0)");
+	if (rc)
+		return rc;
+	*(int64_t *)ctx = count_t(db);
+	return RC_OK;
+}
+
+/* Between db_read_begin and db_read_end every read sees one state; a
+ * write through db_tx ends the snapshot and sees the newest state (with
+ * the snapshot kept, SQLite would refuse the write as busy: the snapshot
+ * is older than another connection's commit). */
+static void read_snapshot_is_one_state_and_a_write_ends_it(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 3);
+	struct db *other;
+	char err[300] = "";
+	assert_int_equal(db_open(t->path, DB_OPEN_EXISTING, &other, err, sizeof err), RC_OK);
+
+	assert_int_equal(db_read_begin(t->db), RC_OK);
+	assert_int_equal(count_t(t->db), 3);
+	assert_int_equal(db_exec(other, "INSERT INTO t (flag) VALUES (1)"), RC_OK);
+	assert_int_equal(count_t(t->db), 3);           /* the snapshot */
+	assert_int_equal(db_read_begin(t->db), RC_OK); /* already open: no-op */
+	assert_int_equal(count_t(t->db), 3);
+	db_read_end(t->db);
+	assert_int_equal(count_t(t->db), 4);
+	db_read_end(t->db); /* none open: no-op */
+
+	assert_int_equal(db_read_begin(t->db), RC_OK);
+	assert_int_equal(count_t(t->db), 4);
+	assert_int_equal(db_exec(other, "INSERT INTO t (flag) VALUES (1)"), RC_OK);
+	int64_t seen = 0;
+	assert_int_equal(db_tx(t->db, insert_and_count, &seen), RC_OK);
+	assert_int_equal(seen, 6);
+	assert_int_equal(count_t(t->db), 6); /* no snapshot after the write */
+	db_read_end(t->db);
+	assert_int_equal(count_t(other), 6);
+	db_close(other);
+}
+
+/* Inside a transaction db_read_begin changes nothing: the transaction's
+ * own writes stay and commit. */
+static enum rc snapshot_inside_tx(struct db *db, void *ctx)
+{
+	(void)ctx;
+	assert_int_equal(db_read_begin(db), RC_OK);
+	enum rc rc = db_exec(db, "INSERT INTO t (flag) VALUES (0)");
+	db_read_end(db);
+	return rc;
+}
+
+static void read_snapshot_inside_a_transaction_is_a_no_op(void **state)
+{
+	struct testdb *t = *state;
+	make_rows(t->db, 1);
+	assert_int_equal(db_tx(t->db, snapshot_inside_tx, NULL), RC_OK);
+	assert_int_equal(count_t(t->db), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -756,6 +829,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(busy_that_persists_gives_up_with_rc_db, setup,
 	                                    teardown),
 	    cmocka_unit_test(arena_remembers_a_failed_allocation),
+	    cmocka_unit_test_setup_teardown(read_snapshot_is_one_state_and_a_write_ends_it, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(read_snapshot_inside_a_transaction_is_a_no_op, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(check_writable_leaves_nothing_and_refuses_read_only,
 	                                    setup, teardown),
 	};
