@@ -2,9 +2,10 @@
  * db_sqlite.c — the SQLite backend of the storage interface.
  *
  * SQLite accepts $1, $2, … but treats them as *named* parameters numbered by
- * first appearance, so "SELECT $2, $1" has $2 at index 1.  Binding therefore
- * looks the index up by name ("$n") with sqlite3_bind_parameter_index; a
- * name the statement lacks marks the statement failed.
+ * first appearance, so "SELECT $2, $1" has $2 at index 1.  sq_prepare
+ * therefore maps each number to SQLite's index once, from the names
+ * (sqlite3_bind_parameter_name), and a bind looks the index up in that map;
+ * a number the statement lacks marks the statement failed.
  *
  * Each connection runs in WAL mode with foreign keys on and a busy timeout,
  * and is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
@@ -28,6 +29,11 @@ struct db_stmt {
 	struct db_stmt_base base;
 	sqlite3_stmt *s;
 	int bad_bind;
+	/* SQLite's index of placeholder $n is param[n] (0: the statement has
+	 * no $n), worked out once when the statement is prepared; a kept
+	 * statement (db.c's cache) binds without looking names up. */
+	int nparam;
+	int param[];
 };
 
 #define BUSY_TIMEOUT_MS 5000
@@ -186,23 +192,54 @@ static enum rc sq_open(const char *path, int create, struct db **out, char *errb
 	return RC_OK;
 }
 
+/* The number n of a placeholder named "$n" (n >= 1), or 0. */
+static int placeholder_number(const char *name)
+{
+	if (!name || name[0] != '$' || name[1] < '1' || name[1] > '9')
+		return 0;
+	long n = 0;
+	for (const char *c = name + 1; *c; c++) {
+		if (*c < '0' || *c > '9' || n > 100000)
+			return 0;
+		n = n * 10 + (*c - '0');
+	}
+	return (int)n;
+}
+
 static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	*out = NULL;
-	struct db_stmt *q = calloc(1, sizeof *q);
-	if (!q)
-		return RC_NOMEM;
-	q->base.ops = &db_sqlite_ops;
-	q->base.db = db;
+	sqlite3_stmt *s;
 	/* Persistent: the statement is kept by the connection's cache (db.c),
 	 * so SQLite takes its memory from the heap, not the lookaside slots
 	 * meant for short-lived objects. */
-	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &q->s, NULL);
+	int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
 	if (rc != SQLITE_OK) {
 		db->base.fail = failure_class(rc);
 		fprintf(stderr, "finsam: sql prepare failed: %s\n", sqlite3_errmsg(db->h));
-		free(q);
 		return (rc & 0xff) == SQLITE_NOMEM ? RC_NOMEM : RC_DB;
+	}
+	/* $n are named parameters to SQLite, numbered by first appearance
+	 * (see the top of this file): map each number to its index. */
+	int count = sqlite3_bind_parameter_count(s), highest = 0;
+	for (int i = 1; i <= count; i++) {
+		int n = placeholder_number(sqlite3_bind_parameter_name(s, i));
+		if (n > highest)
+			highest = n;
+	}
+	struct db_stmt *q = calloc(1, sizeof *q + (size_t)(highest + 1) * sizeof q->param[0]);
+	if (!q) {
+		sqlite3_finalize(s);
+		return RC_NOMEM;
+	}
+	q->base.ops = &db_sqlite_ops;
+	q->base.db = db;
+	q->s = s;
+	q->nparam = highest;
+	for (int i = 1; i <= count; i++) {
+		int n = placeholder_number(sqlite3_bind_parameter_name(s, i));
+		if (n > 0)
+			q->param[n] = i;
 	}
 	*out = q;
 	return RC_OK;
@@ -211,9 +248,7 @@ static enum rc sq_prepare(struct db *db, const char *sql, struct db_stmt **out)
 /* Index of placeholder $n, or 0 (and the statement marked bad). */
 static int param_index(struct db_stmt *q, int n)
 {
-	char name[16];
-	snprintf(name, sizeof name, "$%d", n);
-	int i = sqlite3_bind_parameter_index(q->s, name);
+	int i = n >= 1 && n <= q->nparam ? q->param[n] : 0;
 	if (i == 0)
 		q->bad_bind = 1;
 	return i;

@@ -37,6 +37,35 @@ static void binds_dollar_placeholders_by_number(void **state)
 	db_finalize(q);
 }
 
+/* Two-digit numbers, numbers out of order and gaps: $n is bound to the
+ * placeholder named $n, whatever SQLite's index for it; a number the
+ * statement lacks (a gap, 0, one past the highest) fails the step. */
+static void binds_two_digit_and_gapped_placeholders(void **state)
+{
+	struct testdb *t = *state;
+	struct db_stmt *q;
+	for (int missing = 0; missing <= 4; missing++) {
+		assert_int_equal(db_prepare(t->db, "SELECT $11, $2, $1, $10 || $11", &q), RC_OK);
+		db_bind_text(q, 1, "a");
+		db_bind_text(q, 2, "b");
+		db_bind_text(q, 10, "x");
+		db_bind_text(q, 11, "y");
+		int wrong[] = {0, 3, 9, 12, 0};
+		if (missing < 4)
+			db_bind_text(q, wrong[missing], "z");
+		if (missing < 4) {
+			assert_int_equal(db_step(q), DB_ERROR);
+		} else {
+			assert_int_equal(db_step(q), DB_ROW);
+			assert_string_equal(db_col_text(q, 0), "y");
+			assert_string_equal(db_col_text(q, 1), "b");
+			assert_string_equal(db_col_text(q, 2), "a");
+			assert_string_equal(db_col_text(q, 3), "xy");
+		}
+		db_finalize(q);
+	}
+}
+
 static void binds_int_and_null(void **state)
 {
 	struct testdb *t = *state;
@@ -796,6 +825,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(binds_dollar_placeholders_by_number, setup, teardown),
+	    cmocka_unit_test_setup_teardown(binds_two_digit_and_gapped_placeholders, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(binds_int_and_null, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bind_to_missing_placeholder_fails_the_step, setup,
 	                                    teardown),
