@@ -2,27 +2,15 @@
 // the pages a person uses, edits through the forms, and runs axe-core
 // (WCAG 2.1 A and AA) on every page it visits.  Any violation fails.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { finsam, startServer } from '../e2e/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { axe, checkedPages, launchBrowser, login } from './lib.mjs';
 
 let srv, browser;
-const checked = new Set();
 
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -30,52 +18,10 @@ after(async () => {
   assert.equal(await srv.stop(), 0);
 });
 
-// Runs axe on the page as it stands.  Evaluated through the DevTools
-// protocol, so the page's CSP (no inline script) stays in force.
-async function axe(page, label) {
-  // A click that navigates may still be loading: wait for the page, and run
-  // again if a navigation replaced the document while axe ran.
-  let result;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await page.waitForLoadState('load');
-      await page.evaluate(AXE);
-      result = await page.evaluate(async () =>
-        // eslint-disable-next-line no-undef
-        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      break;
-    } catch (e) {
-      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
-    }
-  }
-  const problems = result.violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `axe found problems on ${label}`);
-  // Markup this program meant to write must never reach the reader as
-  // text (a fragment passed to the writer as an escaped argument).
-  const html = await page.content();
-  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s>]/,
-    `escaped markup shown as text on ${label}`);
-  assert.doesNotMatch(html, /="&quot;/, `an attribute's markup was escaped into its value on ${label}`);
-  checked.add(label);
-}
-
-async function login(context, username) {
-  const page = await context.newPage();
-  await page.goto(`${srv.base}/logga-in`);
-  await axe(page, 'inloggning');
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('finsam-demo');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${srv.base}/`);
-  return page;
-}
-
 describe('the administrator', () => {
   let context, page;
   before(async () => {
-    context = await browser.newContext();
-    page = await login(context, 'admin');
+    ({ context, page } = await login(browser, srv.base, 'admin'));
   });
   after(async () => context.close());
 
@@ -198,8 +144,7 @@ describe('other roles', () => {
     ['revisor', ['/logg', '/medlemmar/3']],
     ['deltagare', ['/organ']]]) {
     test(`${user} reads their pages`, async () => {
-      const context = await browser.newContext();
-      const page = await login(context, user);
+      const { context, page } = await login(browser, srv.base, user);
       for (const path of pages) {
         const r = await page.goto(srv.base + path);
         assert.equal(r.status(), 200, path);
@@ -219,6 +164,6 @@ describe('after the browser tests', () => {
     assert.match(finsam(['audit', 'verify', srv.db]), /kedjan stämmer/);
   });
   test('axe ran on the pages', () => {
-    assert.ok(checked.size >= 30, `axe checked ${checked.size} pages`);
+    assert.ok(checkedPages.size >= 30, `axe checked ${checkedPages.size} pages`);
   });
 });

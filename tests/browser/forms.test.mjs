@@ -3,61 +3,19 @@
 // and links to its field, what was typed stays, and axe-core (WCAG 2.1
 // A/AA) finds nothing.  People are synthetic.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { pnr, startServer, today } from '../e2e/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, launchBrowser, login } from './lib.mjs';
 
 let srv, browser;
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   assert.equal(await srv.stop(), 0);
 });
-
-async function axe(page, label) {
-  // A click that navigates may still be loading: wait for the page, and run
-  // again if a navigation replaced the document while axe ran.
-  let result;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await page.waitForLoadState('load');
-      await page.evaluate(AXE);
-      result = await page.evaluate(async () =>
-        // eslint-disable-next-line no-undef
-        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      break;
-    } catch (e) {
-      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
-    }
-  }
-  const problems = result.violations.map((v) =>
-    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `axe found problems on ${label}`);
-}
-
-async function login(username) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${srv.base}/logga-in`);
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('finsam-demo');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${srv.base}/`);
-  return { context, page };
-}
 
 // Every link in the summary leads to a control that exists, marked invalid.
 async function summaryLeadsToFields(page, expected) {
@@ -76,7 +34,7 @@ const PERSON = pnr('19790228206');
 
 describe('forms with errors', () => {
   let context, page;
-  before(async () => ({ context, page } = await login('deltagare')));
+  before(async () => ({ context, page } = await login(browser, srv.base, 'deltagare')));
   after(async () => context.close());
 
   test('the referral lists every error, keeps the number and passes axe', async () => {
@@ -114,7 +72,7 @@ describe('forms with errors', () => {
 
 describe('an administrator form with errors', () => {
   let context, page;
-  before(async () => ({ context, page } = await login('admin')));
+  before(async () => ({ context, page } = await login(browser, srv.base, 'admin')));
   after(async () => context.close());
 
   test('a new member with every field wrong passes axe', async () => {

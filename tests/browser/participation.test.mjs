@@ -5,71 +5,26 @@
 // the second; withdrawn consent erases the identity while the figures
 // stay.  axe-core checks every page on the way.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { pnr, startServer, today } from '../e2e/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, launchBrowser, login } from './lib.mjs';
 
 let srv, browser;
 before(async () => {
   srv = await startServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   assert.equal(await srv.stop(), 0);
 });
 
-async function axe(page, label) {
-  // A click that navigates may still be loading: wait for the page, and run
-  // again if a navigation replaced the document while axe ran.
-  let result;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await page.waitForLoadState('load');
-      await page.evaluate(AXE);
-      result = await page.evaluate(async () =>
-        // eslint-disable-next-line no-undef
-        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      break;
-    } catch (e) {
-      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
-    }
-  }
-  const problems = result.violations.map((v) =>
-    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `axe found problems on ${label}`);
-  const html = await page.content();
-  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s>]/, label);
-  assert.doesNotMatch(html, /="&quot;/, label);
-}
-
-async function login(username) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${srv.base}/logga-in`);
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('finsam-demo');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${srv.base}/`);
-  return { context, page };
-}
-
 const PERSON = pnr('19790228206');
 let first, second;
 
 describe('a deltagaransvarig in the browser', () => {
   let context, page;
-  before(async () => ({ context, page } = await login('deltagare')));
+  before(async () => ({ context, page } = await login(browser, srv.base, 'deltagare')));
   after(async () => context.close());
 
   test('registers a referral with consent', async () => {
@@ -190,7 +145,7 @@ describe('a deltagaransvarig in the browser', () => {
 
 describe('the administrator', () => {
   test('gets a register extract of the first person and nothing of the second', async () => {
-    const { context, page } = await login('admin');
+    const { context, page } = await login(browser, srv.base, 'admin');
     await page.getByRole('link', { name: 'Registerutdrag' }).click();
     await axe(page, 'registerutdrag');
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
@@ -204,7 +159,7 @@ describe('the administrator', () => {
   });
 
   test('withdrawn consent erases the identity while the figures stay', async () => {
-    const d = await login('deltagare');
+    const d = await login(browser, srv.base, 'deltagare');
     await d.page.goto(srv.base + first);
     // Irreversible: a confirmation page says what is erased first.
     await d.page.getByRole('link', { name: 'Återkalla samtycke …' }).click();
@@ -216,7 +171,7 @@ describe('the administrator', () => {
     assert.ok(await d.page.getByText('Avslutad').first().isVisible());
     await axe(d.page, 'efter återkallelse');
     await d.context.close();
-    const { context, page } = await login('admin');
+    const { context, page } = await login(browser, srv.base, 'admin');
     await page.goto(`${srv.base}/registerutdrag`);
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
     await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
@@ -225,7 +180,7 @@ describe('the administrator', () => {
   });
 
   test('the protection confirmation and the administrator\'s work list are accessible', async () => {
-    const d = await login('deltagare');
+    const d = await login(browser, srv.base, 'deltagare');
     await d.page.goto(srv.base + second);
     await d.page.getByRole('link', { name: 'Markera skyddade personuppgifter …' }).click();
     await d.page.getByText('Det här går inte att ångra').waitFor();
@@ -234,7 +189,7 @@ describe('the administrator', () => {
     await d.page.getByRole('button', { name: /Markera skyddade personuppgifter och radera/ }).click();
     assert.match(d.page.url(), /\/skyddad$/);
     await d.context.close();
-    const { context, page } = await login('admin');
+    const { context, page } = await login(browser, srv.base, 'admin');
     await page.getByRole('link', { name: 'Skyddade personuppgifter' }).click();
     await page.getByText('Inga begäranden väntar.').waitFor();
     await axe(page, 'skyddade personuppgifter');
@@ -242,7 +197,7 @@ describe('the administrator', () => {
   });
 
   test('insats forms are accessible', async () => {
-    const { context, page } = await login('chef');
+    const { context, page } = await login(browser, srv.base, 'chef');
     for (const path of ['/insatser/ny', '/insatser/1/redigera', '/insatser/6', '/insatser/8']) {
       await page.goto(srv.base + path);
       await axe(page, path);
@@ -253,7 +208,7 @@ describe('the administrator', () => {
 
 describe('correcting a participation in the browser', () => {
   test('each field has its own control, no codes to type, and errors are accessible', async () => {
-    const { context, page } = await login('deltagare');
+    const { context, page } = await login(browser, srv.base, 'deltagare');
     await page.goto(`${srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('egen');
     await page.getByLabel('Kön').selectOption('K');

@@ -3,63 +3,23 @@
 // menu takes little room, and axe finds nothing.  The review found stacked
 // tables without headings, /deltagare/ID overflowing and a four-row menu.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { finsam, startServer } from '../e2e/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, launchBrowser, login } from './lib.mjs';
 
 let srv, browser;
 before(async () => {
   srv = await startServer();
   // An API key, so its revocation's confirmation page can be visited.
   finsam(['token', 'add', srv.db, 'rapportverktyg']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   assert.equal(await srv.stop(), 0);
 });
 
-async function axe(page, label) {
-  // A click that navigates may still be loading: wait for the page, and run
-  // again if a navigation replaced the document while axe ran.
-  let result;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await page.waitForLoadState('load');
-      await page.evaluate(AXE);
-      result = await page.evaluate(async () =>
-        // eslint-disable-next-line no-undef
-        await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-      break;
-    } catch (e) {
-      if (attempt >= 2 || !/context was destroyed|documentElement|navigat/i.test(String(e))) throw e;
-    }
-  }
-  const problems = result.violations.map((v) =>
-    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `axe found problems on ${label}`);
-}
-
-async function phone(username) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
-  const page = await context.newPage();
-  await page.goto(`${srv.base}/logga-in`);
-  await page.getByLabel('Användarnamn').fill(username);
-  await page.getByLabel('Lösenord').fill('finsam-demo');
-  await page.getByRole('button', { name: 'Logga in' }).click();
-  await page.waitForURL(`${srv.base}/`);
-  return { context, page };
-}
+const PHONE = { viewport: { width: 390, height: 844 } };
 
 // Checks one page at 390 px: no sideways scroll, labelled stacked cells, axe.
 async function check(page, path) {
@@ -80,7 +40,7 @@ async function check(page, path) {
 
 describe('on a phone', () => {
   test('the administrator\'s pages fit and label their cells', async () => {
-    const { context, page } = await phone('admin');
+    const { context, page } = await login(browser, srv.base, 'admin', PHONE);
     const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
     const box = await nav.boundingBox();
     assert.ok(box.height <= 100, `the menu is ${box.height} px high`);
@@ -99,7 +59,7 @@ describe('on a phone', () => {
   });
 
   test('a participation fits, with the deltagaransvarig\'s forms', async () => {
-    const { context, page } = await phone('deltagare');
+    const { context, page } = await login(browser, srv.base, 'deltagare', PHONE);
     const id = (await (await page.request.get(`${srv.base}/api/v1/queue?limit=1`)).json()).items[0].id;
     await check(page, `/deltagare/${id}`);
     const ended = await page.request.get(`${srv.base}/api/v1/interventions/1/participations?limit=100`);

@@ -4,15 +4,11 @@
 // with Föregående/Nästa without naming a last page; axe-core checks each
 // page.  Synthetic data: 10 001 anonymous referrals, imported.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 import { finsam, startServer } from '../e2e/lib.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axe, launchBrowser, login } from './lib.mjs';
 
 let srv, browser;
 before(async () => {
@@ -26,39 +22,17 @@ before(async () => {
       finsam(['import', 'participations', db, file]);
     },
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   assert.equal(await srv.stop(), 0);
 });
 
-async function axe(page, label) {
-  await page.waitForLoadState('load');
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () =>
-    // eslint-disable-next-line no-undef
-    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
-  const problems = result.violations.map((v) =>
-    `${v.id}: ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(problems, [], `axe found problems on ${label}`);
-}
-
 describe('the förbundschef with a consent work list past 10 000', () => {
   let context, page;
   before(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-    await page.goto(`${srv.base}/logga-in`);
-    await page.getByLabel('Användarnamn').fill('chef');
-    await page.getByLabel('Lösenord').fill('finsam-demo');
-    await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.waitForURL(`${srv.base}/`);
+    ({ context, page } = await login(browser, srv.base, 'chef'));
   });
   after(async () => context.close());
 
