@@ -3,26 +3,14 @@
 // (WCAG 2.1 A and AA) on every page it visits.  Any violation fails.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { finsam, startServer } from '../e2e/lib.mjs';
-import { axe, checkedPages, launchBrowser, login } from './lib.mjs';
+import { finsam } from '../e2e/lib.mjs';
+import { axe, browserSuite, checkedPages, login } from './lib.mjs';
 
-let srv, browser;
-
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  assert.equal(await srv.stop(), 0);
-});
+const env = browserSuite();
 
 describe('the administrator', () => {
   let context, page;
-  before(async () => {
-    ({ context, page } = await login(browser, srv.base, 'admin'));
-  });
+  before(async () => ({ context, page } = await login(env, 'admin')));
   after(async () => context.close());
 
   test('sees the start page', async () => {
@@ -40,7 +28,7 @@ describe('the administrator', () => {
     }
     for (const [list, item, label] of [['/medlemmar', 'Björkviks kommun', 'medlem'],
       ['/organ', 'Styrelsen', 'organ'], ['/personer', null, 'person']]) {
-      await page.goto(srv.base + list);
+      await page.goto(env.srv.base + list);
       const target = item ? page.getByRole('link', { name: item }) : page.locator('main table a').first();
       await target.click();
       await page.waitForLoadState();
@@ -52,13 +40,13 @@ describe('the administrator', () => {
     for (const path of ['/forbund/redigera', '/forbund/omraden/ny', '/medlemmar/ny', '/medlemmar/4/redigera',
       '/organ/ny', '/organ/1/redigera', '/organ/1/uppdrag/ny', '/uppdrag/1/redigera', '/personer/ny',
       '/personer/1/redigera', '/anvandare/1/losenord', '/forbund/omraden/1/redigera', '/kodlistor']) {
-      await page.goto(srv.base + path);
+      await page.goto(env.srv.base + path);
       await axe(page, `formulär ${path}`);
     }
   });
 
   test('edits a member in the browser and sees the change', async () => {
-    await page.goto(`${srv.base}/medlemmar`);
+    await page.goto(`${env.srv.base}/medlemmar`);
     await page.getByRole('link', { name: 'Ekeby kommun' }).click();
     await page.getByRole('link', { name: 'Ändra medlemmen' }).click();
     await page.getByLabel('Namn', { exact: false }).first().fill('Ekeby kommun (ändrad)');
@@ -68,7 +56,7 @@ describe('the administrator', () => {
   });
 
   test('a wrong value is shown beside its field, and the page stays accessible', async () => {
-    await page.goto(`${srv.base}/personer/ny`);
+    await page.goto(`${env.srv.base}/personer/ny`);
     await page.getByLabel('Namn', { exact: false }).first().fill('Ny Person');
     await page.getByLabel('E-post').fill('inte en adress');
     await page.getByRole('button', { name: 'Spara' }).click();
@@ -80,7 +68,7 @@ describe('the administrator', () => {
   });
 
   test('adds a mandate to the styrelse', async () => {
-    await page.goto(`${srv.base}/organ/1`);
+    await page.goto(`${env.srv.base}/organ/1`);
     await page.getByRole('link', { name: 'Nytt uppdrag' }).click();
     await page.getByLabel('Person').selectOption({ index: 1 });
     await page.getByLabel('Roll').selectOption('adjungerad');
@@ -91,7 +79,7 @@ describe('the administrator', () => {
   });
 
   test('registers a population figure', async () => {
-    await page.goto(`${srv.base}/medlemmar/5`);
+    await page.goto(`${env.srv.base}/medlemmar/5`);
     await page.getByLabel('År').fill('2027');
     await page.getByLabel('Folkmängd').fill('12100');
     await page.getByRole('button', { name: 'Spara folkmängd' }).click();
@@ -99,7 +87,7 @@ describe('the administrator', () => {
   });
 
   test('creates an API key that is shown once', async () => {
-    await page.goto(`${srv.base}/api-nycklar`);
+    await page.goto(`${env.srv.base}/api-nycklar`);
     await page.getByLabel('Namn på nyckeln').fill('Webbläsartest');
     await page.getByLabel('Behörighet').selectOption('revisor');
     await page.getByRole('button', { name: 'Skapa nyckel' }).click();
@@ -109,14 +97,14 @@ describe('the administrator', () => {
   });
 
   test('the not-found page is accessible', async () => {
-    const r = await page.goto(`${srv.base}/finns-inte`);
+    const r = await page.goto(`${env.srv.base}/finns-inte`);
     assert.equal(r.status(), 404);
     await axe(page, '404');
   });
 
   test('works on a phone-sized screen', async () => {
     await page.setViewportSize({ width: 375, height: 740 });
-    await page.goto(`${srv.base}/organ/1`);
+    await page.goto(`${env.srv.base}/organ/1`);
     await axe(page, 'organ på mobil');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
     assert.equal(overflow, false, 'no sideways scrolling');
@@ -124,7 +112,7 @@ describe('the administrator', () => {
   });
 
   test('the skip link moves focus to the content', async () => {
-    await page.goto(`${srv.base}/medlemmar`);
+    await page.goto(`${env.srv.base}/medlemmar`);
     await page.keyboard.press('Tab');
     const first = await page.evaluate(() => document.activeElement.textContent);
     assert.equal(first, 'Hoppa till innehållet');
@@ -134,7 +122,7 @@ describe('the administrator', () => {
 
   test('logs out', async () => {
     await page.getByRole('button', { name: 'Logga ut' }).click();
-    await page.waitForURL(`${srv.base}/logga-in?klart=utloggad`);
+    await page.waitForURL(`${env.srv.base}/logga-in?klart=utloggad`);
     await page.getByRole('status').filter({ hasText: 'Du är utloggad.' }).waitFor();
   });
 });
@@ -144,14 +132,14 @@ describe('other roles', () => {
     ['revisor', ['/logg', '/medlemmar/3']],
     ['deltagare', ['/organ']]]) {
     test(`${user} reads their pages`, async () => {
-      const { context, page } = await login(browser, srv.base, user);
+      const { context, page } = await login(env, user);
       for (const path of pages) {
-        const r = await page.goto(srv.base + path);
+        const r = await page.goto(env.srv.base + path);
         assert.equal(r.status(), 200, path);
         assert.equal(await page.getByRole('link', { name: /^Ändra/ }).count(), 0, `${user} sees no edit links on ${path}`);
         await axe(page, `${user} ${path}`);
       }
-      const denied = await page.goto(`${srv.base}/anvandare`);
+      const denied = await page.goto(`${env.srv.base}/anvandare`);
       assert.equal(denied.status(), 403);
       await axe(page, '403');
       await context.close();
@@ -161,7 +149,7 @@ describe('other roles', () => {
 
 describe('after the browser tests', () => {
   test('the audit chain is intact', () => {
-    assert.match(finsam(['audit', 'verify', srv.db]), /kedjan stämmer/);
+    assert.match(finsam(['audit', 'verify', env.srv.db]), /kedjan stämmer/);
   });
   test('axe ran on the pages', () => {
     assert.ok(checkedPages.size >= 30, `axe checked ${checkedPages.size} pages`);

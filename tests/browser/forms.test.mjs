@@ -4,18 +4,10 @@
 // A/AA) finds nothing.  People are synthetic.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pnr, startServer, today } from '../e2e/lib.mjs';
-import { axe, launchBrowser, login } from './lib.mjs';
+import { pnr, today } from '../e2e/lib.mjs';
+import { axe, browserSuite, login } from './lib.mjs';
 
-let srv, browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  assert.equal(await srv.stop(), 0);
-});
+const env = browserSuite();
 
 // Every link in the summary leads to a control that exists, marked invalid.
 async function summaryLeadsToFields(page, expected) {
@@ -34,11 +26,11 @@ const PERSON = pnr('19790228206');
 
 describe('forms with errors', () => {
   let context, page;
-  before(async () => ({ context, page } = await login(browser, srv.base, 'deltagare')));
+  before(async () => ({ context, page } = await login(env, 'deltagare')));
   after(async () => context.close());
 
   test('the referral lists every error, keeps the number and passes axe', async () => {
-    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.goto(`${env.srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmälningsdatum').fill('');
     await page.getByLabel('Samtycke lämnat').fill(today());
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
@@ -55,7 +47,7 @@ describe('forms with errors', () => {
   });
 
   test('the start form keeps the answers and passes axe', async () => {
-    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.goto(`${env.srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('egen');
     await page.getByLabel('Kön').selectOption('K');
     await page.getByRole('button', { name: 'Registrera anmälan' }).click();
@@ -72,11 +64,11 @@ describe('forms with errors', () => {
 
 describe('an administrator form with errors', () => {
   let context, page;
-  before(async () => ({ context, page } = await login(browser, srv.base, 'admin')));
+  before(async () => ({ context, page } = await login(env, 'admin')));
   after(async () => context.close());
 
   test('a new member with every field wrong passes axe', async () => {
-    await page.goto(`${srv.base}/medlemmar/ny`);
+    await page.goto(`${env.srv.base}/medlemmar/ny`);
     await page.getByLabel('Organisationsnummer').fill('12');
     await page.getByRole('button', { name: 'Spara' }).click();
     await summaryLeadsToFields(page, ['f-kind', 'f-name']);

@@ -2,17 +2,25 @@
 // server itself, the demo password and the CLI come from ../e2e/lib.mjs;
 // this file holds only what needs a browser.
 //
+// browserSuite(serverOptions)
+//   Registers the test file's before and after hooks: before, a finsam
+//   server on a fresh demo database (startServer(serverOptions) from
+//   ../e2e/lib.mjs, e.g. { prepare(db) } to add data first) and
+//   launchBrowser(); after, closes the browser and fails unless the server
+//   exits with 0.  Returns env, whose srv and browser are set once the
+//   before hook has run.  Call it once, at the top of a test file.
+//
 // launchBrowser()
 //   Starts Debian's Chromium (the CHROMIUM environment variable, else
 //   /usr/bin/chromium) through playwright-core, headless, without sandbox,
 //   GPU, QUIC or any background network traffic of its own.  The caller
 //   closes it.
 //
-// login(browser, base, username, contextOptions)
-//   Opens a fresh browser context (a fresh cookie jar; contextOptions go to
-//   browser.newContext, e.g. { viewport } for a phone) and a page, runs
-//   axe() on the login page, logs in as username with the demo password
-//   and waits for the start page.  Returns { context, page }; the caller
+// login(env, username, contextOptions)
+//   Opens, in env.browser, a fresh browser context (a fresh cookie jar;
+//   contextOptions go to browser.newContext, e.g. { viewport } for a phone)
+//   and a page on env.srv, runs axe() on the login page, logs in as
+//   username with the demo password and waits for the start page.  Returns { context, page }; the caller
 //   closes the context.
 //
 // axe(page, label)
@@ -34,8 +42,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
-import { DEMO_PASSWORD } from '../e2e/lib.mjs';
+import { DEMO_PASSWORD, startServer } from '../e2e/lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -43,6 +52,19 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const checkedPages = new Set();
+
+export function browserSuite(serverOptions) {
+  const env = { srv: null, browser: null };
+  before(async () => {
+    env.srv = await startServer(serverOptions);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    assert.equal(await env.srv.stop(), 0);
+  });
+  return env;
+}
 
 export function launchBrowser() {
   return chromium.launch({
@@ -77,8 +99,9 @@ export async function axe(page, label) {
   checkedPages.add(label);
 }
 
-export async function login(browser, base, username, contextOptions = {}) {
-  const context = await browser.newContext(contextOptions);
+export async function login(env, username, contextOptions = {}) {
+  const base = env.srv.base;
+  const context = await env.browser.newContext(contextOptions);
   const page = await context.newPage();
   await page.goto(`${base}/logga-in`);
   await axe(page, 'inloggning');

@@ -6,25 +6,17 @@
 // stay.  axe-core checks every page on the way.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { pnr, startServer, today } from '../e2e/lib.mjs';
-import { axe, launchBrowser, login } from './lib.mjs';
+import { pnr, today } from '../e2e/lib.mjs';
+import { axe, browserSuite, login } from './lib.mjs';
 
-let srv, browser;
-before(async () => {
-  srv = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  assert.equal(await srv.stop(), 0);
-});
+const env = browserSuite();
 
 const PERSON = pnr('19790228206');
 let first, second;
 
 describe('a deltagaransvarig in the browser', () => {
   let context, page;
-  before(async () => ({ context, page } = await login(browser, srv.base, 'deltagare')));
+  before(async () => ({ context, page } = await login(env, 'deltagare')));
   after(async () => context.close());
 
   test('registers a referral with consent', async () => {
@@ -47,7 +39,7 @@ describe('a deltagaransvarig in the browser', () => {
   });
 
   test('starts and ends it', async () => {
-    await page.goto(srv.base + first);
+    await page.goto(env.srv.base + first);
     await page.getByRole('checkbox', { name: 'Sjukpenning (inkl. rehabiliteringspenning)' }).check();
     await page.getByLabel('Sysselsättning').first().selectOption('ovrigt');
     await page.getByLabel('Högsta avslutade utbildning').selectOption('gymnasial');
@@ -71,7 +63,7 @@ describe('a deltagaransvarig in the browser', () => {
   });
 
   test('finds it again by personnummer from the queue, accessibly', async () => {
-    await page.goto(`${srv.base}/ko`);
+    await page.goto(`${env.srv.base}/ko`);
     await page.getByLabel('Sök på personnummer').fill(PERSON);
     await page.getByLabel('Skäl', { exact: true }).selectOption('uppfoljning');
     await page.getByRole('button', { name: 'Sök', exact: true }).click();
@@ -82,7 +74,7 @@ describe('a deltagaransvarig in the browser', () => {
   });
 
   test('registers one without consent', async () => {
-    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.goto(`${env.srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('egen');
     await page.getByLabel('Kön').selectOption('K');
     await page.getByRole('button', { name: 'Registrera anmälan' }).click();
@@ -92,7 +84,7 @@ describe('a deltagaransvarig in the browser', () => {
   });
 
   test('a wrong number is explained beside the form, accessibly', async () => {
-    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    await page.goto(`${env.srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('fk');
     await page.getByLabel('Samtycke lämnat').fill(today());
     await page.getByLabel('Samtyckesblankettens version').fill('2024:1');
@@ -107,7 +99,7 @@ describe('a deltagaransvarig in the browser', () => {
   test('imports a spreadsheet through the upload page', async () => {
     await page.getByRole('link', { name: 'Import' }).click();
     // axe only once the import page has loaded (it raced the navigation).
-    await page.waitForURL(`${srv.base}/import`);
+    await page.waitForURL(`${env.srv.base}/import`);
     await page.getByLabel('Fil (CSV, högst 1 MiB)').waitFor();
     await axe(page, 'import');
     await page.getByLabel('Fil (CSV, högst 1 MiB)').setInputFiles({
@@ -121,7 +113,7 @@ describe('a deltagaransvarig in the browser', () => {
 
   test('the queue and the work lists show them', async () => {
     await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Kö', exact: true }).click();
-    await page.waitForURL(`${srv.base}/ko`);
+    await page.waitForURL(`${env.srv.base}/ko`);
     await axe(page, 'kö');
     // The queue is paged, oldest first: sorting newest first brings today's referral up.
     await page.getByRole('link', { name: 'Anmäld', exact: true }).click();
@@ -136,8 +128,8 @@ describe('a deltagaransvarig in the browser', () => {
     // The go-to form finds it by number too.
     await page.getByLabel('Gå till deltagande nr').fill(second.split('/').pop());
     await page.getByRole('button', { name: 'Gå till' }).click();
-    await page.waitForURL(`${srv.base}${second}`);
-    await page.goto(`${srv.base}/insatser/1/deltagare`);
+    await page.waitForURL(`${env.srv.base}${second}`);
+    await page.goto(`${env.srv.base}/insatser/1/deltagare`);
     await axe(page, 'deltagarlista');
     assert.equal(await page.getByText('Webb Testsson').count(), 0, 'no names in lists');
   });
@@ -145,7 +137,7 @@ describe('a deltagaransvarig in the browser', () => {
 
 describe('the administrator', () => {
   test('gets a register extract of the first person and nothing of the second', async () => {
-    const { context, page } = await login(browser, srv.base, 'admin');
+    const { context, page } = await login(env, 'admin');
     await page.getByRole('link', { name: 'Registerutdrag' }).click();
     await axe(page, 'registerutdrag');
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
@@ -159,8 +151,8 @@ describe('the administrator', () => {
   });
 
   test('withdrawn consent erases the identity while the figures stay', async () => {
-    const d = await login(browser, srv.base, 'deltagare');
-    await d.page.goto(srv.base + first);
+    const d = await login(env, 'deltagare');
+    await d.page.goto(env.srv.base + first);
     // Irreversible: a confirmation page says what is erased first.
     await d.page.getByRole('link', { name: 'Återkalla samtycke …' }).click();
     await d.page.getByText('Det här går inte att ångra').waitFor();
@@ -171,8 +163,8 @@ describe('the administrator', () => {
     assert.ok(await d.page.getByText('Avslutad').first().isVisible());
     await axe(d.page, 'efter återkallelse');
     await d.context.close();
-    const { context, page } = await login(browser, srv.base, 'admin');
-    await page.goto(`${srv.base}/registerutdrag`);
+    const { context, page } = await login(env, 'admin');
+    await page.goto(`${env.srv.base}/registerutdrag`);
     await page.getByLabel('Personnummer eller samordningsnummer').fill(PERSON);
     await page.getByRole('button', { name: 'Ta fram utdrag' }).click();
     await page.getByText('Inga uppgifter finns sparade om personen.').waitFor();
@@ -180,8 +172,8 @@ describe('the administrator', () => {
   });
 
   test('the protection confirmation and the administrator\'s work list are accessible', async () => {
-    const d = await login(browser, srv.base, 'deltagare');
-    await d.page.goto(srv.base + second);
+    const d = await login(env, 'deltagare');
+    await d.page.goto(env.srv.base + second);
     await d.page.getByRole('link', { name: 'Markera skyddade personuppgifter …' }).click();
     await d.page.getByText('Det här går inte att ångra').waitFor();
     await axe(d.page, 'bekräfta skyddade personuppgifter');
@@ -189,7 +181,7 @@ describe('the administrator', () => {
     await d.page.getByRole('button', { name: /Markera skyddade personuppgifter och radera/ }).click();
     assert.match(d.page.url(), /\/skyddad$/);
     await d.context.close();
-    const { context, page } = await login(browser, srv.base, 'admin');
+    const { context, page } = await login(env, 'admin');
     await page.getByRole('link', { name: 'Skyddade personuppgifter' }).click();
     await page.getByText('Inga begäranden väntar.').waitFor();
     await axe(page, 'skyddade personuppgifter');
@@ -197,9 +189,9 @@ describe('the administrator', () => {
   });
 
   test('insats forms are accessible', async () => {
-    const { context, page } = await login(browser, srv.base, 'chef');
+    const { context, page } = await login(env, 'chef');
     for (const path of ['/insatser/ny', '/insatser/1/redigera', '/insatser/6', '/insatser/8']) {
-      await page.goto(srv.base + path);
+      await page.goto(env.srv.base + path);
       await axe(page, path);
     }
     await context.close();
@@ -208,8 +200,8 @@ describe('the administrator', () => {
 
 describe('correcting a participation in the browser', () => {
   test('each field has its own control, no codes to type, and errors are accessible', async () => {
-    const { context, page } = await login(browser, srv.base, 'deltagare');
-    await page.goto(`${srv.base}/insatser/1/anmalan`);
+    const { context, page } = await login(env, 'deltagare');
+    await page.goto(`${env.srv.base}/insatser/1/anmalan`);
     await page.getByLabel('Anmäld av').selectOption('egen');
     await page.getByLabel('Kön').selectOption('K');
     await page.getByRole('button', { name: 'Registrera anmälan' }).click();

@@ -3,27 +3,18 @@
 // menu takes little room, and axe finds nothing.  The review found stacked
 // tables without headings, /deltagare/ID overflowing and a four-row menu.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { finsam, startServer } from '../e2e/lib.mjs';
-import { axe, launchBrowser, login } from './lib.mjs';
+import { describe, test } from 'node:test';
+import { finsam } from '../e2e/lib.mjs';
+import { axe, browserSuite, login } from './lib.mjs';
 
-let srv, browser;
-before(async () => {
-  srv = await startServer();
-  // An API key, so its revocation's confirmation page can be visited.
-  finsam(['token', 'add', srv.db, 'rapportverktyg']);
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  assert.equal(await srv.stop(), 0);
-});
+// An API key, so its revocation's confirmation page can be visited.
+const env = browserSuite({ prepare: (db) => finsam(['token', 'add', db, 'rapportverktyg']) });
 
 const PHONE = { viewport: { width: 390, height: 844 } };
 
 // Checks one page at 390 px: no sideways scroll, labelled stacked cells, axe.
 async function check(page, path) {
-  await page.goto(srv.base + path);
+  await page.goto(env.srv.base + path);
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `${path} is ${width} px wide at 390`);
   const unlabelled = await page.evaluate(() =>
@@ -40,7 +31,7 @@ async function check(page, path) {
 
 describe('on a phone', () => {
   test('the administrator\'s pages fit and label their cells', async () => {
-    const { context, page } = await login(browser, srv.base, 'admin', PHONE);
+    const { context, page } = await login(env, 'admin', PHONE);
     const nav = page.getByRole('navigation', { name: 'Huvudmeny' });
     const box = await nav.boundingBox();
     assert.ok(box.height <= 100, `the menu is ${box.height} px high`);
@@ -51,7 +42,7 @@ describe('on a phone', () => {
       '/anvandare/2/stang-av', '/api-nycklar/1/aterkalla'])
       await check(page, path);
     for (const path of ['/anvandare/2/stang-av', '/api-nycklar/1/aterkalla']) {
-      await page.goto(srv.base + path);
+      await page.goto(env.srv.base + path);
       assert.equal(await page.locator('.warning').count(), 1, `${path} warns`);
       assert.ok(await page.getByRole('checkbox').isVisible(), `${path} asks for a tick`);
     }
@@ -59,10 +50,10 @@ describe('on a phone', () => {
   });
 
   test('a participation fits, with the deltagaransvarig\'s forms', async () => {
-    const { context, page } = await login(browser, srv.base, 'deltagare', PHONE);
-    const id = (await (await page.request.get(`${srv.base}/api/v1/queue?limit=1`)).json()).items[0].id;
+    const { context, page } = await login(env, 'deltagare', PHONE);
+    const id = (await (await page.request.get(`${env.srv.base}/api/v1/queue?limit=1`)).json()).items[0].id;
     await check(page, `/deltagare/${id}`);
-    const ended = await page.request.get(`${srv.base}/api/v1/interventions/1/participations?limit=100`);
+    const ended = await page.request.get(`${env.srv.base}/api/v1/interventions/1/participations?limit=100`);
     const done = (await ended.json()).items.find((p) => p.state === 'ended');
     if (done) await check(page, `/deltagare/${done.id}`);
     await check(page, '/insatser/1/anmalan');

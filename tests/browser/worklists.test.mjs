@@ -7,33 +7,23 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { finsam, startServer } from '../e2e/lib.mjs';
-import { axe, launchBrowser, login } from './lib.mjs';
+import { finsam } from '../e2e/lib.mjs';
+import { axe, browserSuite, login } from './lib.mjs';
 
-let srv, browser;
-before(async () => {
-  srv = await startServer({
-    prepare(db) {
-      const rows = ['Insats;Anmäld;Anmäld av;Kön'];
-      for (let i = 0; i <= 10000; i++)
-        rows.push(`Steget vidare;2026-${String(1 + (i % 9)).padStart(2, '0')}-${String(1 + (i % 27)).padStart(2, '0')};egen;${i % 2 ? 'K' : 'M'}`);
-      const file = join(dirname(db), 'anonyma.csv');
-      writeFileSync(file, rows.join('\n') + '\n');
-      finsam(['import', 'participations', db, file]);
-    },
-  });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  assert.equal(await srv.stop(), 0);
+const env = browserSuite({
+  prepare(db) {
+    const rows = ['Insats;Anmäld;Anmäld av;Kön'];
+    for (let i = 0; i <= 10000; i++)
+      rows.push(`Steget vidare;2026-${String(1 + (i % 9)).padStart(2, '0')}-${String(1 + (i % 27)).padStart(2, '0')};egen;${i % 2 ? 'K' : 'M'}`);
+    const file = join(dirname(db), 'anonyma.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    finsam(['import', 'participations', db, file]);
+  },
 });
 
 describe('the förbundschef with a consent work list past 10 000', () => {
   let context, page;
-  before(async () => {
-    ({ context, page } = await login(browser, srv.base, 'chef'));
-  });
+  before(async () => ({ context, page } = await login(env, 'chef')));
   after(async () => context.close());
 
   test('the start page and the work list say "fler än 10 000", and page on', async () => {
