@@ -862,10 +862,12 @@ enum rc import_participations_from(struct db *db, const struct vault *v, const s
 	 * before it stopped.  Its errors are handed out, each saying so. */
 	if (rc != RC_OK)
 		c->res.rows = c->res.starts = c->res.ends = 0;
-	/* An import may multiply the rows at once: the planner gets statistics
-	 * of the database as it is now (db.h; sampled, so cheap).  Its failure
-	 * changes nothing imported: the old statistics still answer right. */
-	if (rc == RC_OK && c->res.rows > 0 && db_analyze(db) != RC_OK)
+	/* An import of many rows may multiply the table at once: the planner
+	 * gets statistics of the database as it is now (db.h; sampled, so
+	 * cheap, but a write).  A small file changes the statistics little;
+	 * the server's daily run covers it.  A failure changes nothing
+	 * imported: the old statistics still answer right. */
+	if (rc == RC_OK && c->res.rows >= IMPORT_ANALYZE_ROWS && db_analyze(db) != RC_OK)
 		fprintf(stderr, "finsam: statistikinsamling efter importen misslyckades: %s\n",
 		        db_errmsg(db));
 	*out = c->res;

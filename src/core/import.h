@@ -23,6 +23,9 @@
  * rows the file has.
  */
 #ifndef FINSAM_IMPORT_H
+/* An import of at least this many rows gathers the planner's statistics
+ * afterwards (db_analyze). */
+#define IMPORT_ANALYZE_ROWS 1000
 #define FINSAM_IMPORT_H
 
 #include <stddef.h>

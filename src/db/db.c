@@ -9,7 +9,6 @@
 #include "../util/str.h"
 #include "../util/vault.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +58,6 @@ static int cache_slot_for_new(struct db_base *b)
 		return b->ncache++;
 	int lru = -1;
 	for (int i = 0; i < b->ncache; i++) {
-		if (!b->cache[i].q)
-			return i; /* emptied by cache_drop_idle */
 		if (!b->cache[i].in_use &&
 		    (lru < 0 || b->cache[i].last_used < b->cache[lru].last_used))
 			lru = i;
@@ -75,31 +72,13 @@ static int cache_slot_for_new(struct db_base *b)
 	return lru;
 }
 
-/* Destroys the kept statements, so the next prepare plans afresh (new
- * statistics); those in use now are destroyed when handed back. */
-static void cache_drop_idle(struct db_base *b)
-{
-	for (int i = 0; i < b->ncache; i++) {
-		struct db_cached *c = &b->cache[i];
-		if (!c->q)
-			continue;
-		if (c->in_use) {
-			c->stale = 1;
-			continue;
-		}
-		b->ops->finalize(c->q);
-		free(c->sql);
-		memset(c, 0, sizeof *c);
-	}
-}
-
 enum rc db_prepare(struct db *db, const char *sql, struct db_stmt **out)
 {
 	struct db_base *b = BASE(db);
 	uint64_t h = sql_hash(sql);
 	for (int i = 0; i < b->ncache; i++) {
 		struct db_cached *c = &b->cache[i];
-		if (c->hash == h && c->q && !c->in_use && !c->stale && strcmp(c->sql, sql) == 0) {
+		if (c->hash == h && c->q && !c->in_use && strcmp(c->sql, sql) == 0) {
 			c->in_use = 1;
 			c->last_used = ++b->cache_tick;
 			b->cache_stats.hits++;
@@ -251,44 +230,23 @@ void db_finalize(struct db_stmt *q)
 		fprintf(stderr, "finsam: db_finalize of a statement already finalized\n");
 		abort();
 	}
-	if (c->stale) {
-		SBASE(q)->ops->finalize(q);
-		free(c->sql);
-		memset(c, 0, sizeof *c);
-		return;
-	}
 	/* Reset now, not at the next use: a statement left mid-rows would
 	 * keep its read transaction (and SQLite's snapshot) open. */
 	SBASE(q)->ops->reset(q);
 	c->in_use = 0;
 }
 
-/* Bumped by every db_analyze in this process (see db_statistics_generation). */
-static atomic_uint statistics_generation;
-
 enum rc db_analyze(struct db *db)
 {
 	struct db_base *b = BASE(db);
-	enum db_step s = b->ops->exec_script(db, b->ops->analyze_sql);
-	/* Even a failed run may have replaced some statistics. */
-	cache_drop_idle(b);
-	atomic_fetch_add(&statistics_generation, 1);
-	return s == DB_DONE ? RC_OK : db_refine(db, RC_DB);
-}
-
-unsigned db_statistics_generation(void)
-{
-	return atomic_load(&statistics_generation);
-}
-
-enum rc db_reload_statistics(struct db *db)
-{
-	struct db_base *b = BASE(db);
-	enum db_step s = b->ops->reload_statistics_sql
-	                     ? b->ops->exec_script(db, b->ops->reload_statistics_sql)
-	                     : DB_DONE;
-	cache_drop_idle(b);
-	return s == DB_DONE ? RC_OK : db_refine(db, RC_DB);
+	db_read_end(db); /* it writes */
+	if (b->ops->exec_script(db, b->ops->analyze_sql) == DB_DONE)
+		return RC_OK;
+	enum rc rc = db_refine(db, RC_DB);
+	enum rc why = b->fail;
+	b->ops->exec_script(db, b->ops->analyze_undo_sql);
+	b->fail = why;
+	return rc;
 }
 
 const char *db_errmsg(struct db *db)

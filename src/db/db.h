@@ -214,20 +214,19 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 /*
  * The planner's statistics.  db_analyze gathers them for the whole
  * database (SQLite: ANALYZE sampling each index, so its cost does not grow
- * with the file; PostgreSQL: ANALYZE) and makes this connection plan with
- * them: its kept statements are dropped and planned afresh.  Another
- * connection of the same database calls db_reload_statistics to do the
- * same.  Who calls them: db_open after migrations changed an existing
- * database, `finsam serve` at start and once a day, and the import after
- * it committed (docs/architecture.md, "Storage").  RC_OK, or the store's
- * code (RC_DB when it stayed busy).
+ * with the file; PostgreSQL: ANALYZE), and every connection of the
+ * database plans with them from its next statement on, its kept
+ * statements included, without taking any lock for it (SQLite: the run
+ * changes the schema's version, so each connection reloads schema and
+ * statistics by itself).  It takes the write lock for its run (tens of
+ * milliseconds at 5 000 000 participations; it waits up to the busy
+ * timeout when another write holds the database).  Who calls it: db_open
+ * after migrations changed an existing database, `finsam serve` at start
+ * and once a day, and an import of many rows after it committed
+ * (docs/architecture.md, "Storage").  RC_OK, or the store's code (RC_DB
+ * when it stayed busy); a failed run leaves the old statistics.
  */
 enum rc db_analyze(struct db *db);
-enum rc db_reload_statistics(struct db *db);
-/* How many times db_analyze ran in this process (on any connection): a
- * pool that remembers the generation each connection last read calls
- * db_reload_statistics on a connection that is behind. */
-unsigned db_statistics_generation(void);
 
 /*
  * A read snapshot for a run of reads, such as everything a page shows:

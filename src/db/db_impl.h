@@ -28,11 +28,11 @@ struct db_ops {
 	const char *begin_sql;      /* the statement that opens a write transaction */
 	const char *read_begin_sql; /* ... and a read snapshot (db_read_begin) */
 	/* Gathers the planner's statistics for the whole database, bounded in
-	 * cost (db_analyze), and the script that makes a connection read
-	 * statistics another connection gathered (NULL: the engine does it
-	 * itself). */
+	 * cost, such that every connection plans with them from its next
+	 * statement on (db_analyze); undo_sql ends what a failed run left
+	 * open. */
 	const char *analyze_sql;
-	const char *reload_statistics_sql;
+	const char *analyze_undo_sql;
 	const char *(*errmsg)(struct db *db);
 	/* Process-wide set-up before the first connection (db_global_init). */
 	enum rc (*global_init)(void);
@@ -56,7 +56,6 @@ struct db_cached {
 	struct db_stmt *q;
 	uint64_t last_used; /* tick of the last hand-out, for eviction */
 	int in_use;
-	int stale; /* planned before new statistics: destroyed when handed back */
 };
 
 /* How many statements a connection keeps.  finsam has some 200 distinct

@@ -456,9 +456,17 @@ const struct db_ops db_sqlite_ops = {
     /* Deferred: a read lock at the first read, never a write lock. */
     .read_begin_sql = "BEGIN",
     /* analysis_limit: each index is sampled, not read whole, so the cost
-     * does not grow with the database (docs/architecture.md, "Storage"). */
-    .analyze_sql = "PRAGMA analysis_limit=1000; ANALYZE; PRAGMA analysis_limit=0;",
-    .reload_statistics_sql = "ANALYZE sqlite_schema",
+     * does not grow with the database.  A connection reads statistics
+     * only when it (re)loads the schema, and ANALYZE alone does not change
+     * the schema's version: creating and dropping a table in the same
+     * transaction does, so every connection reloads schema and statistics
+     * at its next statement and its kept statements are planned again
+     * (SQLite re-prepares them), without taking any lock of its own
+     * (docs/architecture.md, "Storage"). */
+    .analyze_sql = "PRAGMA analysis_limit=1000; BEGIN IMMEDIATE; ANALYZE;"
+                   " CREATE TABLE statistics_epoch (x INTEGER); DROP TABLE statistics_epoch;"
+                   " COMMIT; PRAGMA analysis_limit=0;",
+    .analyze_undo_sql = "ROLLBACK; PRAGMA analysis_limit=0;",
     .migrate = sq_migrate,
     .schema_latest = sq_schema_latest,
     .errmsg = sq_errmsg,

@@ -56,12 +56,6 @@ struct pool {
 	struct db **all;
 	size_t nall;
 	atomic_ulong checkouts; /* connections handed out, ever (a test hook reads it) */
-	/* The planner's statistics: every db_analyze (at start, once a day,
-	 * after an import) bumps db_statistics_generation(), and a connection
-	 * that has not read that generation's statistics reads them when it
-	 * is next handed out.  stats_seen[i] belongs to all[i] and is touched
-	 * only by the thread holding that connection. */
-	unsigned *stats_seen;
 };
 
 static struct db *pool_get(struct pool *p)
@@ -72,15 +66,6 @@ static struct db *pool_get(struct pool *p)
 	struct db *db = p->free[--p->nfree];
 	pthread_mutex_unlock(&p->mu);
 	atomic_fetch_add_explicit(&p->checkouts, 1, memory_order_relaxed);
-	unsigned gen = db_statistics_generation();
-	for (size_t i = 0; i < p->nall; i++)
-		if (p->all[i] == db && p->stats_seen[i] != gen) {
-			/* Planned afresh with the new statistics; should the
-			 * reload fail, the old plans are still right, only slower. */
-			if (db_reload_statistics(db) == RC_OK)
-				p->stats_seen[i] = gen;
-			break;
-		}
 	db_failure_clear(db); /* a failure is reported to the request that met it */
 	return db;
 }
@@ -99,7 +84,6 @@ static void pool_close(struct pool *p)
 		db_close(p->all[i]);
 	free(p->all);
 	free(p->free);
-	free(p->stats_seen);
 	pthread_mutex_destroy(&p->mu);
 	pthread_cond_destroy(&p->cv);
 }
@@ -844,9 +828,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
  * describe the database as it was then (docs/architecture.md, "Storage"). */
 #define STATISTICS_EVERY_SECONDS (24 * 3600)
 
-/* Gathers statistics on one connection of the pool and lets the others
- * read them when next handed out.  Errors are told to the log only: the
- * old statistics still give right answers. */
+/* Gathers statistics on one connection of the pool; every connection plans
+ * with them from its next statement (db.h).  Errors are told to the log
+ * only: the old statistics still give right answers. */
 static void refresh_statistics(struct pool *p)
 {
 	struct db *db = pool_get(p);
@@ -878,8 +862,7 @@ int web_serve(const struct serve_options *o)
 	pthread_cond_init(&app.pool.cv, NULL);
 	app.pool.all = calloc(nconn, sizeof *app.pool.all);
 	app.pool.free = calloc(nconn, sizeof *app.pool.free);
-	app.pool.stats_seen = calloc(nconn, sizeof *app.pool.stats_seen);
-	if (!app.pool.all || !app.pool.free || !app.pool.stats_seen) {
+	if (!app.pool.all || !app.pool.free) {
 		pool_close(&app.pool);
 		vault_close(app.vault);
 		return 1;

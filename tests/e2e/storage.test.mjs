@@ -109,7 +109,7 @@ describe('statistics for the planner', () => {
     assert.equal((await fetch(`${srv.base}/logga-in`)).status, 200);
   });
 
-  test('an import gathers statistics; a refused one leaves the database as it was', () => {
+  test('an import of 1 000 rows gathers statistics; a refused or small one does not', () => {
     const dir = mkdtempSync(join(tmpdir(), 'finsam-stat-'));
     try {
       const db = join(dir, 'f.db');
@@ -122,6 +122,10 @@ describe('statistics for the planner', () => {
       assert.equal(spawnSync(BIN, ['import', 'participations', db, file]).status, 1);
       assert.equal(stat1(), '0', 'nothing imported, nothing measured');
       writeFileSync(file, `Insats;Anmäld;Anmäld av;Kön\nSteget vidare;${day};FK;K\n`);
+      const one = spawnSync(BIN, ['import', 'participations', db, file], { encoding: 'utf8' });
+      assert.equal(one.status, 0, one.stderr);
+      assert.equal(stat1(), '0', 'a small file leaves the statistics to the daily run');
+      writeFileSync(file, 'Insats;Anmäld;Anmäld av;Kön\n' + `Steget vidare;${day};FK;K\n`.repeat(1000));
       const ok = spawnSync(BIN, ['import', 'participations', db, file], { encoding: 'utf8' });
       assert.equal(ok.status, 0, ok.stderr);
       assert.equal(stat1(), '1');
