@@ -16,6 +16,10 @@
  * än 10 000" (pg->more), and its count costs a bounded read whatever the
  * list's size. */
 #define PAGING_COUNT_CAP 10000
+/* Such a list is read only among its first this many rows (2 000 pages
+ * of 50): a page further in, like its count, would cost a read of every
+ * row before it.  The end of the list is reached by turning its order. */
+#define PAGING_OFFSET_MAX 100000
 
 struct paging {
 	int64_t offset; /* rows skipped before this page, >= 0 */

@@ -377,6 +377,9 @@ enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int6
 	int long_running = which == WORK_LONG_RUNNING;
 	struct db_stmt *q;
 	enum rc rc;
+	/* Deeper in, the read before the page would grow with the list. */
+	if (pg->offset >= PAGING_OFFSET_MAX)
+		return RC_INVALID;
 	/* One past the cap, to tell "exactly the cap" from "more". */
 	int64_t cap = pg->offset + PAGING_COUNT_CAP;
 	if ((rc = db_prepare(db, count_sql[which], &q)))

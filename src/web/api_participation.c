@@ -107,6 +107,12 @@ void api_worklist(struct req *r)
 	struct paging pg;
 	if (list_api_parse(r, keys[*which], 2, &pg))
 		return;
+	if (pg.offset >= PAGING_OFFSET_MAX) {
+		respond_api_error(r, 400, NULL, "offset",
+		                  "offset ska vara mindre än 100 000 i en arbetslista; vänd "
+		                  "ordningen (desc) för att läsa dess slut.");
+		return;
+	}
 	int64_t assoc = entity_association(r);
 	if (!assoc)
 		return;

@@ -91,4 +91,24 @@ describe('a work list past its bounded count', () => {
     const bad = await c.get('/api/v1/worklists/consent?sort=slut');
     assert.equal(bad.status, 400);
   });
+
+  // Reading a page deep in a work list costs a read of every row before it
+  // (and so did its count, up to the page plus 10 000): a work list is read
+  // at most 100 000 rows in, and the end is reached by turning the order.
+  test('a page deeper than 100 000 rows in is refused with a Swedish reason', async () => {
+    for (const list of ['consent', 'end-missing', 'long-running']) {
+      const deep = await c.get(`/api/v1/worklists/${list}?offset=1000000000000`);
+      assert.equal(deep.status, 400, list);
+      const e = deep.json();
+      assert.equal(e.error.field, 'offset', JSON.stringify(e));
+      assert.match(e.error.message, /mindre än 100 000/);
+      assert.equal((await c.get(`/api/v1/worklists/${list}?offset=99999`)).status, 200, list);
+      assert.equal((await c.get(`/api/v1/worklists/${list}?offset=100000`)).status, 400, list);
+    }
+    const page = await c.get('/arbetslistor?samtycke-sida=2001');
+    assert.equal(page.status, 400);
+    assert.match(page.text, /till och med sida 2 000/);
+    assert.match(page.text, /Vänd ordningen/);
+    assert.equal((await c.get('/arbetslistor?samtycke-sida=2000')).status, 200);
+  });
 });

@@ -1454,6 +1454,22 @@ static void worklist_count_is_bounded(void **state)
 	struct paging pg = {0, 50, 0, 0, 0, 0};
 	struct participation *q;
 	size_t n;
+	/* Read only among the first PAGING_OFFSET_MAX rows, on every work list. */
+	for (int w = 0; w < 3; w++) {
+		enum worklist which = w == 0   ? WORK_CONSENT
+		                      : w == 1 ? WORK_END_MISSING
+		                               : WORK_LONG_RUNNING;
+		pg.offset = PAGING_OFFSET_MAX;
+		assert_int_equal(
+		    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, which, &pg, &q, &n),
+		    RC_INVALID);
+		pg.offset = PAGING_OFFSET_MAX - 1;
+		assert_int_equal(
+		    participation_worklist(f->t.db, f->a, TEST_NOW, f->assoc, which, &pg, &q, &n),
+		    RC_OK);
+		assert_int_equal(n, 0);
+	}
+	pg.offset = 0;
 	/* Exactly the cap of anonymous queued ones: the consent list. */
 	bulk(f, PAGING_COUNT_CAP, "queued", "NULL", "NULL", 0);
 	assert_int_equal(
