@@ -836,10 +836,13 @@ static void print_import_errors(const struct import_result *res)
 		else
 			fprintf(stderr, "  %s\n", e->message);
 	}
-	if (res->errors_total > res->nerrors)
-		fprintf(stderr,
-		        "  … och %zu fel till: %zu fel i hela filen, de första %zu visas.\n",
-		        res->errors_total - res->nerrors, res->errors_total, res->nerrors);
+	if (res->errors_total > res->nerrors) {
+		char more[PLURAL_MAX], all[PLURAL_MAX], shown[PLURAL_MAX];
+		fprintf(stderr, "  … och %s fel till: %s fel i hela filen, de första %s visas.\n",
+		        sv_number(more, sizeof more, (long long)(res->errors_total - res->nerrors)),
+		        sv_number(all, sizeof all, (long long)res->errors_total),
+		        sv_number(shown, sizeof shown, (long long)res->nerrors));
+	}
 }
 
 /* `import participations DB FILE`: streams the file (any size; memory

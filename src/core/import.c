@@ -722,13 +722,15 @@ static enum rc audit_import(struct import_ctx *c, struct db *db)
 {
 	const struct import_result *o = c->out;
 	char name[140], rows[PLURAL_MAX], starts[PLURAL_MAX], ends[PLURAL_MAX], detail[600];
+	char first[PLURAL_MAX], last[PLURAL_MAX];
 	file_label(c->in->name, name, sizeof name);
 	sv_count(rows, sizeof rows, (long long)o->rows, "deltagande", "deltaganden");
 	sv_count(starts, sizeof starts, (long long)o->starts, "start", "starter");
 	sv_count(ends, sizeof ends, (long long)o->ends, "avslut", "avslut");
-	int n = snprintf(detail, sizeof detail,
-	                 "Fil \"%s\", SHA-256 %s: %s (%s, %s), nummer %" PRId64 "–%" PRId64, name,
-	                 o->sha256, rows, starts, ends, c->first_id, c->last_id);
+	int n = snprintf(detail, sizeof detail, "Fil \"%s\", SHA-256 %s: %s (%s, %s), nummer %s–%s",
+	                 name, o->sha256, rows, starts, ends,
+	                 sv_number(first, sizeof first, (long long)c->first_id),
+	                 sv_number(last, sizeof last, (long long)c->last_id));
 	if (n < 0 || (size_t)n >= sizeof detail)
 		return RC_NOMEM; /* cannot happen: every part is bounded */
 	return audit_append(db, c->who, "import", "participation", c->first_id, detail);

@@ -46,12 +46,14 @@ static void import_page(struct req *r, const struct import_result *res, enum rc 
 			    e->column ? e->column : "–", e->message);
 		}
 		html_printf(b, "</tbody></table>");
-		if (res->errors_total > res->nerrors)
-			html_printf(
-			    b,
-			    "<p>Filen har %zu fel. De första %zu visas; rätta dem och ladda "
-			    "upp filen igen för att se resten.</p>",
-			    res->errors_total, res->nerrors);
+		if (res->errors_total > res->nerrors) {
+			char all[PLURAL_MAX], shown[PLURAL_MAX];
+			html_printf(b,
+			            "<p>Filen har %s fel. De första %s visas; rätta dem och ladda "
+			            "upp filen igen för att se resten.</p>",
+			            sv_number(all, sizeof all, (long long)res->errors_total),
+			            sv_number(shown, sizeof shown, (long long)res->nerrors));
+		}
 	}
 	html_printf(
 	    b,

@@ -106,6 +106,11 @@ describe('accounts from the command line', () => {
     assert.match(r.stderr, /rad 201, kolumn Anmäld av: /);
     assert.doesNotMatch(r.stderr, /rad 202,/);
     assert.match(r.stderr, /och 50 fel till: 250 fel i hela filen, de första 200 visas/);
+    // Counts of a thousand and more are written the Swedish way.
+    writeFileSync(file, 'Insats;Anmäld;Anmäld av;Kön\n' + `Steget vidare;${today()};Grannen;K\n`.repeat(1200));
+    const many = run(['import', 'participations', srv.db, file]);
+    assert.equal(many.status, 1);
+    assert.match(many.stderr, /och 1\u00a0000 fel till: 1\u00a0200 fel i hela filen, de första 200 visas/);
   });
 
   test('the audit chain is intact after all of it', () => {
