@@ -762,6 +762,7 @@ static const char *extract_failure(enum rc rc)
 	case RC_DB_FULL: return "Disken eller databasens storleksgräns är full.";
 	case RC_DB_READONLY: return "Databasen går inte att skriva (uttaget ska loggas).";
 	case RC_DB_IO: return "Databasfilen går inte att läsa eller skriva.";
+	case RC_DB_BUSY: return "Databasen var upptagen av en annan skrivning; försök igen.";
 	case RC_CONFLICT: return "Granskningsloggen går inte att skriva: dess ankare stämmer inte.";
 	default: return "Databasen svarade med ett fel.";
 	}

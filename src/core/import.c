@@ -857,7 +857,13 @@ enum rc import_participations_from(struct db *db, const struct vault *v, const s
 	c->res.errors = errors;
 	c->out = &c->res;
 	enum rc rc = db_tx(db, import_tx, c);
-	if (rc && c->res.errors_total == 0)
+	if (rc == RC_DB_BUSY && c->res.errors_total == 0)
+		add_error_named(
+		    c, 0, NULL,
+		    "Databasen var upptagen av en annan skrivning (till exempel en annan "
+		    "import) och blev inte ledig i tid. Inget importerades; försök igen "
+		    "om en stund.");
+	else if (rc && c->res.errors_total == 0)
 		add_error_named(c, 0, NULL, "Importen avbröts. Inget importerades.");
 	/* The counts only when it committed: a run that did not commit was
 	 * rolled back, so nothing was imported, whatever the last run counted

@@ -280,7 +280,10 @@ enum rc db_refine(struct db *db, enum rc rc)
 	if (rc != RC_DB || !db)
 		return rc;
 	enum rc f = BASE(db)->fail;
-	return f == RC_DB_FULL || f == RC_DB_READONLY || f == RC_DB_IO || f == RC_NOMEM ? f : rc;
+	return f == RC_DB_FULL || f == RC_DB_READONLY || f == RC_DB_IO || f == RC_NOMEM ||
+	               f == RC_DB_BUSY
+	           ? f
+	           : rc;
 }
 
 /* The result code of a step that did not give what the helper expects. */
@@ -473,6 +476,8 @@ enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx)
 		 * holds the store. */
 		pause = !b->test_fired;
 	}
+	/* Busy through every attempt: another writer holds the store. */
+	b->fail = RC_DB_BUSY;
 	return db_refine(db, rc);
 }
 

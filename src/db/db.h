@@ -207,7 +207,9 @@ enum rc db_step_rc(enum db_step s);
  *     counter, no log line that claims something happened);
  *   - fn hands results out only through ctx fields that each run overwrites
  *     in full, and the caller reads them only after db_tx returned RC_OK.
- * A busy result that outlives the attempts is RC_DB.
+ * A busy result that outlives the attempts is RC_DB_BUSY (db_failure says
+ * so too): another writer held the store; the web answers 503 "Databasen är
+ * upptagen" and asks to try again.
  */
 enum rc db_tx(struct db *db, enum rc (*fn)(struct db *db, void *ctx), void *ctx);
 

@@ -23,7 +23,10 @@ enum rc {
 	 * say RC_DB; the web layer answers 503 and says what is wrong. */
 	RC_DB_FULL,     /* the disk (or the store's size limit) is full */
 	RC_DB_READONLY, /* the store cannot be written: read-only file or file system */
-	RC_DB_IO        /* the store's file cannot be opened, read or written */
+	RC_DB_IO,       /* the store's file cannot be opened, read or written */
+	/* Another writer held the store past every retry of the transaction
+	 * (a large import holds it for its whole length): try again later. */
+	RC_DB_BUSY
 };
 
 /*

@@ -305,6 +305,14 @@ static void respond_store_failure(struct req *r, enum rc rc)
 		          "heller en inloggning. Kontakta administratören.";
 		log = "databasen är skrivskyddad (filen, mappen eller filsystemet går inte att "
 		      "skriva)";
+	} else if (rc == RC_DB_BUSY) {
+		code = "db_busy";
+		title = "Databasen är upptagen";
+		message =
+		    "Databasen är upptagen av en annan skrivning (till exempel en stor import) "
+		    "och blev inte ledig i tid, så ingenting har sparats. Försök igen om en "
+		    "stund.";
+		log = "databasen var upptagen av en annan skrivning genom alla försök";
 	} else {
 		code = "db_unavailable";
 		title = "Databasen går inte att nå";
@@ -343,7 +351,8 @@ void respond_rc(struct req *r, enum rc rc)
 	case RC_INVALID: respond_error(r, 422, "Uppgifterna kunde inte sparas."); break;
 	case RC_DB_FULL:
 	case RC_DB_READONLY:
-	case RC_DB_IO: respond_store_failure(r, rc); break;
+	case RC_DB_IO:
+	case RC_DB_BUSY: respond_store_failure(r, rc); break;
 	default: respond_error(r, 500, "Något gick fel hos oss. Försök igen om en stund."); break;
 	}
 }
