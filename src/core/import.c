@@ -665,11 +665,11 @@ static enum rc map_header(struct import_ctx *c, const struct csv_row *h)
 	for (size_t k = 0; k < 3; k++)
 		if (c->colidx[required[k]] < 0) {
 			char msg[300];
-			snprintf(msg, sizeof msg, "Kolumnen för %s saknas (till exempel \"%s\").",
-			         import_columns[required[k]].description,
+			snprintf(msg, sizeof msg, "Kolumnen \"%s\" saknas; den ska ha %s.",
 			         required[k] == C_INTERVENTION ? "Insats"
 			         : required[k] == C_REFERRED   ? "Anmäld"
-			                                       : "Anmäld av");
+			                                       : "Anmäld av",
+			         import_columns[required[k]].description);
 			add_error_named(c, h->line, NULL, msg);
 		}
 	return RC_OK;

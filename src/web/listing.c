@@ -23,7 +23,11 @@ int list_parse(struct req *r, struct list_view *v)
 	           *di = param(r, v, "ordning");
 	int64_t page = 1;
 	if (ps && *ps && (!str_to_i64(ps, &page) || page < 1 || page > 1000000000)) {
-		respond_error(r, 400, "Sidnumret ska vara ett heltal från 1 och uppåt.");
+		respond_error(r, 400,
+		              "Sidnumret ska vara ett heltal från 1 till 1\xc2\xa0"
+		              "000\xc2\xa0"
+		              "000\xc2\xa0"
+		              "000.");
 		return -1;
 	}
 	int sort = 0;

@@ -30,7 +30,7 @@
 //   wcag2aa, wcag21a and wcag21aa (WCAG 2.0 and 2.1, levels A and AA); any
 //   violation fails, with its rule, impact and up to three elements.  It
 //   then fails if the page shows markup as text (an escaped tag such as
-//   "&lt;td" in the document) or an attribute whose value starts with
+//   "&lt;td class=", "&lt;td&gt;" or "&lt;/td&gt;" in the document) or an attribute whose value starts with
 //   escaped markup (="&quot;): a fragment this program meant to write
 //   reached the reader escaped.  A navigation that replaces the document
 //   while axe runs (a click that navigates) makes it run again, up to three
@@ -93,7 +93,7 @@ export async function axe(page, label) {
     `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
   assert.deepEqual(problems, [], `axe found problems on ${label}`);
   const html = await page.content();
-  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s>]/,
+  assert.doesNotMatch(html, /&lt;\/?(th|td|tr|span|a|div|p|form|input|button|table|label)[\s&>]/,
     `escaped markup shown as text on ${label}`);
   assert.doesNotMatch(html, /="&quot;/, `an attribute's markup was escaped into its value on ${label}`);
   checkedPages.add(label);

@@ -98,6 +98,14 @@ describe('accounts from the command line', () => {
     rmSync(file);
   });
 
+  test('a missing column is named as the file names it, with what it holds', () => {
+    const file = join(dir, 'utan-datum.csv');
+    writeFileSync(file, 'Insats;Anmäld av;Kön\nSteget vidare;FK;K\n');
+    const r = run(['import', 'participations', srv.db, file]);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /Kolumnen "Anmäld" saknas; den ska ha ÅÅÅÅ-MM-DD\./);
+  });
+
   test('every error is counted, even past the ones shown', () => {
     const file = join(dir, 'fel.csv');
     writeFileSync(file, 'Insats;Anmäld;Anmäld av;Kön\n' + `Steget vidare;${today()};Grannen;K\n`.repeat(250));

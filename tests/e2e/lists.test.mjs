@@ -99,6 +99,10 @@ describe('the queue past 500', () => {
   test('malformed paging is refused, not guessed', async () => {
     assert.equal((await c.get('/ko?sida=0')).status, 400);
     assert.equal((await c.get('/ko?sida=abc')).status, 400);
+    // The message names the real bounds (it said "från 1 och uppåt").
+    const huge = await c.get('/ko?sida=2147483647');
+    assert.equal(huge.status, 400);
+    assert.match(huge.text, /Sidnumret ska vara ett heltal från 1 till 1\u00a0000\u00a0000\u00a0000\./);
     assert.equal((await c.get('/ko?sortera=namn')).status, 400);
     assert.equal((await c.get('/ko?ordning=upp')).status, 400);
     const e = await c.get('/api/v1/queue?limit=501');
