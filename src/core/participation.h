@@ -189,7 +189,9 @@ enum worklist {
 /* One page of a work list, ordered by its date (start, referral, end).
  * pg->total is the whole list when it holds at most pg->offset +
  * PAGING_COUNT_CAP rows; beyond that pg->total is that bound and pg->more
- * is 1 (the list holds more): its count reads no further. */
+ * is 1 (the list holds more): its count reads no further.  A list is read
+ * only among its first PAGING_OFFSET_MAX rows: a pg->offset at or past it
+ * is RC_INVALID (the callers say so in words; the rule lives here only). */
 enum rc participation_worklist(struct db *db, struct arena *a, int64_t now, int64_t assoc,
                                enum worklist which, struct paging *pg, struct participation **out,
                                size_t *n);

@@ -107,12 +107,6 @@ void api_worklist(struct req *r)
 	struct paging pg;
 	if (list_api_parse(r, keys[*which], 2, &pg))
 		return;
-	if (pg.offset >= PAGING_OFFSET_MAX) {
-		respond_api_error(r, 400, NULL, "offset",
-		                  "offset ska vara mindre än 100 000 i en arbetslista; vänd "
-		                  "ordningen (desc) för att läsa dess slut.");
-		return;
-	}
 	int64_t assoc = entity_association(r);
 	if (!assoc)
 		return;
@@ -120,6 +114,12 @@ void api_worklist(struct req *r)
 	size_t n = 0;
 	enum rc rc = participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc, *which,
 	                                    &pg, &p, &n);
+	if (rc == RC_INVALID) { /* core's one rule: an offset past PAGING_OFFSET_MAX */
+		respond_api_error(r, 400, NULL, "offset",
+		                  "offset ska vara mindre än 100 000 i en arbetslista; vänd "
+		                  "ordningen (desc) för att läsa dess slut.");
+		return;
+	}
 	list_reply(r, rc, &pg, p, n);
 }
 

@@ -261,15 +261,15 @@ void page_worklists(struct req *r)
 		                          "Inget att göra här just nu."};
 		if (list_parse(r, &v[i]))
 			return;
-		if (v[i].pg.offset >= PAGING_OFFSET_MAX) {
+		enum rc rc = participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc,
+		                                    lists[i].which, &v[i].pg, &p[i], &n[i]);
+		if (rc == RC_INVALID) { /* core's one rule: a page past PAGING_OFFSET_MAX */
 			respond_error(
 			    r, 400,
 			    "Arbetslistorna visas till och med sida 2 000. Vänd ordningen "
 			    "(klicka på kolumnrubriken) för att se slutet av listan.");
 			return;
 		}
-		enum rc rc = participation_worklist(r->db, r->arena, actor_now(&r->actor), assoc,
-		                                    lists[i].which, &v[i].pg, &p[i], &n[i]);
 		if (rc) {
 			respond_rc(r, rc);
 			return;
