@@ -254,24 +254,13 @@ static void only_an_administrator_changes_code_lists(void **state)
  * create's first attempt wrote the new id into the caller's struct, so the
  * second attempt took the update path and answered "not found".
  */
-#define EVERY_RETRY(f, n, ...)                                 \
-	for (int n = 1; n < 200; n++) {                        \
-		db_test_fail_step((f)->t.db, n);               \
-		__VA_ARGS__;                                   \
-		int fired_ = !db_test_fail_pending((f)->t.db); \
-		db_test_fail_step((f)->t.db, 0);               \
-		if (!fired_)                                   \
-			break;                                 \
-		assert_true(n < 199);                          \
-	}
-
 static void writes_survive_a_retry(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	char name[40];
 	int nyears = 0, nperiods = 0;
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct intervention x = {0};
 		const char *tg[1] = {"unga_vuxna"};
 		snprintf(name, sizeof name, "Insats %d", n);
@@ -289,7 +278,7 @@ static void writes_survive_a_retry(void **state)
 		assert_string_equal(got.name, name);
 		assert_int_equal(got.ntarget_groups, 1);
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct intervention x;
 		assert_int_equal(intervention_get(f->t.db, f->a, f->own, &x), RC_OK);
 		snprintf(name, sizeof name, "Egen insats %d", n);
@@ -300,12 +289,12 @@ static void writes_survive_a_retry(void **state)
 		assert_int_equal(intervention_get(f->t.db, f->a, f->own, &got), RC_OK);
 		assert_string_equal(got.name, name);
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct intervention_year y = {2000 + n, n, 100 * n, 0, -1, -1};
 		nyears = n;
 		assert_int_equal(intervention_year_set(f->t.db, &f->lead, f->own, &y, &e), RC_OK);
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		int add = n % 2;
 		assert_int_equal(intervention_staff_set(f->t.db, &f->lead, f->own, f->dr_user,
 		                                        "deltagaransvarig", add, &e),
@@ -313,13 +302,13 @@ static void writes_survive_a_retry(void **state)
 		assert_int_equal(
 		    intervention_is_staff(f->t.db, f->own, f->dr_user, "deltagaransvarig"), add);
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct volume_count v = {0, "2026-01-01", "2026-03-31", n, n};
 		nperiods++;
 		assert_int_equal(intervention_volume_add(f->t.db, &f->lead, f->volume, &v, &e),
 		                 RC_OK);
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		snprintf(name, sizeof name, "Unga %d", n);
 		assert_int_equal(
 		    codes_update(f->t.db, &f->admin, "target_group", "unga_vuxna", name, 1, &e),

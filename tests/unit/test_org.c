@@ -295,24 +295,13 @@ static void names_are_one_visible_line_and_all_errors_come_back(void **state)
  * second attempt took the update path and answered "not found": nothing
  * was stored.
  */
-#define EVERY_RETRY(f, n, ...)                                 \
-	for (int n = 1; n < 200; n++) {                        \
-		db_test_fail_step((f)->t.db, n);               \
-		__VA_ARGS__;                                   \
-		int fired_ = !db_test_fail_pending((f)->t.db); \
-		db_test_fail_step((f)->t.db, 0);               \
-		if (!fired_)                                   \
-			break;                                 \
-		assert_true(n < 199);                          \
-	}
-
 static void saves_survive_a_retry(void **state)
 {
 	struct fx *f = *state;
 	struct field_error e;
 	char name[40];
 	int64_t kommun = 0, body_id = 0, person_id = 0, member_id = 0;
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct area ar = {0};
 		snprintf(name, sizeof name, "Kommun %d", n);
 		ar.association_id = f->assoc;
@@ -324,7 +313,7 @@ static void saves_survive_a_retry(void **state)
 		assert_string_equal(got.name, name);
 		kommun = ar.id;
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct member m = {0};
 		snprintf(name, sizeof name, "Region %d", n);
 		m.association_id = f->assoc;
@@ -336,7 +325,7 @@ static void saves_survive_a_retry(void **state)
 		assert_string_equal(got.name, name);
 		member_id = m.id;
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct body b = {0};
 		snprintf(name, sizeof name, "Organ %d", n);
 		b.association_id = f->assoc;
@@ -348,7 +337,7 @@ static void saves_survive_a_retry(void **state)
 		assert_string_equal(got.name, name);
 		body_id = b.id;
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct person p = {0};
 		snprintf(name, sizeof name, "Person %d", n);
 		p.association_id = f->assoc;
@@ -359,7 +348,7 @@ static void saves_survive_a_retry(void **state)
 		assert_string_equal(got.name, name);
 		person_id = p.id;
 	});
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct mandate m = {0};
 		m.body_id = body_id;
 		m.person_id = person_id;
@@ -382,7 +371,7 @@ static void saves_survive_a_retry(void **state)
 	k.area_id = kommun;
 	assert_int_equal(org_member_save(f->t.db, &test_actor, &k, &e), RC_OK);
 	int years = 0;
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		assert_int_equal(
 		    org_population_set(f->t.db, &test_actor, k.id, 2000 + n, 1000 + n, &e), RC_OK);
 		years = n;
@@ -394,7 +383,7 @@ static void saves_survive_a_retry(void **state)
 	for (size_t i = 0; i < np; i++)
 		assert_int_equal(pop[i].population, 1000 + pop[i].year - 2000);
 	/* An update of a member survives a retry and keeps its id. */
-	EVERY_RETRY(f, n, {
+	EVERY_RETRY(f->t.db, n, {
 		struct member m;
 		assert_int_equal(org_member_get(f->t.db, f->a, member_id, &m), RC_OK);
 		snprintf(name, sizeof name, "Regionen %d", n);

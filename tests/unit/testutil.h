@@ -60,6 +60,24 @@ static inline void testdb_open(struct testdb *t)
 	testdb_attach_vault(t->db);
 }
 
+/*
+ * Runs the block once for n = 1, 2, ... with the nth step inside a db_tx
+ * attempt on db failing as busy (db_test_fail_step), so db_tx runs the
+ * callback again; the block's assertions must hold for every n.  Stops
+ * after the first n whose failure never fired (the write has fewer
+ * steps), and fails past 199 steps.
+ */
+#define EVERY_RETRY(db, n, ...)                         \
+	for (int n = 1; n < 200; n++) {                 \
+		db_test_fail_step((db), n);             \
+		__VA_ARGS__;                            \
+		int fired_ = !db_test_fail_pending(db); \
+		db_test_fail_step((db), 0);             \
+		if (!fired_)                            \
+			break;                          \
+		assert_true(n < 199);                   \
+	}
+
 static inline void testdb_close(struct testdb *t)
 {
 	db_close(t->db);
